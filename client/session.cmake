@@ -1,0 +1,1 @@
+# session library: see session.h
