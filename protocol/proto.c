@@ -1,0 +1,772 @@
+/* proto.c: the ttt wire protocol v1 -- header limits, frame reader, decoder
+ * and encoder for every message in both directions, and the name, code and
+ * text rules. Pure: no allocation, no globals written, never reads past the
+ * bytes it is given. Integers are read and written with explicit big-endian
+ * shifts. The contract it implements is docs/PROTOCOL.md. */
+#include "proto.h"
+
+#include <string.h>
+
+/* ---------------------------------------------------------------- limits */
+
+/* Payload length limits of each type in a direction: 1 if the type is legal
+ * there, with *min and *max set. Fixed-length types have min == max. */
+static int type_limits(enum proto_dir dir, uint8_t type, uint16_t *min, uint16_t *max)
+{
+    uint16_t lo, hi;
+
+    if (dir == PROTO_C2S) {
+        switch (type) {
+        case PROTO_HELLO: lo = 6; hi = PROTO_C2S_PAYLOAD_MAX; break;
+        case PROTO_QUICK_MATCH:
+        case PROTO_CREATE_ROOM:
+        case PROTO_LIST_GAMES:
+        case PROTO_RESIGN:
+        case PROTO_REMATCH:
+        case PROTO_LEAVE: lo = hi = 0; break;
+        case PROTO_JOIN_ROOM: lo = hi = PROTO_CODE_LEN; break;
+        case PROTO_RESUME: lo = hi = PROTO_TOKEN_LEN; break;
+        case PROTO_SPECTATE: lo = hi = 4; break;
+        case PROTO_MOVE: lo = hi = 2; break;
+        case PROTO_PING:
+        case PROTO_PONG: lo = hi = 4; break;
+        default: return 0;
+        }
+    } else if (dir == PROTO_S2C) {
+        switch (type) {
+        case PROTO_WELCOME: lo = hi = 1 + PROTO_TOKEN_LEN + 2 + 2; break;
+        case PROTO_QUEUED: lo = hi = 0; break;
+        case PROTO_ROOM_CREATED: lo = hi = PROTO_CODE_LEN; break;
+        case PROTO_GAME_START: lo = 4 + 1 + 2 + 2; hi = 4 + 1 + 2 * (1 + PROTO_NAME_MAX); break;
+        case PROTO_STATE: lo = hi = 4 + 1 + PROTO_CELLS + 1 + 4; break;
+        case PROTO_GAME_LIST: lo = 1; hi = PROTO_S2C_PAYLOAD_MAX; break;
+        case PROTO_MOVED: lo = hi = 3 + 4; break;
+        case PROTO_GAME_OVER: lo = hi = 2 + 3; break;
+        case PROTO_OPPONENT: lo = hi = 1 + 2; break;
+        case PROTO_ERROR: lo = 2; hi = 2 + PROTO_TEXT_MAX; break;
+        case PROTO_PING:
+        case PROTO_PONG: lo = hi = 4; break;
+        default: return 0;
+        }
+    } else {
+        return 0;
+    }
+    *min = lo;
+    *max = hi;
+    return 1;
+}
+
+int proto_check_header(enum proto_dir dir, uint8_t type, uint16_t len)
+{
+    uint16_t min, max;
+
+    if (!type_limits(dir, type, &min, &max) || len < min || len > max)
+        return PROTO_E_BAD_FRAME;
+    return PROTO_OK;
+}
+
+/* ---------------------------------------------------------------- reader */
+
+void proto_reader_init(struct proto_reader *r, enum proto_dir dir, uint8_t *buf, size_t cap)
+{
+    r->buf = buf;
+    r->cap = cap > UINT16_MAX ? UINT16_MAX : (uint16_t)cap;
+    r->have = 0;
+    r->dir = (uint8_t)dir;
+    r->failed = 0;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The header check as the reader applies it: the contract's check, plus the
+ * caller's buffer must hold the whole frame (a caller that honours the
+ * documented minimum cap never sees that second failure). */
+static int reader_header(struct proto_reader *r, uint8_t type, uint16_t len)
+{
+    if (proto_check_header((enum proto_dir)r->dir, type, len) != PROTO_OK ||
+        (size_t)PROTO_HEADER_LEN + len > r->cap) {
+        r->failed = PROTO_E_BAD_FRAME;
+        return PROTO_E_BAD_FRAME;
+    }
+    return PROTO_OK;
+}
+
+int proto_reader_feed(struct proto_reader *r, const uint8_t *data, size_t n, size_t *used,
+                      struct proto_frame *frame)
+{
+    size_t take, need, pos = 0;
+    uint16_t len;
+
+    *used = 0;
+    if (r->failed)
+        return r->failed;
+
+    /* Fast path: nothing held and a whole frame in the caller's chunk. */
+    if (r->have == 0 && n >= PROTO_HEADER_LEN) {
+        len = get16(data + 1);
+        if (reader_header(r, data[0], len) != PROTO_OK) {
+            *used = PROTO_HEADER_LEN;
+            return PROTO_E_BAD_FRAME;
+        }
+        if (n - PROTO_HEADER_LEN >= len) {
+            frame->type = data[0];
+            frame->len = len;
+            frame->payload = data + PROTO_HEADER_LEN;
+            *used = PROTO_HEADER_LEN + (size_t)len;
+            return PROTO_FRAME;
+        }
+    }
+
+    /* Slow path: gather the header, check it, then gather the payload. */
+    if (r->cap < PROTO_HEADER_LEN) {
+        r->failed = PROTO_E_BAD_FRAME;
+        return PROTO_E_BAD_FRAME;
+    }
+    if (r->have < PROTO_HEADER_LEN) {
+        take = PROTO_HEADER_LEN - r->have;
+        if (take > n)
+            take = n;
+        memcpy(r->buf + r->have, data, take);
+        r->have = (uint16_t)(r->have + take);
+        pos = take;
+        if (r->have < PROTO_HEADER_LEN) {
+            *used = pos;
+            return PROTO_NEED_MORE;
+        }
+        if (reader_header(r, r->buf[0], get16(r->buf + 1)) != PROTO_OK) {
+            *used = pos;
+            return PROTO_E_BAD_FRAME;
+        }
+    }
+    len = get16(r->buf + 1);
+    need = PROTO_HEADER_LEN + (size_t)len - r->have;
+    take = n - pos < need ? n - pos : need;
+    if (take > 0)
+        memcpy(r->buf + r->have, data + pos, take);
+    r->have = (uint16_t)(r->have + take);
+    *used = pos + take;
+    if (take < need)
+        return PROTO_NEED_MORE;
+    frame->type = r->buf[0];
+    frame->len = len;
+    frame->payload = r->buf + PROTO_HEADER_LEN;
+    r->have = 0;
+    return PROTO_FRAME;
+}
+
+size_t proto_reader_pending(const struct proto_reader *r)
+{
+    return r->have;
+}
+
+/* ------------------------------------------------------- names and text */
+
+/* 1 if s[0..n) is UTF-8 without overlong forms, surrogates or code points
+ * over U+10FFFF, and holds no byte below 0x20 and no 0x7F. */
+static int text_valid(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        uint8_t c = s[i];
+        uint8_t lo = 0x80, hi = 0xBF;
+        size_t more, k;
+
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F)
+                return 0;
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            more = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            more = 2;
+            if (c == 0xE0)
+                lo = 0xA0;      /* overlong below U+0800 */
+            else if (c == 0xED)
+                hi = 0x9F;      /* surrogates U+D800..U+DFFF */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            more = 3;
+            if (c == 0xF0)
+                lo = 0x90;      /* overlong below U+10000 */
+            else if (c == 0xF4)
+                hi = 0x8F;      /* over U+10FFFF */
+        } else {
+            return 0;           /* continuation byte, C0, C1, F5..FF */
+        }
+        if (n - i - 1 < more)
+            return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (k = 2; k <= more; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += more + 1;
+    }
+    return 1;
+}
+
+int proto_name_valid(const char *s, size_t n)
+{
+    return n >= 1 && n <= PROTO_NAME_MAX && text_valid((const uint8_t *)s, n);
+}
+
+int proto_name_set(struct proto_name *name, const char *s)
+{
+    size_t n = 0;
+
+    while (n <= PROTO_NAME_MAX && s[n] != '\0')
+        n++;
+    if (!proto_name_valid(s, n))
+        return PROTO_E_BAD_NAME;
+    memcpy(name->s, s, n);
+    name->s[n] = '\0';
+    name->len = (uint8_t)n;
+    return PROTO_OK;
+}
+
+static int code_char(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O') || (c >= '2' && c <= '9');
+}
+
+int proto_code_valid(const char *code)
+{
+    for (size_t i = 0; i < PROTO_CODE_LEN; i++)
+        if (!code_char((uint8_t)code[i]))
+            return 0;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- decode */
+
+/* A bounded cursor over one payload: every read checks what is left. */
+struct cursor {
+    const uint8_t *p;
+    size_t left;
+};
+
+static int take_u8(struct cursor *c, uint8_t *v)
+{
+    if (c->left < 1)
+        return 0;
+    *v = c->p[0];
+    c->p++;
+    c->left--;
+    return 1;
+}
+
+static int take_u32(struct cursor *c, uint32_t *v)
+{
+    if (c->left < 4)
+        return 0;
+    *v = get32(c->p);
+    c->p += 4;
+    c->left -= 4;
+    return 1;
+}
+
+/* A str holding a valid player name; any failure is BAD_FRAME to the caller. */
+static int take_name(struct cursor *c, struct proto_name *name)
+{
+    uint8_t n;
+
+    if (!take_u8(c, &n) || n > c->left || !proto_name_valid((const char *)c->p, n))
+        return 0;
+    memcpy(name->s, c->p, n);
+    name->s[n] = '\0';
+    name->len = n;
+    c->p += n;
+    c->left -= n;
+    return 1;
+}
+
+static const uint8_t win_lines[8][3] = {
+    {0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {0, 3, 6}, {1, 4, 7}, {2, 5, 8}, {0, 4, 8}, {2, 4, 6},
+};
+
+/* 0 when the line is FF FF FF, 1 when it is one of the 8 lines, -1 otherwise. */
+static int line_kind(const uint8_t *l)
+{
+    if (l[0] == PROTO_NO_CELL && l[1] == PROTO_NO_CELL && l[2] == PROTO_NO_CELL)
+        return 0;
+    for (size_t i = 0; i < 8; i++)
+        if (l[0] == win_lines[i][0] && l[1] == win_lines[i][1] && l[2] == win_lines[i][2])
+            return 1;
+    return -1;
+}
+
+static int decode_hello(const uint8_t *p, uint16_t len, struct proto_msg *m)
+{
+    uint8_t n;
+
+    if (memcmp(p, PROTO_MAGIC, PROTO_MAGIC_LEN) != 0)
+        return PROTO_E_BAD_FRAME;
+    if (p[4] != PROTO_VERSION)
+        return PROTO_E_BAD_VERSION;
+    n = p[5];
+    if ((size_t)6 + n != len)
+        return PROTO_E_BAD_FRAME;
+    if (!proto_name_valid((const char *)p + 6, n))
+        return PROTO_E_BAD_NAME;
+    m->u.hello.version = p[4];
+    memcpy(m->u.hello.name.s, p + 6, n);
+    m->u.hello.name.s[n] = '\0';
+    m->u.hello.name.len = n;
+    return PROTO_OK;
+}
+
+/* STATE: ply is not checked against the number of marks on the board, because
+ * the shared vectors hold a VALID STATE with ply 5 and six marks. */
+static int decode_state(const uint8_t *p, struct proto_msg *m)
+{
+    m->u.state.game_id = get32(p);
+    m->u.state.ply = p[4];
+    for (size_t i = 0; i < PROTO_CELLS; i++) {
+        uint8_t v = p[5 + i];
+        if (v > PROTO_MARK_O)
+            return PROTO_E_BAD_FRAME;
+        m->u.state.cells[i] = v;
+    }
+    m->u.state.to_move = p[14];
+    m->u.state.ms_left = get32(p + 15);
+    if (m->u.state.game_id == 0 || m->u.state.ply > PROTO_CELLS || m->u.state.to_move > PROTO_MARK_O)
+        return PROTO_E_BAD_FRAME;
+    return PROTO_OK;
+}
+
+static int decode_game_list(const uint8_t *p, uint16_t len, struct proto_msg *m)
+{
+    struct cursor c = {p + 1, (size_t)len - 1};
+    uint8_t count = p[0];
+
+    if (count > PROTO_LIST_MAX)
+        return PROTO_E_BAD_FRAME;
+    m->u.game_list.count = count;
+    for (size_t i = 0; i < count; i++) {
+        struct proto_game_entry *e = &m->u.game_list.games[i];
+        if (!take_u32(&c, &e->game_id) || e->game_id == 0 || !take_u8(&c, &e->ply) ||
+            e->ply > PROTO_CELLS || !take_name(&c, &e->x_name) || !take_name(&c, &e->o_name))
+            return PROTO_E_BAD_FRAME;
+    }
+    return c.left == 0 ? PROTO_OK : PROTO_E_BAD_FRAME;
+}
+
+static int decode_game_over(const uint8_t *p, struct proto_msg *m)
+{
+    uint8_t winner = p[0], reason = p[1];
+    int line = line_kind(p + 2);
+
+    if (winner > PROTO_MARK_O || line < 0)
+        return PROTO_E_BAD_FRAME;
+    switch (reason) {
+    case PROTO_REASON_LINE:
+        if (winner == PROTO_MARK_NONE || line != 1)
+            return PROTO_E_BAD_FRAME;
+        break;
+    case PROTO_REASON_FULL:
+    case PROTO_REASON_ABORTED:
+        if (winner != PROTO_MARK_NONE || line != 0)
+            return PROTO_E_BAD_FRAME;
+        break;
+    case PROTO_REASON_RESIGN:
+    case PROTO_REASON_TIMEOUT:
+    case PROTO_REASON_FORFEIT:
+        if (winner == PROTO_MARK_NONE || line != 0)
+            return PROTO_E_BAD_FRAME;
+        break;
+    default:
+        return PROTO_E_BAD_FRAME;
+    }
+    m->u.game_over.winner = winner;
+    m->u.game_over.reason = reason;
+    memcpy(m->u.game_over.line, p + 2, 3);
+    return PROTO_OK;
+}
+
+static int decode_error(const uint8_t *p, uint16_t len, struct proto_msg *m)
+{
+    uint8_t n = p[1];
+
+    if (p[0] == 0 || (size_t)2 + n != len || !text_valid(p + 2, n))
+        return PROTO_E_BAD_FRAME;
+    m->u.error.code = p[0];
+    memcpy(m->u.error.message.s, p + 2, n);
+    m->u.error.message.s[n] = '\0';
+    m->u.error.message.len = n;
+    return PROTO_OK;
+}
+
+/* Once the header check has passed, each fixed-length type has exactly its
+ * length and each variable one at least its minimum, so the fixed offsets
+ * below are in bounds; variable parts go through a bounded cursor. */
+int proto_decode(enum proto_dir dir, const struct proto_frame *frame, struct proto_msg *out)
+{
+    const uint8_t *p = frame->payload;
+    uint16_t len = frame->len;
+    struct cursor c;
+
+    if (proto_check_header(dir, frame->type, len) != PROTO_OK)
+        return PROTO_E_BAD_FRAME;
+    out->type = frame->type;
+    switch (frame->type) {
+    case PROTO_HELLO:
+        return decode_hello(p, len, out);
+    case PROTO_QUICK_MATCH:
+    case PROTO_CREATE_ROOM:
+    case PROTO_LIST_GAMES:
+    case PROTO_RESIGN:
+    case PROTO_REMATCH:
+    case PROTO_LEAVE:
+    case PROTO_QUEUED:
+        return PROTO_OK;
+    case PROTO_JOIN_ROOM:
+    case PROTO_ROOM_CREATED:
+        if (!proto_code_valid((const char *)p))
+            return PROTO_E_BAD_FRAME;
+        memcpy(out->u.room.code, p, PROTO_CODE_LEN);
+        out->u.room.code[PROTO_CODE_LEN] = '\0';
+        return PROTO_OK;
+    case PROTO_RESUME:
+        memcpy(out->u.resume.token, p, PROTO_TOKEN_LEN);
+        return PROTO_OK;
+    case PROTO_SPECTATE:
+        out->u.spectate.game_id = get32(p);
+        return PROTO_OK;
+    case PROTO_MOVE:
+        if (p[0] > 8 || p[1] > 8)
+            return PROTO_E_BAD_FRAME;
+        out->u.move.ply = p[0];
+        out->u.move.cell = p[1];
+        return PROTO_OK;
+    case PROTO_PING:
+    case PROTO_PONG:
+        out->u.ping.nonce = get32(p);
+        return PROTO_OK;
+    case PROTO_WELCOME:
+        if (p[0] != PROTO_VERSION)
+            return PROTO_E_BAD_FRAME;
+        out->u.welcome.version = p[0];
+        memcpy(out->u.welcome.token, p + 1, PROTO_TOKEN_LEN);
+        out->u.welcome.turn_s = get16(p + 17);
+        out->u.welcome.grace_s = get16(p + 19);
+        return PROTO_OK;
+    case PROTO_GAME_START:
+        c.p = p + 5;
+        c.left = (size_t)len - 5;
+        out->u.game_start.game_id = get32(p);
+        out->u.game_start.you = p[4];
+        if (out->u.game_start.game_id == 0 || p[4] < PROTO_MARK_X || p[4] > PROTO_SPECTATOR ||
+            !take_name(&c, &out->u.game_start.x_name) || !take_name(&c, &out->u.game_start.o_name) ||
+            c.left != 0)
+            return PROTO_E_BAD_FRAME;
+        return PROTO_OK;
+    case PROTO_STATE:
+        return decode_state(p, out);
+    case PROTO_GAME_LIST:
+        return decode_game_list(p, len, out);
+    case PROTO_MOVED:
+        if (p[0] > 8 || p[1] > 8 || p[2] < PROTO_MARK_X || p[2] > PROTO_MARK_O)
+            return PROTO_E_BAD_FRAME;
+        out->u.moved.ply = p[0];
+        out->u.moved.cell = p[1];
+        out->u.moved.mark = p[2];
+        out->u.moved.ms_left = get32(p + 3);
+        return PROTO_OK;
+    case PROTO_GAME_OVER:
+        return decode_game_over(p, out);
+    case PROTO_OPPONENT:
+        if (p[0] < PROTO_OPP_DISCONNECTED || p[0] > PROTO_OPP_REMATCH)
+            return PROTO_E_BAD_FRAME;
+        out->u.opponent.event = p[0];
+        out->u.opponent.grace_s = get16(p + 1);
+        return PROTO_OK;
+    case PROTO_ERROR:
+        return decode_error(p, len, out);
+    default:
+        return PROTO_E_BAD_FRAME; /* unreachable: the header check knows every type */
+    }
+}
+
+/* ---------------------------------------------------------------- encode */
+
+static uint8_t *put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+    return p + 2;
+}
+
+static uint8_t *put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + 4;
+}
+
+static uint8_t *put_name(uint8_t *p, const struct proto_name *n)
+{
+    *p++ = n->len;
+    memcpy(p, n->s, n->len);
+    return p + n->len;
+}
+
+/* Payload length of *m, or -1 if a field cannot be represented. */
+static int payload_len(const struct proto_msg *m)
+{
+    switch (m->type) {
+    case PROTO_QUICK_MATCH:
+    case PROTO_CREATE_ROOM:
+    case PROTO_LIST_GAMES:
+    case PROTO_RESIGN:
+    case PROTO_REMATCH:
+    case PROTO_LEAVE:
+    case PROTO_QUEUED:
+        return 0;
+    case PROTO_HELLO:
+        if (m->u.hello.name.len > PROTO_NAME_MAX)
+            return -1;
+        return 6 + m->u.hello.name.len;
+    case PROTO_JOIN_ROOM:
+    case PROTO_ROOM_CREATED:
+        return PROTO_CODE_LEN;
+    case PROTO_RESUME:
+        return PROTO_TOKEN_LEN;
+    case PROTO_SPECTATE:
+    case PROTO_PING:
+    case PROTO_PONG:
+        return 4;
+    case PROTO_MOVE:
+        return 2;
+    case PROTO_WELCOME:
+        return 1 + PROTO_TOKEN_LEN + 4;
+    case PROTO_GAME_START:
+        if (m->u.game_start.x_name.len > PROTO_NAME_MAX || m->u.game_start.o_name.len > PROTO_NAME_MAX)
+            return -1;
+        return 7 + m->u.game_start.x_name.len + m->u.game_start.o_name.len;
+    case PROTO_STATE:
+        return 4 + 1 + PROTO_CELLS + 1 + 4;
+    case PROTO_GAME_LIST: {
+        int n = 1;
+        if (m->u.game_list.count > PROTO_LIST_MAX)
+            return -1;
+        for (size_t i = 0; i < m->u.game_list.count; i++) {
+            const struct proto_game_entry *e = &m->u.game_list.games[i];
+            if (e->x_name.len > PROTO_NAME_MAX || e->o_name.len > PROTO_NAME_MAX)
+                return -1;
+            n += 7 + e->x_name.len + e->o_name.len;
+        }
+        return n;
+    }
+    case PROTO_MOVED:
+        return 7;
+    case PROTO_GAME_OVER:
+        return 5;
+    case PROTO_OPPONENT:
+        return 3;
+    case PROTO_ERROR:
+        return 2 + m->u.error.message.len;
+    default:
+        return -1;
+    }
+}
+
+int proto_encode(const struct proto_msg *m, uint8_t *buf, size_t cap)
+{
+    int len = payload_len(m);
+    uint8_t *p;
+
+    if (len < 0)
+        return PROTO_E_INVALID;
+    if (cap < (size_t)PROTO_HEADER_LEN + (size_t)len)
+        return PROTO_E_NO_SPACE;
+    buf[0] = m->type;
+    p = put16(buf + 1, (uint16_t)len);
+    switch (m->type) {
+    case PROTO_HELLO:
+        memcpy(p, PROTO_MAGIC, PROTO_MAGIC_LEN);
+        p[4] = m->u.hello.version;
+        put_name(p + 5, &m->u.hello.name);
+        break;
+    case PROTO_JOIN_ROOM:
+    case PROTO_ROOM_CREATED:
+        memcpy(p, m->u.room.code, PROTO_CODE_LEN);
+        break;
+    case PROTO_RESUME:
+        memcpy(p, m->u.resume.token, PROTO_TOKEN_LEN);
+        break;
+    case PROTO_SPECTATE:
+        put32(p, m->u.spectate.game_id);
+        break;
+    case PROTO_MOVE:
+        p[0] = m->u.move.ply;
+        p[1] = m->u.move.cell;
+        break;
+    case PROTO_PING:
+    case PROTO_PONG:
+        put32(p, m->u.ping.nonce);
+        break;
+    case PROTO_WELCOME:
+        p[0] = m->u.welcome.version;
+        memcpy(p + 1, m->u.welcome.token, PROTO_TOKEN_LEN);
+        put16(put16(p + 1 + PROTO_TOKEN_LEN, m->u.welcome.turn_s), m->u.welcome.grace_s);
+        break;
+    case PROTO_GAME_START:
+        p = put32(p, m->u.game_start.game_id);
+        *p++ = m->u.game_start.you;
+        put_name(put_name(p, &m->u.game_start.x_name), &m->u.game_start.o_name);
+        break;
+    case PROTO_STATE:
+        p = put32(p, m->u.state.game_id);
+        *p++ = m->u.state.ply;
+        memcpy(p, m->u.state.cells, PROTO_CELLS);
+        p[PROTO_CELLS] = m->u.state.to_move;
+        put32(p + PROTO_CELLS + 1, m->u.state.ms_left);
+        break;
+    case PROTO_GAME_LIST:
+        *p++ = m->u.game_list.count;
+        for (size_t i = 0; i < m->u.game_list.count; i++) {
+            const struct proto_game_entry *e = &m->u.game_list.games[i];
+            p = put32(p, e->game_id);
+            *p++ = e->ply;
+            p = put_name(put_name(p, &e->x_name), &e->o_name);
+        }
+        break;
+    case PROTO_MOVED:
+        p[0] = m->u.moved.ply;
+        p[1] = m->u.moved.cell;
+        p[2] = m->u.moved.mark;
+        put32(p + 3, m->u.moved.ms_left);
+        break;
+    case PROTO_GAME_OVER:
+        p[0] = m->u.game_over.winner;
+        p[1] = m->u.game_over.reason;
+        memcpy(p + 2, m->u.game_over.line, 3);
+        break;
+    case PROTO_OPPONENT:
+        p[0] = m->u.opponent.event;
+        put16(p + 1, m->u.opponent.grace_s);
+        break;
+    case PROTO_ERROR:
+        p[0] = m->u.error.code;
+        p[1] = m->u.error.message.len;
+        memcpy(p + 2, m->u.error.message.s, m->u.error.message.len);
+        break;
+    default:
+        break; /* the empty payloads */
+    }
+    return PROTO_HEADER_LEN + len;
+}
+
+/* ----------------------------------------------------------------- names */
+
+const char *proto_strerror(int status)
+{
+    switch (status) {
+    case PROTO_FRAME: return "frame complete";
+    case PROTO_OK: return "ok";
+    case PROTO_E_BAD_FRAME: return "malformed frame";
+    case PROTO_E_BAD_VERSION: return "unsupported protocol version";
+    case PROTO_E_BAD_NAME: return "invalid player name";
+    case PROTO_E_NO_SPACE: return "output buffer too small";
+    case PROTO_E_INVALID: return "field cannot be encoded";
+    default: return "unknown status";
+    }
+}
+
+const char *proto_type_name(uint8_t type)
+{
+    switch (type) {
+    case PROTO_HELLO: return "HELLO";
+    case PROTO_QUICK_MATCH: return "QUICK_MATCH";
+    case PROTO_CREATE_ROOM: return "CREATE_ROOM";
+    case PROTO_JOIN_ROOM: return "JOIN_ROOM";
+    case PROTO_RESUME: return "RESUME";
+    case PROTO_SPECTATE: return "SPECTATE";
+    case PROTO_LIST_GAMES: return "LIST_GAMES";
+    case PROTO_MOVE: return "MOVE";
+    case PROTO_RESIGN: return "RESIGN";
+    case PROTO_REMATCH: return "REMATCH";
+    case PROTO_LEAVE: return "LEAVE";
+    case PROTO_PING: return "PING";
+    case PROTO_PONG: return "PONG";
+    case PROTO_WELCOME: return "WELCOME";
+    case PROTO_QUEUED: return "QUEUED";
+    case PROTO_ROOM_CREATED: return "ROOM_CREATED";
+    case PROTO_GAME_START: return "GAME_START";
+    case PROTO_STATE: return "STATE";
+    case PROTO_GAME_LIST: return "GAME_LIST";
+    case PROTO_MOVED: return "MOVED";
+    case PROTO_GAME_OVER: return "GAME_OVER";
+    case PROTO_OPPONENT: return "OPPONENT";
+    case PROTO_ERROR: return "ERROR";
+    default: return "UNKNOWN";
+    }
+}
+
+const char *proto_error_name(uint8_t code)
+{
+    static const char *const names[] = {
+        NULL, "BAD_FRAME", "BAD_VERSION", "BAD_NAME", "UNEXPECTED", "NOT_YOUR_TURN",
+        "CELL_TAKEN", "STALE_PLY", "NO_SUCH_ROOM", "NO_SUCH_GAME", "BAD_TOKEN",
+        "SERVER_FULL", "TIMEOUT", "SHUTTING_DOWN", "SLOW_DOWN", "REPLACED",
+    };
+
+    if (code == 0 || code >= sizeof names / sizeof names[0])
+        return "UNKNOWN";
+    return names[code];
+}
+
+const char *proto_reason_name(uint8_t reason)
+{
+    switch (reason) {
+    case PROTO_REASON_LINE: return "line";
+    case PROTO_REASON_FULL: return "full";
+    case PROTO_REASON_RESIGN: return "resign";
+    case PROTO_REASON_TIMEOUT: return "timeout";
+    case PROTO_REASON_FORFEIT: return "forfeit";
+    case PROTO_REASON_ABORTED: return "aborted";
+    default: return "unknown";
+    }
+}
+
+int proto_error_fatal(uint8_t code, int before_hello)
+{
+    switch (code) {
+    case PROTO_ERR_BAD_FRAME:
+    case PROTO_ERR_BAD_VERSION:
+    case PROTO_ERR_BAD_NAME:
+    case PROTO_ERR_SERVER_FULL:
+    case PROTO_ERR_TIMEOUT:
+    case PROTO_ERR_SHUTTING_DOWN:
+    case PROTO_ERR_SLOW_DOWN:
+    case PROTO_ERR_REPLACED:
+        return 1;
+    case PROTO_ERR_UNEXPECTED:
+        return before_hello != 0;
+    default:
+        return 0;
+    }
+}
+
+/* Decode failures map to their wire codes; any other failure is a broken
+ * stream as far as the peer is concerned (BAD_FRAME); success maps to 0. */
+uint8_t proto_status_to_error(int status)
+{
+    switch (status) {
+    case PROTO_E_BAD_VERSION: return PROTO_ERR_BAD_VERSION;
+    case PROTO_E_BAD_NAME: return PROTO_ERR_BAD_NAME;
+    default: return (uint8_t)(status < 0 ? PROTO_ERR_BAD_FRAME : 0);
+    }
+}
