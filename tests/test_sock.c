@@ -1,0 +1,373 @@
+/* test_sock.c: the socket helpers against the real kernel on loopback:
+ * listening (v4, v6, dual-stack), accepting, port in use, host:port text,
+ * connecting (success, refused, unknown host) and the local address list. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sock.h"
+
+static int have_ipv6(void)
+{
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in6 sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    sa.sin6_addr = in6addr_loopback;
+    int ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    return ok;
+}
+
+static void assert_nonblocking_cloexec(int fd)
+{
+    assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+    assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+}
+
+/* Wait for fd to become writable (a connect finishing), up to 5 s. */
+static void wait_writable(int fd)
+{
+    struct pollfd p = {fd, POLLOUT, 0};
+    assert_int_equal(poll(&p, 1, 5000), 1);
+}
+
+/* Connect to host:port with the helpers and return the connected fd. */
+static int connect_to(const char *host, uint16_t port)
+{
+    char err[SOCK_ERR_LEN] = "";
+    int fd = sock_connect_start(host, port, err);
+    if (fd < 0)
+        fail_msg("connect to %s:%u: %s", host, (unsigned)port, err);
+    assert_nonblocking_cloexec(fd);
+    wait_writable(fd);
+    assert_int_equal(sock_connect_result(fd, err), 0);
+    int one = 0;
+    socklen_t len = sizeof one;
+    assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, &len), 0);
+    assert_int_not_equal(one, 0);
+    return fd;
+}
+
+/* Accept the connection waiting on lfd (polling up to 5 s); check its peer text. */
+static void accept_one(int lfd, const char *peer_prefix)
+{
+    struct pollfd p = {lfd, POLLIN, 0};
+    assert_int_equal(poll(&p, 1, 5000), 1);
+    char peer[SOCK_ADDR_LEN] = "";
+    char err[SOCK_ERR_LEN] = "";
+    int fd = sock_accept(lfd, peer, sizeof peer, err);
+    if (fd < 0)
+        fail_msg("accept: %s", err);
+    assert_nonblocking_cloexec(fd);
+    int one = 0;
+    socklen_t len = sizeof one;
+    assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, &len), 0);
+    assert_int_not_equal(one, 0);
+    if (strncmp(peer, peer_prefix, strlen(peer_prefix)) != 0)
+        fail_msg("peer \"%s\" does not start with \"%s\"", peer, peer_prefix);
+    close(fd);
+}
+
+static void test_listen_v4_loopback(void **state)
+{
+    (void)state;
+    uint16_t port = 0;
+    char err[SOCK_ERR_LEN] = "";
+    int lfd = sock_listen("127.0.0.1", 0, 16, &port, err);
+    if (lfd < 0)
+        fail_msg("listen: %s", err);
+    assert_int_not_equal(port, 0);
+    assert_nonblocking_cloexec(lfd);
+    int c = connect_to("127.0.0.1", port);
+    accept_one(lfd, "127.0.0.1:");
+    close(c);
+    close(lfd);
+}
+
+static void test_listen_v6_loopback(void **state)
+{
+    (void)state;
+    if (!have_ipv6())
+        skip();
+    uint16_t port = 0;
+    char err[SOCK_ERR_LEN] = "";
+    int lfd = sock_listen("::1", 0, 16, &port, err);
+    if (lfd < 0)
+        fail_msg("listen: %s", err);
+    assert_int_not_equal(port, 0);
+    int c = connect_to("::1", port);
+    accept_one(lfd, "[::1]:");
+    close(c);
+    close(lfd);
+}
+
+static void test_listen_dual_stack(void **state)
+{
+    (void)state;
+    uint16_t port = 0;
+    char err[SOCK_ERR_LEN] = "";
+    int lfd = sock_listen(NULL, 0, 16, &port, err);
+    if (lfd < 0)
+        fail_msg("listen: %s", err);
+    assert_int_not_equal(port, 0);
+    assert_nonblocking_cloexec(lfd);
+    /* IPv4 reaches it, and is shown as plain IPv4, not ::ffff:127.0.0.1. */
+    int c4 = connect_to("127.0.0.1", port);
+    accept_one(lfd, "127.0.0.1:");
+    close(c4);
+    if (have_ipv6()) {
+        int c6 = connect_to("::1", port);
+        accept_one(lfd, "[::1]:");
+        close(c6);
+    }
+    close(lfd);
+}
+
+static void test_accept_eagain(void **state)
+{
+    (void)state;
+    int lfd = sock_listen("127.0.0.1", 0, 16, NULL, NULL);
+    assert_true(lfd >= 0);
+    char err[SOCK_ERR_LEN];
+    memset(err, 'Z', sizeof err);
+    errno = 0;
+    assert_int_equal(sock_accept(lfd, NULL, 0, err), -1);
+    assert_int_equal(errno, EAGAIN);
+    for (size_t i = 0; i < sizeof err; i++)
+        assert_int_equal(err[i], 'Z');
+    /* A real error (not a socket) is reported in err. */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(sock_accept(fds[0], NULL, 0, err), -1);
+    assert_int_equal(errno, ENOTSOCK);
+    assert_non_null(strstr(err, "accept"));
+    close(fds[0]);
+    close(fds[1]);
+    close(lfd);
+}
+
+static void test_port_in_use(void **state)
+{
+    (void)state;
+    uint16_t port = 0;
+    char err[SOCK_ERR_LEN] = "";
+    int lfd = sock_listen("127.0.0.1", 0, 16, &port, err);
+    assert_true(lfd >= 0);
+    char expect[64];
+    snprintf(expect, sizeof expect, "port %u is already in use", (unsigned)port);
+    errno = 0;
+    assert_int_equal(sock_listen("127.0.0.1", port, 16, NULL, err), -1);
+    assert_string_equal(err, expect);
+    assert_int_equal(errno, EADDRINUSE);
+    /* The dual-stack listener also covers 127.0.0.1: in use too. */
+    assert_int_equal(sock_listen(NULL, port, 16, NULL, err), -1);
+    assert_string_equal(err, expect);
+    close(lfd);
+}
+
+static void test_listen_bad_address(void **state)
+{
+    (void)state;
+    char err[SOCK_ERR_LEN] = "";
+    assert_int_equal(sock_listen("192.0.2.1", 0, 16, NULL, err), -1); /* TEST-NET-1 */
+    assert_non_null(strstr(err, "192.0.2.1"));
+    assert_int_equal(sock_listen("no-such-host.invalid", 0, 16, NULL, err), -1);
+    assert_non_null(strstr(err, "no-such-host.invalid"));
+}
+
+static void test_split_hostport(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int ok;
+        const char *host;
+        uint16_t port;
+    } cases[] = {
+        {"example.org", 1, "example.org", SOCK_DEFAULT_PORT},
+        {"example.org:80", 1, "example.org", 80},
+        {"10.0.0.7:65535", 1, "10.0.0.7", 65535},
+        {"10.0.0.7:1", 1, "10.0.0.7", 1},
+        {"10.0.0.7", 1, "10.0.0.7", SOCK_DEFAULT_PORT},
+        {"[::1]:8080", 1, "::1", 8080},
+        {"[fe80::1%eth0]:9", 1, "fe80::1%eth0", 9},
+        {"[2001:db8::2]", 1, "2001:db8::2", SOCK_DEFAULT_PORT},
+        {"::1", 1, "::1", SOCK_DEFAULT_PORT},
+        {"2001:db8::2", 1, "2001:db8::2", SOCK_DEFAULT_PORT},
+        {"host:0", 0, NULL, 0},
+        {"host:65536", 0, NULL, 0},
+        {"host:99999999999999999999", 0, NULL, 0},
+        {"host:", 0, NULL, 0},
+        {"host:-1", 0, NULL, 0},
+        {"host:+80", 0, NULL, 0},
+        {"host:80x", 0, NULL, 0},
+        {"host: 80", 0, NULL, 0},
+        {":80", 0, NULL, 0},
+        {"", 0, NULL, 0},
+        {"[::1", 0, NULL, 0},
+        {"[::1]x", 0, NULL, 0},
+        {"[::1]:", 0, NULL, 0},
+        {"[::1]:0", 0, NULL, 0},
+        {"[]:80", 0, NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char host[64];
+        strcpy(host, "untouched");
+        uint16_t port = 4242;
+        char err[SOCK_ERR_LEN] = "";
+        int rc = sock_split_hostport(cases[i].text, host, sizeof host, &port, err);
+        if (cases[i].ok) {
+            if (rc != 0)
+                fail_msg("\"%s\" refused: %s", cases[i].text, err);
+            assert_string_equal(host, cases[i].host);
+            assert_int_equal(port, cases[i].port);
+        } else {
+            if (rc != -1)
+                fail_msg("\"%s\" accepted", cases[i].text);
+            assert_true(err[0] != '\0');
+            assert_int_equal(port, 4242);
+        }
+    }
+    /* A host that does not fit the buffer is an error, not a truncation. */
+    char tiny[4];
+    uint16_t port;
+    char err[SOCK_ERR_LEN] = "";
+    assert_int_equal(sock_split_hostport("abcd:80", tiny, sizeof tiny, &port, err), -1);
+    assert_int_equal(sock_split_hostport("abc:80", tiny, sizeof tiny, &port, err), 0);
+    assert_string_equal(tiny, "abc");
+    /* The port error names the bad port. */
+    assert_int_equal(sock_split_hostport("h:70000", tiny, sizeof tiny, &port, err), -1);
+    assert_non_null(strstr(err, "70000"));
+}
+
+static void test_connect_refused(void **state)
+{
+    (void)state;
+    /* A bound socket that does not listen: its port refuses connections,
+     * and nobody else can take it while we hold it. */
+    int hold = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(hold >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(hold, (struct sockaddr *)&sa, sizeof sa), 0);
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(hold, (struct sockaddr *)&sa, &len), 0);
+    uint16_t port = ntohs(sa.sin_port);
+
+    char err[SOCK_ERR_LEN] = "";
+    int fd = sock_connect_start("127.0.0.1", port, err);
+    if (fd >= 0) {
+        wait_writable(fd);
+        assert_int_equal(sock_connect_result(fd, err), -1);
+        assert_int_equal(errno, ECONNREFUSED);
+        close(fd);
+    }
+    assert_string_equal(err, "connection refused");
+    close(hold);
+}
+
+static void test_connect_unknown_host(void **state)
+{
+    (void)state;
+    char err[SOCK_ERR_LEN] = "";
+    assert_int_equal(sock_connect_start("no-such-host.invalid", 7777, err), -1);
+    assert_string_equal(err, "no such host: no-such-host.invalid");
+}
+
+static void test_format_addr(void **state)
+{
+    (void)state;
+    char out[SOCK_ADDR_LEN];
+    struct sockaddr_in in;
+    memset(&in, 0, sizeof in);
+    in.sin_family = AF_INET;
+    in.sin_port = htons(7777);
+    assert_int_equal(inet_pton(AF_INET, "192.168.1.20", &in.sin_addr), 1);
+    sock_format_addr((struct sockaddr *)&in, out, sizeof out);
+    assert_string_equal(out, "192.168.1.20:7777");
+    struct sockaddr_in6 in6;
+    memset(&in6, 0, sizeof in6);
+    in6.sin6_family = AF_INET6;
+    in6.sin6_port = htons(1);
+    assert_int_equal(inet_pton(AF_INET6, "2001:db8::5", &in6.sin6_addr), 1);
+    sock_format_addr((struct sockaddr *)&in6, out, sizeof out);
+    assert_string_equal(out, "[2001:db8::5]:1");
+    assert_int_equal(inet_pton(AF_INET6, "::ffff:10.1.2.3", &in6.sin6_addr), 1);
+    sock_format_addr((struct sockaddr *)&in6, out, sizeof out);
+    assert_string_equal(out, "10.1.2.3:1");
+    /* The longest IPv6 text with a port fits SOCK_ADDR_LEN. */
+    assert_int_equal(inet_pton(AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", &in6.sin6_addr), 1);
+    in6.sin6_port = htons(65535);
+    sock_format_addr((struct sockaddr *)&in6, out, sizeof out);
+    assert_string_equal(out, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]:65535");
+}
+
+static void test_local_addrs(void **state)
+{
+    (void)state;
+    struct sock_local_addr addrs[64];
+    int n = sock_local_addrs(4321, addrs, 64);
+    assert_true(n >= 1);
+    assert_true(addrs[n - 1].is_loopback);
+    int seen_loopback = 0, seen_127 = 0;
+    for (int i = 0; i < n; i++) {
+        const char *colon = strrchr(addrs[i].text, ':');
+        assert_non_null(colon);
+        assert_string_equal(colon, ":4321");
+        if (addrs[i].is_loopback)
+            seen_loopback = 1;
+        else
+            assert_false(seen_loopback); /* loopback ones come last */
+        if (strcmp(addrs[i].text, "127.0.0.1:4321") == 0) {
+            seen_127 = 1;
+            assert_false(addrs[i].is_private);
+        }
+        if (addrs[i].text[0] == '[') {
+            assert_non_null(strstr(addrs[i].text, "]:"));
+            assert_null(strstr(addrs[i].text, "[fe80:")); /* link-local left out */
+        }
+        assert_null(strstr(addrs[i].text, "169.254."));
+        if (strncmp(addrs[i].text, "10.", 3) == 0 || strncmp(addrs[i].text, "192.168.", 8) == 0)
+            assert_true(addrs[i].is_private);
+    }
+    assert_true(seen_127);
+    /* max bounds the count. */
+    assert_int_equal(sock_local_addrs(4321, addrs, 1), 1);
+    assert_int_equal(sock_local_addrs(4321, addrs, 0), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_listen_v4_loopback),
+        cmocka_unit_test(test_listen_v6_loopback),
+        cmocka_unit_test(test_listen_dual_stack),
+        cmocka_unit_test(test_accept_eagain),
+        cmocka_unit_test(test_port_in_use),
+        cmocka_unit_test(test_listen_bad_address),
+        cmocka_unit_test(test_split_hostport),
+        cmocka_unit_test(test_connect_refused),
+        cmocka_unit_test(test_connect_unknown_host),
+        cmocka_unit_test(test_format_addr),
+        cmocka_unit_test(test_local_addrs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
