@@ -367,6 +367,8 @@ static int is_private_addr(const struct sockaddr *sa)
            (a & 0xFFC00000u) == 0x64400000u;        /* 100.64/10 */
 }
 
+/* As sock.h says; and -1 with errno if the kernel will not list the
+ * interfaces (getifaddrs failed), so that a caller can say so. */
 int sock_local_addrs(uint16_t port, struct sock_local_addr *out, int max)
 {
     struct ifaddrs *list;

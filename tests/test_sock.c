@@ -289,6 +289,11 @@ static void test_connect_unknown_host(void **state)
     (void)state;
     char err[SOCK_ERR_LEN] = "";
     assert_int_equal(sock_connect_start("no-such-host.invalid", 7777, err), -1);
+    /* Without a reachable resolver the lookup cannot be answered at all. */
+    if (strncmp(err, "cannot look up no-such-host.invalid: ", 37) == 0) {
+        print_message("no DNS resolver answers here (%s): skipped\n", err);
+        skip();
+    }
     assert_string_equal(err, "no such host: no-such-host.invalid");
 }
 
