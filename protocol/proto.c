@@ -108,6 +108,8 @@ int proto_reader_feed(struct proto_reader *r, const uint8_t *data, size_t n, siz
     *used = 0;
     if (r->failed)
         return r->failed;
+    if (n == 0)
+        return PROTO_NEED_MORE;
 
     /* Fast path: nothing held and a whole frame in the caller's chunk. */
     if (r->have == 0 && n >= PROTO_HEADER_LEN) {
