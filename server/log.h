@@ -1,0 +1,33 @@
+/* log.h: tttd's log on stderr: one line an event, UTC timestamp first.
+ * Names from the network go through log_name() (escaped), never raw. */
+#ifndef TTT_LOG_H
+#define TTT_LOG_H
+
+#include <stddef.h>
+
+#include "options.h"
+
+/* Set the level (enum log_level); the default is LOG_NORMAL. */
+void log_set_level(int level);
+
+/* 1 if messages of `level` are printed (LOG_VERBOSE for the chattiest). */
+int log_enabled(int level);
+
+/* An event at LOG_NORMAL (shown unless --quiet). */
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Per-frame detail at LOG_VERBOSE. */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error: always shown. */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* `s` (n bytes) escaped as the inside of a JSON string, pure ASCII:
+ * printable ASCII as is, " and \ backslashed, control bytes and every
+ * non-ASCII code point as \uXXXX (surrogate pairs above U+FFFF), bytes that
+ * are not UTF-8 as \u00XX. Always NUL-terminates; returns the length, or
+ * (size_t)-1 if it did not fit (out then holds a truncated prefix). */
+size_t log_escape(const char *s, size_t n, char *out, size_t cap);
+
+/* Size that always suffices for log_escape of a player name (16 bytes). */
+#define LOG_NAME_MAX (16 * 6 + 1)
+
+#endif

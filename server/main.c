@@ -1,0 +1,235 @@
+/* main.c: tttd's start and end: options, the file limit, signals (through a
+ * signalfd, so they are just another event), the listening socket, the
+ * addresses players can use, the record file, the loop, and the graceful
+ * shutdown (abort live games, SHUTTING_DOWN to everyone, exit 0). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "record.h"
+#include "server.h"
+
+#define FD_RESERVE 64u          /* listener, signalfd, epoll, record, stdio, ... */
+#define LINGER_RESERVE 256u     /* refused connections that linger (conn.c) */
+#define SHUTDOWN_MAX_MS 3000u   /* linger 2 s, plus a margin */
+#define MAX_ADDRS 64
+
+/* Make room for max_clients descriptors; lowers max_clients (saying so)
+ * when the system will not allow that many. Returns the descriptor limit. */
+static uint32_t raise_nofile(struct options *o)
+{
+    struct rlimit rl;
+    uint64_t need = (uint64_t)o->max_clients + FD_RESERVE + LINGER_RESERVE;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        log_error("getrlimit: %s", strerror(errno));
+        return 1024;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+        struct rlimit want = rl;
+        want.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+        if (want.rlim_max != RLIM_INFINITY && want.rlim_max < need) {
+            struct rlimit both = { need, need }; /* root may raise the hard limit too */
+            if (setrlimit(RLIMIT_NOFILE, &both) == 0)
+                want = both;
+        }
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0 || getrlimit(RLIMIT_NOFILE, &want) == 0)
+            rl = want;
+        if (rl.rlim_cur < need) {
+            uint64_t fit = rl.rlim_cur > FD_RESERVE + LINGER_RESERVE + 1 ? rl.rlim_cur - FD_RESERVE - LINGER_RESERVE : 1;
+            log_error("the system allows only %llu open files (ulimit -n; hard limit %llu): serving at most "
+                      "%llu clients instead of %u; raise the limit (as root, or in limits.conf) for more",
+                      (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max,
+                      (unsigned long long)fit, (unsigned)o->max_clients);
+            o->max_clients = (uint32_t)fit;
+        }
+    }
+    uint64_t limit = rl.rlim_cur == RLIM_INFINITY ? need : rl.rlim_cur;
+    if (limit > need)
+        limit = need;
+    return (uint32_t)limit;
+}
+
+static int is_wildcard(const char *addr)
+{
+    return !addr || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::") || !strcmp(addr, "[::]");
+}
+
+/* Print where players can reach us, flushed at once. */
+static void publish(const struct server *srv)
+{
+    printf("listening on port %u\n", (unsigned)srv->port);
+    if (!is_wildcard(srv->opt.bind)) {
+        int v6 = strchr(srv->opt.bind, ':') != NULL && srv->opt.bind[0] != '[';
+        printf("%s%s%s:%u\n", v6 ? "[" : "", srv->opt.bind, v6 ? "]" : "", (unsigned)srv->port);
+        fflush(stdout);
+        return;
+    }
+    struct sock_local_addr addrs[MAX_ADDRS];
+    int n = sock_local_addrs(srv->port, addrs, MAX_ADDRS);
+    int public = 0;
+    for (int i = 0; i < n; i++) {
+        printf("%s\n", addrs[i].text);
+        if (!addrs[i].is_loopback && !addrs[i].is_private)
+            public = 1;
+    }
+    if (n < 0)
+        printf("(could not list this machine's addresses)\n");
+    if (!public)
+        printf("note: none of these addresses is public: players outside this network need port "
+               "forwarding of TCP port %u to this machine\n",
+               (unsigned)srv->port);
+    fflush(stdout);
+}
+
+static void begin_shutdown(struct server *srv, const char *why)
+{
+    if (srv->shutting_down) {
+        log_info("second signal: exiting now");
+        loop_stop(srv->loop);
+        return;
+    }
+    srv->shutting_down = 1;
+    log_info("shutting down (%s): ending %u live games", why, (unsigned)srv->nlive);
+    if (srv->listen_fd >= 0) {
+        loop_del_fd(srv->loop, srv->listen_fd);
+        close(srv->listen_fd);
+        srv->listen_fd = -1;
+    }
+    game_abort_all(srv);
+    for (struct conn *c = srv->conns; c; c = c->all_next)
+        conn_error(c, PROTO_ERR_SHUTTING_DOWN, "the server is shutting down");
+    (void)loop_timer_at(srv->loop, &srv->shutdown_timer, loop_now_ms(srv->loop) + SHUTDOWN_MAX_MS);
+    if (!srv->conns)
+        loop_stop(srv->loop);
+}
+
+static void on_signal(struct loop *loop, int fd, void *ctx, unsigned events)
+{
+    struct server *srv = ctx;
+    struct signalfd_siginfo si;
+    (void)loop;
+    (void)events;
+    for (;;) {
+        ssize_t n = read(fd, &si, sizeof si);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != (ssize_t)sizeof si)
+            return;
+        begin_shutdown(srv, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+    }
+}
+
+static void shutdown_expired(struct loop *loop, void *ctx)
+{
+    (void)ctx;
+    loop_stop(loop);
+}
+
+static struct loop_timer retry_timer;
+
+static void retry_record(struct loop *loop, void *ctx)
+{
+    struct server *srv = ctx;
+    record_retry(srv->record);
+    (void)loop_timer_at(loop, &retry_timer, loop_now_ms(loop) + 1000u);
+}
+
+int main(int argc, char **argv)
+{
+    struct server srv;
+    memset(&srv, 0, sizeof srv);
+    srv.listen_fd = srv.signal_fd = -1;
+    char err[SOCK_ERR_LEN];
+    int r = options_parse(argc, argv, &srv.opt, err, sizeof err);
+    if (r == OPTIONS_EXIT_OK)
+        return 0;
+    if (r == OPTIONS_BAD) {
+        fprintf(stderr, "tttd: %s\n", err);
+        return 2;
+    }
+    log_set_level(srv.opt.log_level);
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        fprintf(stderr, "tttd: cannot ignore SIGPIPE: %s\n", strerror(errno));
+        return 1;
+    }
+    uint32_t max_fds = raise_nofile(&srv.opt);
+
+    /* Signals arrive through a signalfd; block them first so that the record
+     * writer thread inherits the mask and never takes them. */
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+        (srv.signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+        fprintf(stderr, "tttd: cannot set up signal handling: %s\n", strerror(errno));
+        return 1;
+    }
+
+    int status = 1;
+    srv.listen_fd = sock_listen(srv.opt.bind, srv.opt.port, SOMAXCONN, &srv.port, err);
+    if (srv.listen_fd < 0) {
+        fprintf(stderr, "tttd: %s\n", err);
+        goto out;
+    }
+    if (srv.opt.record && !(srv.record = record_open(srv.opt.record, err, sizeof err))) {
+        fprintf(stderr, "tttd: %s\n", err);
+        goto out;
+    }
+    if (!(srv.loop = loop_new((int)max_fds)) || lobby_init(&srv) < 0 || game_init(&srv) < 0) {
+        fprintf(stderr, "tttd: cannot start the event loop: %s\n", strerror(errno));
+        goto out;
+    }
+    if (loop_add_fd(srv.loop, srv.listen_fd, LOOP_READABLE, conn_accept_ready, &srv) < 0 ||
+        loop_add_fd(srv.loop, srv.signal_fd, LOOP_READABLE, on_signal, &srv) < 0) {
+        fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
+        goto out;
+    }
+    loop_set_before_sleep(srv.loop, conn_reap, &srv);
+    loop_timer_init(&srv.shutdown_timer, shutdown_expired, &srv);
+    if (srv.record) {
+        loop_timer_init(&retry_timer, retry_record, &srv);
+        (void)loop_timer_at(srv.loop, &retry_timer, loop_now_ms(srv.loop) + 1000u);
+    }
+
+    publish(&srv);
+    log_info("tttd ready: port %u, up to %u clients, turn %u s, grace %u s, hello %u s, idle %u s%s%s",
+             (unsigned)srv.port, (unsigned)srv.opt.max_clients, (unsigned)srv.opt.turn_s,
+             (unsigned)srv.opt.grace_s, (unsigned)srv.opt.hello_timeout_s,
+             (unsigned)srv.opt.idle_timeout_s, srv.record ? ", recording to " : "",
+             srv.record ? srv.opt.record : "");
+    if (loop_run(srv.loop) < 0) {
+        log_error("event loop failed: %s", strerror(errno));
+        goto out;
+    }
+    status = 0;
+    log_info("bye");
+out:
+    if (srv.loop) {
+        /* Whatever still lingers is closed now. */
+        game_abort_all(&srv);
+        for (struct conn *c = srv.conns; c; c = c->all_next)
+            conn_drop(c, "server exiting");
+        srv.shutting_down = 1;
+        conn_reap(srv.loop, &srv);
+        loop_timer_cancel(srv.loop, &retry_timer);
+        loop_timer_cancel(srv.loop, &srv.shutdown_timer);
+    }
+    game_free_all(&srv);
+    lobby_free(&srv);
+    record_close(srv.record);
+    if (srv.loop)
+        loop_free(srv.loop);
+    if (srv.listen_fd >= 0)
+        close(srv.listen_fd);
+    if (srv.signal_fd >= 0)
+        close(srv.signal_fd);
+    return status;
+}

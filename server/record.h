@@ -1,0 +1,47 @@
+/* record.h: the --record file: each finished game appended as one JSON line
+ * with a single write() from the event loop, made durable by fdatasync() on
+ * a writer thread within a second. A failed write is logged and retried. */
+#ifndef TTT_RECORD_H
+#define TTT_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "proto.h"
+
+struct record;
+
+/* One finished game, as the server saw it. */
+struct record_game {
+    uint32_t game_id;
+    const struct proto_name *x, *o;
+    const uint8_t *moves;   /* cells in play order */
+    uint8_t nmoves;
+    uint8_t winner;         /* 0 draw/none, 1 X, 2 O */
+    uint8_t reason;         /* enum proto_reason */
+    time_t started, ended;
+};
+
+/* Open (create, append) `path` and start the writer thread. NULL with a
+ * one-line reason in err if the file cannot be opened. */
+struct record *record_open(const char *path, char *err, size_t err_len);
+
+/* Format `g` as a JSON line (exported for tests). Returns its length
+ * including the newline, or 0 if it does not fit in cap. */
+size_t record_format(const struct record_game *g, char *out, size_t cap);
+
+/* Append one game. Never blocks on the disk's flush; on a failed write the
+ * line is kept (bounded) and retried on the next append or record_retry. */
+void record_append(struct record *r, const struct record_game *g);
+
+/* Retry lines whose write failed (call about once a second). */
+void record_retry(struct record *r);
+
+/* 1 if lines are waiting for a retry. */
+int record_pending(const struct record *r);
+
+/* Flush, fdatasync, stop the thread, close. */
+void record_close(struct record *r);
+
+#endif
