@@ -1015,6 +1015,319 @@ static void test_handshake_timeout(void **state)
     session_free(s);
 }
 
+static void test_output_buffer_bound(void **state)
+{
+    (void)state;
+    /* offline nothing is written: requests pile up until the bound */
+    struct session *s = lobby_session("fay");
+    int n = 0;
+    while (session_list_games(s) == 0)
+        n++;
+    assert_true(n > 1000 && n < 4096 / 3);
+    expect_closed(s, SESSION_CLOSE_LOST, "output buffer full");
+    session_free(s);
+}
+
+/* ---- a scripted server on a loopback socket ---- */
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* One round of the caller's loop: poll the session's fd for up to `ms`. */
+static void pump(struct session *s, int ms)
+{
+    uint64_t now = now_ms(), dl = session_next_deadline(s);
+    if (dl <= now)
+        ms = 0;
+    else if (dl - now < (uint64_t)ms)
+        ms = (int)(dl - now);
+    int fd = session_fd(s);
+    if (fd < 0) {
+        poll(NULL, 0, ms);
+    } else {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (session_wants_write(s))
+            p.events |= POLLOUT;
+        assert_true(poll(&p, 1, ms) >= 0);
+        if (p.revents & (POLLIN | POLLERR | POLLHUP))
+            session_on_readable(s, now_ms());
+        if (session_fd(s) == fd && (p.revents & (POLLOUT | POLLERR | POLLHUP)))
+            session_on_writable(s, now_ms());
+    }
+    if (session_next_deadline(s) <= now_ms())
+        session_tick(s, now_ms());
+}
+
+/* Run the loop until an event comes (3 s at most). */
+static struct session_event wait_ev(struct session *s)
+{
+    struct session_event ev;
+    uint64_t end = now_ms() + 3000;
+    while (!session_next_event(s, &ev)) {
+        if (now_ms() > end)
+            fail_msg("no event within 3 s (phase %s)", session_phase_name(session_phase(s)));
+        pump(s, 10);
+    }
+    return ev;
+}
+
+static int srv_listen(uint16_t *port)
+{
+    char err[SOCK_ERR_LEN];
+    int lfd = sock_listen("127.0.0.1", 0, 8, port, err);
+    assert_true(lfd >= 0);
+    return lfd;
+}
+
+/* Accept the session's connection, running its loop meanwhile. */
+static int srv_accept(struct session *s, int lfd)
+{
+    char err[SOCK_ERR_LEN];
+    uint64_t end = now_ms() + 3000;
+    for (;;) {
+        int fd = sock_accept(lfd, NULL, 0, err);
+        if (fd >= 0)
+            return fd;
+        assert_int_equal(errno, EAGAIN);
+        if (now_ms() > end)
+            fail_msg("no connection within 3 s");
+        pump(s, 10);
+    }
+}
+
+/* Read exactly the bytes `hex` from the session, running its loop meanwhile. */
+static void srv_expect(struct session *s, int fd, const char *hex)
+{
+    uint8_t want[256], got[256];
+    size_t n = 0, have = 0;
+    unsigned v;
+    int used;
+    while (sscanf(hex, " %2x%n", &v, &used) == 1) {
+        want[n++] = (uint8_t)v;
+        hex += used;
+    }
+    uint64_t end = now_ms() + 3000;
+    while (have < n) {
+        ssize_t r = recv(fd, got + have, n - have, MSG_DONTWAIT);
+        if (r > 0) {
+            have += (size_t)r;
+            continue;
+        }
+        assert_true(r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+        if (now_ms() > end)
+            fail_msg("server got %zu of %zu bytes within 3 s", have, n);
+        pump(s, 10);
+    }
+    assert_memory_equal(got, want, n);
+}
+
+static void srv_send(int fd, const struct proto_msg *m)
+{
+    uint8_t buf[PROTO_S2C_FRAME_MAX];
+    size_t n = enc(m, buf, sizeof buf);
+    assert_int_equal(send(fd, buf, n, MSG_NOSIGNAL), (ssize_t)n);
+}
+
+static const char HELLO_ALICE[] = "01 00 0b 54 54 54 50 01 05 61 6c 69 63 65";
+static const char RESUME_A[] =
+    "05 00 10 3c 4d 5e 6f 80 91 a2 b3 c4 d5 e6 f7 08 19 2a 3b";
+
+static void test_socket_game_reconnect_resume(void **state)
+{
+    (void)state;
+    uint16_t port;
+    int lfd = srv_listen(&port);
+    struct session_config cfg = {.name = "alice", .auto_reconnect = 1};
+    struct session *s = session_new(&cfg, NULL);
+    assert_non_null(s);
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    assert_int_equal(session_connect(s, addr, now_ms()), 0);
+    assert_true(session_fd(s) >= 0);
+    assert_int_equal(session_phase(s), SESSION_CONNECTING);
+
+    int fd = srv_accept(s, lfd);
+    srv_expect(s, fd, HELLO_ALICE);
+    assert_int_equal(session_phase(s), SESSION_HANDSHAKE);
+    struct proto_msg w = welcome_msg();
+    w.u.welcome.grace_s = 1;
+    srv_send(fd, &w);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_WELCOME);
+
+    assert_int_equal(session_quick_match(s), 0);
+    srv_expect(s, fd, "02 00 00");
+    struct proto_msg q = bare(PROTO_QUEUED), gs = game_start_msg(7, PROTO_MARK_X);
+    struct proto_msg st = state_msg(7, ".........", 30000);
+    srv_send(fd, &q);
+    srv_send(fd, &gs);
+    srv_send(fd, &st);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_QUEUED);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_GAME_START);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_STATE);
+    assert_int_equal(session_move(s, 4), 0);
+    srv_expect(s, fd, "10 00 02 00 04");
+    struct proto_msg mv = moved_msg(0, 4, PROTO_MARK_X, 30000), ping = bare(PROTO_PING);
+    ping.u.ping.nonce = 0x01020304;
+    srv_send(fd, &mv);
+    srv_send(fd, &ping);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_MOVED);
+    srv_expect(s, fd, "71 00 04 01 02 03 04");
+
+    /* the connection drops mid-game: reconnect, HELLO, RESUME with the first token */
+    close(fd);
+    uint64_t lost_at = now_ms();
+    struct session_event ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_RECONNECTING);
+    assert_int_equal(session_phase(s), SESSION_RECONNECTING);
+    assert_true(ev.u.reconnect.deadline_ms >= lost_at + 1000);
+    assert_true(ev.u.reconnect.deadline_ms <= now_ms() + 1000);
+    fd = srv_accept(s, lfd);
+    srv_expect(s, fd, HELLO_ALICE);
+    w.u.welcome.token[0] = 0x99; /* the new connection's own token is dropped */
+    srv_send(fd, &w);
+    srv_expect(s, fd, RESUME_A);
+    gs = game_start_msg(7, PROTO_MARK_X);
+    st = state_msg(7, "....X....", 20000);
+    st.u.state.to_move = PROTO_MARK_O;
+    srv_send(fd, &gs);
+    srv_send(fd, &st);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_RESUMED);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_STATE);
+    assert_int_equal(session_phase(s), SESSION_PLAYING);
+    assert_int_equal(session_game(s)->board.cells[4], PROTO_MARK_X);
+
+    /* lost again, and the server is gone for good: closed after the 1 s grace */
+    close(fd);
+    close(lfd);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_RECONNECTING);
+    ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_LOST);
+    assert_true(strstr(ev.u.closed.message, "grace") != NULL);
+    assert_true(now_ms() >= lost_at + 1000);
+    assert_int_equal(session_fd(s), -1);
+    session_free(s);
+}
+
+static void test_socket_bad_token_and_fatal_error(void **state)
+{
+    (void)state;
+    uint16_t port;
+    int lfd = srv_listen(&port);
+    struct session_config cfg = {.name = "alice", .auto_reconnect = 1};
+    struct session *s = session_new(&cfg, NULL);
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    assert_int_equal(session_connect(s, addr, now_ms()), 0);
+    int fd = srv_accept(s, lfd);
+    srv_expect(s, fd, HELLO_ALICE);
+    struct proto_msg w = welcome_msg();
+    srv_send(fd, &w);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_WELCOME);
+    assert_int_equal(session_join_room(s, "ABCDEF"), 0);
+    srv_expect(s, fd, "04 00 06 41 42 43 44 45 46");
+    struct proto_msg gs = game_start_msg(3, PROTO_MARK_O), st = state_msg(3, ".........", 9000);
+    srv_send(fd, &gs);
+    srv_send(fd, &st);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_GAME_START);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_STATE);
+    /* lost; the game is gone by the time we are back: BAD_TOKEN ends it */
+    shutdown(fd, SHUT_RDWR);
+    close(fd);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_RECONNECTING);
+    fd = srv_accept(s, lfd);
+    srv_expect(s, fd, HELLO_ALICE);
+    srv_send(fd, &w);
+    srv_expect(s, fd, RESUME_A);
+    struct proto_msg e = error_msg(PROTO_ERR_BAD_TOKEN, "");
+    srv_send(fd, &e);
+    struct session_event ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_LOST);
+    assert_int_equal(ev.u.closed.code, PROTO_ERR_BAD_TOKEN);
+    close(fd);
+    session_free(s);
+
+    /* a fatal ERROR then EOF: SERVER_ERROR, not a reconnect */
+    s = session_new(&cfg, NULL);
+    assert_int_equal(session_connect(s, addr, now_ms()), 0);
+    fd = srv_accept(s, lfd);
+    srv_expect(s, fd, HELLO_ALICE);
+    e = error_msg(PROTO_ERR_SERVER_FULL, "too many clients");
+    srv_send(fd, &e);
+    close(fd);
+    ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_SERVER_ERROR);
+    assert_int_equal(ev.u.closed.code, PROTO_ERR_SERVER_FULL);
+    assert_true(strstr(ev.u.closed.message, "too many clients") != NULL);
+    session_free(s);
+
+    /* lost in the lobby: closed LOST, no reconnect */
+    s = session_new(&cfg, NULL);
+    assert_int_equal(session_connect(s, addr, now_ms()), 0);
+    fd = srv_accept(s, lfd);
+    srv_expect(s, fd, HELLO_ALICE);
+    srv_send(fd, &w);
+    assert_int_equal(wait_ev(s).type, SESSION_EV_WELCOME);
+    close(fd);
+    ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_LOST);
+    session_free(s);
+    close(lfd);
+}
+
+static void test_socket_refused_and_silent(void **state)
+{
+    (void)state;
+    /* nothing listens on a port just freed */
+    uint16_t port;
+    int lfd = srv_listen(&port);
+    close(lfd);
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    struct session_config cfg = {.name = "alice", .connect_timeout_ms = 2000};
+    struct session *s = session_new(&cfg, NULL);
+    (void)session_connect(s, addr, now_ms()); /* may fail at once or later */
+    struct session_event ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_CONNECT);
+    assert_true(strstr(ev.u.closed.message, "refused") != NULL);
+    assert_int_equal(session_phase(s), SESSION_CLOSED);
+    assert_int_equal(session_fd(s), -1);
+    session_free(s);
+
+    /* an address that does not parse */
+    s = session_new(&cfg, NULL);
+    assert_int_equal(session_connect(s, "[::1", now_ms()), -1);
+    ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_CONNECT);
+    session_free(s);
+
+    /* a server that accepts and never answers: no WELCOME within the timeout */
+    lfd = srv_listen(&port);
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    cfg.connect_timeout_ms = 200;
+    s = session_new(&cfg, NULL);
+    uint64_t t0 = now_ms();
+    assert_int_equal(session_connect(s, addr, t0), 0);
+    int fd = srv_accept(s, lfd);
+    ev = wait_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_CONNECT);
+    assert_true(strstr(ev.u.closed.message, "WELCOME") != NULL);
+    assert_true(now_ms() >= t0 + 200);
+    session_free(s);
+    close(fd);
+    close(lfd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1035,6 +1348,10 @@ int main(void)
         cmocka_unit_test(test_game_list),
         cmocka_unit_test(test_event_queue_full),
         cmocka_unit_test(test_handshake_timeout),
+        cmocka_unit_test(test_output_buffer_bound),
+        cmocka_unit_test(test_socket_game_reconnect_resume),
+        cmocka_unit_test(test_socket_bad_token_and_fatal_error),
+        cmocka_unit_test(test_socket_refused_and_silent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
