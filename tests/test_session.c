@@ -1136,11 +1136,10 @@ static const char HELLO_ALICE[] = "01 00 0b 54 54 54 50 01 05 61 6c 69 63 65";
 static const char RESUME_A[] =
     "05 00 10 3c 4d 5e 6f 80 91 a2 b3 c4 d5 e6 f7 08 19 2a 3b";
 
-static void test_socket_game_reconnect_resume(void **state)
+/* "alice" (auto_reconnect on) connected to the scripted server on `port`,
+ * HELLO checked, WELCOME (with `grace_s`) sent and its event taken. */
+static struct session *welcomed_alice(int lfd, uint16_t port, uint16_t grace_s, int *fd)
 {
-    (void)state;
-    uint16_t port;
-    int lfd = srv_listen(&port);
     struct session_config cfg = {.name = "alice", .auto_reconnect = 1};
     struct session *s = session_new(&cfg, NULL);
     assert_non_null(s);
@@ -1149,14 +1148,24 @@ static void test_socket_game_reconnect_resume(void **state)
     assert_int_equal(session_connect(s, addr, now_ms()), 0);
     assert_true(session_fd(s) >= 0);
     assert_int_equal(session_phase(s), SESSION_CONNECTING);
-
-    int fd = srv_accept(s, lfd);
-    srv_expect(s, fd, HELLO_ALICE);
+    *fd = srv_accept(s, lfd);
+    srv_expect(s, *fd, HELLO_ALICE);
     assert_int_equal(session_phase(s), SESSION_HANDSHAKE);
     struct proto_msg w = welcome_msg();
-    w.u.welcome.grace_s = 1;
-    srv_send(fd, &w);
+    w.u.welcome.grace_s = grace_s;
+    srv_send(*fd, &w);
     assert_int_equal(wait_ev(s).type, SESSION_EV_WELCOME);
+    return s;
+}
+
+static void test_socket_game_reconnect_resume(void **state)
+{
+    (void)state;
+    uint16_t port;
+    int lfd = srv_listen(&port), fd;
+    struct session *s = welcomed_alice(lfd, port, 1, &fd);
+    struct proto_msg w = welcome_msg();
+    w.u.welcome.grace_s = 1;
 
     assert_int_equal(session_quick_match(s), 0);
     srv_expect(s, fd, "02 00 00");
@@ -1217,17 +1226,9 @@ static void test_socket_bad_token_and_fatal_error(void **state)
 {
     (void)state;
     uint16_t port;
-    int lfd = srv_listen(&port);
-    struct session_config cfg = {.name = "alice", .auto_reconnect = 1};
-    struct session *s = session_new(&cfg, NULL);
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
-    assert_int_equal(session_connect(s, addr, now_ms()), 0);
-    int fd = srv_accept(s, lfd);
-    srv_expect(s, fd, HELLO_ALICE);
+    int lfd = srv_listen(&port), fd;
+    struct session *s = welcomed_alice(lfd, port, 20, &fd);
     struct proto_msg w = welcome_msg();
-    srv_send(fd, &w);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_WELCOME);
     assert_int_equal(session_join_room(s, "ABCDEF"), 0);
     srv_expect(s, fd, "04 00 06 41 42 43 44 45 46");
     struct proto_msg gs = game_start_msg(3, PROTO_MARK_O), st = state_msg(3, ".........", 9000);
@@ -1253,6 +1254,9 @@ static void test_socket_bad_token_and_fatal_error(void **state)
     session_free(s);
 
     /* a fatal ERROR then EOF: SERVER_ERROR, not a reconnect */
+    struct session_config cfg = {.name = "alice", .auto_reconnect = 1};
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
     s = session_new(&cfg, NULL);
     assert_int_equal(session_connect(s, addr, now_ms()), 0);
     fd = srv_accept(s, lfd);
@@ -1268,12 +1272,7 @@ static void test_socket_bad_token_and_fatal_error(void **state)
     session_free(s);
 
     /* lost in the lobby: closed LOST, no reconnect */
-    s = session_new(&cfg, NULL);
-    assert_int_equal(session_connect(s, addr, now_ms()), 0);
-    fd = srv_accept(s, lfd);
-    srv_expect(s, fd, HELLO_ALICE);
-    srv_send(fd, &w);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_WELCOME);
+    s = welcomed_alice(lfd, port, 20, &fd);
     close(fd);
     ev = wait_ev(s);
     assert_int_equal(ev.type, SESSION_EV_CLOSED);
