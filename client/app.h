@@ -1,0 +1,198 @@
+/* app.h: the ttt client's UI state machine -- which screen is shown, what
+ * each input means, what goes to the server -- with no SDL and no sockets.
+ *
+ * Inputs: network events (struct app_net_event: a session event plus a
+ * snapshot of the session taken right after it), user actions (cells,
+ * buttons, keys, typed text, window close) and the time. Outputs: the scene
+ * to draw (app_fill_scene) and requests for the network thread or the main
+ * loop (app_take_request). Times are monotonic milliseconds on the same clock
+ * as the session's deadlines.
+ */
+#ifndef TTT_APP_H
+#define TTT_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "proto.h"
+#include "session.h"
+
+struct scene;
+
+enum app_screen {
+    APP_SCREEN_CONNECT = 0,   /* address + name fields (also while connecting) */
+    APP_SCREEN_LOBBY,         /* menu, room code entry, or live game list */
+    APP_SCREEN_WAITING,       /* queued, room code shown, or joining */
+    APP_SCREEN_PLAYING,
+    APP_SCREEN_GAME_OVER,
+    APP_SCREEN_RECONNECTING,
+    APP_SCREEN_SPECTATING,
+    APP_SCREEN_COUNT
+};
+
+enum app_lobby_mode { APP_LOBBY_MENU = 0, APP_LOBBY_CODE, APP_LOBBY_LIST };
+enum app_wait_kind { APP_WAIT_QUEUED = 0, APP_WAIT_ROOM, APP_WAIT_JOINING };
+
+/* Buttons (and clickable text fields) the screens show. A live-list entry i
+ * is APP_BTN_GAME_BASE + i. */
+enum app_button {
+    APP_BTN_NONE = 0,
+    APP_BTN_FIELD_ADDR, APP_BTN_FIELD_NAME, APP_BTN_FIELD_CODE,
+    APP_BTN_CONNECT, APP_BTN_QUIT,
+    APP_BTN_QUICK_MATCH, APP_BTN_CREATE_ROOM, APP_BTN_JOIN_ROOM, APP_BTN_WATCH,
+    APP_BTN_JOIN_GO, APP_BTN_BACK, APP_BTN_REFRESH,
+    APP_BTN_CANCEL,           /* waiting: leave the queue / close the room */
+    APP_BTN_LEAVE,            /* playing: ask to leave (confirmation follows) */
+    APP_BTN_LEAVE_CONFIRM, APP_BTN_STAY,
+    APP_BTN_RESIGN,
+    APP_BTN_REMATCH, APP_BTN_NEW_OPPONENT, APP_BTN_LOBBY,
+    APP_BTN_GIVE_UP,          /* reconnecting: stop trying */
+    APP_BTN_RECONNECT,        /* after the connection closed: back to connect */
+    APP_BTN_GAME_BASE = 64,
+    APP_BTN_COUNT = APP_BTN_GAME_BASE + PROTO_LIST_MAX
+};
+
+enum app_key {
+    APP_KEY_1 = 1, APP_KEY_2, APP_KEY_3, APP_KEY_4, APP_KEY_5, APP_KEY_6, APP_KEY_7,
+    APP_KEY_8, APP_KEY_9, /* the digits, numeric-keypad layout: 7 8 9 is the top row */
+    APP_KEY_UP, APP_KEY_DOWN, APP_KEY_LEFT, APP_KEY_RIGHT,
+    APP_KEY_ENTER, APP_KEY_SPACE, APP_KEY_R, APP_KEY_ESC, APP_KEY_F11,
+    APP_KEY_BACKSPACE, APP_KEY_TAB
+};
+
+enum app_request_type {
+    APP_REQ_CONNECT = 1,      /* host, name: (re)start the session */
+    APP_REQ_DISCONNECT,       /* close the session */
+    APP_REQ_QUICK_MATCH, APP_REQ_CREATE_ROOM,
+    APP_REQ_JOIN,             /* code */
+    APP_REQ_SPECTATE,         /* game_id */
+    APP_REQ_LIST_GAMES,
+    APP_REQ_MOVE,             /* cell */
+    APP_REQ_RESIGN, APP_REQ_REMATCH, APP_REQ_LEAVE,
+    APP_REQ_QUIT,             /* for the main loop: exit (after the requests before it) */
+    APP_REQ_FULLSCREEN        /* for the main loop: toggle fullscreen */
+};
+
+struct app_request {
+    uint8_t type;             /* enum app_request_type */
+    uint8_t cell;
+    uint32_t game_id;
+    char code[PROTO_CODE_LEN + 1];
+    char host[CONFIG_ADDR_MAX + 1];
+    char name[PROTO_NAME_MAX + 1];
+};
+
+/* The live game list, copied out of the session. */
+struct app_game_list {
+    uint8_t count;
+    struct proto_game_entry games[PROTO_LIST_MAX];
+};
+
+/* A session event and the session as it was right after it. ev.u.game_list
+ * is not used: for SESSION_EV_GAME_LIST the entries are in `list`. */
+struct app_net_event {
+    struct session_event ev;
+    struct app_game_list list;
+    uint8_t phase;            /* enum session_phase */
+    uint8_t my_turn;          /* session_my_turn() */
+    uint16_t turn_s, grace_s;
+    struct session_game game;
+};
+
+/* What the app starts with (from the command line and the config file). */
+struct app_options {
+    const char *addr;         /* connect at once when set; else the connect screen */
+    const char *name;         /* player name (valid) */
+    const char *room;         /* join this room code after connecting */
+    uint8_t create_room;      /* create a room after connecting */
+    uint32_t spectate;        /* watch this game after connecting (0: no) */
+};
+
+#define APP_REQ_QUEUE 16
+#define APP_TOAST_MS 2500
+#define APP_TEXT_MAX 160
+
+struct app {
+    uint8_t screen, lobby_mode, wait_kind;
+    uint64_t now_ms;
+
+    /* connect screen */
+    char addr[CONFIG_ADDR_MAX + 1];
+    char name[PROTO_NAME_MAX + 1];
+    uint8_t field;            /* 0 address, 1 name */
+    uint8_t connecting;       /* CONNECT sent, no WELCOME or CLOSED yet */
+    char error[APP_TEXT_MAX]; /* shown on the connect screen */
+
+    /* what to do once welcomed (command line) */
+    uint8_t start_action;     /* enum app_request_type, 0 for quick match */
+    char start_code[PROTO_CODE_LEN + 1];
+    uint32_t start_game_id;
+
+    /* lobby */
+    char code[PROTO_CODE_LEN + 1]; /* typed room code */
+    struct app_game_list list;
+    uint8_t list_loaded;
+    char room_code[PROTO_CODE_LEN + 1]; /* our room, while waiting */
+
+    /* the session snapshot */
+    uint8_t phase, my_turn;
+    uint16_t turn_s, grace_s;
+    struct session_game game;
+    uint64_t reconnect_deadline_ms;
+
+    /* playing */
+    uint8_t hover;            /* cell under the mouse or keyboard cursor, BOARD_NO_CELL if none */
+    uint8_t cursor;           /* keyboard cursor cell */
+    uint8_t pending_cell;     /* MOVE sent, not confirmed (BOARD_NO_CELL if none) */
+    uint8_t confirm_leave;    /* the leave confirmation is open */
+    uint8_t rematch_sent;
+    uint8_t closed;           /* the session closed while on the game-over screen */
+    char toast[APP_TEXT_MAX];
+    uint64_t toast_until_ms;
+
+    uint8_t focus;            /* keyboard focus: index into the screen's buttons */
+    uint8_t quit;             /* QUIT requested */
+
+    struct app_request req[APP_REQ_QUEUE];
+    uint8_t req_head, req_count;
+};
+
+/* Start the app. With o->addr set it requests CONNECT at once. */
+void app_init(struct app *a, const struct app_options *o, uint64_t now_ms);
+
+/* Feed one network event (with its snapshot). */
+void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms);
+
+/* User actions. cell is 0..8 (row by row from the top left); hover with
+ * BOARD_NO_CELL when the mouse leaves the board. */
+void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms);
+void app_hover_cell(struct app *a, unsigned cell);
+void app_button(struct app *a, int id, uint64_t now_ms);
+void app_key(struct app *a, enum app_key key, uint64_t now_ms);
+void app_text(struct app *a, const char *utf8);
+void app_close_window(struct app *a, uint64_t now_ms);
+
+/* Advance the clock (expires toasts). */
+void app_tick(struct app *a, uint64_t now_ms);
+
+/* Milliseconds until the screen changes by itself (a clock ticking, a toast
+ * expiring), or -1 when it only changes on input. */
+int app_redraw_in(const struct app *a, uint64_t now_ms);
+
+/* Pop the oldest request: 1 with *r filled, 0 when none. */
+int app_take_request(struct app *a, struct app_request *r);
+
+/* The buttons the current screen shows, in keyboard order; returns the count. */
+size_t app_buttons(const struct app *a, int *ids, size_t cap);
+
+/* Describe the current frame. */
+void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms);
+
+/* Map a numeric-keypad digit 1..9 to a cell (7 -> 0, 5 -> 4, 3 -> 8). */
+unsigned app_digit_cell(unsigned digit);
+
+/* The plain words for why a session closed ("connection refused", ...). */
+void app_close_words(const struct session_event *ev, char *out, size_t cap);
+
+#endif
