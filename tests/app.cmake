@@ -1,0 +1,3 @@
+# tests/app.cmake: unit tests of the client's UI state machine and its config
+# file (no window, no sockets).
+ttt_unit_test(test_config SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_config.c LIBS ttt_app)
