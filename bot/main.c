@@ -1,0 +1,106 @@
+/* main.c: ttt-bot's entry point: options, the open-file limit a swarm
+ * needs, SIGPIPE off, the run, the summary and the exit status. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "stats.h"
+#include "swarm.h"
+
+/* Descriptors besides the clients' sockets: stdio, epoll, signalfd, ... */
+#define FD_RESERVE 64u
+
+/* Make room for `need` descriptors (raising the hard limit too when allowed,
+ * e.g. as root). 0, or -1 with err set. */
+static int raise_fd_limit(rlim_t need, char err[BOT_ERR_LEN])
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        snprintf(err, BOT_ERR_LEN, "getrlimit: %s", strerror(errno));
+        return -1;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+        return 0;
+    struct rlimit want = rl;
+    want.rlim_cur = need;
+    if (want.rlim_max != RLIM_INFINITY && want.rlim_max < need)
+        want.rlim_max = need;
+    if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+        return 0;
+    snprintf(err, BOT_ERR_LEN, "%llu clients need %llu open files but the limit is %llu "
+             "(hard %llu) and cannot be raised: %s",
+             (unsigned long long)(need - FD_RESERVE), (unsigned long long)need,
+             (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max, strerror(errno));
+    return -1;
+}
+
+static uint64_t clock_seed(void)
+{
+    struct timespec ts;
+    (void)clock_gettime(CLOCK_REALTIME, &ts);
+    return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+           ((uint64_t)getpid() << 32);
+}
+
+int main(int argc, char **argv)
+{
+    struct bot_options opt;
+    char err[BOT_ERR_LEN];
+    int r = bot_options_parse(argc, argv, &opt, err);
+    if (r == BOT_OPTIONS_EXIT_OK)
+        return 0;
+    if (r == BOT_OPTIONS_BAD) {
+        fprintf(stderr, "ttt-bot: %s\n", err);
+        return 2;
+    }
+    /* A write to a closed socket is an error to handle, not a signal. */
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        fprintf(stderr, "ttt-bot: cannot ignore SIGPIPE: %s\n", strerror(errno));
+        return 1;
+    }
+    rlim_t need = (rlim_t)opt.clients + FD_RESERVE;
+    if (raise_fd_limit(need, err) < 0) {
+        fprintf(stderr, "ttt-bot: %s\n", err);
+        return 1;
+    }
+    uint64_t seed = opt.seed_given ? opt.seed : clock_seed();
+    static struct stats st;
+    stats_init(&st);
+    struct swarm *sw = swarm_new(&opt, seed, &st, (int)need, err);
+    if (!sw) {
+        fprintf(stderr, "ttt-bot: %s\n", err);
+        return 1;
+    }
+    int rc = swarm_run(sw);
+    char failure[BOT_ERR_LEN];
+    snprintf(failure, sizeof failure, "%s", swarm_error(sw));
+    if (rc == 0 && st.illegal_moves > 0) {
+        snprintf(failure, sizeof failure, "%llu illegal moves sent (the server answered "
+                 "NOT_YOUR_TURN, CELL_TAKEN or STALE_PLY)", (unsigned long long)st.illegal_moves);
+        rc = -1;
+    }
+    char strategy[32];
+    strategy_format(&opt.strategy, strategy, sizeof strategy);
+    struct stats_run run = {
+        .host = opt.host, .strategy = strategy, .clients = opt.clients,
+        .games_per_client = opt.games, .think_ms = opt.think_ms, .seed = seed,
+        .seconds = swarm_seconds(sw), .failure = rc < 0 ? failure : NULL,
+    };
+    swarm_free(sw);
+    if (rc < 0)
+        fprintf(stderr, "ttt-bot: %s\n", failure);
+    if (!opt.quiet || !opt.json)
+        stats_print_text(&st, &run, stdout);
+    if (opt.json)
+        stats_print_json(&st, &run, stdout);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "ttt-bot: cannot write the summary: %s\n", strerror(errno));
+        return 1;
+    }
+    return rc < 0 ? 1 : 0;
+}
