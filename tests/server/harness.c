@@ -1,0 +1,854 @@
+/* harness.c: the tttd integration-test harness (see harness.h): spawning,
+ * signalling, reaping and cleaning up real tttd processes, running tttd for
+ * its command line alone, and loopback protocol clients with timed frame
+ * reads and cmocka assertions that report what actually arrived. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#ifndef TTTD_PATH
+#error "TTTD_PATH must name the tttd binary (tests/server.cmake defines it)"
+#endif
+
+#define START_LIMIT_MS 10000
+
+/* ------------------------------------------------------------ time */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int ms_until(int64_t deadline)
+{
+    int64_t left = deadline - now_ms();
+    if (left < 0)
+        return 0;
+    return left > 1000000 ? 1000000 : (int)left;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* ------------------------------------------------- live server registry */
+
+/* Servers started and not yet reaped, killed at exit if a test failed
+ * half-way (cmocka longjmps out of the test, past its th_server_stop). */
+#define REG_MAX 64
+static struct {
+    pid_t pid;
+    char dir[256];
+} reg[REG_MAX];
+static int reg_hooked;
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char path[600];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            (void)unlink(path);
+        }
+        closedir(d);
+    }
+    (void)rmdir(dir);
+}
+
+static void reg_cleanup(void)
+{
+    for (int i = 0; i < REG_MAX; i++) {
+        if (reg[i].pid > 0) {
+            (void)kill(reg[i].pid, SIGKILL);
+            (void)waitpid(reg[i].pid, NULL, 0);
+            reg[i].pid = 0;
+        }
+        if (reg[i].dir[0]) {
+            remove_dir(reg[i].dir);
+            reg[i].dir[0] = '\0';
+        }
+    }
+}
+
+static void reg_add(pid_t pid, const char *dir)
+{
+    if (!reg_hooked) {
+        if (atexit(reg_cleanup) != 0)
+            fprintf(stderr, "harness: atexit failed: servers of failed tests may outlive the test\n");
+        reg_hooked = 1;
+    }
+    for (int i = 0; i < REG_MAX; i++) {
+        if (reg[i].pid == 0 && !reg[i].dir[0]) {
+            reg[i].pid = pid;
+            snprintf(reg[i].dir, sizeof reg[i].dir, "%s", dir);
+            return;
+        }
+    }
+}
+
+static void reg_reaped(pid_t pid)
+{
+    for (int i = 0; i < REG_MAX; i++)
+        if (reg[i].pid == pid)
+            reg[i].pid = 0;
+}
+
+static void reg_dir_gone(const char *dir)
+{
+    for (int i = 0; i < REG_MAX; i++)
+        if (reg[i].pid == 0 && !strcmp(reg[i].dir, dir))
+            reg[i].dir[0] = '\0';
+}
+
+/* ---------------------------------------------------------- processes */
+
+static int exit_code(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return -1;
+}
+
+/* Wait for `pid` up to timeout_ms; its exit code, or -1 on timeout
+ * (the process is then still running) or error. */
+static int wait_pid(pid_t pid, int timeout_ms, int *reaped)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    *reaped = 0;
+    for (;;) {
+        int status;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) {
+            *reaped = 1;
+            return exit_code(status);
+        }
+        if (r < 0 && errno != EINTR) {
+            *reaped = 1; /* not our child any more: nothing to reap */
+            return -1;
+        }
+        if (now_ms() >= deadline)
+            return -1;
+        sleep_ms(5);
+    }
+}
+
+/* In the child after fork: die with the parent, default signal state,
+ * stdin from /dev/null, stdout and stderr to the given descriptors, then
+ * become tttd with argv. Never returns. */
+static void exec_child(pid_t parent, const char *const *argv, int outfd, int errfd)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    (void)sigprocmask(SIG_SETMASK, &none, NULL);
+    (void)signal(SIGPIPE, SIG_DFL);
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    int nullfd = open("/dev/null", O_RDONLY);
+    if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
+        _exit(127);
+    execv(TTTD_PATH, (char *const *)argv);
+    dprintf(2, "harness: exec %s: %s\n", TTTD_PATH, strerror(errno));
+    _exit(127);
+}
+
+/* Fork and exec tttd with argv, its stdout and stderr on outfd and errfd
+ * (closed here, in the parent). Returns the child's pid or -1. */
+static pid_t spawn(const char *const *argv, int outfd, int errfd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0)
+        exec_child(parent, argv, outfd, errfd);
+    close(outfd);
+    close(errfd);
+    return pid;
+}
+
+int th_server_start(struct th_server *s, const char *const *args)
+{
+    memset(s, 0, sizeof *s);
+    s->pid = -1;
+    s->out_fd = -1;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(s->dir, sizeof s->dir, "%s/tttd-test.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(s->dir)) {
+        fprintf(stderr, "harness: mkdtemp %s: %s\n", s->dir, strerror(errno));
+        s->dir[0] = '\0';
+        return -1;
+    }
+    snprintf(s->record_path, sizeof s->record_path, "%s/record.jsonl", s->dir);
+    char errpath[300];
+    snprintf(errpath, sizeof errpath, "%s/stderr.log", s->dir);
+
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = TTTD_PATH;
+    argv[argc++] = "--port";
+    argv[argc++] = "0";
+    argv[argc++] = "--bind";
+    argv[argc++] = "127.0.0.1";
+    for (int i = 0; args && args[i] && argc < 63; i++)
+        argv[argc++] = strcmp(args[i], TH_RECORD) == 0 ? s->record_path : args[i];
+    argv[argc] = NULL;
+
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        fprintf(stderr, "harness: pipe2: %s\n", strerror(errno));
+        remove_dir(s->dir);
+        return -1;
+    }
+    int errfd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (errfd < 0) {
+        fprintf(stderr, "harness: open %s: %s\n", errpath, strerror(errno));
+        close(pipefd[0]);
+        close(pipefd[1]);
+        remove_dir(s->dir);
+        return -1;
+    }
+    pid_t pid = spawn(argv, pipefd[1], errfd);
+    if (pid < 0) {
+        fprintf(stderr, "harness: fork: %s\n", strerror(errno));
+        close(pipefd[0]);
+        remove_dir(s->dir);
+        return -1;
+    }
+    s->pid = pid;
+    s->out_fd = pipefd[0];
+    reg_add(pid, s->dir);
+
+    /* Read the first line byte by byte, so what follows stays in the pipe. */
+    char line[128];
+    size_t n = 0;
+    int64_t deadline = now_ms() + START_LIMIT_MS;
+    const char *why = NULL;
+    for (;;) {
+        struct pollfd p = { .fd = s->out_fd, .events = POLLIN };
+        int pr = poll(&p, 1, ms_until(deadline));
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0) {
+            why = pr == 0 ? "no \"listening on port N\" line within 10 s" : "poll failed";
+            break;
+        }
+        char ch;
+        ssize_t r = read(s->out_fd, &ch, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            why = "its stdout closed before \"listening on port N\"";
+            break;
+        }
+        if (ch != '\n') {
+            if (n < sizeof line - 1)
+                line[n++] = ch;
+            continue;
+        }
+        line[n] = '\0';
+        unsigned port = 0;
+        char extra;
+        if (sscanf(line, "listening on port %u%c", &port, &extra) == 1 && port > 0 && port <= 65535) {
+            s->port = (uint16_t)port;
+            return 0;
+        }
+        why = "its first line is not \"listening on port N\"";
+        break;
+    }
+    char *err = th_server_stderr(s);
+    line[n] = '\0';
+    fprintf(stderr, "harness: tttd did not start: %s (stdout so far: \"%s\"); its stderr:\n%s\n", why,
+            line, err ? err : "(unreadable)");
+    free(err);
+    (void)th_server_stop(s);
+    return -1;
+}
+
+int th_server_signal(struct th_server *s, int sig)
+{
+    if (s->pid <= 0)
+        return -1;
+    return kill(s->pid, sig) < 0 ? -1 : 0;
+}
+
+int th_server_wait(struct th_server *s, int timeout_ms)
+{
+    if (s->pid <= 0)
+        return -1;
+    int reaped;
+    int rc = wait_pid(s->pid, timeout_ms, &reaped);
+    if (!reaped) {
+        (void)kill(s->pid, SIGKILL);
+        (void)wait_pid(s->pid, 10000, &reaped);
+        rc = -1;
+    }
+    reg_reaped(s->pid);
+    s->pid = -1;
+    return rc;
+}
+
+int th_server_stop(struct th_server *s)
+{
+    int rc = -1;
+    if (s->pid > 0) {
+        (void)th_server_signal(s, SIGTERM);
+        rc = th_server_wait(s, 5000);
+    }
+    if (s->out_fd >= 0) {
+        close(s->out_fd);
+        s->out_fd = -1;
+    }
+    const char *show = getenv("TH_SERVER_LOG");
+    if (s->dir[0] && show && *show) {
+        char *log = th_server_stderr(s);
+        fprintf(stderr, "---- tttd stderr (exit %d) ----\n%s---- end of tttd stderr ----\n", rc,
+                log ? log : "(unreadable)\n");
+        free(log);
+    }
+    if (s->dir[0]) {
+        remove_dir(s->dir);
+        reg_dir_gone(s->dir);
+        s->dir[0] = '\0';
+    }
+    return rc;
+}
+
+int th_server_alive(const struct th_server *s)
+{
+    if (s->pid <= 0)
+        return 0;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+        return 0;
+    return si.si_pid == 0;
+}
+
+long th_server_rss_kib(const struct th_server *s)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)s->pid);
+    char *text = s->pid > 0 ? th_read_file(path) : NULL;
+    if (!text)
+        return -1;
+    long kib = -1;
+    const char *p = strstr(text, "\nVmRSS:");
+    if (p && sscanf(p + 7, "%ld", &kib) != 1)
+        kib = -1;
+    free(text);
+    return kib;
+}
+
+char *th_read_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        if (r == 0) {
+            buf[n] = '\0';
+            break;
+        }
+        n += (size_t)r;
+    }
+    close(fd);
+    return buf;
+}
+
+char *th_server_stderr(const struct th_server *s)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/stderr.log", s->dir);
+    return th_read_file(path);
+}
+
+int th_server_stdout_line(struct th_server *s, char *buf, size_t cap, int timeout_ms)
+{
+    if (s->out_fd < 0 || cap == 0)
+        return -1;
+    int64_t deadline = now_ms() + timeout_ms;
+    size_t n = 0;
+    for (;;) {
+        struct pollfd p = { .fd = s->out_fd, .events = POLLIN };
+        int pr = poll(&p, 1, ms_until(deadline));
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            break;
+        char ch;
+        ssize_t r = read(s->out_fd, &ch, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (ch == '\n') {
+            buf[n] = '\0';
+            return (int)n;
+        }
+        if (n + 1 < cap)
+            buf[n++] = ch;
+    }
+    buf[n] = '\0';
+    return -1;
+}
+
+/* Append what fd has to *buf (size *len); 0 on EOF, 1 if more may come. */
+static int drain(int fd, char **buf, size_t *len)
+{
+    char chunk[4096];
+    ssize_t r = read(fd, chunk, sizeof chunk);
+    if (r < 0)
+        return errno == EINTR || errno == EAGAIN ? 1 : 0;
+    if (r == 0)
+        return 0;
+    char *nb = realloc(*buf, *len + (size_t)r + 1);
+    if (!nb)
+        return 0;
+    memcpy(nb + *len, chunk, (size_t)r);
+    *len += (size_t)r;
+    nb[*len] = '\0';
+    *buf = nb;
+    return 1;
+}
+
+int th_run_tttd(const char *const *args, int timeout_ms, char **out, char **err)
+{
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = TTTD_PATH;
+    for (int i = 0; args && args[i] && argc < 63; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    int op[2], ep[2];
+    if (pipe2(op, O_CLOEXEC) < 0)
+        return -1;
+    if (pipe2(ep, O_CLOEXEC) < 0) {
+        close(op[0]);
+        close(op[1]);
+        return -1;
+    }
+    pid_t pid = spawn(argv, op[1], ep[1]);
+    if (pid < 0) {
+        close(op[0]);
+        close(ep[0]);
+        return -1;
+    }
+    char *obuf = calloc(1, 1), *ebuf = calloc(1, 1);
+    size_t olen = 0, elen = 0;
+    int oopen = 1, eopen = 1, termed = 0;
+    int64_t deadline = now_ms() + timeout_ms;
+    while (oopen || eopen) {
+        struct pollfd p[2] = { { .fd = oopen ? op[0] : -1, .events = POLLIN },
+                               { .fd = eopen ? ep[0] : -1, .events = POLLIN } };
+        int pr = poll(p, 2, termed ? 100 : ms_until(deadline));
+        if (pr < 0 && errno != EINTR)
+            break;
+        if (pr == 0) {
+            if (termed >= 20) {
+                (void)kill(pid, SIGKILL);
+                break;
+            }
+            if (!termed)
+                (void)kill(pid, SIGTERM);
+            termed++;
+            continue;
+        }
+        if (pr > 0 && oopen && (p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            oopen = drain(op[0], &obuf, &olen);
+        if (pr > 0 && eopen && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            eopen = drain(ep[0], &ebuf, &elen);
+    }
+    close(op[0]);
+    close(ep[0]);
+    int reaped;
+    int rc = wait_pid(pid, termed ? 100 : ms_until(deadline) + 100, &reaped);
+    if (!reaped) {
+        (void)kill(pid, SIGKILL);
+        (void)wait_pid(pid, 10000, &reaped);
+    }
+    if (out)
+        *out = obuf;
+    else
+        free(obuf);
+    if (err)
+        *err = ebuf;
+    else
+        free(ebuf);
+    return rc;
+}
+
+/* ------------------------------------------------------------ clients */
+
+int th_connect(struct th_client *c, uint16_t port)
+{
+    memset(c, 0, sizeof *c);
+    proto_reader_init(&c->rd, PROTO_S2C, c->buf, sizeof c->buf);
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c->fd < 0)
+        return -1;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1;
+    (void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    for (;;) {
+        if (connect(c->fd, (const struct sockaddr *)&a, sizeof a) == 0)
+            return 0;
+        if (errno != EINTR)
+            break;
+    }
+    close(c->fd);
+    c->fd = -1;
+    return -1;
+}
+
+void th_close(struct th_client *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+}
+
+int th_send_raw(struct th_client *c, const void *bytes, size_t n)
+{
+    const uint8_t *p = bytes;
+    while (n) {
+        ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int th_send(struct th_client *c, const struct proto_msg *m)
+{
+    uint8_t buf[PROTO_FRAME_MAX];
+    int n = proto_encode(m, buf, sizeof buf);
+    if (n <= 0)
+        return -1;
+    return th_send_raw(c, buf, (size_t)n);
+}
+
+int th_send_type(struct th_client *c, uint8_t type)
+{
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = type;
+    return th_send(c, &m);
+}
+
+int th_send_move(struct th_client *c, uint8_t ply, uint8_t cell)
+{
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_MOVE;
+    m.u.move.ply = ply;
+    m.u.move.cell = cell;
+    return th_send(c, &m);
+}
+
+int th_recv(struct th_client *c, struct proto_msg *m, int timeout_ms)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    for (;;) {
+        while (c->pending_off < c->pending_len) {
+            size_t used = 0;
+            struct proto_frame f;
+            int st = proto_reader_feed(&c->rd, c->pending + c->pending_off,
+                                       c->pending_len - c->pending_off, &used, &f);
+            c->pending_off += used;
+            if (st == PROTO_NEED_MORE)
+                break;
+            if (st < 0 || proto_decode(PROTO_S2C, &f, m) != PROTO_OK) {
+                errno = EPROTO;
+                return -2;
+            }
+            return 1;
+        }
+        c->pending_off = c->pending_len = 0;
+        if (c->fd < 0) {
+            errno = EBADF;
+            return -2;
+        }
+        struct pollfd p = { .fd = c->fd, .events = POLLIN };
+        int pr = poll(&p, 1, ms_until(deadline));
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr < 0)
+            return -2;
+        if (pr == 0)
+            return 0;
+        ssize_t r = recv(c->fd, c->pending, sizeof c->pending, 0);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (r < 0)
+            return -2;
+        if (r == 0)
+            return -1;
+        c->pending_len = (size_t)r;
+    }
+}
+
+const char *th_describe(const struct proto_msg *m, char *buf, size_t cap)
+{
+    const char *name = proto_type_name(m->type);
+    switch (m->type) {
+    case PROTO_ERROR:
+        snprintf(buf, cap, "ERROR %u %s: %s", (unsigned)m->u.error.code, proto_error_name(m->u.error.code),
+                 m->u.error.message.s);
+        break;
+    case PROTO_MOVED:
+        snprintf(buf, cap, "MOVED ply=%u cell=%u mark=%u ms_left=%u", (unsigned)m->u.moved.ply,
+                 (unsigned)m->u.moved.cell, (unsigned)m->u.moved.mark, (unsigned)m->u.moved.ms_left);
+        break;
+    case PROTO_GAME_OVER:
+        snprintf(buf, cap, "GAME_OVER winner=%u reason=%u (%s) line=%02x%02x%02x", (unsigned)m->u.game_over.winner,
+                 (unsigned)m->u.game_over.reason, proto_reason_name(m->u.game_over.reason),
+                 (unsigned)m->u.game_over.line[0], (unsigned)m->u.game_over.line[1],
+                 (unsigned)m->u.game_over.line[2]);
+        break;
+    case PROTO_GAME_START:
+        snprintf(buf, cap, "GAME_START game_id=%u you=%u x=\"%s\" o=\"%s\"", (unsigned)m->u.game_start.game_id,
+                 (unsigned)m->u.game_start.you, m->u.game_start.x_name.s, m->u.game_start.o_name.s);
+        break;
+    case PROTO_STATE:
+        snprintf(buf, cap, "STATE game_id=%u ply=%u to_move=%u", (unsigned)m->u.state.game_id,
+                 (unsigned)m->u.state.ply, (unsigned)m->u.state.to_move);
+        break;
+    case PROTO_OPPONENT:
+        snprintf(buf, cap, "OPPONENT event=%u grace_s=%u", (unsigned)m->u.opponent.event,
+                 (unsigned)m->u.opponent.grace_s);
+        break;
+    case PROTO_GAME_LIST:
+        snprintf(buf, cap, "GAME_LIST count=%u", (unsigned)m->u.game_list.count);
+        break;
+    case PROTO_ROOM_CREATED:
+        snprintf(buf, cap, "ROOM_CREATED code=%s", m->u.room.code);
+        break;
+    default:
+        snprintf(buf, cap, "%s", name);
+        break;
+    }
+    return buf;
+}
+
+/* What th_recv's result r means, for failure messages. */
+static const char *recv_what(int r, const struct proto_msg *m, char *buf, size_t cap)
+{
+    if (r == 1)
+        return th_describe(m, buf, cap);
+    if (r == 0)
+        return "nothing (timeout)";
+    if (r == -1)
+        return "EOF (the server closed the connection)";
+    snprintf(buf, cap, "a receive error (%s)", strerror(errno));
+    return buf;
+}
+
+static void answer_ping(struct th_client *c, const struct proto_msg *ping)
+{
+    struct proto_msg pong;
+    memset(&pong, 0, sizeof pong);
+    pong.type = PROTO_PONG;
+    pong.u.ping.nonce = ping->u.ping.nonce;
+    (void)th_send(c, &pong);
+}
+
+void th_expect(struct th_client *c, uint8_t type, struct proto_msg *out)
+{
+    struct proto_msg m;
+    int64_t deadline = now_ms() + TH_TIMEOUT_MS;
+    int r;
+    for (;;) {
+        r = th_recv(c, &m, ms_until(deadline));
+        if (r == 1 && m.type == PROTO_PING) {
+            answer_ping(c, &m);
+            continue;
+        }
+        break;
+    }
+    if (r == 1 && m.type == type) {
+        if (out)
+            *out = m;
+        return;
+    }
+    char what[400];
+    fail_msg("expected %s on fd %d, got %s", proto_type_name(type), c->fd, recv_what(r, &m, what, sizeof what));
+}
+
+void th_expect_error(struct th_client *c, uint8_t code)
+{
+    struct proto_msg m;
+    th_expect(c, PROTO_ERROR, &m);
+    if (m.u.error.code != code) {
+        char what[400];
+        fail_msg("expected ERROR %u %s, got %s", (unsigned)code, proto_error_name(code),
+                 th_describe(&m, what, sizeof what));
+    }
+}
+
+void th_expect_eof(struct th_client *c, int timeout_ms)
+{
+    struct proto_msg m;
+    int r = th_recv(c, &m, timeout_ms);
+    if (r == -1 || (r == -2 && errno != EPROTO))
+        return;
+    char what[400];
+    fail_msg("expected EOF within %d ms, got %s", timeout_ms, recv_what(r, &m, what, sizeof what));
+}
+
+void th_expect_silence(struct th_client *c, int ms)
+{
+    int64_t deadline = now_ms() + ms;
+    for (;;) {
+        struct proto_msg m;
+        int r = th_recv(c, &m, ms_until(deadline));
+        if (r == 0)
+            return;
+        if (r == 1 && m.type == PROTO_PING) {
+            answer_ping(c, &m);
+            continue;
+        }
+        char what[400];
+        fail_msg("expected silence for %d ms, got %s", ms, recv_what(r, &m, what, sizeof what));
+    }
+}
+
+void th_hello(struct th_client *c, uint16_t port, const char *name)
+{
+    if (th_connect(c, port) < 0)
+        fail_msg("cannot connect to 127.0.0.1:%u: %s", (unsigned)port, strerror(errno));
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_HELLO;
+    m.u.hello.version = PROTO_VERSION;
+    if (proto_name_set(&m.u.hello.name, name) != PROTO_OK)
+        fail_msg("th_hello: \"%s\" is not a valid name", name);
+    if (th_send(c, &m) < 0)
+        fail_msg("cannot send HELLO: %s", strerror(errno));
+    th_expect(c, PROTO_WELCOME, &m);
+    assert_int_equal(m.u.welcome.version, PROTO_VERSION);
+    memcpy(c->token, m.u.welcome.token, PROTO_TOKEN_LEN);
+    c->turn_s = m.u.welcome.turn_s;
+    c->grace_s = m.u.welcome.grace_s;
+}
+
+/* Expect GAME_START (you, names) then STATE (fresh board, X to move). */
+static uint32_t expect_start(struct th_client *c, uint8_t you, const char *xname, const char *oname)
+{
+    struct proto_msg m;
+    th_expect(c, PROTO_GAME_START, &m);
+    assert_int_equal(m.u.game_start.you, you);
+    assert_string_equal(m.u.game_start.x_name.s, xname);
+    assert_string_equal(m.u.game_start.o_name.s, oname);
+    uint32_t id = m.u.game_start.game_id;
+    assert_int_not_equal(id, 0);
+    th_expect(c, PROTO_STATE, &m);
+    assert_int_equal(m.u.state.game_id, id);
+    assert_int_equal(m.u.state.ply, 0);
+    for (int i = 0; i < PROTO_CELLS; i++)
+        assert_int_equal(m.u.state.cells[i], 0);
+    assert_int_equal(m.u.state.to_move, PROTO_MARK_X);
+    return id;
+}
+
+void th_pair(struct th_client *x, struct th_client *o, uint16_t port, const char *xname,
+             const char *oname, uint32_t *game_id)
+{
+    th_hello(x, port, xname);
+    th_hello(o, port, oname);
+    assert_int_equal(th_send_type(x, PROTO_QUICK_MATCH), 0);
+    th_expect(x, PROTO_QUEUED, NULL);
+    assert_int_equal(th_send_type(o, PROTO_QUICK_MATCH), 0);
+    th_expect(o, PROTO_QUEUED, NULL);
+    uint32_t idx = expect_start(x, PROTO_MARK_X, xname, oname);
+    uint32_t ido = expect_start(o, PROTO_MARK_O, xname, oname);
+    assert_int_equal(idx, ido);
+    if (game_id)
+        *game_id = idx;
+}
+
+/* MOVED with that ply, cell and mark must arrive at c. */
+static void expect_moved(struct th_client *c, uint8_t ply, uint8_t cell)
+{
+    struct proto_msg m;
+    th_expect(c, PROTO_MOVED, &m);
+    uint8_t mark = ply % 2 == 0 ? PROTO_MARK_X : PROTO_MARK_O;
+    if (m.u.moved.ply != ply || m.u.moved.cell != cell || m.u.moved.mark != mark) {
+        char what[200];
+        fail_msg("expected MOVED ply=%u cell=%u mark=%u, got %s", (unsigned)ply, (unsigned)cell,
+                 (unsigned)mark, th_describe(&m, what, sizeof what));
+    }
+}
+
+void th_move(struct th_client *mover, struct th_client *other, uint8_t ply, uint8_t cell)
+{
+    assert_int_equal(th_send_move(mover, ply, cell), 0);
+    expect_moved(mover, ply, cell);
+    expect_moved(other, ply, cell);
+}
+
+void th_ignore_sigpipe(void)
+{
+    if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+        fprintf(stderr, "harness: cannot ignore SIGPIPE: %s\n", strerror(errno));
+}

@@ -1,0 +1,149 @@
+/* harness.h: the integration-test harness for tttd. It owns starting a real
+ * tttd process on a loopback port (in its own temporary directory, with its
+ * stderr and an optional record file there), stopping and reaping it, and
+ * protocol clients built on the ttt_protocol library: raw bytes, encoded
+ * messages, frame reading with timeouts, and cmocka-asserting helpers that
+ * say what arrived instead of what was expected.
+ *
+ * Include <setjmp.h>, <stdarg.h>, <stddef.h>, <stdint.h> and <cmocka.h>
+ * before this header (cmocka's own rule). TTTD_PATH is defined by the build
+ * (tests/server.cmake). Every server started is also remembered by the
+ * harness, so a test that fails half-way (cmocka longjmps out of it) leaves
+ * no tttd running: they are killed when the test program exits, and a
+ * server whose test program dies is killed by the kernel (PR_SET_PDEATHSIG).
+ */
+#ifndef TTT_TEST_HARNESS_H
+#define TTT_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proto.h"
+
+/* Default wait for one expected frame, in milliseconds (a loaded 2-core
+ * machine running sanitizer builds still answers well within it). */
+#define TH_TIMEOUT_MS 3000
+
+/* An argument of th_server_start equal to this string is replaced by the
+ * server's record_path: {"--record", TH_RECORD, NULL} records games there. */
+#define TH_RECORD "@record"
+
+/* A running tttd. Filled by th_server_start; do not copy while running. */
+struct th_server {
+    pid_t pid;              /* -1 once reaped */
+    uint16_t port;
+    int out_fd;             /* read end of tttd's stdout, after the "listening" line */
+    char dir[256];          /* mkdtemp dir: stderr log "stderr.log", record file "record.jsonl" */
+    char record_path[300];
+};
+
+/* Spawn TTTD_PATH --port 0 --bind 127.0.0.1 args... (args NULL-terminated,
+ * may be NULL; TH_RECORD is replaced by record_path), stderr to
+ * dir/stderr.log, and read its stdout up to the line "listening on port N"
+ * (10 s limit). Returns 0, or -1 (printing why, with tttd's stderr) with
+ * nothing left running. */
+int th_server_start(struct th_server *s, const char *const *args);
+
+/* Send `sig` to the server; 0 or -1. */
+int th_server_signal(struct th_server *s, int sig);
+
+/* Wait up to timeout_ms for the server to exit and reap it. Returns its exit
+ * status 0..255, 128+signal if a signal killed it, or -1 on timeout (it is
+ * then killed with SIGKILL and reaped). Also -1 if it was already reaped. */
+int th_server_wait(struct th_server *s, int timeout_ms);
+
+/* SIGTERM, then th_server_wait(5000); also closes out_fd and removes the
+ * temporary directory with its files. Returns th_server_wait's result (or
+ * -1 if the server was already reaped). Safe to call twice. With the
+ * environment variable TH_SERVER_LOG set, tttd's stderr is printed first. */
+int th_server_stop(struct th_server *s);
+
+/* 1 if the server process is still running (not exited), else 0. Does not reap. */
+int th_server_alive(const struct th_server *s);
+
+/* The server's resident set size in KiB (VmRSS of /proc/PID/status), -1 on error. */
+long th_server_rss_kib(const struct th_server *s);
+
+/* The server's stderr so far, malloc'd and NUL-terminated (caller frees), or NULL. */
+char *th_server_stderr(const struct th_server *s);
+
+/* Read the next line of the server's stdout (after "listening on port N")
+ * into buf without its newline. Returns its length, or -1 on EOF, error or
+ * timeout. */
+int th_server_stdout_line(struct th_server *s, char *buf, size_t cap, int timeout_ms);
+
+/* A whole file, malloc'd and NUL-terminated (caller frees), or NULL. */
+char *th_read_file(const char *path);
+
+/* Run TTTD_PATH with args (NULL-terminated; no options added), stdin from
+ * /dev/null. If the process has not exited within timeout_ms it gets
+ * SIGTERM (and SIGKILL 2 s later). *out and *err (either may be NULL) get
+ * its whole stdout and stderr, malloc'd. Returns the exit status 0..255,
+ * 128+signal, or -1 if it could not be run. */
+int th_run_tttd(const char *const *args, int timeout_ms, char **out, char **err);
+
+/* A protocol client. Do not copy it while connected (rd points into buf). */
+struct th_client {
+    int fd;
+    struct proto_reader rd;
+    uint8_t buf[PROTO_FRAME_MAX];
+    uint8_t pending[4096];
+    size_t pending_len, pending_off;
+    uint8_t token[PROTO_TOKEN_LEN];   /* from WELCOME (th_hello) */
+    uint16_t turn_s, grace_s;         /* from WELCOME (th_hello) */
+};
+
+/* TCP connection to 127.0.0.1:port (close-on-exec). 0, or -1 (c->fd = -1). */
+int th_connect(struct th_client *c, uint16_t port);
+
+/* Close the connection (if open); c->fd becomes -1. */
+void th_close(struct th_client *c);
+
+/* Send all n bytes. 0, or -1 on any error (EPIPE, reset: never SIGPIPE). */
+int th_send_raw(struct th_client *c, const void *bytes, size_t n);
+
+/* Encode *m and send it. 0, or -1 (encoding or sending failed). */
+int th_send(struct th_client *c, const struct proto_msg *m);
+
+/* Send a message with no payload (QUICK_MATCH, LEAVE, ...) / a MOVE. 0 or -1. */
+int th_send_type(struct th_client *c, uint8_t type);
+int th_send_move(struct th_client *c, uint8_t ply, uint8_t cell);
+
+/* The next server-to-client frame, decoded, within timeout_ms. Returns 1 (got
+ * *m), 0 (timeout), -1 (orderly EOF) or -2 (reset or another socket error:
+ * errno says which; a frame that breaks the protocol: errno = EPROTO). */
+int th_recv(struct th_client *c, struct proto_msg *m, int timeout_ms);
+
+/* Describe *m in a few words ("ERROR NOT_YOUR_TURN: it is not your turn",
+ * "MOVED ply=2 cell=4 mark=1", ...) into buf; returns buf. */
+const char *th_describe(const struct proto_msg *m, char *buf, size_t cap);
+
+/* cmocka-asserting helpers: each fails the running test with a message
+ * saying what was expected and what arrived instead. */
+
+/* Next frame within TH_TIMEOUT_MS, answering and skipping server PINGs,
+ * must be of `type`; copied to *out when out is not NULL. */
+void th_expect(struct th_client *c, uint8_t type, struct proto_msg *out);
+/* Next frame (PINGs skipped) must be ERROR `code`. */
+void th_expect_error(struct th_client *c, uint8_t code);
+/* An orderly EOF (or a reset) within timeout_ms; any frame first fails. */
+void th_expect_eof(struct th_client *c, int timeout_ms);
+/* No frame at all (PINGs answered and ignored) and no EOF for ms. */
+void th_expect_silence(struct th_client *c, int ms);
+/* Connect, send HELLO with `name`, expect WELCOME (version 1); the token,
+ * turn_s and grace_s are saved in *c. */
+void th_hello(struct th_client *c, uint16_t port, const char *name);
+/* Both th_hello, x sends QUICK_MATCH and gets QUEUED, then o; both get
+ * GAME_START (x is X, o is O, same game id, the names) and STATE (empty
+ * board, X to move). *game_id (may be NULL) gets the game's id. */
+void th_pair(struct th_client *x, struct th_client *o, uint16_t port, const char *xname,
+             const char *oname, uint32_t *game_id);
+/* `mover` sends MOVE ply/cell; both clients get MOVED with that ply and cell
+ * and the mark of whoever moves at that ply (X on even plies). */
+void th_move(struct th_client *mover, struct th_client *other, uint8_t ply, uint8_t cell);
+
+/* Ignore SIGPIPE in the test process (writes to closed sockets return EPIPE). */
+void th_ignore_sigpipe(void);
+
+#endif
