@@ -7,6 +7,18 @@
  * to draw (app_fill_scene) and requests for the network thread or the main
  * loop (app_take_request). Times are monotonic milliseconds on the same clock
  * as the session's deadlines.
+ *
+ * Keys and text: the UI passes every key press to app_key and every piece of
+ * typed text to app_text. While a text field has the keyboard (connect
+ * screen, room code entry), keys that also type text (digits, R, Space) are
+ * ignored by app_key: their text arrives through app_text.
+ *
+ * Requests are what the user asked for; the session decides whether the
+ * phase allows them (a refused request sends nothing). Moves become final
+ * only when the server's MOVED arrives: until then the cell is "pending".
+ *
+ * Wording (app_words.c) and the scene (app_scene.c) live in their own files;
+ * app.c is the state machine.
  */
 #ifndef TTT_APP_H
 #define TTT_APP_H
@@ -71,7 +83,9 @@ enum app_request_type {
     APP_REQ_MOVE,             /* cell */
     APP_REQ_RESIGN, APP_REQ_REMATCH, APP_REQ_LEAVE,
     APP_REQ_QUIT,             /* for the main loop: exit (after the requests before it) */
-    APP_REQ_FULLSCREEN        /* for the main loop: toggle fullscreen */
+    APP_REQ_FULLSCREEN,       /* for the main loop: toggle fullscreen */
+    APP_REQ_REMEMBER          /* for the main loop: the server welcomed us: save host
+                                 and name as the last used (config_save) */
 };
 
 struct app_request {
@@ -103,7 +117,9 @@ struct app_net_event {
 /* What the app starts with (from the command line and the config file). */
 struct app_options {
     const char *addr;         /* connect at once when set; else the connect screen */
-    const char *name;         /* player name (valid) */
+    const char *last_addr;    /* without addr: the connect screen's address field
+                                 pre-filled with this (config), may be NULL */
+    const char *name;         /* player name; NULL or invalid: the login name */
     const char *room;         /* join this room code after connecting */
     uint8_t create_room;      /* create a room after connecting */
     uint32_t spectate;        /* watch this game after connecting (0: no) */
@@ -124,8 +140,10 @@ struct app {
     uint8_t connecting;       /* CONNECT sent, no WELCOME or CLOSED yet */
     char error[APP_TEXT_MAX]; /* shown on the connect screen */
 
-    /* what to do once welcomed (command line) */
-    uint8_t start_action;     /* enum app_request_type, 0 for quick match */
+    /* what to do once welcomed (command line): APP_REQ_QUICK_MATCH,
+     * _CREATE_ROOM, _JOIN (start_code) or _SPECTATE (start_game_id); 0: show
+     * the lobby. Used once, cleared by WELCOME or CLOSED. */
+    uint8_t start_action;
     char start_code[PROTO_CODE_LEN + 1];
     uint32_t start_game_id;
 
@@ -134,6 +152,7 @@ struct app {
     struct app_game_list list;
     uint8_t list_loaded;
     char room_code[PROTO_CODE_LEN + 1]; /* our room, while waiting */
+    uint32_t watch_id;        /* the game SPECTATE asked for, while joining it */
 
     /* the session snapshot */
     uint8_t phase, my_turn;
@@ -145,27 +164,37 @@ struct app {
     uint8_t hover;            /* cell under the mouse or keyboard cursor, BOARD_NO_CELL if none */
     uint8_t cursor;           /* keyboard cursor cell */
     uint8_t pending_cell;     /* MOVE sent, not confirmed (BOARD_NO_CELL if none) */
-    uint8_t confirm_leave;    /* the leave confirmation is open */
+    uint8_t confirm_leave;    /* the confirm dialog: 0 closed, 1 leave, 2 resign */
     uint8_t rematch_sent;
-    uint8_t closed;           /* the session closed while on the game-over screen */
+    uint8_t closed;           /* the session closed while on the game-over screen
+                                 (error holds the words) */
     char toast[APP_TEXT_MAX];
     uint64_t toast_until_ms;
+    uint8_t toast_error;      /* the toast reports an error (drawn as one) */
 
-    uint8_t focus;            /* keyboard focus: index into the screen's buttons */
+    uint8_t focus;            /* keyboard focus: index into app_buttons() */
     uint8_t quit;             /* QUIT requested */
 
     struct app_request req[APP_REQ_QUEUE];
     uint8_t req_head, req_count;
 };
 
-/* Start the app. With o->addr set it requests CONNECT at once. */
+/* Start the app. With o->addr set it requests CONNECT at once and, once
+ * welcomed, quick match (or the room / spectating o asks for); without, it
+ * opens on the connect screen pre-filled from o->last_addr and the name. */
 void app_init(struct app *a, const struct app_options *o, uint64_t now_ms);
 
 /* Feed one network event (with its snapshot). */
 void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms);
 
 /* User actions. cell is 0..8 (row by row from the top left); hover with
- * BOARD_NO_CELL when the mouse leaves the board. */
+ * BOARD_NO_CELL when the mouse leaves the board. A click on a free cell on
+ * your turn requests MOVE and shows it pending; otherwise it sends nothing
+ * (a toast may say why). app_button ignores ids the screen does not show.
+ * app_text appends to the focused field what that field accepts (address:
+ * printable ASCII without spaces; name: UTF-8 characters up to 16 bytes;
+ * code: the code alphabet, upper-cased). Closing the window requests LEAVE
+ * (when seated, queued or watching) and then QUIT. */
 void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms);
 void app_hover_cell(struct app *a, unsigned cell);
 void app_button(struct app *a, int id, uint64_t now_ms);
@@ -173,11 +202,12 @@ void app_key(struct app *a, enum app_key key, uint64_t now_ms);
 void app_text(struct app *a, const char *utf8);
 void app_close_window(struct app *a, uint64_t now_ms);
 
-/* Advance the clock (expires toasts). */
+/* Advance the clock: a toast whose time is up goes away. */
 void app_tick(struct app *a, uint64_t now_ms);
 
-/* Milliseconds until the screen changes by itself (a clock ticking, a toast
- * expiring), or -1 when it only changes on input. */
+/* Milliseconds until the screen changes by itself -- the next whole second
+ * of a shown countdown (turn clock, opponent's grace, reconnect grace), or a
+ * toast expiring -- or -1 when it only changes on input or the network. */
 int app_redraw_in(const struct app *a, uint64_t now_ms);
 
 /* Pop the oldest request: 1 with *r filled, 0 when none. */
@@ -192,7 +222,40 @@ void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms);
 /* Map a numeric-keypad digit 1..9 to a cell (7 -> 0, 5 -> 4, 3 -> 8). */
 unsigned app_digit_cell(unsigned digit);
 
-/* The plain words for why a session closed ("connection refused", ...). */
+/* The plain words for why a session closed ("connection refused", "no such
+ * host", "server full", "version mismatch", "the server is shutting down",
+ * "connection lost", ...) from ev->u.closed. */
 void app_close_words(const struct session_event *ev, char *out, size_t cap);
+
+/* The plain words for a non-fatal server ERROR ("not your turn", "that
+ * square is taken", "no room with that code", ...). */
+void app_error_words(uint8_t code, char *out, size_t cap);
+
+/* A finished game in words, seen by g->you: a headline ("You won", "You
+ * lost", "Draw", "alice won", "Game aborted") and its reason ("three in a
+ * row", "bob ran out of time", "alice resigned", "bob left", "alice
+ * forfeited (stayed away too long)", "the board is full", "server shutting
+ * down"). Either output may be NULL. */
+void app_result_words(const struct session_game *g, char *title, size_t title_cap,
+                      char *reason, size_t reason_cap);
+
+/* The same as one line: "you won: three in a row", "draw", "game aborted:
+ * server shutting down", "alice won: bob ran out of time". */
+void app_result_line(const struct session_game *g, char *out, size_t cap);
+
+/* Whose turn in words: "Your turn", "Waiting for bob" (a player), "alice to
+ * move" (a spectator); "" when the game is over. */
+void app_turn_words(const struct app *a, char *out, size_t cap);
+
+/* 1 when this client plays a seat (X or O) of the current or last game, 0
+ * when it watches or has had no game. */
+int app_is_player(const struct app *a);
+
+/* The other player's name ("your opponent" when unknown). */
+const char *app_opponent_name(const struct app *a);
+
+/* Whole seconds left until deadline_ms, rounded up (what a countdown shows);
+ * 0 when the deadline is 0 or past. */
+unsigned app_secs_left(uint64_t deadline_ms, uint64_t now_ms);
 
 #endif

@@ -1,0 +1,908 @@
+/* app.c: the ttt client's UI state machine -- screens, what each key, click
+ * and network event means, and the requests that follow. No SDL, no sockets,
+ * no I/O: see app.h. Wording is in app_words.c, the scene in app_scene.c.
+ */
+#include "app.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BUTTONS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
+
+/* ---- small helpers ---- */
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static void push_req(struct app *a, const struct app_request *r)
+{
+    if (a->req_count >= APP_REQ_QUEUE)
+        return; /* the main loop drains every frame: a full queue means it stopped */
+    a->req[(a->req_head + a->req_count) % APP_REQ_QUEUE] = *r;
+    a->req_count++;
+}
+
+static void push_simple(struct app *a, uint8_t type)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = type;
+    push_req(a, &r);
+}
+
+int app_take_request(struct app *a, struct app_request *r)
+{
+    if (a->req_count == 0)
+        return 0;
+    *r = a->req[a->req_head];
+    a->req_head = (uint8_t)((a->req_head + 1) % APP_REQ_QUEUE);
+    a->req_count--;
+    return 1;
+}
+
+/* A short-lived message (error: drawn as an error); the first letter capitalised. */
+static void toast_as(struct app *a, const char *text, uint8_t error)
+{
+    a->toast_error = error;
+    copy_str(a->toast, sizeof a->toast, text);
+    if (a->toast[0] >= 'a' && a->toast[0] <= 'z')
+        a->toast[0] = (char)(a->toast[0] - 'a' + 'A');
+    a->toast_until_ms = a->now_ms + APP_TOAST_MS;
+}
+
+static void toast(struct app *a, const char *text)
+{
+    toast_as(a, text, 1);
+}
+
+static void tell(struct app *a, const char *text)
+{
+    toast_as(a, text, 0);
+}
+
+static void set_screen(struct app *a, uint8_t screen)
+{
+    a->screen = screen;
+    a->focus = 0;
+    a->confirm_leave = 0;
+}
+
+static void set_lobby(struct app *a, uint8_t mode)
+{
+    set_screen(a, APP_SCREEN_LOBBY);
+    a->lobby_mode = mode;
+}
+
+static void set_waiting(struct app *a, uint8_t kind)
+{
+    set_screen(a, APP_SCREEN_WAITING);
+    a->wait_kind = kind;
+}
+
+/* ---- buttons and focus ---- */
+
+size_t app_buttons(const struct app *a, int *ids, size_t cap)
+{
+    int b[BUTTONS_MAX];
+    size_t n = 0;
+    switch (a->screen) {
+    case APP_SCREEN_CONNECT:
+        if (a->connecting) {
+            b[n++] = APP_BTN_CANCEL;
+        } else {
+            b[n++] = APP_BTN_FIELD_ADDR;
+            b[n++] = APP_BTN_FIELD_NAME;
+            b[n++] = APP_BTN_CONNECT;
+        }
+        b[n++] = APP_BTN_QUIT;
+        break;
+    case APP_SCREEN_LOBBY:
+        if (a->lobby_mode == APP_LOBBY_CODE) {
+            b[n++] = APP_BTN_FIELD_CODE;
+            b[n++] = APP_BTN_JOIN_GO;
+            b[n++] = APP_BTN_BACK;
+        } else if (a->lobby_mode == APP_LOBBY_LIST) {
+            for (unsigned i = 0; i < a->list.count && i < PROTO_LIST_MAX; i++)
+                b[n++] = APP_BTN_GAME_BASE + (int)i;
+            b[n++] = APP_BTN_REFRESH;
+            b[n++] = APP_BTN_BACK;
+        } else {
+            b[n++] = APP_BTN_QUICK_MATCH;
+            b[n++] = APP_BTN_CREATE_ROOM;
+            b[n++] = APP_BTN_JOIN_ROOM;
+            b[n++] = APP_BTN_WATCH;
+            b[n++] = APP_BTN_QUIT;
+        }
+        break;
+    case APP_SCREEN_WAITING:
+        if (a->wait_kind != APP_WAIT_JOINING)
+            b[n++] = APP_BTN_CANCEL;
+        break;
+    case APP_SCREEN_PLAYING:
+        if (a->confirm_leave) {
+            b[n++] = APP_BTN_LEAVE_CONFIRM;
+            b[n++] = APP_BTN_STAY;
+        } else {
+            b[n++] = APP_BTN_RESIGN;
+            b[n++] = APP_BTN_LEAVE;
+        }
+        break;
+    case APP_SCREEN_GAME_OVER:
+        if (a->closed) {
+            b[n++] = APP_BTN_RECONNECT;
+            b[n++] = APP_BTN_QUIT;
+        } else if (!app_is_player(a)) {
+            b[n++] = APP_BTN_WATCH;
+            b[n++] = APP_BTN_LOBBY;
+        } else {
+            if (!a->game.opponent_left && !a->rematch_sent)
+                b[n++] = APP_BTN_REMATCH;
+            b[n++] = APP_BTN_NEW_OPPONENT;
+            b[n++] = APP_BTN_LOBBY;
+        }
+        break;
+    case APP_SCREEN_RECONNECTING:
+        b[n++] = APP_BTN_GIVE_UP;
+        break;
+    case APP_SCREEN_SPECTATING:
+        b[n++] = APP_BTN_LEAVE;
+        break;
+    default:
+        break;
+    }
+    size_t k = n < cap ? n : cap;
+    for (size_t i = 0; i < k; i++)
+        ids[i] = b[i];
+    return n;
+}
+
+static int focused_id(const struct app *a)
+{
+    int ids[BUTTONS_MAX];
+    size_t n = app_buttons(a, ids, BUTTONS_MAX);
+    return a->focus < n ? ids[a->focus] : APP_BTN_NONE;
+}
+
+/* Put the focus on `id`; 0 when the screen does not show it. */
+static int focus_on(struct app *a, int id)
+{
+    int ids[BUTTONS_MAX];
+    size_t n = app_buttons(a, ids, BUTTONS_MAX);
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] == id) {
+            a->focus = (uint8_t)i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* After the button list changed: keep the focus on the same button, else the first. */
+static void keep_focus(struct app *a, int id)
+{
+    if (!focus_on(a, id))
+        a->focus = 0;
+}
+
+static void move_focus(struct app *a, int step)
+{
+    int ids[BUTTONS_MAX];
+    size_t n = app_buttons(a, ids, BUTTONS_MAX);
+    if (n == 0)
+        return;
+    size_t f = a->focus < n ? a->focus : 0;
+    f = step > 0 ? (f + 1) % n : (f + n - 1) % n;
+    a->focus = (uint8_t)f;
+    if (ids[f] == APP_BTN_FIELD_ADDR)
+        a->field = 0;
+    else if (ids[f] == APP_BTN_FIELD_NAME)
+        a->field = 1;
+}
+
+/* ---- text fields ---- */
+
+static int text_screen(const struct app *a)
+{
+    return (a->screen == APP_SCREEN_CONNECT && !a->connecting) ||
+           (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_CODE);
+}
+
+/* The focused field's buffer and capacity, or NULL. kind: 'a'ddress, 'n'ame, 'c'ode. */
+static char *text_target(struct app *a, size_t *cap, char *kind)
+{
+    if (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_CODE) {
+        *cap = sizeof a->code;
+        *kind = 'c';
+        return a->code;
+    }
+    if (a->screen != APP_SCREEN_CONNECT || a->connecting)
+        return NULL;
+    if (a->field == 1) {
+        *cap = sizeof a->name;
+        *kind = 'n';
+        return a->name;
+    }
+    *cap = sizeof a->addr;
+    *kind = 'a';
+    return a->addr;
+}
+
+/* Bytes of the UTF-8 character starting with lead byte c (1 for a bad lead). */
+static size_t utf8_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return 2;
+    if (c >= 0xE0 && c <= 0xEF)
+        return 3;
+    if (c >= 0xF0 && c <= 0xF4)
+        return 4;
+    return 1;
+}
+
+void app_text(struct app *a, const char *utf8)
+{
+    size_t cap;
+    char kind;
+    char *buf = text_target(a, &cap, &kind);
+    if (a->quit || !buf || !utf8)
+        return;
+    int rejected = 0;
+    for (const char *p = utf8; *p;) {
+        unsigned char c = (unsigned char)*p;
+        size_t k = utf8_len(c);
+        if (strnlen(p, k) < k) /* a truncated character at the end */
+            break;
+        size_t len = strlen(buf);
+        int ok;
+        char ch[5] = {0};
+        memcpy(ch, p, k);
+        if (kind == 'a') {
+            ok = k == 1 && c > 0x20 && c < 0x7F;
+        } else if (kind == 'n') {
+            ok = proto_name_valid(ch, k); /* one valid character */
+        } else {
+            if (c >= 'a' && c <= 'z')
+                ch[0] = (char)(c - 'a' + 'A');
+            ok = k == 1 && ch[0] != '\0' && strchr(PROTO_CODE_ALPHABET, ch[0]) != NULL;
+            if (!ok)
+                rejected = 1;
+        }
+        if (ok && len + k < cap)
+            memcpy(buf + len, ch, k + 1);
+        p += k;
+    }
+    if (rejected)
+        toast(a, "room codes use A to Z and 2 to 9, without I, O, 0 and 1");
+}
+
+static void backspace(struct app *a)
+{
+    size_t cap;
+    char kind;
+    char *buf = text_target(a, &cap, &kind);
+    if (!buf)
+        return;
+    size_t len = strlen(buf);
+    while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
+        len--; /* continuation bytes */
+    if (len > 0)
+        len--;
+    buf[len] = '\0';
+}
+
+/* ---- actions ---- */
+
+static void connect_now(struct app *a)
+{
+    if (!config_addr_valid(a->addr)) {
+        copy_str(a->error, sizeof a->error, "Type the server's address (host or host:port)");
+        a->field = 0;
+        focus_on(a, APP_BTN_FIELD_ADDR);
+        return;
+    }
+    if (!proto_name_valid(a->name, strlen(a->name))) {
+        copy_str(a->error, sizeof a->error, "Type your name (1 to 16 bytes, no control characters)");
+        a->field = 1;
+        focus_on(a, APP_BTN_FIELD_NAME);
+        return;
+    }
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_CONNECT;
+    copy_str(r.host, sizeof r.host, a->addr);
+    copy_str(r.name, sizeof r.name, a->name);
+    push_req(a, &r);
+    a->error[0] = '\0';
+    a->connecting = 1;
+    a->closed = 0;
+    set_screen(a, APP_SCREEN_CONNECT);
+}
+
+static void quit(struct app *a)
+{
+    push_simple(a, APP_REQ_QUIT);
+    a->quit = 1;
+}
+
+static void quick_match(struct app *a)
+{
+    push_simple(a, APP_REQ_QUICK_MATCH);
+    set_waiting(a, APP_WAIT_QUEUED);
+}
+
+static void create_room(struct app *a)
+{
+    push_simple(a, APP_REQ_CREATE_ROOM);
+    a->room_code[0] = '\0';
+    set_waiting(a, APP_WAIT_ROOM);
+}
+
+static void join_code(struct app *a)
+{
+    if (strlen(a->code) != PROTO_CODE_LEN || !proto_code_valid(a->code)) {
+        toast(a, "a room code has 6 characters");
+        return;
+    }
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_JOIN;
+    memcpy(r.code, a->code, PROTO_CODE_LEN + 1);
+    push_req(a, &r);
+    a->watch_id = 0;
+    set_waiting(a, APP_WAIT_JOINING);
+}
+
+static void watch(struct app *a, uint32_t game_id)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_SPECTATE;
+    r.game_id = game_id;
+    push_req(a, &r);
+    a->watch_id = game_id;
+    set_waiting(a, APP_WAIT_JOINING);
+}
+
+static void open_list(struct app *a)
+{
+    push_simple(a, APP_REQ_LIST_GAMES);
+    a->list_loaded = 0;
+    a->list.count = 0;
+    set_lobby(a, APP_LOBBY_LIST);
+}
+
+static void to_lobby(struct app *a)
+{
+    set_lobby(a, APP_LOBBY_MENU);
+    a->pending_cell = BOARD_NO_CELL;
+}
+
+/* Leave the queue, room, game or spectating, back to the lobby. */
+static void leave(struct app *a)
+{
+    push_simple(a, APP_REQ_LEAVE);
+    to_lobby(a);
+}
+
+static void disconnect(struct app *a, const char *why)
+{
+    push_simple(a, APP_REQ_DISCONNECT);
+    a->connecting = 0;
+    a->closed = 0;
+    copy_str(a->error, sizeof a->error, why);
+    set_screen(a, APP_SCREEN_CONNECT);
+}
+
+static void open_confirm(struct app *a, uint8_t what)
+{
+    a->confirm_leave = what;
+    focus_on(a, APP_BTN_STAY);
+}
+
+static void rematch(struct app *a)
+{
+    if (a->screen != APP_SCREEN_GAME_OVER || a->closed || !app_is_player(a) ||
+        a->game.opponent_left || a->rematch_sent)
+        return;
+    push_simple(a, APP_REQ_REMATCH);
+    a->rematch_sent = 1;
+    keep_focus(a, APP_BTN_NEW_OPPONENT);
+}
+
+static void activate(struct app *a, int id)
+{
+    if (id >= APP_BTN_GAME_BASE) {
+        unsigned i = (unsigned)(id - APP_BTN_GAME_BASE);
+        if (i < a->list.count)
+            watch(a, a->list.games[i].game_id);
+        return;
+    }
+    switch (id) {
+    case APP_BTN_FIELD_ADDR: a->field = 0; break;
+    case APP_BTN_FIELD_NAME: a->field = 1; break;
+    case APP_BTN_FIELD_CODE: break;
+    case APP_BTN_CONNECT: connect_now(a); break;
+    case APP_BTN_QUIT: quit(a); break;
+    case APP_BTN_QUICK_MATCH: quick_match(a); break;
+    case APP_BTN_CREATE_ROOM: create_room(a); break;
+    case APP_BTN_JOIN_ROOM: set_lobby(a, APP_LOBBY_CODE); break;
+    case APP_BTN_WATCH: open_list(a); break;
+    case APP_BTN_JOIN_GO: join_code(a); break;
+    case APP_BTN_BACK: set_lobby(a, APP_LOBBY_MENU); break;
+    case APP_BTN_REFRESH: push_simple(a, APP_REQ_LIST_GAMES); break;
+    case APP_BTN_CANCEL:
+        if (a->screen == APP_SCREEN_CONNECT)
+            disconnect(a, "");
+        else
+            leave(a);
+        break;
+    case APP_BTN_LEAVE:
+        if (a->screen == APP_SCREEN_SPECTATING)
+            leave(a);
+        else
+            open_confirm(a, 1);
+        break;
+    case APP_BTN_RESIGN: open_confirm(a, 2); break;
+    case APP_BTN_LEAVE_CONFIRM:
+        if (a->confirm_leave == 2) {
+            push_simple(a, APP_REQ_RESIGN);
+            a->confirm_leave = 0;
+            a->focus = 0;
+        } else {
+            leave(a);
+        }
+        break;
+    case APP_BTN_STAY:
+        a->confirm_leave = 0;
+        a->focus = 0;
+        break;
+    case APP_BTN_REMATCH: rematch(a); break;
+    case APP_BTN_NEW_OPPONENT: quick_match(a); break;
+    case APP_BTN_LOBBY:
+        if (app_is_player(a))
+            leave(a);
+        else
+            to_lobby(a);
+        break;
+    case APP_BTN_GIVE_UP: disconnect(a, "Stopped reconnecting"); break;
+    case APP_BTN_RECONNECT:
+        a->closed = 0;
+        set_screen(a, APP_SCREEN_CONNECT);
+        break;
+    default: break;
+    }
+}
+
+void app_button(struct app *a, int id, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit || !focus_on(a, id))
+        return;
+    activate(a, id);
+}
+
+/* ---- the board ---- */
+
+unsigned app_digit_cell(unsigned digit)
+{
+    if (digit < 1 || digit > 9)
+        return BOARD_NO_CELL;
+    unsigned row = 2 - (digit - 1) / 3, col = (digit - 1) % 3;
+    return row * 3 + col;
+}
+
+void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit || a->screen != APP_SCREEN_PLAYING || !app_is_player(a) || a->confirm_leave ||
+        cell >= BOARD_CELLS || a->game.over || a->pending_cell != BOARD_NO_CELL)
+        return;
+    if (a->game.to_move != a->game.you) {
+        char t[APP_TEXT_MAX];
+        snprintf(t, sizeof t, "not your turn: waiting for %s", app_opponent_name(a));
+        toast(a, t);
+        return;
+    }
+    if (a->game.board.cells[cell] != BOARD_EMPTY) {
+        toast(a, "that square is taken");
+        return;
+    }
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_MOVE;
+    r.cell = (uint8_t)cell;
+    push_req(a, &r);
+    a->pending_cell = (uint8_t)cell;
+}
+
+void app_hover_cell(struct app *a, unsigned cell)
+{
+    a->hover = cell < BOARD_CELLS ? (uint8_t)cell : BOARD_NO_CELL;
+}
+
+/* Arrow keys on the board: the cursor appears (where the mouse is, else in
+ * the centre) on the first press and moves on the next ones. */
+static void move_cursor(struct app *a, enum app_key key)
+{
+    if (a->cursor >= BOARD_CELLS) {
+        a->cursor = a->hover < BOARD_CELLS ? a->hover : 4;
+        return;
+    }
+    unsigned row = a->cursor / 3u, col = a->cursor % 3u;
+    if (key == APP_KEY_UP && row > 0)
+        row--;
+    else if (key == APP_KEY_DOWN && row < 2)
+        row++;
+    else if (key == APP_KEY_LEFT && col > 0)
+        col--;
+    else if (key == APP_KEY_RIGHT && col < 2)
+        col++;
+    a->cursor = (uint8_t)(row * 3 + col);
+}
+
+/* ---- keys ---- */
+
+static void escape(struct app *a)
+{
+    switch (a->screen) {
+    case APP_SCREEN_CONNECT:
+        if (a->connecting)
+            disconnect(a, "");
+        else
+            quit(a);
+        break;
+    case APP_SCREEN_LOBBY:
+        if (a->lobby_mode == APP_LOBBY_MENU)
+            disconnect(a, "");
+        else
+            set_lobby(a, APP_LOBBY_MENU);
+        break;
+    case APP_SCREEN_WAITING:
+        if (a->wait_kind != APP_WAIT_JOINING)
+            leave(a);
+        break;
+    case APP_SCREEN_PLAYING:
+        if (a->confirm_leave) {
+            a->confirm_leave = 0;
+            a->focus = 0;
+        } else {
+            open_confirm(a, 1);
+        }
+        break;
+    case APP_SCREEN_GAME_OVER:
+        if (a->closed)
+            activate(a, APP_BTN_RECONNECT);
+        else
+            activate(a, APP_BTN_LOBBY);
+        break;
+    case APP_SCREEN_RECONNECTING:
+        activate(a, APP_BTN_GIVE_UP);
+        break;
+    case APP_SCREEN_SPECTATING:
+        leave(a);
+        break;
+    default:
+        break;
+    }
+}
+
+static int board_keys(const struct app *a)
+{
+    return a->screen == APP_SCREEN_PLAYING && !a->confirm_leave;
+}
+
+void app_key(struct app *a, enum app_key key, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit)
+        return;
+    int digit = key >= APP_KEY_1 && key <= APP_KEY_9;
+    if (text_screen(a) && (digit || key == APP_KEY_R || key == APP_KEY_SPACE))
+        return; /* typed text: it arrives through app_text */
+    if (key == APP_KEY_F11) {
+        push_simple(a, APP_REQ_FULLSCREEN);
+        return;
+    }
+    if (key == APP_KEY_ESC) {
+        escape(a);
+        return;
+    }
+    if (key == APP_KEY_BACKSPACE) {
+        backspace(a);
+        return;
+    }
+    if (key == APP_KEY_TAB) {
+        move_focus(a, 1);
+        return;
+    }
+    if (board_keys(a)) {
+        if (digit)
+            app_click_cell(a, app_digit_cell((unsigned)key), now_ms);
+        else if (key == APP_KEY_UP || key == APP_KEY_DOWN || key == APP_KEY_LEFT ||
+                 key == APP_KEY_RIGHT)
+            move_cursor(a, key);
+        else if (key == APP_KEY_ENTER || key == APP_KEY_SPACE) {
+            if (a->cursor < BOARD_CELLS)
+                app_click_cell(a, a->cursor, now_ms);
+            else
+                move_cursor(a, key); /* show the cursor first */
+        }
+        return;
+    }
+    switch (key) {
+    case APP_KEY_UP:
+    case APP_KEY_LEFT:
+        move_focus(a, -1);
+        break;
+    case APP_KEY_DOWN:
+    case APP_KEY_RIGHT:
+        move_focus(a, 1);
+        break;
+    case APP_KEY_R:
+        rematch(a);
+        break;
+    case APP_KEY_ENTER:
+    case APP_KEY_SPACE: {
+        int id = focused_id(a);
+        if (id == APP_BTN_FIELD_ADDR || id == APP_BTN_FIELD_NAME)
+            id = APP_BTN_CONNECT;
+        else if (id == APP_BTN_FIELD_CODE)
+            id = APP_BTN_JOIN_GO;
+        if (id != APP_BTN_NONE)
+            activate(a, id);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void app_close_window(struct app *a, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit)
+        return;
+    int seated = (a->screen == APP_SCREEN_PLAYING && app_is_player(a)) ||
+                 (a->screen == APP_SCREEN_GAME_OVER && app_is_player(a) && !a->closed) ||
+                 (a->screen == APP_SCREEN_WAITING && a->wait_kind != APP_WAIT_JOINING) ||
+                 a->screen == APP_SCREEN_SPECTATING;
+    if (seated)
+        push_simple(a, APP_REQ_LEAVE);
+    quit(a);
+}
+
+/* ---- network events ---- */
+
+static void on_welcome(struct app *a)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_REMEMBER;
+    copy_str(r.host, sizeof r.host, a->addr);
+    copy_str(r.name, sizeof r.name, a->name);
+    push_req(a, &r);
+    a->connecting = 0;
+    a->error[0] = '\0';
+    uint8_t action = a->start_action;
+    a->start_action = 0;
+    switch (action) {
+    case APP_REQ_QUICK_MATCH: quick_match(a); break;
+    case APP_REQ_CREATE_ROOM: create_room(a); break;
+    case APP_REQ_JOIN:
+        copy_str(a->code, sizeof a->code, a->start_code);
+        join_code(a);
+        if (a->screen != APP_SCREEN_WAITING)
+            set_lobby(a, APP_LOBBY_CODE); /* not a valid code: let the user fix it */
+        break;
+    case APP_REQ_SPECTATE: watch(a, a->start_game_id); break;
+    default: set_lobby(a, APP_LOBBY_MENU); break;
+    }
+}
+
+static void on_server_error(struct app *a, const struct session_event *ev)
+{
+    char words[APP_TEXT_MAX];
+    app_error_words(ev->u.error.code, words, sizeof words);
+    a->pending_cell = BOARD_NO_CELL;
+    int joining = a->screen == APP_SCREEN_WAITING && a->wait_kind == APP_WAIT_JOINING;
+    if (joining && ev->u.error.code == PROTO_ERR_NO_SUCH_ROOM) {
+        snprintf(words, sizeof words, "no room with the code %s", a->code);
+        set_lobby(a, APP_LOBBY_CODE);
+    } else if (joining && ev->u.error.code == PROTO_ERR_NO_SUCH_GAME) {
+        open_list(a);
+    }
+    toast(a, words);
+}
+
+static void on_closed(struct app *a, const struct session_event *ev)
+{
+    a->connecting = 0;
+    a->start_action = 0;
+    a->pending_cell = BOARD_NO_CELL;
+    if (ev->u.closed.reason == SESSION_CLOSE_USER) {
+        if (a->screen != APP_SCREEN_CONNECT)
+            set_screen(a, APP_SCREEN_CONNECT);
+        return;
+    }
+    char words[APP_TEXT_MAX];
+    app_close_words(ev, words, sizeof words);
+    if (words[0] >= 'a' && words[0] <= 'z')
+        words[0] = (char)(words[0] - 'a' + 'A');
+    copy_str(a->error, sizeof a->error, words);
+    if (a->screen == APP_SCREEN_GAME_OVER) {
+        a->closed = 1;
+        a->focus = 0;
+        return;
+    }
+    set_screen(a, APP_SCREEN_CONNECT);
+}
+
+void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    int before = focused_id(a);
+    a->phase = e->phase;
+    a->my_turn = e->my_turn;
+    a->turn_s = e->turn_s;
+    a->grace_s = e->grace_s;
+    a->game = e->game;
+    if (a->quit)
+        return;
+    const struct session_event *ev = &e->ev;
+    switch (ev->type) {
+    case SESSION_EV_WELCOME:
+        on_welcome(a);
+        break;
+    case SESSION_EV_QUEUED:
+        if (a->screen != APP_SCREEN_WAITING || a->wait_kind != APP_WAIT_QUEUED)
+            set_waiting(a, APP_WAIT_QUEUED);
+        break;
+    case SESSION_EV_ROOM_CREATED:
+        if (a->screen != APP_SCREEN_WAITING || a->wait_kind != APP_WAIT_ROOM)
+            set_waiting(a, APP_WAIT_ROOM);
+        copy_str(a->room_code, sizeof a->room_code, ev->u.room_code);
+        break;
+    case SESSION_EV_GAME_START:
+        set_screen(a, app_is_player(a) ? APP_SCREEN_PLAYING : APP_SCREEN_SPECTATING);
+        a->pending_cell = BOARD_NO_CELL;
+        a->cursor = BOARD_NO_CELL;
+        a->rematch_sent = 0;
+        a->closed = 0;
+        a->room_code[0] = '\0';
+        a->watch_id = 0;
+        break;
+    case SESSION_EV_STATE:
+    case SESSION_EV_MOVED:
+        a->pending_cell = BOARD_NO_CELL;
+        break;
+    case SESSION_EV_GAME_OVER:
+        a->pending_cell = BOARD_NO_CELL;
+        if (a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING)
+            set_screen(a, APP_SCREEN_GAME_OVER);
+        break;
+    case SESSION_EV_OPPONENT:
+        if (ev->u.opponent.event == PROTO_OPP_RECONNECTED) {
+            char t[APP_TEXT_MAX];
+            snprintf(t, sizeof t, "%s is back", app_opponent_name(a));
+            tell(a, t);
+        }
+        keep_focus(a, before);
+        break;
+    case SESSION_EV_GAME_LIST:
+        a->list = e->list;
+        if (a->list.count > PROTO_LIST_MAX)
+            a->list.count = PROTO_LIST_MAX;
+        a->list_loaded = 1;
+        keep_focus(a, before);
+        break;
+    case SESSION_EV_SERVER_ERROR:
+        on_server_error(a, ev);
+        break;
+    case SESSION_EV_RECONNECTING:
+        set_screen(a, APP_SCREEN_RECONNECTING);
+        a->reconnect_deadline_ms = ev->u.reconnect.deadline_ms;
+        a->pending_cell = BOARD_NO_CELL;
+        break;
+    case SESSION_EV_RESUMED:
+        set_screen(a, APP_SCREEN_PLAYING);
+        a->pending_cell = BOARD_NO_CELL;
+        tell(a, "reconnected: back in the game");
+        break;
+    case SESSION_EV_CLOSED:
+        on_closed(a, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- time ---- */
+
+unsigned app_secs_left(uint64_t deadline_ms, uint64_t now_ms)
+{
+    if (deadline_ms == 0 || deadline_ms <= now_ms)
+        return 0;
+    uint64_t s = (deadline_ms - now_ms + 999) / 1000;
+    return s > UINT_MAX ? UINT_MAX : (unsigned)s;
+}
+
+void app_tick(struct app *a, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->toast[0] && now_ms >= a->toast_until_ms)
+        a->toast[0] = '\0';
+}
+
+/* Shorten *best to the time until the countdown to deadline_ms shows its next whole second. */
+static void next_second(uint64_t deadline_ms, uint64_t now_ms, uint64_t *best)
+{
+    if (deadline_ms == 0 || deadline_ms <= now_ms)
+        return;
+    uint64_t wait = (deadline_ms - now_ms - 1) % 1000 + 1;
+    if (wait < *best)
+        *best = wait;
+}
+
+int app_redraw_in(const struct app *a, uint64_t now_ms)
+{
+    uint64_t best = UINT64_MAX;
+    int live = !a->game.over && a->game.to_move != 0;
+    if ((a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING) && live)
+        next_second(a->game.turn_deadline_ms, now_ms, &best);
+    if (a->screen == APP_SCREEN_PLAYING && live && a->game.opponent_away)
+        next_second(a->game.opponent_deadline_ms, now_ms, &best);
+    if (a->screen == APP_SCREEN_RECONNECTING)
+        next_second(a->reconnect_deadline_ms, now_ms, &best);
+    if (a->toast[0]) {
+        uint64_t wait = a->toast_until_ms > now_ms ? a->toast_until_ms - now_ms : 0;
+        if (wait < best)
+            best = wait;
+    }
+    if (best == UINT64_MAX)
+        return -1;
+    return best > INT_MAX ? INT_MAX : (int)best;
+}
+
+/* ---- start ---- */
+
+void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
+{
+    memset(a, 0, sizeof *a);
+    a->now_ms = now_ms;
+    a->screen = APP_SCREEN_CONNECT;
+    a->hover = BOARD_NO_CELL;
+    a->cursor = BOARD_NO_CELL;
+    a->pending_cell = BOARD_NO_CELL;
+    a->game.last_cell = BOARD_NO_CELL;
+    memset(a->game.line, PROTO_NO_CELL, sizeof a->game.line);
+    if (o && o->name && proto_name_valid(o->name, strlen(o->name)))
+        copy_str(a->name, sizeof a->name, o->name);
+    else if (o && o->name)
+        config_name_from(o->name, a->name);
+    else
+        config_default_name(a->name);
+    const char *addr = o ? (o->addr ? o->addr : o->last_addr) : NULL;
+    if (addr && strlen(addr) <= CONFIG_ADDR_MAX)
+        copy_str(a->addr, sizeof a->addr, addr);
+    if (!o || !o->addr)
+        return;
+    if (o->room && o->room[0]) {
+        a->start_action = APP_REQ_JOIN;
+        copy_str(a->start_code, sizeof a->start_code, o->room);
+    } else if (o->spectate) {
+        a->start_action = APP_REQ_SPECTATE;
+        a->start_game_id = o->spectate;
+    } else if (o->create_room) {
+        a->start_action = APP_REQ_CREATE_ROOM;
+    } else {
+        a->start_action = APP_REQ_QUICK_MATCH;
+    }
+    connect_now(a);
+    if (!a->connecting)
+        a->start_action = 0; /* a bad address: the connect screen says why */
+}

@@ -1,0 +1,364 @@
+/* app_scene.c: app_fill_scene -- the UI state turned into a struct scene
+ * (scene.h): the words, fields, buttons, board, players and clock of the
+ * current screen. Reads the app, never changes it; see app.h.
+ */
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "scene.h"
+
+#define IDS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
+
+static void put(char *out, size_t cap, const char *text)
+{
+    snprintf(out, cap, "%s", text);
+}
+
+static int live_game(const struct app *a)
+{
+    return !a->game.over &&
+           (a->game.to_move == PROTO_MARK_X || a->game.to_move == PROTO_MARK_O);
+}
+
+/* A button's words on the current screen. */
+static void button_label(const struct app *a, int id, char *out, size_t cap)
+{
+    if (id >= APP_BTN_GAME_BASE) {
+        unsigned i = (unsigned)(id - APP_BTN_GAME_BASE);
+        if (i < a->list.count) {
+            const struct proto_game_entry *g = &a->list.games[i];
+            snprintf(out, cap, "%s vs %s, %u move%s played", g->x_name.s, g->o_name.s,
+                     (unsigned)g->ply, g->ply == 1 ? "" : "s");
+        }
+        return;
+    }
+    const char *t = "";
+    switch (id) {
+    case APP_BTN_CONNECT: t = "Connect"; break;
+    case APP_BTN_QUIT: t = "Quit"; break;
+    case APP_BTN_QUICK_MATCH: t = "Quick match"; break;
+    case APP_BTN_CREATE_ROOM: t = "Create a room"; break;
+    case APP_BTN_JOIN_ROOM: t = "Join a room by code"; break;
+    case APP_BTN_WATCH:
+        t = a->screen == APP_SCREEN_GAME_OVER ? "Watch another game" : "Watch a game";
+        break;
+    case APP_BTN_JOIN_GO: t = "Join"; break;
+    case APP_BTN_BACK: t = "Back"; break;
+    case APP_BTN_REFRESH: t = "Refresh"; break;
+    case APP_BTN_CANCEL: t = "Cancel"; break;
+    case APP_BTN_LEAVE:
+        t = a->screen == APP_SCREEN_SPECTATING ? "Back to the lobby" : "Leave";
+        break;
+    case APP_BTN_LEAVE_CONFIRM: t = a->confirm_leave == 2 ? "Resign" : "Leave"; break;
+    case APP_BTN_STAY: t = "Keep playing"; break;
+    case APP_BTN_RESIGN: t = "Resign"; break;
+    case APP_BTN_REMATCH:
+        t = a->rematch_sent ? "Rematch offered"
+          : a->game.opponent_rematch ? "Accept rematch (R)" : "Rematch (R)";
+        break;
+    case APP_BTN_NEW_OPPONENT: t = "New opponent"; break;
+    case APP_BTN_LOBBY: t = "Lobby"; break;
+    case APP_BTN_GIVE_UP: t = "Give up"; break;
+    case APP_BTN_RECONNECT: t = "Back to connect"; break;
+    default: break;
+    }
+    put(out, cap, t);
+}
+
+static int primary_button(const struct app *a, int id)
+{
+    switch (id) {
+    case APP_BTN_CONNECT:
+    case APP_BTN_QUICK_MATCH:
+    case APP_BTN_JOIN_GO:
+    case APP_BTN_STAY:
+    case APP_BTN_RECONNECT:
+        return 1;
+    case APP_BTN_REMATCH:
+        return !a->rematch_sent;
+    case APP_BTN_LOBBY:
+        return !app_is_player(a);
+    default:
+        return 0;
+    }
+}
+
+static void add_button(struct scene *sc, const struct app *a, int id, int focused, int enabled)
+{
+    if (sc->button_count >= SCENE_BUTTONS_MAX)
+        return;
+    struct scene_button *b = &sc->buttons[sc->button_count++];
+    b->id = id;
+    button_label(a, id, b->label, sizeof b->label);
+    b->group = id >= APP_BTN_GAME_BASE ? SCENE_GROUP_LIST
+             : (id == APP_BTN_LEAVE_CONFIRM || id == APP_BTN_STAY) ? SCENE_GROUP_DIALOG
+                                                                    : SCENE_GROUP_MAIN;
+    b->enabled = (uint8_t)enabled;
+    b->focused = (uint8_t)focused;
+    b->primary = (uint8_t)primary_button(a, id);
+}
+
+static void add_field(struct scene *sc, int id, const char *label, const char *text,
+                      const char *placeholder, int focused)
+{
+    if (sc->field_count >= SCENE_FIELDS_MAX)
+        return;
+    struct scene_field *f = &sc->fields[sc->field_count++];
+    f->id = id;
+    put(f->label, sizeof f->label, label);
+    put(f->text, sizeof f->text, text);
+    put(f->placeholder, sizeof f->placeholder, placeholder);
+    f->focused = (uint8_t)focused;
+    f->caret = (uint16_t)strlen(f->text);
+}
+
+/* The buttons and fields of the screen, in keyboard order. */
+static void fill_controls(const struct app *a, struct scene *sc)
+{
+    int ids[IDS_MAX];
+    size_t n = app_buttons(a, ids, IDS_MAX);
+    if (n > IDS_MAX)
+        n = IDS_MAX;
+    int rematch_greyed = a->screen == APP_SCREEN_GAME_OVER && !a->closed && app_is_player(a) &&
+                         a->rematch_sent && !a->game.opponent_left;
+    if (rematch_greyed)
+        add_button(sc, a, APP_BTN_REMATCH, 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        int focused = a->focus == i;
+        switch (ids[i]) {
+        case APP_BTN_FIELD_ADDR:
+            add_field(sc, ids[i], "Server address", a->addr, "host or host:port",
+                      a->field == 0);
+            break;
+        case APP_BTN_FIELD_NAME:
+            add_field(sc, ids[i], "Your name", a->name, "1 to 16 characters",
+                      a->field == 1);
+            break;
+        case APP_BTN_FIELD_CODE:
+            add_field(sc, ids[i], "Room code", a->code, "6 letters and digits", 1);
+            break;
+        default:
+            add_button(sc, a, ids[i], focused, 1);
+            break;
+        }
+    }
+}
+
+static void fill_players(const struct app *a, struct scene *sc)
+{
+    const struct session_game *g = &a->game;
+    int live = live_game(a);
+    for (int i = 0; i < 2; i++) {
+        uint8_t mark = (uint8_t)(i + 1);
+        struct scene_player *p = &sc->players[i];
+        put(p->name, sizeof p->name, mark == PROTO_MARK_X ? g->x_name.s : g->o_name.s);
+        p->mark = mark;
+        p->you = g->you == mark;
+        p->to_move = live && g->to_move == mark;
+        p->away = live && app_is_player(a) && g->you != mark && g->opponent_away;
+    }
+}
+
+static void fill_clock(const struct app *a, struct scene *sc, uint64_t now_ms)
+{
+    const struct session_game *g = &a->game;
+    if (!live_game(a) || g->turn_deadline_ms == 0)
+        return;
+    uint64_t left = g->turn_deadline_ms > now_ms ? g->turn_deadline_ms - now_ms : 0;
+    unsigned s = app_secs_left(g->turn_deadline_ms, now_ms);
+    sc->clock.shown = 1;
+    sc->clock.mark = g->to_move;
+    sc->clock.ms_left = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+    sc->clock.total_ms = (uint32_t)a->turn_s * 1000u;
+    snprintf(sc->clock.text, sizeof sc->clock.text, "%u:%02u", (s / 60) % 100, s % 60);
+}
+
+static void fill_board(const struct app *a, struct scene *sc)
+{
+    const struct session_game *g = &a->game;
+    struct scene_board *b = &sc->board;
+    b->shown = 1;
+    memcpy(b->cells, g->board.cells, BOARD_CELLS);
+    int playing = a->screen == APP_SCREEN_PLAYING && app_is_player(a) && live_game(a);
+    b->clickable = (uint8_t)(playing && g->to_move == g->you &&
+                             a->pending_cell == BOARD_NO_CELL && !a->confirm_leave);
+    b->hover = playing ? a->hover : BOARD_NO_CELL;
+    b->cursor = playing && !a->confirm_leave ? a->cursor : BOARD_NO_CELL;
+    b->last = g->last_cell < BOARD_CELLS ? g->last_cell : BOARD_NO_CELL;
+    if (playing && a->pending_cell < BOARD_CELLS) {
+        b->pending = a->pending_cell;
+        b->pending_mark = g->you;
+    }
+    if (g->over)
+        for (int i = 0; i < 3; i++)
+            b->line[i] = g->line[i] < BOARD_CELLS ? g->line[i] : BOARD_NO_CELL;
+}
+
+static void fill_connect(const struct app *a, struct scene *sc)
+{
+    put(sc->title, sizeof sc->title, "Tic-tac-toe");
+    if (a->connecting) {
+        snprintf(sc->status, sizeof sc->status, "Connecting to %.120s\u2026", a->addr);
+        put(sc->detail, sizeof sc->detail, "Esc cancels");
+    } else {
+        put(sc->status, sizeof sc->status, "Connect to a server");
+        put(sc->detail, sizeof sc->detail,
+            "Type the address and your name, then press Enter (Tab moves between fields)");
+    }
+    put(sc->error, sizeof sc->error, a->error);
+}
+
+static void fill_lobby(const struct app *a, struct scene *sc)
+{
+    if (a->lobby_mode == APP_LOBBY_CODE) {
+        put(sc->title, sizeof sc->title, "Join a room");
+        put(sc->status, sizeof sc->status, "Type the room code your friend gave you");
+        put(sc->detail, sizeof sc->detail, "Enter joins, Esc goes back");
+    } else if (a->lobby_mode == APP_LOBBY_LIST) {
+        put(sc->title, sizeof sc->title, "Watch a game");
+        if (!a->list_loaded) {
+            put(sc->status, sizeof sc->status, "Loading the games being played\u2026");
+        } else if (a->list.count == 0) {
+            put(sc->list_empty, sizeof sc->list_empty, "No games being played right now");
+        } else {
+            put(sc->status, sizeof sc->status, "Choose a game to watch");
+        }
+    } else {
+        put(sc->title, sizeof sc->title, "Lobby");
+        snprintf(sc->status, sizeof sc->status, "Hello, %s", a->name);
+        put(sc->detail, sizeof sc->detail,
+            "Quick match pairs you with the next player who asks");
+    }
+}
+
+static void fill_waiting(const struct app *a, struct scene *sc)
+{
+    switch (a->wait_kind) {
+    case APP_WAIT_ROOM:
+        put(sc->title, sizeof sc->title, "Private room");
+        if (!a->room_code[0]) {
+            put(sc->status, sizeof sc->status, "Creating a room\u2026");
+            break;
+        }
+        put(sc->big, sizeof sc->big, a->room_code);
+        put(sc->big_caption, sizeof sc->big_caption, "Room code: tell it to your friend");
+        put(sc->status, sizeof sc->status, "Waiting for your friend to join");
+        put(sc->detail, sizeof sc->detail, "They choose \"Join a room by code\" and type it");
+        break;
+    case APP_WAIT_JOINING:
+        put(sc->title, sizeof sc->title, "Joining");
+        if (a->watch_id)
+            snprintf(sc->status, sizeof sc->status, "Joining game %u\u2026", (unsigned)a->watch_id);
+        else
+            snprintf(sc->status, sizeof sc->status, "Joining room %s\u2026", a->code);
+        break;
+    default:
+        put(sc->title, sizeof sc->title, "Quick match");
+        put(sc->status, sizeof sc->status, "Looking for an opponent\u2026");
+        put(sc->detail, sizeof sc->detail,
+            "The game starts as soon as another player asks for a match");
+        break;
+    }
+}
+
+static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
+{
+    const struct session_game *g = &a->game;
+    app_turn_words(a, sc->status, sizeof sc->status);
+    if (a->screen == APP_SCREEN_SPECTATING) {
+        put(sc->title, sizeof sc->title, "Watching");
+        put(sc->detail, sizeof sc->detail, "Esc goes back to the lobby");
+    } else if (g->to_move == g->you) {
+        sc->status_tone = SCENE_TONE_GOOD;
+        put(sc->detail, sizeof sc->detail,
+            a->pending_cell < BOARD_CELLS ? "Sending your move\u2026"
+                                          : "Click a square, or use 1-9 / the arrows and Enter");
+    }
+    if (a->screen == APP_SCREEN_PLAYING && g->opponent_away) {
+        snprintf(sc->notice, sizeof sc->notice, "%s lost the connection: %u s to come back",
+                 app_opponent_name(a), app_secs_left(g->opponent_deadline_ms, now_ms));
+        sc->notice_tone = SCENE_TONE_WARN;
+    }
+    if (a->confirm_leave) {
+        sc->dialog_shown = 1;
+        put(sc->dialog_text, sizeof sc->dialog_text,
+            a->confirm_leave == 2 ? "Resign this game? It counts as a loss."
+                                  : "Leave the game? It counts as a loss.");
+    }
+}
+
+static void fill_game_over(const struct app *a, struct scene *sc)
+{
+    const struct session_game *g = &a->game;
+    put(sc->title, sizeof sc->title, "Game over");
+    app_result_words(g, sc->status, sizeof sc->status, sc->detail, sizeof sc->detail);
+    int player = app_is_player(a);
+    if (player && g->winner == g->you)
+        sc->status_tone = SCENE_TONE_GOOD;
+    else if (player && (g->winner == PROTO_MARK_X || g->winner == PROTO_MARK_O))
+        sc->status_tone = SCENE_TONE_BAD;
+    if (a->closed) {
+        put(sc->error, sizeof sc->error, a->error);
+        return;
+    }
+    if (!player)
+        return;
+    if (g->opponent_left) {
+        snprintf(sc->notice, sizeof sc->notice, "%s left: no rematch", app_opponent_name(a));
+    } else if (g->opponent_rematch && !a->rematch_sent) {
+        snprintf(sc->notice, sizeof sc->notice, "%s wants a rematch: press R to accept",
+                 app_opponent_name(a));
+        sc->notice_tone = SCENE_TONE_GOOD;
+    } else if (a->rematch_sent) {
+        snprintf(sc->notice, sizeof sc->notice, "Rematch offered: waiting for %s",
+                 app_opponent_name(a));
+    }
+}
+
+static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t now_ms)
+{
+    put(sc->title, sizeof sc->title, "Connection lost");
+    put(sc->status, sizeof sc->status, "Reconnecting\u2026");
+    sc->status_tone = SCENE_TONE_WARN;
+    put(sc->detail, sizeof sc->detail, "Your seat is kept while the countdown runs");
+    unsigned s = app_secs_left(a->reconnect_deadline_ms, now_ms);
+    snprintf(sc->big, sizeof sc->big, "%u", s);
+    put(sc->big_caption, sizeof sc->big_caption,
+        s == 1 ? "second left to get back into the game"
+               : "seconds left to get back into the game");
+    uint64_t left = a->reconnect_deadline_ms > now_ms ? a->reconnect_deadline_ms - now_ms : 0;
+    sc->countdown_ms = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+    sc->countdown_total_ms = (uint32_t)a->grace_s * 1000u;
+}
+
+void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms)
+{
+    scene_reset(sc);
+    sc->screen = a->screen;
+    switch (a->screen) {
+    case APP_SCREEN_CONNECT: fill_connect(a, sc); break;
+    case APP_SCREEN_LOBBY: fill_lobby(a, sc); break;
+    case APP_SCREEN_WAITING: fill_waiting(a, sc); break;
+    case APP_SCREEN_PLAYING:
+    case APP_SCREEN_SPECTATING:
+        fill_playing(a, sc, now_ms);
+        fill_players(a, sc);
+        fill_clock(a, sc, now_ms);
+        fill_board(a, sc);
+        break;
+    case APP_SCREEN_GAME_OVER:
+        fill_game_over(a, sc);
+        fill_players(a, sc);
+        fill_board(a, sc);
+        break;
+    case APP_SCREEN_RECONNECTING: fill_reconnecting(a, sc, now_ms); break;
+    default: break;
+    }
+    fill_controls(a, sc);
+    if (a->toast[0] && now_ms < a->toast_until_ms) {
+        put(sc->toast, sizeof sc->toast, a->toast);
+        sc->toast_tone = a->toast_error ? SCENE_TONE_BAD : SCENE_TONE_NORMAL;
+    }
+}
