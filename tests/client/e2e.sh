@@ -1,0 +1,210 @@
+#!/bin/bash
+# tests/client/e2e.sh: end-to-end test of the SDL client ttt under Xvfb.
+#
+# A real tttd (with --record), the real ttt window (as "alice") and a ttt-bot
+# (random moves) paired by quick match. xdotool clicks alice's cells at their
+# centres; the game is played to its end; a screenshot of the window is kept;
+# and the server's record line must hold exactly the moves clicked, in order,
+# interleaved with the bot's.
+#
+# How the script knows where the cells are and whose turn it is: ttt run with
+# TTT_DEBUG=1 prints to stderr
+#   ttt-layout: window WxH board X Y W H cells CX,CY ... (9 cell centres, window coordinates)
+# whenever the board moves, and after each network event
+#   ttt-state: event N phase PHASE you X|O|- my_turn 0|1 board XO.X..... over 0|1
+#
+# usage: e2e.sh TTTD TTT TTT_BOT ARTIFACT_DIR [SHOT_DIR]
+#   ARTIFACT_DIR  gets e2e-final.png (the finished game) and the logs on failure
+#   SHOT_DIR      optional: also save playing.png (mid-game) and game-over.png
+#                 there (used to refresh docs/img; only a game alice won is kept)
+# Exit status: 0 pass, 1 fail, 77 skipped (no Xvfb, xdotool or ImageMagick).
+set -u
+
+TTTD=$1 TTT=$2 BOT=$3 ART=$4 SHOTS=${5:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+for tool in Xvfb xdotool import; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "SKIP: $tool is not installed (Debian: xvfb, xdotool, imagemagick)"
+    exit 77
+  fi
+done
+
+# shellcheck source=../lib/server.sh
+. "$HERE/../lib/server.sh"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ttt-e2e.XXXXXX")
+TTTD_LOG=$WORK/tttd
+mkdir -p "$ART"
+XVFB_PID= TTT_PID= BOT_PID=
+STATUS=1
+
+cleanup() {
+  [ -n "$BOT_PID" ] && kill "$BOT_PID" 2>/dev/null
+  [ -n "$TTT_PID" ] && kill "$TTT_PID" 2>/dev/null
+  stop_tttd >/dev/null 2>&1
+  [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+  wait 2>/dev/null
+  if [ "$STATUS" -ne 0 ]; then
+    for f in "$WORK"/*.err "$WORK"/*.out "$WORK"/games.jsonl; do
+      [ -f "$f" ] && cp "$f" "$ART/e2e-$(basename "$f")"
+    done
+    echo "logs kept in $ART (e2e-*)"
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*"
+  echo "--- ttt stderr (last lines)"; tail -n 15 "$WORK/ttt.err" 2>/dev/null
+  echo "--- ttt-bot output (last lines)"; tail -n 5 "$WORK/bot.out" 2>/dev/null; tail -n 5 "$WORK/bot.err" 2>/dev/null
+  exit 1
+}
+
+# Wait up to $1 tenths of a second for command "$2..." to succeed.
+wait_for() {
+  local n=$1 i
+  shift
+  for ((i = 0; i < n; i++)); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---- an X server on a free display ----
+Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$WORK/display" 2>"$WORK/xvfb.err" &
+XVFB_PID=$!
+display_ready() { [ -s "$WORK/display" ]; }
+wait_for 100 display_ready || fail "Xvfb did not start"
+export DISPLAY=":$(head -n 1 "$WORK/display")"
+
+# ---- the server ----
+start_tttd --bind 127.0.0.1 --record "$WORK/games.jsonl" || fail "tttd did not start"
+
+# ---- alice's window (config in the work dir, not the user's home) ----
+export HOME=$WORK XDG_CONFIG_HOME=$WORK/config
+TTT_DEBUG=1 SDL_VIDEODRIVER=x11 "$TTT" "127.0.0.1:$TTTD_PORT" --name alice 2>"$WORK/ttt.err" &
+TTT_PID=$!
+WID=$(timeout 15 xdotool search --sync --onlyvisible --name '^ttt$' | head -n 1)
+[ -n "$WID" ] || fail "the ttt window did not appear"
+
+queued() { grep -q '^ttt-state: .*phase QUEUED' "$WORK/ttt.err"; }
+wait_for 100 queued || fail "ttt did not enter quick match"
+
+# ---- the opponent ----
+"$BOT" "127.0.0.1:$TTTD_PORT" --games 1 --strategy random --name bot --think 300 \
+  >"$WORK/bot.out" 2>"$WORK/bot.err" &
+BOT_PID=$!
+
+playing() { grep -q '^ttt-state: .*phase PLAYING' "$WORK/ttt.err"; }
+wait_for 150 playing || fail "no game started"
+has_layout() { grep -q '^ttt-layout: .* cells ' "$WORK/ttt.err"; }
+wait_for 50 has_layout || fail "ttt printed no board layout"
+
+state() { grep '^ttt-state: ' "$WORK/ttt.err" | tail -n 1; }
+field() { state | sed -n "s/.* $1 \([^ ]*\).*/\1/p"; }
+ME=$(field you)
+case "$ME" in X) THEM=O ;; O) THEM=X ;; *) fail "ttt does not know its mark (you=$ME)" ;; esac
+echo "alice plays $ME"
+
+# Cell centres from the last layout line (the window does not move during the game).
+read -r -a CENTRES <<<"$(grep '^ttt-layout: ' "$WORK/ttt.err" | tail -n 1 | sed 's/.* cells //')"
+[ "${#CENTRES[@]}" -eq 9 ] || fail "bad layout line"
+
+# Alice's choice: win if she can, block if she must, else centre, corners, edges.
+LINES="012 345 678 036 147 258 048 246"
+choose() {
+  local b=$1 who l a c d
+  for who in "$ME" "$THEM"; do
+    for l in $LINES; do
+      a=${b:${l:0:1}:1} c=${b:${l:1:1}:1} d=${b:${l:2:1}:1}
+      if [ "$a$c$d" = "$who$who." ]; then echo "${l:2:1}"; return; fi
+      if [ "$a$c$d" = "$who.$who" ]; then echo "${l:1:1}"; return; fi
+      if [ "$a$c$d" = ".$who$who" ]; then echo "${l:0:1}"; return; fi
+    done
+  done
+  for c in 4 0 2 6 8 1 3 5 7; do
+    [ "${b:$c:1}" = . ] && { echo "$c"; return; }
+  done
+}
+
+CLICKED=()
+
+deadline=$((SECONDS + 120))
+while :; do
+  [ $SECONDS -lt $deadline ] || fail "the game did not end within 120 s"
+  kill -0 "$TTT_PID" 2>/dev/null || fail "ttt exited during the game"
+  board=$(field board)
+  [ "$(field over)" = 1 ] && break
+  if [ "$(field my_turn)" != 1 ]; then
+    sleep 0.1
+    continue
+  fi
+  cell=$(choose "$board")
+  [ -n "$cell" ] || fail "my turn on a full board ($board)"
+  xy=${CENTRES[$cell]}
+  xdotool mousemove --window "$WID" "${xy%,*}" "${xy#*,}" click 1
+  CLICKED+=("$cell")
+  confirmed() { b=$(field board); [ "${b:$cell:1}" = "$ME" ]; }
+  wait_for 100 confirmed || fail "the click on cell $cell ($xy) was not confirmed by the server"
+  if [ -n "$SHOTS" ] && [ "${#CLICKED[@]}" -eq 2 ]; then
+    sleep 0.3
+    import -window "$WID" "$WORK/playing.png" || fail "screenshot failed"
+  fi
+done
+sleep 0.5 # the game-over screen is drawn
+import -window "$WID" "$ART/e2e-final.png" || fail "screenshot failed"
+echo "screenshot: $ART/e2e-final.png"
+final=$(field board)
+marks=${final//./}
+echo "alice clicked: ${CLICKED[*]}; final board: $final"
+
+# ---- the bot finishes; the record must show exactly these moves ----
+wait "$BOT_PID"
+bot_rc=$?
+BOT_PID=
+[ "$bot_rc" -eq 0 ] || fail "ttt-bot exited with status $bot_rc"
+has_record() { [ -s "$WORK/games.jsonl" ]; }
+wait_for 50 has_record || fail "tttd wrote no record line"
+line=$(head -n 1 "$WORK/games.jsonl")
+echo "record: $line"
+rec=$(sed -n 's/.*"moves":\[\([0-9,]*\)\].*/\1/p' <<<"$line" | tr ',' ' ')
+read -r -a REC <<<"$rec"
+[ "$(sed -n 's/.*"\(x\)":"\([^"]*\)".*/\2/p' <<<"$line")" = "$([ "$ME" = X ] && echo alice || echo bot)" ] ||
+  fail "record's X player is not the one ttt said"
+[ "${#REC[@]}" -eq "${#marks}" ] || fail "record has ${#REC[@]} moves, the window shows ${#marks} marks"
+# Alice's moves are the even plies when she is X, the odd ones when O.
+start=0; [ "$ME" = O ] && start=1
+mine=()
+for ((i = start; i < ${#REC[@]}; i += 2)); do mine+=("${REC[$i]}"); done
+[ "${mine[*]}" = "${CLICKED[*]}" ] || fail "record has alice's moves '${mine[*]}', clicked '${CLICKED[*]}'"
+# The bot's moves are the others, and every cell of the final board is in the record.
+for ((i = 0; i < ${#REC[@]}; i++)); do
+  c=${REC[$i]} want=$ME
+  [ $(((i + start) % 2)) -eq 1 ] && want=$THEM
+  [ "${final:$c:1}" = "$want" ] || fail "record move $i (cell $c) is not $want on the final board $final"
+done
+
+# ---- a clean exit: the window closes, ttt says goodbye and exits 0 ----
+kill -TERM "$TTT_PID"
+wait "$TTT_PID"
+ttt_rc=$?
+TTT_PID=
+[ "$ttt_rc" -eq 0 ] || fail "ttt exited with status $ttt_rc after SIGTERM"
+
+if [ -n "$SHOTS" ]; then
+  winner=$(sed -n 's/.*"winner":"\([^"]*\)".*/\1/p' <<<"$line")
+  if [ "$winner" = "$ME" ] && [ -f "$WORK/playing.png" ]; then
+    mkdir -p "$SHOTS"
+    cp "$WORK/playing.png" "$SHOTS/playing.png"
+    cp "$ART/e2e-final.png" "$SHOTS/game-over.png"
+    echo "README screenshots saved in $SHOTS"
+  else
+    echo "alice did not win this time: README screenshots not replaced"
+  fi
+fi
+
+STATUS=0
+echo "PASS: ${#REC[@]} moves, alice ($ME) clicked ${CLICKED[*]}"

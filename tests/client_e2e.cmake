@@ -1,0 +1,17 @@
+# tests/client_e2e.cmake: the SDL client ttt as a user runs it: its command
+# line (tests/client/options.sh) and a whole game through its window under
+# Xvfb against a real tttd and a ttt-bot (tests/client/e2e.sh, which skips
+# with status 77 when Xvfb, xdotool or ImageMagick is missing). The finished
+# game's screenshot is kept in ${CMAKE_BINARY_DIR}/tests/artifacts/.
+if(TARGET ttt)
+  add_test(NAME client_options
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/client/options.sh $<TARGET_FILE:ttt>)
+  set_tests_properties(client_options PROPERTIES LABELS integration TIMEOUT 60)
+endif()
+if(TARGET ttt AND TARGET ttt-bot)
+  add_test(NAME client_e2e
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/client/e2e.sh
+            $<TARGET_FILE:tttd> $<TARGET_FILE:ttt> $<TARGET_FILE:ttt-bot>
+            ${CMAKE_BINARY_DIR}/tests/artifacts)
+  set_tests_properties(client_e2e PROPERTIES LABELS integration TIMEOUT 180 SKIP_RETURN_CODE 77)
+endif()
