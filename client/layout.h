@@ -1,0 +1,82 @@
+/* layout.h: where everything of a scene goes in a window of a given size --
+ * pure arithmetic, no SDL, no fonts -- and the reverse: which cell or button
+ * is under a pixel.
+ *
+ * Sizes are drawable pixels (SDL_GetRendererOutputSize), not window points:
+ * on a high-DPI screen the caller scales mouse coordinates by drawable size
+ * over window size before asking layout_cell_at() / layout_button_at().
+ *
+ * The board is square, horizontally centred in the window and vertically
+ * centred in the space between the header text and the buttons; its cells are
+ * separated by gaps (where the grid lines are drawn) that belong to no cell.
+ */
+#ifndef TTT_LAYOUT_H
+#define TTT_LAYOUT_H
+
+#include <stdint.h>
+
+#include "scene.h"
+
+struct layout_rect {
+    int x, y, w, h;           /* w == 0 or h == 0: not shown */
+};
+
+struct layout {
+    int w, h;                 /* the drawable size laid out for */
+    int pad;                  /* margin and spacing unit */
+    int text_px;              /* body text size in pixels */
+    int title_px, status_px, small_px, big_px; /* other text sizes */
+
+    /* Header lines (zero rects when their text is empty). */
+    struct layout_rect title, status, detail;
+    struct layout_rect players[2];  /* X's name (left), O's name (right) */
+    struct layout_rect clock;       /* the clock text, between the names */
+    struct layout_rect clock_bar;   /* the turn clock bar under the names */
+
+    /* The board: its square, the 9 cells, the grid line width (= gap). */
+    struct layout_rect board;
+    struct layout_rect cells[BOARD_CELLS];
+    int cell, gap;
+
+    /* The large text, its caption, the countdown bar. */
+    struct layout_rect big, big_caption, countdown;
+
+    /* Text fields: the label line above each box, and the box. */
+    struct layout_rect field_labels[SCENE_FIELDS_MAX];
+    struct layout_rect fields[SCENE_FIELDS_MAX];
+    int field_ids[SCENE_FIELDS_MAX];
+    int field_count;
+
+    /* Buttons, indexed like scene.buttons. A list row that does not fit is
+     * not shown (zero rect); the rows shown always include the focused one. */
+    struct layout_rect buttons[SCENE_BUTTONS_MAX];
+    int button_ids[SCENE_BUTTONS_MAX];
+    uint8_t button_live[SCENE_BUTTONS_MAX]; /* shown, enabled, and clickable now */
+    int button_count;
+    struct layout_rect list_empty;  /* the "no games" line */
+
+    struct layout_rect notice, error, toast;
+    struct layout_rect dialog, dialog_text; /* zero when no dialog */
+};
+
+/* Lay out scene `sc` for a w x h drawable (any size; sizes under 1 are taken
+ * as 1). Every rect lies inside the window; main-group buttons never overlap
+ * the board. */
+void layout_compute(struct layout *l, int w, int h, const struct scene *sc);
+
+/* The cell (0..8) under pixel (x, y), or BOARD_NO_CELL outside the board, in
+ * a gap between cells, or when the board is not shown. */
+unsigned layout_cell_at(const struct layout *l, int x, int y);
+
+/* The rect of cell 0..8 (a zero rect for other values). */
+struct layout_rect layout_cell_rect(const struct layout *l, unsigned cell);
+
+/* The id (enum app_button) of the button or text field under (x, y), or 0
+ * (APP_BTN_NONE) if none. Disabled buttons and, while the dialog is shown,
+ * everything outside the dialog count as none. */
+int layout_button_at(const struct layout *l, int x, int y);
+
+/* 1 when (x, y) is inside r. */
+int layout_rect_has(struct layout_rect r, int x, int y);
+
+#endif

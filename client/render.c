@@ -1,0 +1,520 @@
+/* render.c: draws a scene with an SDL_Renderer (see render.h).
+ *
+ * Every shape is a path of (centre, direction) points: a circle has one
+ * centre, a capsule (a thick stroke with round ends) two, a rounded rect
+ * four. A path is filled (a triangle fan) or stroked as a band (a closed
+ * triangle strip), each with a one-pixel feather whose alpha falls to zero
+ * so edges look smooth on any renderer, the software one included. Text is
+ * drawn from the font cache's white textures, tinted per draw.
+ */
+#include "render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PI_F 3.14159265f
+#define PATH_MAX_PTS 512
+#define VERT_MAX (4 * PATH_MAX_PTS + 8)
+#define IDX_MAX (18 * PATH_MAX_PTS + 8)
+#define FEATHER 1.0f
+
+struct path_pt {
+    float cx, cy;     /* the centre this point turns around */
+    float dx, dy;     /* unit direction from the centre (also the outward normal) */
+};
+
+struct render {
+    SDL_Renderer *r;
+    struct font_cache *fc;
+    int failed;
+    struct path_pt path[PATH_MAX_PTS];
+    SDL_Vertex v[VERT_MAX];
+    int idx[IDX_MAX];
+};
+
+enum align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+
+static SDL_Color rgba(uint32_t hex, uint8_t a)
+{
+    SDL_Color c = { (uint8_t)(hex >> 16), (uint8_t)(hex >> 8), (uint8_t)hex, a };
+    return c;
+}
+
+static void check(struct render *rd, int rc)
+{
+    if (rc < 0)
+        rd->failed = 1;
+}
+
+/* ---- paths ---- */
+
+static int segments_for(float radius, int lo, int hi)
+{
+    int n = (int)(radius * 0.8f);
+    return n < lo ? lo : n > hi ? hi : n;
+}
+
+/* An arc of n+1 points around (cx, cy) from angle a0 to a1. */
+static int path_arc(struct path_pt *p, int at, float cx, float cy, float a0, float a1, int n)
+{
+    for (int i = 0; i <= n && at < PATH_MAX_PTS; i++) {
+        float a = a0 + (a1 - a0) * (float)i / (float)n;
+        p[at].cx = cx;
+        p[at].cy = cy;
+        p[at].dx = cosf(a);
+        p[at].dy = sinf(a);
+        at++;
+    }
+    return at;
+}
+
+static int path_circle(struct path_pt *p, float cx, float cy, float radius)
+{
+    int n = segments_for(radius, 24, 160);
+    /* n points: the arc's last point would repeat the first. */
+    return path_arc(p, 0, cx, cy, 0.0f, 2.0f * PI_F * (float)(n - 1) / (float)n, n - 1);
+}
+
+static int path_capsule(struct path_pt *p, float x0, float y0, float x1, float y1, float radius)
+{
+    float a = atan2f(y1 - y0, x1 - x0);
+    int n = segments_for(radius, 6, 40);
+    int at = path_arc(p, 0, x1, y1, a - PI_F / 2, a + PI_F / 2, n);
+    return path_arc(p, at, x0, y0, a + PI_F / 2, a + 3 * PI_F / 2, n);
+}
+
+/* A rounded rect's corners turn around centres inset by `radius`. */
+static int path_rrect(struct path_pt *p, SDL_FRect r, float radius)
+{
+    float rad = fminf(radius, fminf(r.w, r.h) / 2);
+    int n = segments_for(rad, 2, 16);
+    float l = r.x + rad, t = r.y + rad, rt = r.x + r.w - rad, b = r.y + r.h - rad;
+    int at = path_arc(p, 0, rt, b, 0, PI_F / 2, n);
+    at = path_arc(p, at, l, b, PI_F / 2, PI_F, n);
+    at = path_arc(p, at, l, t, PI_F, 3 * PI_F / 2, n);
+    return path_arc(p, at, rt, t, 3 * PI_F / 2, 2 * PI_F, n);
+}
+
+static void vert(SDL_Vertex *v, const struct path_pt *p, float off, SDL_Color c)
+{
+    v->position.x = p->cx + p->dx * off;
+    v->position.y = p->cy + p->dy * off;
+    v->color = c;
+    v->tex_coord.x = 0;
+    v->tex_coord.y = 0;
+}
+
+/* Fill the convex shape the path draws at `radius` around its centres. */
+static void fill_path(struct render *rd, int n, float radius, uint32_t hex, uint8_t alpha)
+{
+    if (n < 3)
+        return;
+    SDL_Color c = rgba(hex, alpha), clear = rgba(hex, 0);
+    float inner = fmaxf(radius - FEATHER / 2, 0), outer = radius + FEATHER / 2;
+    float sx = 0, sy = 0;
+    for (int i = 0; i < n; i++) {
+        vert(&rd->v[1 + i], &rd->path[i], inner, c);
+        vert(&rd->v[1 + n + i], &rd->path[i], outer, clear);
+        sx += rd->v[1 + i].position.x;
+        sy += rd->v[1 + i].position.y;
+    }
+    rd->v[0].position.x = sx / (float)n;
+    rd->v[0].position.y = sy / (float)n;
+    rd->v[0].color = c;
+    rd->v[0].tex_coord.x = rd->v[0].tex_coord.y = 0;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int a = 1 + i, b = 1 + (i + 1) % n;
+        int fa = a + n, fb = b + n;
+        int tri[9] = { 0, a, b, a, b, fb, a, fb, fa };
+        memcpy(&rd->idx[k], tri, sizeof tri);
+        k += 9;
+    }
+    check(rd, SDL_RenderGeometry(rd->r, NULL, rd->v, 1 + 2 * n, rd->idx, k));
+}
+
+/* Stroke the closed path at `radius` with a band `width` wide. */
+static void band_path(struct render *rd, int n, float radius, float width, uint32_t hex, uint8_t alpha)
+{
+    if (n < 3)
+        return;
+    SDL_Color c = rgba(hex, alpha), clear = rgba(hex, 0);
+    float offs[4] = { radius + width / 2 + FEATHER / 2, radius + width / 2 - FEATHER / 2,
+                      radius - width / 2 + FEATHER / 2, radius - width / 2 - FEATHER / 2 };
+    for (int j = 0; j < 4; j++)
+        offs[j] = fmaxf(offs[j], 0);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < 4; j++)
+            vert(&rd->v[4 * i + j], &rd->path[i], offs[j], (j == 1 || j == 2) ? c : clear);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int a = 4 * i, b = 4 * ((i + 1) % n);
+        for (int j = 0; j < 3; j++) {
+            int q[6] = { a + j, b + j, b + j + 1, a + j, b + j + 1, a + j + 1 };
+            memcpy(&rd->idx[k], q, sizeof q);
+            k += 6;
+        }
+    }
+    check(rd, SDL_RenderGeometry(rd->r, NULL, rd->v, 4 * n, rd->idx, k));
+}
+
+static SDL_FRect frect(struct layout_rect r)
+{
+    SDL_FRect f = { (float)r.x, (float)r.y, (float)r.w, (float)r.h };
+    return f;
+}
+
+static void fill_rrect(struct render *rd, struct layout_rect r, float radius, uint32_t hex, uint8_t a)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    float rad = fminf(radius, fminf((float)r.w, (float)r.h) / 2);
+    /* The path turns at `rad` around inset centres: draw it at radius rad. */
+    int n = path_rrect(rd->path, frect(r), rad);
+    fill_path(rd, n, rad, hex, a);
+}
+
+static void frame_rrect(struct render *rd, struct layout_rect r, float radius, float width,
+                        uint32_t hex, uint8_t a)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    float rad = fminf(radius, fminf((float)r.w, (float)r.h) / 2);
+    int n = path_rrect(rd->path, frect(r), rad);
+    band_path(rd, n, rad - width / 2, width, hex, a);
+}
+
+static void capsule(struct render *rd, float x0, float y0, float x1, float y1, float width,
+                    uint32_t hex, uint8_t a)
+{
+    int n = path_capsule(rd->path, x0, y0, x1, y1, width / 2);
+    fill_path(rd, n, width / 2, hex, a);
+}
+
+static void ring(struct render *rd, float cx, float cy, float radius, float width,
+                 uint32_t hex, uint8_t a)
+{
+    int n = path_circle(rd->path, cx, cy, radius + width / 2);
+    band_path(rd, n, radius, width, hex, a);
+}
+
+static void fill_rect(struct render *rd, struct layout_rect r, uint32_t hex, uint8_t a)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    SDL_Rect s = { r.x, r.y, r.w, r.h };
+    check(rd, SDL_SetRenderDrawColor(rd->r, (uint8_t)(hex >> 16), (uint8_t)(hex >> 8), (uint8_t)hex, a));
+    check(rd, SDL_RenderFillRect(rd->r, &s));
+}
+
+/* ---- text ---- */
+
+/* Draw utf8 in r (vertically centred, aligned as asked), shrunk to fit r's
+ * width. Returns the drawn width. */
+static int text(struct render *rd, const char *utf8, int px, int bold, uint32_t hex,
+                struct layout_rect r, enum align al)
+{
+    if (!utf8[0] || r.w <= 0 || r.h <= 0)
+        return 0;
+    int w, h;
+    SDL_Texture *t = font_text(rd->fc, utf8, px, bold, &w, &h);
+    if (t && w > r.w) {
+        int px2 = px * r.w / w;
+        if (px2 >= 4 && px2 < px)
+            t = font_text(rd->fc, utf8, px2, bold, &w, &h);
+    }
+    if (!t) {
+        rd->failed = 1;
+        return 0;
+    }
+    float scale = w > r.w ? (float)r.w / (float)w : 1.0f;
+    int dw = (int)((float)w * scale), dh = (int)((float)h * scale);
+    int x = al == ALIGN_LEFT ? r.x : al == ALIGN_RIGHT ? r.x + r.w - dw : r.x + (r.w - dw) / 2;
+    SDL_Rect dst = { x, r.y + (r.h - dh) / 2, dw, dh };
+    check(rd, SDL_SetTextureColorMod(t, (uint8_t)(hex >> 16), (uint8_t)(hex >> 8), (uint8_t)hex));
+    check(rd, SDL_RenderCopy(rd->r, t, NULL, &dst));
+    return dw;
+}
+
+static uint32_t tone_color(uint8_t tone)
+{
+    switch (tone) {
+    case SCENE_TONE_GOOD: return RENDER_GOOD;
+    case SCENE_TONE_BAD: return RENDER_BAD;
+    case SCENE_TONE_WARN: return RENDER_WARN;
+    default: return RENDER_TEXT;
+    }
+}
+
+/* ---- the board ---- */
+
+static void draw_mark(struct render *rd, uint8_t mark, struct layout_rect c, uint8_t alpha)
+{
+    float s = (float)c.w;
+    float w = fmaxf(2.0f, s * 0.12f);
+    float cx = (float)c.x + s / 2, cy = (float)c.y + s / 2;
+    if (mark == BOARD_X) {
+        float m = s * 0.23f;
+        capsule(rd, cx - m, cy - m, cx + m, cy + m, w, RENDER_X, alpha);
+        capsule(rd, cx + m, cy - m, cx - m, cy + m, w, RENDER_X, alpha);
+    } else if (mark == BOARD_O) {
+        ring(rd, cx, cy, s * 0.29f, w, RENDER_O, alpha);
+    }
+}
+
+static int cell_ok(uint8_t c)
+{
+    return c < BOARD_CELLS;
+}
+
+static void draw_board(struct render *rd, const struct scene_board *b, const struct layout *l)
+{
+    float radius = (float)l->cell * 0.08f;
+    if (b->clickable && cell_ok(b->hover) && b->cells[b->hover] == BOARD_EMPTY && b->hover != b->pending)
+        fill_rrect(rd, l->cells[b->hover], radius, RENDER_HOVER, 255);
+    if (cell_ok(b->last))
+        fill_rrect(rd, l->cells[b->last], radius, RENDER_LAST, 255);
+
+    /* Grid: two vertical and two horizontal strokes in the gaps. */
+    float g = (float)l->gap, side = (float)l->board.w;
+    float bx = (float)l->board.x, by = (float)l->board.y;
+    for (int i = 1; i <= 2; i++) {
+        float at = (float)(i * (l->cell + l->gap)) - g / 2;
+        capsule(rd, bx + at, by + g / 2, bx + at, by + side - g / 2, g, RENDER_GRID, 255);
+        capsule(rd, bx + g / 2, by + at, bx + side - g / 2, by + at, g, RENDER_GRID, 255);
+    }
+
+    for (int c = 0; c < BOARD_CELLS; c++)
+        draw_mark(rd, b->cells[c], l->cells[c], 255);
+    if (cell_ok(b->pending) && b->cells[b->pending] == BOARD_EMPTY)
+        draw_mark(rd, b->pending_mark, l->cells[b->pending], 90);
+    if (cell_ok(b->cursor)) {
+        struct layout_rect c = l->cells[b->cursor];
+        float t = fmaxf(2.0f, (float)l->cell / 28);
+        frame_rrect(rd, c, radius, t, RENDER_CURSOR, 255);
+    }
+
+    if (cell_ok(b->line[0]) && cell_ok(b->line[2])) {
+        struct layout_rect a = l->cells[b->line[0]], z = l->cells[b->line[2]];
+        float x0 = (float)a.x + (float)a.w / 2, y0 = (float)a.y + (float)a.h / 2;
+        float x1 = (float)z.x + (float)z.w / 2, y1 = (float)z.y + (float)z.h / 2;
+        float len = hypotf(x1 - x0, y1 - y0);
+        if (len > 0) {
+            float ext = (float)l->cell * 0.32f;
+            float ux = (x1 - x0) / len, uy = (y1 - y0) / len;
+            capsule(rd, x0 - ux * ext, y0 - uy * ext, x1 + ux * ext, y1 + uy * ext,
+                    fmaxf(3.0f, (float)l->cell * 0.09f), RENDER_WIN, 255);
+        }
+    }
+}
+
+/* ---- the rest ---- */
+
+static void draw_player(struct render *rd, const struct scene_player *p, struct layout_rect r,
+                        int right, int px)
+{
+    if (!p->name[0] || r.w <= 0)
+        return;
+    if (p->to_move)
+        fill_rrect(rd, r, (float)r.h / 2, RENDER_HOVER, 255);
+    int icon = r.h * 3 / 5;
+    int inset = r.h / 4;
+    struct layout_rect ic = { right ? r.x + r.w - inset - icon : r.x + inset, r.y + (r.h - icon) / 2, icon, icon };
+    if (icon >= 4)
+        draw_mark(rd, p->mark, ic, 255);
+    char label[SCENE_NAME_MAX + 32];
+    snprintf(label, sizeof label, "%s%s%s", p->name, p->you ? " (you)" : "", p->away ? " (away)" : "");
+    int tx = inset + icon + inset / 2 + 2;
+    struct layout_rect tr = { right ? r.x + inset : r.x + tx, r.y, r.w - tx - inset, r.h };
+    text(rd, label, px, p->to_move || p->you, p->away ? RENDER_TEXT_DIM : RENDER_TEXT, tr,
+         right ? ALIGN_RIGHT : ALIGN_LEFT);
+}
+
+static void draw_bar(struct render *rd, struct layout_rect r, uint32_t part, uint32_t total, uint32_t hex)
+{
+    if (r.w <= 0 || r.h <= 0 || total == 0)
+        return;
+    fill_rrect(rd, r, (float)r.h / 2, RENDER_BORDER, 255);
+    uint32_t left = part > total ? total : part;
+    struct layout_rect f = r;
+    f.w = (int)((uint64_t)r.w * left / total);
+    if (f.w >= f.h)
+        fill_rrect(rd, f, (float)r.h / 2, hex, 255);
+}
+
+static void draw_field(struct render *rd, const struct scene_field *f, struct layout_rect label,
+                       struct layout_rect box, const struct layout *l)
+{
+    text(rd, f->label, l->small_px, 0, RENDER_TEXT_DIM, label, ALIGN_LEFT);
+    if (box.w <= 0 || box.h <= 0)
+        return;
+    float rad = (float)box.h * 0.2f;
+    fill_rrect(rd, box, rad, RENDER_PANEL, 255);
+    frame_rrect(rd, box, rad, f->focused ? 2.5f : 1.5f, f->focused ? RENDER_PRIMARY : RENDER_BORDER, 255);
+    int pad = box.h / 4;
+    struct layout_rect in = { box.x + pad, box.y, box.w - 2 * pad, box.h };
+    if (in.w <= 0)
+        return;
+    if (!f->text[0]) {
+        text(rd, f->placeholder, l->text_px, 0, RENDER_BORDER, in, ALIGN_LEFT);
+        if (f->focused)
+            fill_rect(rd, (struct layout_rect){ in.x, box.y + box.h / 5, 2, box.h * 3 / 5 }, RENDER_TEXT, 255);
+        return;
+    }
+    /* Scroll so the caret stays visible: measure the text up to it. */
+    char before[SCENE_FIELD_TEXT_MAX];
+    size_t caret = f->caret;
+    size_t len = strnlen(f->text, SCENE_FIELD_TEXT_MAX - 1);
+    if (caret > len)
+        caret = len;
+    memcpy(before, f->text, caret);
+    before[caret] = '\0';
+    int tw = 0, th = 0, cw = 0, ch = 0;
+    if (font_measure(rd->fc, f->text, l->text_px, 0, &tw, &th) < 0 ||
+        font_measure(rd->fc, before, l->text_px, 0, &cw, &ch) < 0) {
+        rd->failed = 1;
+        return;
+    }
+    int shift = cw > in.w - 2 ? cw - (in.w - 2) : 0;
+    SDL_Rect clip = { in.x, box.y, in.w, box.h };
+    check(rd, SDL_RenderSetClipRect(rd->r, &clip));
+    int w, h;
+    SDL_Texture *t = font_text(rd->fc, f->text, l->text_px, 0, &w, &h);
+    if (t) {
+        SDL_Rect dst = { in.x - shift, box.y + (box.h - h) / 2, w, h };
+        check(rd, SDL_SetTextureColorMod(t, (uint8_t)(RENDER_TEXT >> 16), (uint8_t)(RENDER_TEXT >> 8),
+                                         (uint8_t)RENDER_TEXT));
+        check(rd, SDL_RenderCopy(rd->r, t, NULL, &dst));
+    } else {
+        rd->failed = 1;
+    }
+    if (f->focused)
+        fill_rect(rd, (struct layout_rect){ in.x - shift + cw, box.y + box.h / 5, 2, box.h * 3 / 5 },
+                  RENDER_TEXT, 255);
+    check(rd, SDL_RenderSetClipRect(rd->r, NULL));
+}
+
+static void draw_button(struct render *rd, const struct scene_button *b, struct layout_rect r,
+                        const struct layout *l)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    float rad = b->group == SCENE_GROUP_LIST ? (float)r.h * 0.2f : (float)r.h * 0.3f;
+    uint32_t fill = RENDER_PANEL, ink = RENDER_TEXT;
+    if (!b->enabled) {
+        fill = RENDER_BG;
+        ink = RENDER_TEXT_DIM;
+    } else if (b->primary) {
+        fill = RENDER_PRIMARY;
+        ink = 0xFFFFFFu;
+    }
+    fill_rrect(rd, r, rad, fill, 255);
+    if (!b->primary || !b->enabled)
+        frame_rrect(rd, r, rad, 1.5f, RENDER_BORDER, 255);
+    if (b->focused) {
+        float t = fmaxf(2.0f, (float)l->text_px / 7);
+        frame_rrect(rd, r, rad, t, RENDER_CURSOR, 255);
+    }
+    int pad = r.h / 3;
+    struct layout_rect in = { r.x + pad, r.y, r.w - 2 * pad, r.h };
+    text(rd, b->label, l->text_px, b->primary, ink, in,
+         b->group == SCENE_GROUP_LIST ? ALIGN_LEFT : ALIGN_CENTER);
+}
+
+int render_frame(struct render *rd, const struct scene *sc, const struct layout *l)
+{
+    rd->failed = 0;
+    check(rd, SDL_RenderSetClipRect(rd->r, NULL));
+    check(rd, SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND));
+    check(rd, SDL_SetRenderDrawColor(rd->r, (uint8_t)(RENDER_BG >> 16), (uint8_t)(RENDER_BG >> 8),
+                                     (uint8_t)RENDER_BG, 255));
+    check(rd, SDL_RenderClear(rd->r));
+
+    text(rd, sc->title, l->title_px, 1, RENDER_TEXT, l->title, ALIGN_CENTER);
+    draw_player(rd, &sc->players[0], l->players[0], 0, l->text_px);
+    draw_player(rd, &sc->players[1], l->players[1], 1, l->text_px);
+    if (sc->clock.shown) {
+        int low = sc->clock.ms_left < 5000;
+        uint32_t mark_hex = sc->clock.mark == BOARD_O ? RENDER_O : RENDER_X;
+        text(rd, sc->clock.text, l->text_px, 1, low ? RENDER_BAD : RENDER_TEXT, l->clock, ALIGN_CENTER);
+        draw_bar(rd, l->clock_bar, sc->clock.ms_left, sc->clock.total_ms, low ? RENDER_BAD : mark_hex);
+    }
+    text(rd, sc->status, l->status_px, 1, tone_color(sc->status_tone), l->status, ALIGN_CENTER);
+    text(rd, sc->detail, l->small_px, 0, RENDER_TEXT_DIM, l->detail, ALIGN_CENTER);
+    text(rd, sc->error, l->text_px, 0, RENDER_BAD, l->error, ALIGN_CENTER);
+
+    text(rd, sc->big, l->big_px, 1, RENDER_TEXT, l->big, ALIGN_CENTER);
+    text(rd, sc->big_caption, l->text_px, 0, RENDER_TEXT_DIM, l->big_caption, ALIGN_CENTER);
+    draw_bar(rd, l->countdown, sc->countdown_ms, sc->countdown_total_ms, RENDER_WARN);
+
+    for (int i = 0; i < l->field_count && i < sc->field_count; i++)
+        draw_field(rd, &sc->fields[i], l->field_labels[i], l->fields[i], l);
+
+    if (sc->board.shown && l->cell > 0)
+        draw_board(rd, &sc->board, l);
+
+    for (int i = 0; i < sc->button_count && i < l->button_count; i++)
+        if (sc->buttons[i].group != SCENE_GROUP_DIALOG)
+            draw_button(rd, &sc->buttons[i], l->buttons[i], l);
+    text(rd, sc->list_empty, l->text_px, 0, RENDER_TEXT_DIM, l->list_empty, ALIGN_CENTER);
+    text(rd, sc->notice, l->text_px, 1, tone_color(sc->notice_tone), l->notice, ALIGN_CENTER);
+
+    if (sc->toast[0] && l->toast.w > 0) {
+        int w = 0, h = 0;
+        if (font_measure(rd->fc, sc->toast, l->text_px, 0, &w, &h) < 0)
+            rd->failed = 1;
+        struct layout_rect t = l->toast;
+        int tw = w + 2 * l->pad;
+        if (tw < t.w) {
+            t.x += (t.w - tw) / 2;
+            t.w = tw;
+        }
+        uint32_t fill = sc->toast_tone == SCENE_TONE_BAD ? RENDER_BAD : RENDER_GRID;
+        fill_rrect(rd, t, (float)t.h / 2, fill, 255);
+        struct layout_rect in = { t.x + l->pad / 2, t.y, t.w - l->pad, t.h };
+        text(rd, sc->toast, l->text_px, 0, 0xFFFFFFu, in, ALIGN_CENTER);
+    }
+
+    if (sc->dialog_shown && l->dialog.w > 0) {
+        fill_rect(rd, (struct layout_rect){ 0, 0, l->w, l->h }, 0x000000u, 90);
+        float rad = (float)l->pad;
+        fill_rrect(rd, l->dialog, rad, RENDER_PANEL, 255);
+        frame_rrect(rd, l->dialog, rad, 1.5f, RENDER_BORDER, 255);
+        text(rd, sc->dialog_text, l->text_px, 0, RENDER_TEXT, l->dialog_text, ALIGN_CENTER);
+        for (int i = 0; i < sc->button_count && i < l->button_count; i++)
+            if (sc->buttons[i].group == SCENE_GROUP_DIALOG)
+                draw_button(rd, &sc->buttons[i], l->buttons[i], l);
+    }
+    return rd->failed ? -1 : 0;
+}
+
+struct render *render_new(SDL_Renderer *r, const char *font_path, char err[FONT_ERR_MAX])
+{
+    struct render *rd = calloc(1, sizeof *rd);
+    if (!rd) {
+        snprintf(err, FONT_ERR_MAX, "out of memory");
+        return NULL;
+    }
+    rd->r = r;
+    rd->fc = font_cache_new(r, font_path, err);
+    if (!rd->fc) {
+        free(rd);
+        return NULL;
+    }
+    return rd;
+}
+
+void render_free(struct render *rd)
+{
+    if (!rd)
+        return;
+    font_cache_free(rd->fc);
+    free(rd);
+}
+
+struct font_cache *render_fonts(struct render *rd)
+{
+    return rd->fc;
+}

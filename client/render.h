@@ -1,0 +1,57 @@
+/* render.h: drawing a scene (scene.h) placed by a layout (layout.h) with an
+ * SDL_Renderer -- any renderer, the software one included (tests draw into
+ * an SDL_Surface). Shapes are triangles through SDL_RenderGeometry with
+ * feathered edges; text goes through the font cache (font.h).
+ *
+ * The palette is fixed and public so tests can look for its colours.
+ */
+#ifndef TTT_RENDER_H
+#define TTT_RENDER_H
+
+#include <stdint.h>
+
+#include <SDL.h>
+
+#include "font.h"
+#include "layout.h"
+#include "scene.h"
+
+/* The palette (0xRRGGBB). Each board colour appears nowhere else. */
+#define RENDER_BG          0xF4F1EAu  /* window background */
+#define RENDER_BOARD_BG    0xFFFDF8u  /* a free cell */
+#define RENDER_GRID        0x3B4048u  /* grid lines */
+#define RENDER_X           0xE4572Eu  /* X strokes */
+#define RENDER_O           0x2274A5u  /* O rings */
+#define RENDER_WIN         0x17B890u  /* the winning line */
+#define RENDER_HOVER       0xE9E2D0u  /* the free cell under the mouse on your turn */
+#define RENDER_LAST        0xFFF1BFu  /* the last move's cell */
+#define RENDER_CURSOR      0xF2A541u  /* keyboard cursor outline, focused button ring */
+#define RENDER_TEXT        0x22262Bu
+#define RENDER_TEXT_DIM    0x6B7280u
+#define RENDER_GOOD        0x1E8449u
+#define RENDER_BAD         0xC0392Bu
+#define RENDER_WARN        0xB9770Eu
+#define RENDER_PANEL       0xFFFFFFu  /* buttons, fields, dialog */
+#define RENDER_BORDER      0xC9C3B6u
+#define RENDER_PRIMARY     0x33658Au  /* primary button fill */
+
+struct render;
+
+/* A renderer's drawing state on r with the font file at font_path (found by
+ * font_find). TTF_Init() must have been called. NULL with err set when the
+ * font cannot be used or memory runs out. */
+struct render *render_new(SDL_Renderer *r, const char *font_path, char err[FONT_ERR_MAX]);
+
+/* Free it (before the SDL_Renderer is destroyed). NULL is fine. */
+void render_free(struct render *rd);
+
+/* Draw the whole frame: clear, then everything in sc where l put it (l must
+ * come from layout_compute for the renderer's output size and this scene).
+ * Does not call SDL_RenderPresent. 0, or -1 if an SDL call failed (the frame
+ * may be incomplete; drawing again later is fine). */
+int render_frame(struct render *rd, const struct scene *sc, const struct layout *l);
+
+/* The font cache (for tests and measuring). */
+struct font_cache *render_fonts(struct render *rd);
+
+#endif

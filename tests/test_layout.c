@@ -1,0 +1,366 @@
+/* test_layout.c: the client's window geometry with no window: pixel to cell
+ * and back at many window sizes, gaps and outside, the board square and
+ * centred, buttons clear of the board, list rows following the focus, the
+ * dialog taking the clicks, and every rect inside the window. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "layout.h"
+#include "scene.h"
+
+static const int sizes[][2] = {
+    { 640, 480 }, { 480, 800 }, { 1920, 1080 }, { 3840, 2160 }, { 200, 150 },
+    { 800, 600 }, { 1, 1 }, { 120, 900 }, { 900, 120 }, { 333, 777 },
+};
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+static void add_button(struct scene *sc, int id, const char *label, uint8_t group)
+{
+    struct scene_button *b = &sc->buttons[sc->button_count++];
+    b->id = id;
+    snprintf(b->label, sizeof b->label, "%s", label);
+    b->group = group;
+    b->enabled = 1;
+}
+
+/* A playing screen: header, clock, board, two buttons, a notice. */
+static void playing_scene(struct scene *sc)
+{
+    scene_reset(sc);
+    sc->screen = APP_SCREEN_PLAYING;
+    snprintf(sc->status, sizeof sc->status, "Your turn");
+    snprintf(sc->detail, sizeof sc->detail, "Click a cell or press 1-9");
+    snprintf(sc->players[0].name, sizeof sc->players[0].name, "alice");
+    sc->players[0].mark = BOARD_X;
+    sc->players[0].you = 1;
+    snprintf(sc->players[1].name, sizeof sc->players[1].name, "bob");
+    sc->players[1].mark = BOARD_O;
+    sc->clock.shown = 1;
+    sc->clock.total_ms = 30000;
+    sc->clock.ms_left = 12000;
+    snprintf(sc->clock.text, sizeof sc->clock.text, "0:12");
+    sc->board.shown = 1;
+    sc->board.clickable = 1;
+    add_button(sc, APP_BTN_RESIGN, "Resign", SCENE_GROUP_MAIN);
+    add_button(sc, APP_BTN_LEAVE, "Leave", SCENE_GROUP_MAIN);
+}
+
+/* The leave confirmation over the scene. */
+static void add_leave_dialog(struct scene *sc)
+{
+    sc->dialog_shown = 1;
+    snprintf(sc->dialog_text, sizeof sc->dialog_text, "Leave the game? It counts as a loss.");
+    add_button(sc, APP_BTN_LEAVE_CONFIRM, "Leave", SCENE_GROUP_DIALOG);
+    add_button(sc, APP_BTN_STAY, "Stay", SCENE_GROUP_DIALOG);
+}
+
+static int overlap(struct layout_rect a, struct layout_rect b)
+{
+    return a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 && a.x < b.x + b.w && b.x < a.x + a.w &&
+           a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static void assert_inside(struct layout_rect r, int w, int h)
+{
+    if (r.w == 0 || r.h == 0)
+        return;
+    assert_true(r.x >= 0 && r.y >= 0);
+    assert_true(r.x + r.w <= w && r.y + r.h <= h);
+}
+
+static void test_cells_round_trip(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    for (size_t s = 0; s < NSIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        struct layout l;
+        layout_compute(&l, w, h, &sc);
+        if (w < 50 || h < 50)
+            continue; /* checked for sanity only, in test_every_rect_inside */
+        /* Square, centred horizontally, a fair share of the window. */
+        assert_int_equal(l.board.w, l.board.h);
+        int m = w < h ? w : h;
+        assert_true(l.board.w * 100 >= m * 50);
+        int left = l.board.x, right = w - (l.board.x + l.board.w);
+        assert_true(left - right <= 1 && right - left <= 1);
+        assert_true(l.gap >= 2);
+        assert_int_equal(l.board.w, 3 * l.cell + 2 * l.gap);
+
+        for (unsigned c = 0; c < BOARD_CELLS; c++) {
+            struct layout_rect r = layout_cell_rect(&l, c);
+            assert_int_equal(r.w, l.cell);
+            assert_int_equal(r.h, l.cell);
+            /* Centre and all four corners map to the cell. */
+            assert_int_equal(layout_cell_at(&l, r.x + r.w / 2, r.y + r.h / 2), c);
+            assert_int_equal(layout_cell_at(&l, r.x, r.y), c);
+            assert_int_equal(layout_cell_at(&l, r.x + r.w - 1, r.y), c);
+            assert_int_equal(layout_cell_at(&l, r.x, r.y + r.h - 1), c);
+            assert_int_equal(layout_cell_at(&l, r.x + r.w - 1, r.y + r.h - 1), c);
+            /* Just past the right and bottom edges: a gap or outside. */
+            assert_int_equal(layout_cell_at(&l, r.x + r.w, r.y + r.h / 2), BOARD_NO_CELL);
+            assert_int_equal(layout_cell_at(&l, r.x + r.w / 2, r.y + r.h), BOARD_NO_CELL);
+            assert_int_equal(layout_cell_at(&l, r.x - 1, r.y + r.h / 2), BOARD_NO_CELL);
+            assert_int_equal(layout_cell_at(&l, r.x + r.w / 2, r.y - 1), BOARD_NO_CELL);
+            assert_inside(r, w, h);
+        }
+        /* Cells sit row by row, left to right. */
+        assert_true(l.cells[1].x > l.cells[0].x && l.cells[3].y > l.cells[0].y);
+        assert_int_equal(l.cells[4].x, l.cells[1].x);
+        /* Every pixel of the gap between columns 0 and 1 maps to none. */
+        for (int g = 0; g < l.gap; g++)
+            assert_int_equal(layout_cell_at(&l, l.cells[0].x + l.cell + g, l.cells[0].y + 3), BOARD_NO_CELL);
+        /* Outside the board. */
+        assert_int_equal(layout_cell_at(&l, 0, 0), BOARD_NO_CELL);
+        assert_int_equal(layout_cell_at(&l, w - 1, h - 1), BOARD_NO_CELL);
+        assert_int_equal(layout_cell_at(&l, -5, l.board.y + 5), BOARD_NO_CELL);
+        assert_int_equal(layout_cell_at(&l, l.board.x + 5, l.board.y + l.board.w), BOARD_NO_CELL);
+        /* Every pixel of the board maps to a cell or to none, consistently. */
+        unsigned counted[BOARD_CELLS] = { 0 };
+        for (int y = l.board.y; y < l.board.y + l.board.h; y += 1 + l.board.h / 97)
+            for (int x = l.board.x; x < l.board.x + l.board.w; x += 1 + l.board.w / 89) {
+                unsigned c = layout_cell_at(&l, x, y);
+                if (c == BOARD_NO_CELL)
+                    continue;
+                assert_true(c < BOARD_CELLS);
+                assert_true(layout_rect_has(l.cells[c], x, y));
+                counted[c]++;
+            }
+        for (unsigned c = 0; c < BOARD_CELLS; c++)
+            assert_true(counted[c] > 0);
+    }
+}
+
+static void test_board_between_header_and_buttons(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    snprintf(sc.notice, sizeof sc.notice, "bob wants a rematch");
+    for (size_t s = 0; s < NSIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        struct layout l;
+        layout_compute(&l, w, h, &sc);
+        if (w < 50 || h < 50)
+            continue;
+        for (int i = 0; i < l.button_count; i++) {
+            assert_true(l.buttons[i].w > 0);
+            assert_false(overlap(l.buttons[i], l.board));
+            assert_true(l.buttons[i].y >= l.board.y + l.board.h);
+            for (int j = 0; j < i; j++)
+                assert_false(overlap(l.buttons[i], l.buttons[j]));
+        }
+        assert_false(overlap(l.status, l.board));
+        assert_false(overlap(l.players[0], l.board));
+        assert_false(overlap(l.players[1], l.board));
+        assert_false(overlap(l.players[0], l.players[1]));
+        assert_false(overlap(l.notice, l.board));
+        assert_true(l.status.y + l.status.h <= l.board.y);
+        /* Vertically centred in the space it has: equal room above/below
+         * within the line under it. */
+        assert_true(l.board.y >= l.detail.y + l.detail.h);
+        assert_true(l.board.y + l.board.h <= l.notice.y);
+    }
+}
+
+static void test_every_rect_inside(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    snprintf(sc.title, sizeof sc.title, "Tic-tac-toe");
+    snprintf(sc.toast, sizeof sc.toast, "Not your turn");
+    snprintf(sc.error, sizeof sc.error, "connection refused");
+    add_leave_dialog(&sc);
+    for (int w = 1; w < 1300; w += 97)
+        for (int h = 1; h < 1300; h += 89) {
+            struct layout l;
+            layout_compute(&l, w, h, &sc);
+            struct layout_rect all[] = { l.title, l.status, l.detail, l.error, l.players[0], l.players[1],
+                                         l.clock, l.clock_bar, l.board, l.notice, l.toast, l.dialog,
+                                         l.dialog_text };
+            for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+                assert_inside(all[i], w, h);
+            for (int i = 0; i < l.button_count; i++)
+                assert_inside(l.buttons[i], w, h);
+            for (int c = 0; c < BOARD_CELLS; c++)
+                assert_inside(l.cells[c], w, h);
+            assert_true(l.text_px >= 5 && l.text_px <= 72);
+        }
+    /* Nonsense sizes are taken as 1x1. */
+    struct layout l;
+    layout_compute(&l, -3, 0, &sc);
+    assert_int_equal(l.w, 1);
+    assert_int_equal(l.h, 1);
+}
+
+static void test_text_grows_with_window(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    struct layout small, big;
+    layout_compute(&small, 640, 480, &sc);
+    layout_compute(&big, 3840, 2160, &sc);
+    assert_true(big.text_px > small.text_px);
+    assert_true(big.board.w > 3 * small.board.w);
+}
+
+static void test_buttons_hit(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    sc.buttons[1].enabled = 0;
+    struct layout l;
+    layout_compute(&l, 800, 600, &sc);
+    struct layout_rect r = l.buttons[0];
+    assert_int_equal(layout_button_at(&l, r.x + r.w / 2, r.y + r.h / 2), APP_BTN_RESIGN);
+    assert_int_equal(layout_button_at(&l, r.x, r.y), APP_BTN_RESIGN);
+    assert_int_equal(layout_button_at(&l, r.x - 1, r.y + r.h / 2), 0);
+    /* A disabled button is not a target. */
+    r = l.buttons[1];
+    assert_int_equal(layout_button_at(&l, r.x + r.w / 2, r.y + r.h / 2), 0);
+    /* Nor is the board. */
+    assert_int_equal(layout_button_at(&l, l.board.x + 5, l.board.y + 5), 0);
+
+    /* With the dialog open only its buttons answer. */
+    add_leave_dialog(&sc);
+    layout_compute(&l, 800, 600, &sc);
+    r = l.buttons[0];
+    assert_int_equal(layout_button_at(&l, r.x + r.w / 2, r.y + r.h / 2), 0);
+    for (int i = 2; i < 4; i++) {
+        r = l.buttons[i];
+        assert_true(layout_rect_has(l.dialog, r.x, r.y));
+        assert_true(layout_rect_has(l.dialog, r.x + r.w - 1, r.y + r.h - 1));
+        assert_int_equal(layout_button_at(&l, r.x + r.w / 2, r.y + r.h / 2), sc.buttons[i].id);
+    }
+    assert_false(overlap(l.buttons[2], l.buttons[3]));
+}
+
+static void test_menu_column_and_fields(void **state)
+{
+    (void)state;
+    struct scene sc;
+    scene_reset(&sc);
+    sc.screen = APP_SCREEN_CONNECT;
+    snprintf(sc.title, sizeof sc.title, "Tic-tac-toe");
+    sc.field_count = 2;
+    sc.fields[0].id = APP_BTN_FIELD_ADDR;
+    snprintf(sc.fields[0].label, sizeof sc.fields[0].label, "Server address");
+    sc.fields[1].id = APP_BTN_FIELD_NAME;
+    snprintf(sc.fields[1].label, sizeof sc.fields[1].label, "Your name");
+    add_button(&sc, APP_BTN_CONNECT, "Connect", SCENE_GROUP_MAIN);
+    add_button(&sc, APP_BTN_QUIT, "Quit", SCENE_GROUP_MAIN);
+    for (size_t s = 0; s < NSIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        if (w < 300 || h < 300)
+            continue;
+        struct layout l;
+        layout_compute(&l, w, h, &sc);
+        assert_int_equal(l.board.w, 0);
+        assert_int_equal(layout_cell_at(&l, w / 2, h / 2), BOARD_NO_CELL);
+        assert_int_equal(l.field_count, 2);
+        /* Fields above one another, then the buttons in a column. */
+        assert_true(l.fields[1].y >= l.fields[0].y + l.fields[0].h);
+        assert_true(l.buttons[0].y >= l.fields[1].y + l.fields[1].h);
+        assert_true(l.buttons[1].y >= l.buttons[0].y + l.buttons[0].h);
+        assert_int_equal(l.buttons[0].x, l.buttons[1].x);
+        struct layout_rect f = l.fields[1];
+        assert_int_equal(layout_button_at(&l, f.x + 3, f.y + 3), APP_BTN_FIELD_NAME);
+        f = l.fields[0];
+        assert_int_equal(layout_button_at(&l, f.x + f.w - 1, f.y + f.h - 1), APP_BTN_FIELD_ADDR);
+        struct layout_rect b = l.buttons[1];
+        assert_int_equal(layout_button_at(&l, b.x + b.w / 2, b.y + b.h / 2), APP_BTN_QUIT);
+        for (int i = 0; i < 2; i++)
+            assert_inside(l.buttons[i], w, h);
+    }
+}
+
+static void test_big_code(void **state)
+{
+    (void)state;
+    struct scene sc;
+    scene_reset(&sc);
+    snprintf(sc.status, sizeof sc.status, "Waiting for a friend");
+    snprintf(sc.big, sizeof sc.big, "K7QX2M");
+    snprintf(sc.big_caption, sizeof sc.big_caption, "Room code: tell it to your friend");
+    add_button(&sc, APP_BTN_CANCEL, "Cancel", SCENE_GROUP_MAIN);
+    struct layout l;
+    layout_compute(&l, 800, 600, &sc);
+    assert_true(l.big.h > 3 * l.text_px);
+    assert_true(l.big_px >= 3 * l.text_px);
+    assert_true(l.big_caption.y >= l.big.y + l.big.h);
+    assert_true(l.buttons[0].y >= l.big_caption.y + l.big_caption.h);
+    assert_int_equal(l.countdown.w, 0);
+    sc.countdown_total_ms = 30000;
+    sc.countdown_ms = 10000;
+    layout_compute(&l, 800, 600, &sc);
+    assert_true(l.countdown.w > 0 && l.countdown.h > 0);
+}
+
+static void test_list_follows_focus(void **state)
+{
+    (void)state;
+    struct scene sc;
+    scene_reset(&sc);
+    snprintf(sc.title, sizeof sc.title, "Live games");
+    for (int i = 0; i < 32; i++) {
+        char label[32];
+        snprintf(label, sizeof label, "game %d", i);
+        add_button(&sc, APP_BTN_GAME_BASE + i, label, SCENE_GROUP_LIST);
+    }
+    add_button(&sc, APP_BTN_BACK, "Back", SCENE_GROUP_MAIN);
+    add_button(&sc, APP_BTN_REFRESH, "Refresh", SCENE_GROUP_MAIN);
+    struct layout l;
+    layout_compute(&l, 640, 480, &sc);
+    assert_true(l.buttons[0].w > 0);
+    assert_int_equal(l.buttons[31].w, 0); /* 32 rows do not fit in 480 px */
+    int shown = 0;
+    for (int i = 0; i < 32; i++)
+        shown += l.buttons[i].w > 0;
+    assert_true(shown >= 3);
+    /* No row overlaps another or the buttons. */
+    for (int i = 0; i < 34; i++)
+        for (int j = 0; j < i; j++)
+            assert_false(overlap(l.buttons[i], l.buttons[j]));
+    /* Focus the last row: it is shown, the first is not. */
+    sc.buttons[31].focused = 1;
+    layout_compute(&l, 640, 480, &sc);
+    assert_true(l.buttons[31].w > 0);
+    assert_int_equal(l.buttons[0].w, 0);
+    struct layout_rect r = l.buttons[31];
+    assert_int_equal(layout_button_at(&l, r.x + 2, r.y + 2), APP_BTN_GAME_BASE + 31);
+    assert_int_equal(layout_button_at(&l, l.buttons[32].x + 2, l.buttons[32].y + 2), APP_BTN_BACK);
+
+    /* No rows: the empty line is placed. */
+    scene_reset(&sc);
+    snprintf(sc.list_empty, sizeof sc.list_empty, "No games being played");
+    add_button(&sc, APP_BTN_BACK, "Back", SCENE_GROUP_MAIN);
+    layout_compute(&l, 640, 480, &sc);
+    assert_true(l.list_empty.w > 0);
+    assert_false(overlap(l.list_empty, l.buttons[0]));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cells_round_trip),
+        cmocka_unit_test(test_board_between_header_and_buttons),
+        cmocka_unit_test(test_every_rect_inside),
+        cmocka_unit_test(test_text_grows_with_window),
+        cmocka_unit_test(test_buttons_hit),
+        cmocka_unit_test(test_menu_column_and_fields),
+        cmocka_unit_test(test_big_code),
+        cmocka_unit_test(test_list_follows_focus),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,456 @@
+/* test_render.c: scenes drawn by SDL's software renderer into a surface, at
+ * two window sizes, with pixels checked: marks where they are and nowhere
+ * else, the winning line's colour along the line only, the hover highlight
+ * on the hovered free cell only, the last move marked, text drawn, the text
+ * cache not growing on an unchanged frame; plus the font search. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "app.h"
+#include "font.h"
+#include "layout.h"
+#include "render.h"
+#include "scene.h"
+
+static const int sizes[][2] = { { 640, 480 }, { 600, 1000 }, { 1600, 1200 } };
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+struct canvas {
+    SDL_Surface *s;
+    SDL_Renderer *r;
+    struct render *rd;
+    struct layout l;
+};
+
+static void canvas_open(struct canvas *c, int w, int h)
+{
+    c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(c->s);
+    c->r = SDL_CreateSoftwareRenderer(c->s);
+    assert_non_null(c->r);
+    char err[FONT_ERR_MAX];
+    c->rd = render_new(c->r, TTT_TEST_FONT, err);
+    if (!c->rd)
+        fail_msg("render_new: %s", err);
+}
+
+static void canvas_close(struct canvas *c)
+{
+    render_free(c->rd);
+    SDL_DestroyRenderer(c->r);
+    SDL_FreeSurface(c->s);
+}
+
+static void draw(struct canvas *c, const struct scene *sc)
+{
+    layout_compute(&c->l, c->s->w, c->s->h, sc);
+    assert_int_equal(render_frame(c->rd, sc, &c->l), 0);
+    assert_int_equal(SDL_RenderFlush(c->r), 0);
+}
+
+static uint32_t pixel(const struct canvas *c, int x, int y)
+{
+    const uint8_t *row = (const uint8_t *)c->s->pixels + (size_t)y * (size_t)c->s->pitch;
+    uint32_t p;
+    memcpy(&p, row + (size_t)x * 4, 4);
+    return p & 0xFFFFFFu;
+}
+
+/* Pixels of exactly colour hex in r. */
+static int count(const struct canvas *c, struct layout_rect r, uint32_t hex)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++)
+            n += pixel(c, x, y) == hex;
+    return n;
+}
+
+static struct layout_rect around(int cx, int cy, int half)
+{
+    struct layout_rect r = { cx - half, cy - half, 2 * half + 1, 2 * half + 1 };
+    return r;
+}
+
+static struct layout_rect whole(const struct canvas *c)
+{
+    struct layout_rect r = { 0, 0, c->s->w, c->s->h };
+    return r;
+}
+
+static void base_scene(struct scene *sc, const char *cells)
+{
+    scene_reset(sc);
+    sc->screen = APP_SCREEN_PLAYING;
+    snprintf(sc->status, sizeof sc->status, "Your turn");
+    snprintf(sc->players[0].name, sizeof sc->players[0].name, "alice");
+    sc->players[0].mark = BOARD_X;
+    sc->players[0].you = 1;
+    sc->players[0].to_move = 1;
+    snprintf(sc->players[1].name, sizeof sc->players[1].name, "bob");
+    sc->players[1].mark = BOARD_O;
+    sc->clock.shown = 1;
+    sc->clock.mark = BOARD_X;
+    sc->clock.ms_left = 9000;
+    sc->clock.total_ms = 30000;
+    snprintf(sc->clock.text, sizeof sc->clock.text, "0:09");
+    sc->board.shown = 1;
+    for (int i = 0; i < BOARD_CELLS; i++)
+        sc->board.cells[i] = cells[i] == 'X' ? BOARD_X : cells[i] == 'O' ? BOARD_O : BOARD_EMPTY;
+    struct scene_button *b = &sc->buttons[sc->button_count++];
+    b->id = APP_BTN_RESIGN;
+    snprintf(b->label, sizeof b->label, "Resign");
+    b->enabled = 1;
+}
+
+/* Each cell holds its own mark's colour and nothing of the other mark's. */
+static void check_marks(const struct canvas *c, const struct scene *sc)
+{
+    const struct layout *l = &c->l;
+    for (int i = 0; i < BOARD_CELLS; i++) {
+        struct layout_rect r = l->cells[i];
+        int cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+        int nx = count(c, r, RENDER_X), no = count(c, r, RENDER_O);
+        switch (sc->board.cells[i]) {
+        case BOARD_X:
+            /* Strokes through the centre and towards each corner. */
+            assert_true(count(c, around(cx, cy, r.w / 20 + 1), RENDER_X) > 0);
+            assert_true(count(c, around(r.x + r.w / 4 + 2, r.y + r.h / 4 + 2, r.w / 16 + 1), RENDER_X) > 0);
+            assert_true(count(c, around(r.x + 3 * r.w / 4 - 2, r.y + r.h / 4 + 2, r.w / 16 + 1), RENDER_X) > 0);
+            assert_int_equal(no, 0);
+            break;
+        case BOARD_O: {
+            /* A ring: on the circle, nothing at the centre. */
+            int rad = (int)lroundf((float)r.w * 0.29f);
+            assert_true(count(c, around(cx + rad, cy, r.w / 20 + 1), RENDER_O) > 0);
+            assert_true(count(c, around(cx, cy - rad, r.w / 20 + 1), RENDER_O) > 0);
+            assert_true(count(c, around(cx - rad, cy, r.w / 20 + 1), RENDER_O) > 0);
+            assert_int_equal(count(c, around(cx, cy, r.w / 8), RENDER_O), 0);
+            assert_int_equal(nx, 0);
+            break;
+        }
+        default:
+            assert_int_equal(nx, 0);
+            assert_int_equal(no, 0);
+            break;
+        }
+    }
+}
+
+static float dist_to_segment(float px, float py, float x0, float y0, float x1, float y1)
+{
+    float dx = x1 - x0, dy = y1 - y0;
+    float t = ((px - x0) * dx + (py - y0) * dy) / (dx * dx + dy * dy);
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return hypotf(px - (x0 + t * dx), py - (y0 + t * dy));
+}
+
+static void check_win_line(const struct canvas *c, const uint8_t line[3])
+{
+    const struct layout *l = &c->l;
+    struct layout_rect a = l->cells[line[0]], m = l->cells[line[1]], z = l->cells[line[2]];
+    float x0 = (float)a.x + (float)a.w / 2, y0 = (float)a.y + (float)a.h / 2;
+    float x1 = (float)z.x + (float)z.w / 2, y1 = (float)z.y + (float)z.h / 2;
+    /* On each of the three centres, and between them across the gaps. */
+    int half = a.w / 30 + 1;
+    assert_true(count(c, around((int)x0, (int)y0, half), RENDER_WIN) > 0);
+    assert_true(count(c, around(m.x + m.w / 2, m.y + m.h / 2, half), RENDER_WIN) > 0);
+    assert_true(count(c, around((int)x1, (int)y1, half), RENDER_WIN) > 0);
+    int mx = (a.x + a.w / 2 + m.x + m.w / 2) / 2, my = (a.y + a.h / 2 + m.y + m.h / 2) / 2;
+    assert_true(count(c, around(mx, my, half), RENDER_WIN) > 0);
+    /* Nowhere off the line: every such pixel is near the segment (which
+     * runs a little past the end cells' centres). */
+    int total = 0;
+    float reach = (float)l->cell * 0.5f;
+    for (int y = 0; y < c->s->h; y++)
+        for (int x = 0; x < c->s->w; x++) {
+            if (pixel(c, x, y) != RENDER_WIN)
+                continue;
+            total++;
+            float d = dist_to_segment((float)x, (float)y, x0, y0, x1, y1);
+            assert_true(d <= reach);
+        }
+    assert_true(total > l->cell);
+    /* And not in the cells off the line. */
+    for (unsigned i = 0; i < BOARD_CELLS; i++) {
+        if (i == line[0] || i == line[1] || i == line[2])
+            continue;
+        /* A diagonal line crosses the corners of its neighbours' gaps but
+         * stays out of the other cells' middles. */
+        struct layout_rect r = l->cells[i];
+        struct layout_rect mid = { r.x + r.w / 4, r.y + r.h / 4, r.w / 2, r.h / 2 };
+        assert_int_equal(count(c, mid, RENDER_WIN), 0);
+    }
+}
+
+static void test_marks_and_empty_cells(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < NSIZES; s++) {
+        struct canvas c;
+        canvas_open(&c, sizes[s][0], sizes[s][1]);
+        struct scene sc;
+        base_scene(&sc, "XO.XO...."); /* cells 0 3 X, 1 4 O */
+        draw(&c, &sc);
+        check_marks(&c, &sc);
+        /* No winning line colour anywhere while playing. */
+        assert_int_equal(count(&c, whole(&c), RENDER_WIN), 0);
+        /* Text is drawn: the status line is not all background. */
+        struct layout_rect st = c.l.status;
+        assert_true(st.w > 0);
+        assert_true(count(&c, st, RENDER_BG) < st.w * st.h);
+        /* Grid lines in the gaps between cells. */
+        struct layout_rect g = { c.l.cells[0].x + c.l.cell, c.l.cells[0].y + c.l.cell / 2, c.l.gap, 1 };
+        assert_true(count(&c, g, RENDER_GRID) > 0);
+
+        base_scene(&sc, "OXXXOOOXX"); /* full board, a draw */
+        draw(&c, &sc);
+        check_marks(&c, &sc);
+        canvas_close(&c);
+    }
+}
+
+static void test_winning_lines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cells;
+        uint8_t line[3];
+    } games[] = {
+        { "XO.OX...X", { 0, 4, 8 } },   /* diagonal */
+        { "O..XXXO..", { 3, 4, 5 } },   /* middle row */
+        { "XXO.O.O.X", { 2, 4, 6 } },   /* anti-diagonal, O wins */
+        { ".XO.XO..O", { 2, 5, 8 } },   /* right column */
+    };
+    for (size_t s = 0; s < NSIZES; s++) {
+        struct canvas c;
+        canvas_open(&c, sizes[s][0], sizes[s][1]);
+        for (size_t g = 0; g < sizeof games / sizeof games[0]; g++) {
+            struct scene sc;
+            base_scene(&sc, games[g].cells);
+            sc.screen = APP_SCREEN_GAME_OVER;
+            snprintf(sc.status, sizeof sc.status, "You won");
+            sc.status_tone = SCENE_TONE_GOOD;
+            snprintf(sc.detail, sizeof sc.detail, "three in a row");
+            sc.clock.shown = 0;
+            memcpy(sc.board.line, games[g].line, 3);
+            draw(&c, &sc);
+            check_win_line(&c, games[g].line);
+            /* Marks off the line are untouched. */
+            for (int i = 0; i < BOARD_CELLS; i++) {
+                if (i == games[g].line[0] || i == games[g].line[1] || i == games[g].line[2])
+                    continue;
+                struct layout_rect r = c.l.cells[i];
+                if (sc.board.cells[i] == BOARD_EMPTY) {
+                    assert_int_equal(count(&c, r, RENDER_X), 0);
+                    assert_int_equal(count(&c, r, RENDER_O), 0);
+                }
+            }
+        }
+        canvas_close(&c);
+    }
+}
+
+/* Colour hex is in cell `only` (at least min pixels) and in no other cell. */
+static void only_cell_has(const struct canvas *c, uint32_t hex, int only, int min)
+{
+    for (int i = 0; i < BOARD_CELLS; i++) {
+        int n = count(c, c->l.cells[i], hex);
+        if (i == only)
+            assert_true(n >= min);
+        else
+            assert_int_equal(n, 0);
+    }
+}
+
+static void test_hover_last_cursor(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < 2; s++) {
+        struct canvas c;
+        canvas_open(&c, sizes[s][0], sizes[s][1]);
+        struct scene sc;
+        base_scene(&sc, "X...O....");
+        sc.board.clickable = 1;
+        sc.board.hover = 8;
+        draw(&c, &sc);
+        only_cell_has(&c, RENDER_HOVER, 8, c.l.cell * c.l.cell / 2);
+        check_marks(&c, &sc);
+
+        /* Hover on a taken cell, or when it is not your turn: none. */
+        sc.board.hover = 4;
+        draw(&c, &sc);
+        assert_int_equal(count(&c, c.l.board, RENDER_HOVER), 0);
+        sc.board.hover = 8;
+        sc.board.clickable = 0;
+        draw(&c, &sc);
+        assert_int_equal(count(&c, c.l.board, RENDER_HOVER), 0);
+
+        /* The last move's cell is marked, and only it. */
+        sc.board.last = 4;
+        draw(&c, &sc);
+        only_cell_has(&c, RENDER_LAST, 4, 1);
+        check_marks(&c, &sc);
+
+        /* The keyboard cursor outlines its cell only. */
+        sc.board.cursor = 6;
+        draw(&c, &sc);
+        only_cell_has(&c, RENDER_CURSOR, 6, 1);
+
+        /* A pending move is faint: drawn, but not in the full mark colour. */
+        sc.board.cursor = BOARD_NO_CELL;
+        sc.board.pending = 2;
+        sc.board.pending_mark = BOARD_X;
+        draw(&c, &sc);
+        struct layout_rect p = c.l.cells[2];
+        assert_int_equal(count(&c, p, RENDER_X), 0);
+        assert_true(count(&c, p, RENDER_BG) < p.w * p.h);
+        canvas_close(&c);
+    }
+}
+
+static void test_screens_draw(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 800, 600);
+    struct scene sc;
+    /* Connect screen with fields, error and a toast. */
+    scene_reset(&sc);
+    snprintf(sc.title, sizeof sc.title, "Tic-tac-toe");
+    sc.field_count = 2;
+    sc.fields[0].id = APP_BTN_FIELD_ADDR;
+    snprintf(sc.fields[0].label, sizeof sc.fields[0].label, "Server address");
+    snprintf(sc.fields[0].text, sizeof sc.fields[0].text, "a-very-long-host-name.example.org:7777");
+    sc.fields[0].caret = (uint16_t)strlen(sc.fields[0].text);
+    sc.fields[0].focused = 1;
+    sc.fields[1].id = APP_BTN_FIELD_NAME;
+    snprintf(sc.fields[1].label, sizeof sc.fields[1].label, "Your name");
+    snprintf(sc.fields[1].placeholder, sizeof sc.fields[1].placeholder, "alice");
+    snprintf(sc.error, sizeof sc.error, "connection refused");
+    snprintf(sc.toast, sizeof sc.toast, "Not your turn");
+    sc.toast_tone = SCENE_TONE_BAD;
+    struct scene_button *b = &sc.buttons[sc.button_count++];
+    b->id = APP_BTN_CONNECT;
+    snprintf(b->label, sizeof b->label, "Connect");
+    b->enabled = b->primary = b->focused = 1;
+    draw(&c, &sc);
+    assert_true(count(&c, c.l.fields[0], RENDER_PANEL) > 0);
+    assert_true(count(&c, c.l.buttons[0], RENDER_PRIMARY) > 0);
+    assert_true(count(&c, c.l.buttons[0], RENDER_CURSOR) > 0);
+    assert_true(count(&c, c.l.toast, RENDER_BAD) > 0);
+    assert_true(count(&c, c.l.error, RENDER_BG) < c.l.error.w * c.l.error.h);
+
+    /* The same frame again adds nothing to the text cache. */
+    size_t cached = font_cache_count(render_fonts(c.rd));
+    draw(&c, &sc);
+    assert_int_equal(font_cache_count(render_fonts(c.rd)), cached);
+
+    /* Waiting screen: the room code large, and a dialog over a board. */
+    scene_reset(&sc);
+    snprintf(sc.big, sizeof sc.big, "K7QX2M");
+    snprintf(sc.big_caption, sizeof sc.big_caption, "Room code: tell it to your friend");
+    sc.countdown_ms = 5000;
+    sc.countdown_total_ms = 20000;
+    draw(&c, &sc);
+    assert_true(count(&c, c.l.big, RENDER_BG) < c.l.big.w * c.l.big.h);
+    assert_true(count(&c, c.l.countdown, RENDER_WARN) > 0);
+
+    base_scene(&sc, "X...O....");
+    sc.dialog_shown = 1;
+    snprintf(sc.dialog_text, sizeof sc.dialog_text, "Leave the game? It counts as a loss.");
+    b = &sc.buttons[sc.button_count++];
+    b->id = APP_BTN_LEAVE_CONFIRM;
+    snprintf(b->label, sizeof b->label, "Leave");
+    b->group = SCENE_GROUP_DIALOG;
+    b->enabled = 1;
+    draw(&c, &sc);
+    struct layout_rect d = c.l.dialog;
+    assert_true(count(&c, around(d.x + d.w / 2, d.y + 2, 1), RENDER_PANEL) > 0);
+    /* The board under the dimming is no longer in its own colours. */
+    assert_int_equal(count(&c, c.l.board, RENDER_BG), 0);
+    canvas_close(&c);
+}
+
+static void test_font_search(void **state)
+{
+    (void)state;
+    char path[FONT_PATH_MAX], err[FONT_ERR_MAX];
+    assert_int_equal(font_find("/nonexistent/font.ttf", NULL, path, err), -1);
+    assert_non_null(strstr(err, "/nonexistent/font.ttf"));
+    assert_string_equal(path, "");
+    assert_int_equal(font_find("", NULL, path, err), -1);
+    assert_int_equal(font_find(TTT_TEST_FONT, NULL, path, err), 0);
+    assert_string_equal(path, TTT_TEST_FONT);
+
+    /* Next to an executable in <build>/tests: <build>/assets. */
+    char base[FONT_PATH_MAX];
+    snprintf(base, sizeof base, "%s", TTT_TEST_FONT);
+    char *slash = strrchr(base, '/');
+    assert_non_null(slash);
+    snprintf(slash, sizeof base - (size_t)(slash - base), "/../tests/");
+    assert_int_equal(font_find(NULL, base, path, err), 0);
+    assert_int_equal(access(path, R_OK), 0);
+    assert_non_null(strstr(path, FONT_FILE));
+    /* From anywhere: the build's assets directory compiled in. */
+    assert_int_equal(font_find(NULL, "/nonexistent/bin", path, err), 0);
+    assert_int_equal(access(path, R_OK), 0);
+
+    /* A file that is not a font is an error, not a crash. */
+    char junk[] = "/tmp/ttt-test-render-XXXXXX";
+    int fd = mkstemp(junk);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "not a font at all", 17), 17);
+    assert_int_equal(close(fd), 0);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(s);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+    assert_non_null(r);
+    struct render *rd = render_new(r, junk, err);
+    assert_null(rd);
+    assert_true(strlen(err) > 0);
+    rd = render_new(r, "/nonexistent/font.ttf", err);
+    assert_null(rd);
+    assert_true(strlen(err) > 0);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(s);
+    assert_int_equal(unlink(junk), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return TTF_Init() == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    TTF_Quit();
+    SDL_Quit();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_marks_and_empty_cells),
+        cmocka_unit_test(test_winning_lines),
+        cmocka_unit_test(test_hover_last_cursor),
+        cmocka_unit_test(test_screens_draw),
+        cmocka_unit_test(test_font_search),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
