@@ -43,13 +43,18 @@ int app_take_request(struct app *a, struct app_request *r)
     return 1;
 }
 
-/* A short-lived message (error: drawn as an error); the first letter capitalised. */
+/* A short-lived message (error: drawn as an error). */
+/* Words start lower case; a line on screen starts with a capital. */
+static void capitalise(char *s)
+{
+    if (s[0] >= 'a' && s[0] <= 'z')
+        s[0] = (char)(s[0] - 'a' + 'A');
+}
+
 static void toast_as(struct app *a, const char *text, uint8_t error)
 {
     a->toast_error = error;
     copy_str(a->toast, sizeof a->toast, text);
-    if (a->toast[0] >= 'a' && a->toast[0] <= 'z')
-        a->toast[0] = (char)(a->toast[0] - 'a' + 'A');
     a->toast_until_ms = a->now_ms + APP_TOAST_MS;
 }
 
@@ -277,7 +282,7 @@ void app_text(struct app *a, const char *utf8)
         p += k;
     }
     if (rejected)
-        toast(a, "room codes use A to Z and 2 to 9, without I, O, 0 and 1");
+        toast(a, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1");
 }
 
 static void backspace(struct app *a)
@@ -345,7 +350,7 @@ static void create_room(struct app *a)
 static void join_code(struct app *a)
 {
     if (strlen(a->code) != PROTO_CODE_LEN || !proto_code_valid(a->code)) {
-        toast(a, "a room code has 6 characters");
+        toast(a, "A room code has 6 characters");
         return;
     }
     struct app_request r;
@@ -504,12 +509,12 @@ void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms)
         return;
     if (a->game.to_move != a->game.you) {
         char t[APP_TEXT_MAX];
-        snprintf(t, sizeof t, "not your turn: waiting for %s", app_opponent_name(a));
+        snprintf(t, sizeof t, "Not your turn: waiting for %s", app_opponent_name(a));
         toast(a, t);
         return;
     }
     if (a->game.board.cells[cell] != BOARD_EMPTY) {
-        toast(a, "that square is taken");
+        toast(a, "That square is taken");
         return;
     }
     struct app_request r;
@@ -708,10 +713,11 @@ static void on_server_error(struct app *a, const struct session_event *ev)
 {
     char words[APP_TEXT_MAX];
     app_error_words(ev->u.error.code, words, sizeof words);
+    capitalise(words);
     a->pending_cell = BOARD_NO_CELL;
     int joining = a->screen == APP_SCREEN_WAITING && a->wait_kind == APP_WAIT_JOINING;
     if (joining && ev->u.error.code == PROTO_ERR_NO_SUCH_ROOM) {
-        snprintf(words, sizeof words, "no room with the code %s", a->code);
+        snprintf(words, sizeof words, "No room with the code %s", a->code);
         set_lobby(a, APP_LOBBY_CODE);
     } else if (joining && ev->u.error.code == PROTO_ERR_NO_SUCH_GAME) {
         open_list(a);
@@ -731,8 +737,7 @@ static void on_closed(struct app *a, const struct session_event *ev)
     }
     char words[APP_TEXT_MAX];
     app_close_words(ev, words, sizeof words);
-    if (words[0] >= 'a' && words[0] <= 'z')
-        words[0] = (char)(words[0] - 'a' + 'A');
+    capitalise(words);
     copy_str(a->error, sizeof a->error, words);
     if (a->screen == APP_SCREEN_GAME_OVER) {
         a->closed = 1;
@@ -793,13 +798,18 @@ void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
         }
         keep_focus(a, before);
         break;
-    case SESSION_EV_GAME_LIST:
+    case SESSION_EV_GAME_LIST: {
+        int first = !a->list_loaded;
         a->list = e->list;
         if (a->list.count > PROTO_LIST_MAX)
             a->list.count = PROTO_LIST_MAX;
         a->list_loaded = 1;
-        keep_focus(a, before);
+        if (first)
+            a->focus = 0; /* the first game (or Refresh when there is none) */
+        else
+            keep_focus(a, before);
         break;
+    }
     case SESSION_EV_SERVER_ERROR:
         on_server_error(a, ev);
         break;
@@ -811,7 +821,7 @@ void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
     case SESSION_EV_RESUMED:
         set_screen(a, APP_SCREEN_PLAYING);
         a->pending_cell = BOARD_NO_CELL;
-        tell(a, "reconnected: back in the game");
+        tell(a, "Reconnected: back in the game");
         break;
     case SESSION_EV_CLOSED:
         on_closed(a, ev);

@@ -1,0 +1,1145 @@
+/* test_app.c: the client's UI state machine with no window and no sockets:
+ * synthetic session events (with their snapshots) and user input go in; the
+ * screen, the scene and the outgoing requests are checked. Also the words
+ * (close reasons, results, errors), the keypad map and the redraw timing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "scene.h"
+
+#define T0 1000000u
+
+/* The app, the session as the test pretends it is, and the clock. */
+struct fx {
+    struct app a;
+    struct app_net_event e;
+    uint64_t now;
+    struct scene sc;
+};
+
+static struct fx F;
+
+static void reset_fx(void)
+{
+    memset(&F, 0, sizeof F);
+    F.now = T0;
+    F.e.game.last_cell = BOARD_NO_CELL;
+    memset(F.e.game.line, PROTO_NO_CELL, 3);
+    F.e.turn_s = 30;
+    F.e.grace_s = 20;
+}
+
+/* Deliver one event of `type` with the current snapshot. */
+static void net(uint8_t type)
+{
+    F.e.ev.type = type;
+    app_on_net(&F.a, &F.e, F.now);
+    memset(&F.e.ev, 0, sizeof F.e.ev);
+}
+
+static struct scene *scene(void)
+{
+    app_fill_scene(&F.a, &F.sc, F.now);
+    return &F.sc;
+}
+
+/* Pop the next request and check its type. */
+static struct app_request req(uint8_t type)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(app_take_request(&F.a, &r), 1);
+    assert_int_equal(r.type, type);
+    return r;
+}
+
+static void no_req(void)
+{
+    struct app_request r;
+    assert_int_equal(app_take_request(&F.a, &r), 0);
+}
+
+static void key(enum app_key k)
+{
+    app_key(&F.a, k, F.now);
+}
+
+static const struct scene_button *button(const struct scene *sc, int id)
+{
+    for (unsigned i = 0; i < sc->button_count; i++)
+        if (sc->buttons[i].id == id)
+            return &sc->buttons[i];
+    return NULL;
+}
+
+static int focused(void)
+{
+    const struct scene *sc = scene();
+    for (unsigned i = 0; i < sc->button_count; i++)
+        if (sc->buttons[i].focused)
+            return sc->buttons[i].id;
+    return APP_BTN_NONE;
+}
+
+/* Start the app with an address (connect at once) and answer WELCOME. */
+static void start_connected(const struct app_options *o)
+{
+    app_init(&F.a, o, F.now);
+    req(APP_REQ_CONNECT);
+    F.e.phase = SESSION_LOBBY;
+    net(SESSION_EV_WELCOME);
+    req(APP_REQ_REMEMBER);
+}
+
+/* Start on the lobby menu (connected from the connect screen). */
+static void start_lobby(void)
+{
+    struct app_options o = {.last_addr = "example.org:7777", .name = "alice"};
+    app_init(&F.a, &o, F.now);
+    key(APP_KEY_ENTER);
+    req(APP_REQ_CONNECT);
+    F.e.phase = SESSION_LOBBY;
+    net(SESSION_EV_WELCOME);
+    req(APP_REQ_REMEMBER);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
+}
+
+/* A game starts (GAME_START + STATE) with this client as `you`. */
+static void game_start(uint8_t you, uint32_t id)
+{
+    struct session_game *g = &F.e.game;
+    memset(g, 0, sizeof *g);
+    g->game_id = id;
+    g->you = you;
+    proto_name_set(&g->x_name, "alice");
+    proto_name_set(&g->o_name, "bob");
+    g->board = board_new();
+    g->to_move = PROTO_MARK_X;
+    g->turn_deadline_ms = F.now + 30000;
+    g->last_cell = BOARD_NO_CELL;
+    memset(g->line, PROTO_NO_CELL, 3);
+    F.e.phase = you == PROTO_SPECTATOR ? SESSION_SPECTATING : SESSION_PLAYING;
+    F.e.my_turn = you == PROTO_MARK_X;
+    net(SESSION_EV_GAME_START);
+    net(SESSION_EV_STATE);
+}
+
+/* The server confirms a move. */
+static void moved(unsigned cell)
+{
+    struct session_game *g = &F.e.game;
+    uint8_t mark = g->to_move;
+    assert_int_equal(board_apply(&g->board, cell, &g->board), BOARD_OK);
+    g->last_cell = (uint8_t)cell;
+    g->to_move = board_to_move(&g->board);
+    g->turn_deadline_ms = g->to_move ? F.now + 30000 : 0;
+    F.e.my_turn = g->to_move == g->you;
+    F.e.ev.u.moved.ply = (uint8_t)(g->board.ply - 1);
+    F.e.ev.u.moved.cell = (uint8_t)cell;
+    F.e.ev.u.moved.mark = mark;
+    net(SESSION_EV_MOVED);
+}
+
+static void game_over(uint8_t winner, uint8_t reason, uint8_t l0, uint8_t l1, uint8_t l2)
+{
+    struct session_game *g = &F.e.game;
+    g->over = 1;
+    g->winner = winner;
+    g->reason = reason;
+    g->line[0] = l0;
+    g->line[1] = l1;
+    g->line[2] = l2;
+    g->to_move = 0;
+    g->turn_deadline_ms = 0;
+    F.e.my_turn = 0;
+    F.e.phase = g->you == PROTO_SPECTATOR ? SESSION_LOBBY : SESSION_GAME_OVER;
+    net(SESSION_EV_GAME_OVER);
+}
+
+static void opponent(uint8_t event, uint16_t grace_s)
+{
+    struct session_game *g = &F.e.game;
+    if (event == PROTO_OPP_DISCONNECTED) {
+        g->opponent_away = 1;
+        g->opponent_deadline_ms = F.now + (uint64_t)grace_s * 1000u;
+    } else if (event == PROTO_OPP_RECONNECTED) {
+        g->opponent_away = 0;
+    } else if (event == PROTO_OPP_LEFT) {
+        g->opponent_left = 1;
+        g->opponent_rematch = 0;
+    } else {
+        g->opponent_rematch = 1;
+    }
+    F.e.ev.u.opponent.event = event;
+    F.e.ev.u.opponent.grace_s = grace_s;
+    net(SESSION_EV_OPPONENT);
+}
+
+static void closed(uint8_t reason, uint8_t code, const char *message)
+{
+    F.e.phase = SESSION_CLOSED;
+    F.e.ev.u.closed.reason = reason;
+    F.e.ev.u.closed.code = code;
+    snprintf(F.e.ev.u.closed.message, sizeof F.e.ev.u.closed.message, "%s", message);
+    net(SESSION_EV_CLOSED);
+}
+
+static void server_error(uint8_t code)
+{
+    F.e.ev.u.error.code = code;
+    net(SESSION_EV_SERVER_ERROR);
+}
+
+/* ---- tests ---- */
+
+static void test_keypad(void **state)
+{
+    (void)state;
+    static const unsigned want[10] = {BOARD_NO_CELL, 6, 7, 8, 3, 4, 5, 0, 1, 2};
+    for (unsigned d = 0; d <= 9; d++)
+        assert_int_equal(app_digit_cell(d), want[d]);
+    assert_int_equal(app_digit_cell(7), 0);
+    assert_int_equal(app_digit_cell(5), 4);
+    assert_int_equal(app_digit_cell(3), 8);
+    assert_int_equal(app_digit_cell(10), BOARD_NO_CELL);
+}
+
+static void test_happy_path(void **state)
+{
+    (void)state;
+    reset_fx();
+    struct app_options o = {.addr = "127.0.0.1:7777", .name = "alice"};
+    app_init(&F.a, &o, F.now);
+    struct app_request r = req(APP_REQ_CONNECT);
+    assert_string_equal(r.host, "127.0.0.1:7777");
+    assert_string_equal(r.name, "alice");
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    assert_string_equal(scene()->status, "Connecting to 127.0.0.1:7777\u2026");
+    assert_non_null(button(scene(), APP_BTN_CANCEL));
+
+    F.e.phase = SESSION_LOBBY;
+    net(SESSION_EV_WELCOME);
+    r = req(APP_REQ_REMEMBER);
+    assert_string_equal(r.host, "127.0.0.1:7777");
+    assert_string_equal(r.name, "alice");
+    req(APP_REQ_QUICK_MATCH);
+    no_req();
+    F.e.phase = SESSION_QUEUED;
+    net(SESSION_EV_QUEUED);
+    assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
+    assert_int_equal(F.a.wait_kind, APP_WAIT_QUEUED);
+    assert_string_equal(scene()->status, "Looking for an opponent\u2026");
+
+    game_start(PROTO_MARK_X, 1);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+    struct scene *sc = scene();
+    assert_string_equal(sc->players[0].name, "alice");
+    assert_string_equal(sc->players[1].name, "bob");
+    assert_true(sc->players[0].you);
+    assert_false(sc->players[1].you);
+    assert_true(sc->players[0].to_move);
+    assert_string_equal(sc->status, "Your turn");
+    assert_true(sc->board.shown);
+    assert_true(sc->board.clickable);
+    assert_true(sc->clock.shown);
+    assert_string_equal(sc->clock.text, "0:30");
+    assert_int_equal(sc->clock.total_ms, 30000);
+
+    /* My move: requested, shown pending, not on the board yet. */
+    app_click_cell(&F.a, 4, F.now);
+    r = req(APP_REQ_MOVE);
+    assert_int_equal(r.cell, 4);
+    sc = scene();
+    assert_int_equal(sc->board.pending, 4);
+    assert_int_equal(sc->board.pending_mark, BOARD_X);
+    assert_int_equal(sc->board.cells[4], BOARD_EMPTY);
+    assert_false(sc->board.clickable);
+    app_click_cell(&F.a, 5, F.now); /* a second click while pending: nothing */
+    no_req();
+
+    moved(4);
+    sc = scene();
+    assert_int_equal(sc->board.pending, BOARD_NO_CELL);
+    assert_int_equal(sc->board.cells[4], BOARD_X);
+    assert_int_equal(sc->board.last, 4);
+    assert_string_equal(sc->status, "Waiting for bob");
+    assert_true(sc->players[1].to_move);
+    assert_false(sc->board.clickable);
+
+    /* Not my turn: no request, a toast says why. */
+    app_click_cell(&F.a, 0, F.now);
+    no_req();
+    assert_string_equal(scene()->toast, "Not your turn: waiting for bob");
+
+    moved(0);
+    app_click_cell(&F.a, 0, F.now); /* taken */
+    no_req();
+    assert_string_equal(scene()->toast, "That square is taken");
+    app_click_cell(&F.a, 2, F.now);
+    assert_int_equal(req(APP_REQ_MOVE).cell, 2);
+    moved(2);
+    moved(1);
+    app_click_cell(&F.a, 6, F.now);
+    assert_int_equal(req(APP_REQ_MOVE).cell, 6);
+    moved(6);
+    game_over(PROTO_MARK_X, PROTO_REASON_LINE, 2, 4, 6);
+    assert_int_equal(F.a.screen, APP_SCREEN_GAME_OVER);
+    sc = scene();
+    assert_string_equal(sc->title, "Game over");
+    assert_string_equal(sc->status, "You won");
+    assert_string_equal(sc->detail, "three in a row");
+    assert_int_equal(sc->status_tone, SCENE_TONE_GOOD);
+    assert_int_equal(sc->board.line[0], 2);
+    assert_int_equal(sc->board.line[1], 4);
+    assert_int_equal(sc->board.line[2], 6);
+    assert_false(sc->clock.shown);
+    assert_non_null(button(sc, APP_BTN_REMATCH));
+    assert_non_null(button(sc, APP_BTN_NEW_OPPONENT));
+    assert_non_null(button(sc, APP_BTN_LOBBY));
+    no_req();
+
+    /* R offers a rematch, once. */
+    key(APP_KEY_R);
+    req(APP_REQ_REMATCH);
+    key(APP_KEY_R);
+    no_req();
+    sc = scene();
+    assert_string_equal(sc->notice, "Rematch offered: waiting for bob");
+    assert_false(button(sc, APP_BTN_REMATCH)->enabled);
+
+    /* The rematch starts: marks swapped, a new game. */
+    game_start(PROTO_MARK_O, 2);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+    assert_string_equal(scene()->status, "Waiting for alice");
+    assert_false(scene()->board.clickable);
+    no_req();
+}
+
+static void test_rematch_offer_shown(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_O, 5);
+    moved(0);
+    moved(3);
+    moved(1);
+    moved(4);
+    moved(2);
+    game_over(PROTO_MARK_X, PROTO_REASON_LINE, 0, 1, 2);
+    struct scene *sc = scene();
+    assert_string_equal(sc->status, "You lost");
+    assert_int_equal(sc->status_tone, SCENE_TONE_BAD);
+    assert_string_equal(sc->notice, "");
+    opponent(PROTO_OPP_REMATCH, 0);
+    sc = scene();
+    assert_string_equal(sc->notice, "alice wants a rematch: press R to accept");
+    assert_string_equal(button(sc, APP_BTN_REMATCH)->label, "Accept rematch (R)");
+    /* Accept with the button. */
+    app_button(&F.a, APP_BTN_REMATCH, F.now);
+    req(APP_REQ_REMATCH);
+    /* The opponent leaves instead: no rematch button any more. */
+    opponent(PROTO_OPP_LEFT, 0);
+    sc = scene();
+    assert_null(button(sc, APP_BTN_REMATCH));
+    assert_string_equal(sc->notice, "alice left: no rematch");
+    app_button(&F.a, APP_BTN_REMATCH, F.now); /* not shown: ignored */
+    key(APP_KEY_R);
+    no_req();
+    /* New opponent: quick match again (the session leaves the old game first). */
+    app_button(&F.a, APP_BTN_NEW_OPPONENT, F.now);
+    req(APP_REQ_QUICK_MATCH);
+    assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
+}
+
+static void test_create_room(void **state)
+{
+    (void)state;
+    reset_fx();
+    struct app_options o = {.addr = "h", .name = "alice", .create_room = 1};
+    start_connected(&o);
+    req(APP_REQ_CREATE_ROOM);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
+    assert_int_equal(F.a.wait_kind, APP_WAIT_ROOM);
+    assert_string_equal(scene()->status, "Creating a room\u2026");
+    assert_string_equal(scene()->big, "");
+    F.e.phase = SESSION_ROOM_WAIT;
+    strcpy(F.e.ev.u.room_code, "K7PX2Q");
+    net(SESSION_EV_ROOM_CREATED);
+    struct scene *sc = scene();
+    assert_string_equal(sc->big, "K7PX2Q");
+    assert_string_equal(sc->big_caption, "Room code: tell it to your friend");
+    assert_string_equal(sc->status, "Waiting for your friend to join");
+    assert_non_null(button(sc, APP_BTN_CANCEL));
+    /* Cancel closes the room. */
+    key(APP_KEY_ESC);
+    req(APP_REQ_LEAVE);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+    /* From the lobby menu, with the button. */
+    app_button(&F.a, APP_BTN_CREATE_ROOM, F.now);
+    req(APP_REQ_CREATE_ROOM);
+    strcpy(F.e.ev.u.room_code, "ABCDEF");
+    net(SESSION_EV_ROOM_CREATED);
+    assert_string_equal(scene()->big, "ABCDEF");
+    game_start(PROTO_MARK_X, 9);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+    assert_string_equal(scene()->big, "");
+}
+
+static void test_join_by_code(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    /* Keyboard: Quick match, Create, Join (focus moves down twice). */
+    assert_int_equal(focused(), APP_BTN_QUICK_MATCH);
+    key(APP_KEY_DOWN);
+    key(APP_KEY_DOWN);
+    assert_int_equal(focused(), APP_BTN_JOIN_ROOM);
+    key(APP_KEY_ENTER);
+    no_req();
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_CODE);
+    struct scene *sc = scene();
+    assert_int_equal(sc->field_count, 1);
+    assert_int_equal(sc->fields[0].id, APP_BTN_FIELD_CODE);
+    assert_true(sc->fields[0].focused);
+
+    /* Lower case is upper-cased; 1, I and O are not in the alphabet. */
+    app_text(&F.a, "ab1cio");
+    assert_string_equal(F.a.code, "ABC");
+    assert_string_equal(scene()->toast, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1");
+    assert_string_equal(scene()->fields[0].text, "ABC");
+    assert_int_equal(scene()->fields[0].caret, 3);
+    key(APP_KEY_ENTER); /* too short */
+    no_req();
+    assert_string_equal(scene()->toast, "A room code has 6 characters");
+    app_text(&F.a, "d2z9x"); /* stops at 6 */
+    assert_string_equal(F.a.code, "ABCD2Z");
+    key(APP_KEY_5); /* digit keys type through app_text, not app_key */
+    key(APP_KEY_R);
+    key(APP_KEY_SPACE);
+    no_req();
+    assert_string_equal(F.a.code, "ABCD2Z");
+    key(APP_KEY_BACKSPACE);
+    assert_string_equal(F.a.code, "ABCD2");
+    app_text(&F.a, "9");
+    key(APP_KEY_ENTER);
+    struct app_request r = req(APP_REQ_JOIN);
+    assert_string_equal(r.code, "ABCD29");
+    assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
+    assert_int_equal(F.a.wait_kind, APP_WAIT_JOINING);
+    assert_string_equal(scene()->status, "Joining room ABCD29\u2026");
+    assert_int_equal(scene()->button_count, 0);
+    key(APP_KEY_ESC); /* nothing to cancel while the server answers */
+    no_req();
+
+    /* No such room: back to the code, a toast, not fatal. */
+    F.e.phase = SESSION_LOBBY;
+    server_error(PROTO_ERR_NO_SUCH_ROOM);
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_CODE);
+    assert_string_equal(scene()->toast, "No room with the code ABCD29");
+    assert_int_equal(scene()->toast_tone, SCENE_TONE_BAD);
+    app_button(&F.a, APP_BTN_JOIN_GO, F.now);
+    assert_string_equal(req(APP_REQ_JOIN).code, "ABCD29");
+    game_start(PROTO_MARK_O, 3);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+    assert_string_equal(scene()->status, "Waiting for alice");
+
+    /* From the command line. */
+    reset_fx();
+    struct app_options o = {.addr = "h:1", .name = "bob", .room = "QWERTY"};
+    start_connected(&o);
+    assert_string_equal(req(APP_REQ_JOIN).code, "QWERTY");
+    /* A bad code from the command line: the code screen, to fix it. */
+    reset_fx();
+    struct app_options bad = {.addr = "h:1", .name = "bob", .room = "abc"};
+    start_connected(&bad);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_CODE);
+}
+
+static void game_list(unsigned n)
+{
+    memset(&F.e.list, 0, sizeof F.e.list);
+    F.e.list.count = (uint8_t)n;
+    for (unsigned i = 0; i < n; i++) {
+        F.e.list.games[i].game_id = 40 + i;
+        F.e.list.games[i].ply = (uint8_t)i;
+        proto_name_set(&F.e.list.games[i].x_name, i ? "carol" : "alice");
+        proto_name_set(&F.e.list.games[i].o_name, i ? "dave" : "bob");
+    }
+    net(SESSION_EV_GAME_LIST);
+}
+
+static void test_spectate(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    app_button(&F.a, APP_BTN_WATCH, F.now);
+    req(APP_REQ_LIST_GAMES);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_LIST);
+    assert_string_equal(scene()->status, "Loading the games being played\u2026");
+    game_list(0);
+    assert_string_equal(scene()->list_empty, "No games being played right now");
+    app_button(&F.a, APP_BTN_REFRESH, F.now);
+    req(APP_REQ_LIST_GAMES);
+    game_list(2);
+    struct scene *sc = scene();
+    assert_string_equal(sc->list_empty, "");
+    const struct scene_button *b = button(sc, APP_BTN_GAME_BASE + 1);
+    assert_non_null(b);
+    assert_string_equal(b->label, "carol vs dave, 1 move played");
+    assert_int_equal(b->group, SCENE_GROUP_LIST);
+    assert_string_equal(button(sc, APP_BTN_GAME_BASE)->label, "alice vs bob, 0 moves played");
+    assert_int_equal(focused(), APP_BTN_REFRESH); /* a refresh keeps the focus */
+    key(APP_KEY_UP);
+    assert_int_equal(focused(), APP_BTN_GAME_BASE + 1);
+    key(APP_KEY_ENTER);
+    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 41);
+    assert_string_equal(scene()->status, "Joining game 41\u2026");
+
+    /* The game ended meanwhile: back to a fresh list. */
+    server_error(PROTO_ERR_NO_SUCH_GAME);
+    req(APP_REQ_LIST_GAMES);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_LIST);
+    assert_string_equal(scene()->toast, "That game is over or does not exist");
+    game_list(1);
+    assert_int_equal(focused(), APP_BTN_GAME_BASE); /* a fresh list: the first game */
+    app_button(&F.a, APP_BTN_GAME_BASE, F.now);
+    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 40);
+
+    game_start(PROTO_SPECTATOR, 40);
+    assert_int_equal(F.a.screen, APP_SCREEN_SPECTATING);
+    sc = scene();
+    assert_string_equal(sc->title, "Watching");
+    assert_string_equal(sc->status, "alice to move");
+    assert_false(sc->board.clickable);
+    assert_false(sc->players[0].you);
+    assert_false(sc->players[1].you);
+    app_click_cell(&F.a, 4, F.now);
+    key(APP_KEY_5);
+    no_req();
+    moved(4);
+    assert_string_equal(scene()->status, "bob to move");
+    assert_int_equal(scene()->board.cells[4], BOARD_X);
+    /* O's clock runs out. */
+    game_over(PROTO_MARK_X, PROTO_REASON_TIMEOUT, 0xFF, 0xFF, 0xFF);
+    assert_int_equal(F.a.screen, APP_SCREEN_GAME_OVER);
+    sc = scene();
+    assert_string_equal(sc->status, "alice won");
+    assert_string_equal(sc->detail, "bob ran out of time");
+    assert_int_equal(sc->status_tone, SCENE_TONE_NORMAL);
+    assert_null(button(sc, APP_BTN_REMATCH));
+    assert_non_null(button(sc, APP_BTN_WATCH));
+    key(APP_KEY_R);
+    no_req();
+    /* A spectator is already in the lobby: no LEAVE. */
+    app_button(&F.a, APP_BTN_LOBBY, F.now);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+
+    /* Spectating from the command line; Esc leaves. */
+    reset_fx();
+    struct app_options o = {.addr = "h", .name = "eve", .spectate = 77};
+    start_connected(&o);
+    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 77);
+    game_start(PROTO_SPECTATOR, 77);
+    key(APP_KEY_ESC);
+    req(APP_REQ_LEAVE);
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+}
+
+static void test_arrows_and_digits(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 1);
+    assert_int_equal(scene()->board.cursor, BOARD_NO_CELL);
+    key(APP_KEY_RIGHT); /* the cursor appears in the centre */
+    assert_int_equal(scene()->board.cursor, 4);
+    no_req();
+    key(APP_KEY_RIGHT);
+    key(APP_KEY_UP);
+    key(APP_KEY_UP); /* the edge stops it */
+    key(APP_KEY_RIGHT);
+    assert_int_equal(scene()->board.cursor, 2);
+    key(APP_KEY_ENTER);
+    assert_int_equal(req(APP_REQ_MOVE).cell, 2);
+    moved(2);
+    moved(4);
+    key(APP_KEY_7); /* top left */
+    assert_int_equal(req(APP_REQ_MOVE).cell, 0);
+    moved(0);
+    key(APP_KEY_3); /* O's turn: nothing */
+    no_req();
+    moved(8);
+    key(APP_KEY_LEFT);
+    key(APP_KEY_DOWN);
+    key(APP_KEY_DOWN);
+    key(APP_KEY_LEFT);
+    assert_int_equal(scene()->board.cursor, 6);
+    key(APP_KEY_SPACE);
+    assert_int_equal(req(APP_REQ_MOVE).cell, 6);
+    moved(6);
+    moved(3);
+    key(APP_KEY_3); /* bottom right: taken by O */
+    no_req();
+    key(APP_KEY_2); /* bottom middle */
+    assert_int_equal(req(APP_REQ_MOVE).cell, 7);
+    /* Hover follows the mouse; the cursor starts there next time. */
+    app_hover_cell(&F.a, 5);
+    assert_int_equal(scene()->board.hover, 5);
+    app_hover_cell(&F.a, BOARD_NO_CELL);
+    assert_int_equal(scene()->board.hover, BOARD_NO_CELL);
+    /* F11 everywhere. */
+    key(APP_KEY_F11);
+    req(APP_REQ_FULLSCREEN);
+}
+
+static void test_escape(void **state)
+{
+    (void)state;
+    /* Connect screen: quit; while connecting: cancel. */
+    reset_fx();
+    struct app_options o = {.name = "alice"};
+    app_init(&F.a, &o, F.now);
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    key(APP_KEY_ESC);
+    req(APP_REQ_QUIT);
+    assert_true(F.a.quit);
+    reset_fx();
+    struct app_options c = {.addr = "h", .name = "alice"};
+    app_init(&F.a, &c, F.now);
+    req(APP_REQ_CONNECT);
+    key(APP_KEY_ESC);
+    req(APP_REQ_DISCONNECT);
+    assert_false(F.a.connecting);
+    assert_false(F.a.quit);
+    closed(SESSION_CLOSE_USER, 0, "closed by the user");
+    assert_string_equal(scene()->error, "");
+
+    /* Lobby: the code entry and list go back to the menu; the menu disconnects. */
+    reset_fx();
+    start_lobby();
+    app_button(&F.a, APP_BTN_JOIN_ROOM, F.now);
+    key(APP_KEY_ESC);
+    no_req();
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
+    app_button(&F.a, APP_BTN_WATCH, F.now);
+    req(APP_REQ_LIST_GAMES);
+    key(APP_KEY_ESC);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
+    key(APP_KEY_ESC);
+    req(APP_REQ_DISCONNECT);
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    no_req();
+
+    /* Queued: leave the queue. */
+    reset_fx();
+    start_lobby();
+    key(APP_KEY_ENTER); /* Quick match has the focus */
+    req(APP_REQ_QUICK_MATCH);
+    key(APP_KEY_ESC);
+    req(APP_REQ_LEAVE);
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+
+    /* Playing: Esc asks first; Esc again or Stay keeps playing. */
+    game_start(PROTO_MARK_X, 1);
+    key(APP_KEY_ESC);
+    no_req();
+    struct scene *sc = scene();
+    assert_true(sc->dialog_shown);
+    assert_string_equal(sc->dialog_text, "Leave the game? It counts as a loss.");
+    assert_int_equal(button(sc, APP_BTN_STAY)->group, SCENE_GROUP_DIALOG);
+    assert_int_equal(focused(), APP_BTN_STAY);
+    app_click_cell(&F.a, 4, F.now); /* the dialog is modal */
+    key(APP_KEY_5);
+    no_req();
+    key(APP_KEY_ESC);
+    assert_false(scene()->dialog_shown);
+    key(APP_KEY_ESC);
+    key(APP_KEY_ENTER); /* Stay */
+    assert_false(scene()->dialog_shown);
+    no_req();
+    key(APP_KEY_ESC);
+    key(APP_KEY_LEFT);
+    assert_int_equal(focused(), APP_BTN_LEAVE_CONFIRM);
+    key(APP_KEY_ENTER);
+    req(APP_REQ_LEAVE);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+
+    /* Resign asks too, and stays on the board until GAME_OVER. */
+    game_start(PROTO_MARK_O, 2);
+    app_button(&F.a, APP_BTN_RESIGN, F.now);
+    assert_string_equal(scene()->dialog_text, "Resign this game? It counts as a loss.");
+    app_button(&F.a, APP_BTN_LEAVE_CONFIRM, F.now);
+    req(APP_REQ_RESIGN);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+    game_over(PROTO_MARK_X, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->detail, "you resigned");
+    /* Game over: back to the lobby, leaving the seat. */
+    key(APP_KEY_ESC);
+    req(APP_REQ_LEAVE);
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+    no_req();
+
+    /* Reconnecting: give up. */
+    game_start(PROTO_MARK_X, 3);
+    F.e.ev.u.reconnect.deadline_ms = F.now + 20000;
+    F.e.phase = SESSION_RECONNECTING;
+    net(SESSION_EV_RECONNECTING);
+    key(APP_KEY_ESC);
+    req(APP_REQ_DISCONNECT);
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    assert_string_equal(scene()->error, "Stopped reconnecting");
+}
+
+static void test_close_window(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 1);
+    app_close_window(&F.a, F.now);
+    req(APP_REQ_LEAVE);
+    req(APP_REQ_QUIT);
+    no_req();
+    assert_true(F.a.quit);
+    /* Nothing more after QUIT. */
+    app_click_cell(&F.a, 4, F.now);
+    key(APP_KEY_ESC);
+    app_close_window(&F.a, F.now);
+    no_req();
+
+    /* At a finished game: LEAVE too (the opponent hears "left"). */
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_O, 1);
+    game_over(PROTO_MARK_NONE, PROTO_REASON_ABORTED, 0xFF, 0xFF, 0xFF);
+    app_close_window(&F.a, F.now);
+    req(APP_REQ_LEAVE);
+    req(APP_REQ_QUIT);
+
+    /* In the lobby: just QUIT. */
+    reset_fx();
+    start_lobby();
+    app_close_window(&F.a, F.now);
+    req(APP_REQ_QUIT);
+    no_req();
+}
+
+static void test_reconnecting(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 1);
+    app_click_cell(&F.a, 4, F.now);
+    req(APP_REQ_MOVE);
+    F.e.phase = SESSION_RECONNECTING;
+    F.e.ev.u.reconnect.deadline_ms = F.now + 20000;
+    net(SESSION_EV_RECONNECTING);
+    assert_int_equal(F.a.screen, APP_SCREEN_RECONNECTING);
+    struct scene *sc = scene();
+    assert_string_equal(sc->title, "Connection lost");
+    assert_string_equal(sc->status, "Reconnecting\u2026");
+    assert_int_equal(sc->status_tone, SCENE_TONE_WARN);
+    assert_string_equal(sc->big, "20");
+    assert_string_equal(sc->big_caption, "seconds left to get back into the game");
+    assert_int_equal(sc->countdown_ms, 20000);
+    assert_int_equal(sc->countdown_total_ms, 20000);
+    assert_non_null(button(sc, APP_BTN_GIVE_UP));
+    assert_int_equal(app_redraw_in(&F.a, F.now), 1000);
+    F.now += 300;
+    assert_string_equal(scene()->big, "20");
+    assert_int_equal(app_redraw_in(&F.a, F.now), 700);
+    F.now += 700;
+    assert_string_equal(scene()->big, "19");
+    F.now += 18500;
+    assert_string_equal(scene()->big, "1");
+    assert_string_equal(scene()->big_caption, "second left to get back into the game");
+
+    /* Back: playing again, the pending move forgotten. */
+    F.e.phase = SESSION_PLAYING;
+    net(SESSION_EV_RESUMED);
+    net(SESSION_EV_STATE);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+    sc = scene();
+    assert_string_equal(sc->toast, "Reconnected: back in the game");
+    assert_int_equal(sc->toast_tone, SCENE_TONE_NORMAL);
+    assert_int_equal(sc->board.pending, BOARD_NO_CELL);
+    app_click_cell(&F.a, 4, F.now);
+    req(APP_REQ_MOVE);
+
+    /* Lost for good: the grace period ran out. */
+    net(SESSION_EV_RECONNECTING);
+    closed(SESSION_CLOSE_LOST, 0, "connection lost and not resumed within the 20 s grace period (x)");
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    assert_string_equal(scene()->error, "Connection lost: could not get back into the game in time");
+    assert_false(F.a.connecting);
+    /* Enter connects again with the same address and name. */
+    key(APP_KEY_ENTER);
+    struct app_request r = req(APP_REQ_CONNECT);
+    assert_string_equal(r.host, "example.org:7777");
+}
+
+static void check_close(uint8_t reason, uint8_t code, const char *message, const char *want)
+{
+    struct session_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SESSION_EV_CLOSED;
+    ev.u.closed.reason = reason;
+    ev.u.closed.code = code;
+    snprintf(ev.u.closed.message, sizeof ev.u.closed.message, "%s", message);
+    char out[APP_TEXT_MAX];
+    app_close_words(&ev, out, sizeof out);
+    assert_string_equal(out, want);
+}
+
+static void test_close_words(void **state)
+{
+    (void)state;
+    check_close(SESSION_CLOSE_CONNECT, 0, "cannot connect to 127.0.0.1 port 9: connection refused",
+                "connection refused");
+    check_close(SESSION_CLOSE_CONNECT, 0, "cannot connect to nope.invalid: no such host: nope.invalid",
+                "no such host");
+    check_close(SESSION_CLOSE_CONNECT, 0, "cannot connect to 10.1.1.1 port 7777: timed out after 5000 ms",
+                "the server did not answer (timed out)");
+    check_close(SESSION_CLOSE_CONNECT, 0, "no WELCOME from the server within 5000 ms",
+                "the server did not answer the greeting (is it a ttt server?)");
+    check_close(SESSION_CLOSE_CONNECT, 0, "bad port \"x\": must be a number from 1 to 65535",
+                "bad port: use a number from 1 to 65535");
+    check_close(SESSION_CLOSE_CONNECT, 0, "cannot connect to h: network unreachable",
+                "network unreachable");
+    check_close(SESSION_CLOSE_CONNECT, 0, "something new", "something new");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SERVER_FULL, "server error SERVER_FULL",
+                "server full");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_BAD_VERSION, "", "version mismatch");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SHUTTING_DOWN, "",
+                "the server is shutting down");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_BAD_NAME, "", "the server refused the name");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_TIMEOUT, "",
+                "the server closed the connection (idle too long)");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SLOW_DOWN, "",
+                "the server closed the connection (messages too fast)");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_REPLACED, "",
+                "the game was taken over from another window");
+    check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_BAD_FRAME, "",
+                "protocol error: the server rejected a message");
+    check_close(SESSION_CLOSE_SERVER_ERROR, 99, "", "the server closed the connection (UNKNOWN)");
+    check_close(SESSION_CLOSE_PROTOCOL, 0, "server sent MOVED in phase LOBBY",
+                "the server broke the protocol");
+    check_close(SESSION_CLOSE_LOST, 0, "connection lost: the server closed the connection",
+                "connection lost");
+    check_close(SESSION_CLOSE_LOST, PROTO_ERR_BAD_TOKEN,
+                "connection lost and the game could not be resumed (BAD_TOKEN)",
+                "connection lost: the game could not be resumed");
+    check_close(SESSION_CLOSE_USER, 0, "closed by the user", "disconnected");
+
+    /* The app shows them on the connect screen, capitalised. */
+    reset_fx();
+    struct app_options o = {.addr = "127.0.0.1:9", .name = "alice"};
+    app_init(&F.a, &o, F.now);
+    req(APP_REQ_CONNECT);
+    closed(SESSION_CLOSE_CONNECT, 0, "cannot connect to 127.0.0.1 port 9: connection refused");
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    struct scene *sc = scene();
+    assert_string_equal(sc->error, "Connection refused");
+    assert_string_equal(sc->fields[0].text, "127.0.0.1:9");
+    assert_string_equal(sc->fields[1].text, "alice");
+    /* The command line's quick match is not repeated by a manual retry. */
+    key(APP_KEY_ENTER);
+    req(APP_REQ_CONNECT);
+    F.e.phase = SESSION_LOBBY;
+    net(SESSION_EV_WELCOME);
+    req(APP_REQ_REMEMBER);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+    assert_string_equal(scene()->error, "");
+    /* Server full from the lobby. */
+    closed(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SERVER_FULL, "server error SERVER_FULL");
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    assert_string_equal(scene()->error, "Server full");
+}
+
+static void check_result(uint8_t you, uint8_t winner, uint8_t reason, uint8_t left,
+                         const char *title, const char *why, const char *line)
+{
+    struct session_game g;
+    memset(&g, 0, sizeof g);
+    g.you = you;
+    proto_name_set(&g.x_name, "alice");
+    proto_name_set(&g.o_name, "bob");
+    g.over = 1;
+    g.winner = winner;
+    g.reason = reason;
+    g.opponent_left = left;
+    char t[APP_TEXT_MAX], r[APP_TEXT_MAX], l[APP_TEXT_MAX];
+    app_result_words(&g, t, sizeof t, r, sizeof r);
+    app_result_line(&g, l, sizeof l);
+    assert_string_equal(t, title);
+    assert_string_equal(r, why);
+    assert_string_equal(l, line);
+}
+
+static void test_result_words(void **state)
+{
+    (void)state;
+    const uint8_t X = PROTO_MARK_X, O = PROTO_MARK_O, S = PROTO_SPECTATOR;
+    check_result(X, X, PROTO_REASON_LINE, 0, "You won", "three in a row", "you won: three in a row");
+    check_result(O, X, PROTO_REASON_LINE, 0, "You lost", "three in a row", "you lost: three in a row");
+    check_result(S, O, PROTO_REASON_LINE, 0, "bob won", "three in a row", "bob won: three in a row");
+    check_result(X, 0, PROTO_REASON_FULL, 0, "Draw", "the board is full", "draw");
+    check_result(X, X, PROTO_REASON_TIMEOUT, 0, "You won", "bob ran out of time",
+                 "you won: bob ran out of time");
+    check_result(O, X, PROTO_REASON_TIMEOUT, 0, "You lost", "you ran out of time",
+                 "you lost: you ran out of time");
+    check_result(O, O, PROTO_REASON_RESIGN, 0, "You won", "alice resigned",
+                 "you won: alice resigned");
+    check_result(O, O, PROTO_REASON_RESIGN, 1, "You won", "alice left", "you won: alice left");
+    check_result(S, X, PROTO_REASON_RESIGN, 0, "alice won", "bob resigned", "alice won: bob resigned");
+    check_result(X, X, PROTO_REASON_FORFEIT, 0, "You won", "bob forfeited (stayed away too long)",
+                 "you won: bob forfeited (stayed away too long)");
+    check_result(S, O, PROTO_REASON_FORFEIT, 0, "bob won", "alice forfeited (stayed away too long)",
+                 "bob won: alice forfeited (stayed away too long)");
+    check_result(X, 0, PROTO_REASON_ABORTED, 0, "Game aborted", "server shutting down",
+                 "game aborted: server shutting down");
+
+    char w[APP_TEXT_MAX];
+    app_error_words(PROTO_ERR_NOT_YOUR_TURN, w, sizeof w);
+    assert_string_equal(w, "not your turn");
+    app_error_words(PROTO_ERR_STALE_PLY, w, sizeof w);
+    assert_string_equal(w, "the board changed: try again");
+    app_error_words(PROTO_ERR_NO_SUCH_ROOM, w, sizeof w);
+    assert_string_equal(w, "no room with that code");
+    app_error_words(200, w, sizeof w);
+    assert_string_equal(w, "server error UNKNOWN");
+}
+
+static void test_server_error_and_toast(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 1);
+    app_click_cell(&F.a, 4, F.now);
+    req(APP_REQ_MOVE);
+    assert_int_equal(scene()->board.pending, 4);
+    server_error(PROTO_ERR_CELL_TAKEN);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING); /* never fatal */
+    struct scene *sc = scene();
+    assert_int_equal(sc->board.pending, BOARD_NO_CELL);
+    assert_string_equal(sc->toast, "That square is taken");
+    assert_true(sc->board.clickable);
+    /* The toast goes after APP_TOAST_MS, and app_redraw_in says when. */
+    uint64_t t = F.now;
+    assert_int_equal(app_redraw_in(&F.a, t), 1000); /* the turn clock first */
+    F.e.game.turn_deadline_ms = 0; /* (no clock: the toast decides) */
+    net(SESSION_EV_STATE);
+    assert_int_equal(app_redraw_in(&F.a, t), APP_TOAST_MS);
+    app_tick(&F.a, t + APP_TOAST_MS - 1);
+    assert_string_equal(F.a.toast, "That square is taken");
+    assert_int_equal(app_redraw_in(&F.a, t + APP_TOAST_MS - 1), 1);
+    app_tick(&F.a, t + APP_TOAST_MS);
+    assert_string_equal(F.a.toast, "");
+    F.now = t + APP_TOAST_MS;
+    assert_string_equal(scene()->toast, "");
+    assert_int_equal(app_redraw_in(&F.a, F.now), -1);
+    /* Another error over a toast restarts it. */
+    server_error(PROTO_ERR_UNEXPECTED);
+    assert_string_equal(scene()->toast, "The server did not expect that just now");
+}
+
+static void test_redraw_in(void **state)
+{
+    (void)state;
+    reset_fx();
+    struct app_options o = {.name = "alice"};
+    app_init(&F.a, &o, F.now);
+    assert_int_equal(app_redraw_in(&F.a, F.now), -1); /* connect screen: idle */
+    start_lobby();
+    assert_int_equal(app_redraw_in(&F.a, F.now), -1);
+    game_start(PROTO_MARK_X, 1); /* 30 s on the clock */
+    assert_int_equal(app_redraw_in(&F.a, F.now), 1000);
+    assert_int_equal(app_redraw_in(&F.a, F.now + 1), 999);
+    assert_int_equal(app_redraw_in(&F.a, F.now + 250), 750);
+    F.now += 22750; /* 7250 ms left: "0:08" until 7000 */
+    assert_string_equal(scene()->clock.text, "0:08");
+    assert_int_equal(scene()->clock.ms_left, 7250);
+    assert_int_equal(app_redraw_in(&F.a, F.now), 250);
+    F.now += 250;
+    assert_string_equal(scene()->clock.text, "0:07");
+    F.now += 7000; /* run out: nothing changes by itself any more */
+    assert_string_equal(scene()->clock.text, "0:00");
+    assert_int_equal(app_redraw_in(&F.a, F.now), -1);
+    /* The opponent away: its grace countdown ticks too. */
+    moved(4);
+    F.now += 400;
+    opponent(PROTO_OPP_DISCONNECTED, 15);
+    struct scene *sc = scene();
+    assert_string_equal(sc->notice, "bob lost the connection: 15 s to come back");
+    assert_int_equal(sc->notice_tone, SCENE_TONE_WARN);
+    assert_true(sc->players[1].away);
+    assert_int_equal(app_redraw_in(&F.a, F.now), 600); /* the turn clock's next second */
+    F.e.game.turn_deadline_ms = 0;
+    net(SESSION_EV_STATE);
+    assert_int_equal(app_redraw_in(&F.a, F.now), 1000);
+    F.now += 1;
+    assert_string_equal(scene()->notice, "bob lost the connection: 15 s to come back");
+    assert_int_equal(app_redraw_in(&F.a, F.now), 999);
+    opponent(PROTO_OPP_RECONNECTED, 0);
+    assert_string_equal(scene()->toast, "bob is back");
+    assert_string_equal(scene()->notice, "");
+    assert_int_equal(app_redraw_in(&F.a, F.now), APP_TOAST_MS);
+    /* Game over: nothing ticks. */
+    app_tick(&F.a, F.now + APP_TOAST_MS);
+    game_over(0, PROTO_REASON_ABORTED, 0xFF, 0xFF, 0xFF);
+    assert_int_equal(app_redraw_in(&F.a, F.now + APP_TOAST_MS), -1);
+}
+
+static void test_shutdown_at_game_over(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 1);
+    game_over(0, PROTO_REASON_ABORTED, 0xFF, 0xFF, 0xFF);
+    closed(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SHUTTING_DOWN, "server error SHUTTING_DOWN");
+    assert_int_equal(F.a.screen, APP_SCREEN_GAME_OVER);
+    struct scene *sc = scene();
+    assert_string_equal(sc->status, "Game aborted");
+    assert_string_equal(sc->detail, "server shutting down");
+    assert_string_equal(sc->error, "The server is shutting down");
+    assert_int_equal(sc->button_count, 2);
+    assert_int_equal(sc->buttons[0].id, APP_BTN_RECONNECT);
+    assert_int_equal(sc->buttons[1].id, APP_BTN_QUIT);
+    key(APP_KEY_R);
+    no_req();
+    app_close_window(&F.a, F.now); /* nothing to leave */
+    req(APP_REQ_QUIT);
+    no_req();
+
+    /* Back to connect, then in the middle of a game: the connect screen. */
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 1);
+    closed(SESSION_CLOSE_PROTOCOL, 0, "server sent junk");
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    assert_string_equal(scene()->error, "The server broke the protocol");
+}
+
+static void test_connect_screen(void **state)
+{
+    (void)state;
+    reset_fx();
+    struct app_options o = {.last_addr = "old.example:7000", .name = "zo\xc3\xab"};
+    app_init(&F.a, &o, F.now);
+    no_req();
+    struct scene *sc = scene();
+    assert_string_equal(sc->title, "Tic-tac-toe");
+    assert_int_equal(sc->field_count, 2);
+    assert_int_equal(sc->fields[0].id, APP_BTN_FIELD_ADDR);
+    assert_string_equal(sc->fields[0].text, "old.example:7000");
+    assert_string_equal(sc->fields[1].text, "zo\xc3\xab");
+    assert_true(sc->fields[0].focused);
+    assert_false(sc->fields[1].focused);
+    assert_non_null(button(sc, APP_BTN_CONNECT));
+    assert_true(button(sc, APP_BTN_CONNECT)->primary);
+
+    /* Address: printable ASCII only, no spaces; Backspace deletes. */
+    for (int i = 0; i < 16; i++)
+        key(APP_KEY_BACKSPACE);
+    assert_string_equal(F.a.addr, "");
+    key(APP_KEY_ENTER); /* empty address: an error, no request */
+    no_req();
+    assert_string_equal(scene()->error, "Type the server's address (host or host:port)");
+    app_text(&F.a, "my host\t:\xc3\xa9" "7777");
+    assert_string_equal(F.a.addr, "myhost:7777");
+
+    /* Tab to the name: a UTF-8 name, cut at 16 bytes on a character boundary. */
+    key(APP_KEY_TAB);
+    assert_true(scene()->fields[1].focused);
+    assert_false(scene()->fields[0].focused);
+    key(APP_KEY_BACKSPACE); /* removes the two-byte \xc3\xab */
+    assert_string_equal(F.a.name, "zo");
+    key(APP_KEY_5); /* typed as text, not a key */
+    app_text(&F.a, "\x01" "e 5");
+    assert_string_equal(F.a.name, "zoe 5");
+    app_text(&F.a, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"); /* 4 euro signs, 12 bytes */
+    assert_int_equal(strlen(F.a.name), 14);
+    app_text(&F.a, "\xff"); /* not UTF-8 */
+    assert_int_equal(strlen(F.a.name), 14);
+    while (F.a.name[0])
+        key(APP_KEY_BACKSPACE);
+    key(APP_KEY_ENTER);
+    no_req();
+    assert_string_equal(scene()->error, "Type your name (1 to 16 bytes, no control characters)");
+    app_text(&F.a, "carol");
+    /* Tab walks the fields and buttons; Enter on Connect connects. */
+    key(APP_KEY_TAB);
+    assert_int_equal(focused(), APP_BTN_CONNECT);
+    key(APP_KEY_ENTER);
+    struct app_request r = req(APP_REQ_CONNECT);
+    assert_string_equal(r.host, "myhost:7777");
+    assert_string_equal(r.name, "carol");
+    assert_string_equal(scene()->error, "");
+    assert_int_equal(scene()->field_count, 0); /* locked while connecting */
+    app_text(&F.a, "x");
+    assert_string_equal(F.a.name, "carol");
+    /* Clicking a field focuses it. */
+    app_button(&F.a, APP_BTN_CANCEL, F.now);
+    req(APP_REQ_DISCONNECT);
+    app_button(&F.a, APP_BTN_FIELD_NAME, F.now);
+    assert_true(scene()->fields[1].focused);
+    app_button(&F.a, APP_BTN_FIELD_ADDR, F.now);
+    assert_true(scene()->fields[0].focused);
+    app_button(&F.a, APP_BTN_QUIT, F.now);
+    req(APP_REQ_QUIT);
+
+    /* Without a name: the login name (valid). */
+    reset_fx();
+    struct app_options none = {0};
+    app_init(&F.a, &none, F.now);
+    assert_true(proto_name_valid(F.a.name, strlen(F.a.name)));
+    assert_string_equal(F.a.addr, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_keypad),
+        cmocka_unit_test(test_happy_path),
+        cmocka_unit_test(test_rematch_offer_shown),
+        cmocka_unit_test(test_create_room),
+        cmocka_unit_test(test_join_by_code),
+        cmocka_unit_test(test_spectate),
+        cmocka_unit_test(test_arrows_and_digits),
+        cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_close_window),
+        cmocka_unit_test(test_reconnecting),
+        cmocka_unit_test(test_close_words),
+        cmocka_unit_test(test_result_words),
+        cmocka_unit_test(test_server_error_and_toast),
+        cmocka_unit_test(test_redraw_in),
+        cmocka_unit_test(test_shutdown_at_game_over),
+        cmocka_unit_test(test_connect_screen),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
