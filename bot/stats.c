@@ -34,6 +34,16 @@ void stats_game(struct stats *st, uint8_t me, uint8_t winner, uint8_t reason)
     }
 }
 
+void stats_playing(struct stats *st, int start)
+{
+    if (start) {
+        if (++st->playing > st->peak_playing)
+            st->peak_playing = st->playing;
+    } else if (st->playing > 0) {
+        st->playing--;
+    }
+}
+
 static unsigned floor_log2(uint64_t v)
 {
     unsigned e = 0;
@@ -132,6 +142,9 @@ void stats_print_text(const struct stats *st, const struct stats_run *run, FILE 
     fprintf(out, "  draws:   %llu\n", (unsigned long long)st->draws);
     if (st->aborted)
         fprintf(out, "  aborted: %llu (the server shut down)\n", (unsigned long long)st->aborted);
+    if (run->clients > 1)
+        fprintf(out, "  clients in a live game at once: at most %llu\n",
+                (unsigned long long)st->peak_playing);
     fprintf(out, "  moves:   %llu (%.1f moves/s), illegal moves sent: %llu, reconnects: %llu "
             "(resumed %llu)\n",
             (unsigned long long)st->moves, per_second(st->moves, run->seconds),
@@ -197,6 +210,7 @@ void stats_print_json(const struct stats *st, const struct stats_run *run, FILE 
             (unsigned long long)stats_percentile(st, 0.90),
             (unsigned long long)stats_percentile(st, 0.99), (unsigned long long)st->lat_max_us,
             (unsigned long long)st->lat_count);
+    fprintf(out, ",\"peak_playing\":%llu", (unsigned long long)st->peak_playing);
     fprintf(out, ",\"clients\":%u,\"games_per_client\":%u,\"think_ms\":%u,\"strategy\":",
             (unsigned)run->clients, (unsigned)run->games_per_client, (unsigned)run->think_ms);
     json_string(run->strategy, out);

@@ -22,6 +22,8 @@ struct stats {
     uint64_t illegal_moves;     /* NOT_YOUR_TURN, CELL_TAKEN, STALE_PLY answers */
     uint64_t reconnects;        /* connections lost mid-game and retried */
     uint64_t resumed;           /* ... and resumed */
+    uint64_t playing;           /* clients seated in a live game now */
+    uint64_t peak_playing;      /* the most at once */
     uint64_t lat_count;
     uint64_t lat_max_us;
     uint64_t lat_sum_us;
@@ -45,6 +47,9 @@ void stats_init(struct stats *st);
 /* Count one finished game from this client's side. me: its mark (1 X, 2 O);
  * winner 0/1/2; reason 1..6 (protocol values). */
 void stats_game(struct stats *st, uint8_t me, uint8_t winner, uint8_t reason);
+
+/* A client sat down at a live game (start) or its game ended (end). */
+void stats_playing(struct stats *st, int start);
 
 /* One move's round trip (MOVE sent until its MOVED arrived), in us. */
 void stats_latency(struct stats *st, uint64_t us);

@@ -39,11 +39,15 @@ struct client {
     int fd;                     /* the fd registered with the loop, or -1 */
     unsigned mask;
     struct loop_timer tick;     /* session_tick at session_next_deadline */
-    struct loop_timer think;    /* --think pause before a move */
+    struct loop_timer wait;     /* --think pause, or waiting for the rate */
+    uint64_t tokens;            /* rate bucket, thousandths of a frame */
+    uint64_t pace_ms;           /* when it was last filled */
+    uint8_t want_next;          /* the next game is to be asked for */
     struct strategy_rng rng;
     uint64_t move_sent_us;      /* when the MOVE in flight was sent */
     uint8_t move_out;           /* a MOVE is in flight: time its MOVED */
     uint8_t welcomed;
+    uint8_t in_game;            /* between GAME_START and GAME_OVER */
     uint32_t games_done;
 };
 
@@ -112,11 +116,38 @@ static void client_finish(struct client *c)
     if (c->state != CLIENT_ACTIVE)
         return;
     c->state = CLIENT_DONE;
-    loop_timer_cancel(sw->loop, &c->think);
+    loop_timer_cancel(sw->loop, &c->wait);
     session_close(c->s);
     sw->ended++;
     if (sw->ended == sw->opt->clients)
         stop_all(sw);
+}
+
+/* ---- pacing ---- */
+
+/* The server drops a client that sends more than 50 frames a second beyond
+ * a burst of 100 (PROTOCOL.md, flow control). Each client keeps its own
+ * bucket, a little stricter, and waits on its timer when it runs dry. */
+#define PACE_PER_S 40u
+#define PACE_BURST 80u
+#define MILLI 1000u
+
+/* Take `frames` tokens: 0, or the milliseconds to wait before trying again. */
+static uint64_t pace(struct client *c, unsigned frames)
+{
+    uint64_t now = loop_now_ms(c->sw->loop);
+    if (now > c->pace_ms) {
+        c->tokens += (now - c->pace_ms) * PACE_PER_S;
+        if (c->tokens > (uint64_t)PACE_BURST * MILLI)
+            c->tokens = (uint64_t)PACE_BURST * MILLI;
+        c->pace_ms = now;
+    }
+    uint64_t need = (uint64_t)frames * MILLI;
+    if (c->tokens >= need) {
+        c->tokens -= need;
+        return 0;
+    }
+    return (need - c->tokens + PACE_PER_S - 1u) / PACE_PER_S;
 }
 
 /* ---- playing ---- */
@@ -137,58 +168,110 @@ static void send_move(struct client *c)
     /* else the send failed: the session queued RECONNECTING or CLOSED */
 }
 
-static void maybe_move(struct client *c)
+static void next_game(struct client *c);
+
+/* Frames the next request costs. */
+static unsigned next_game_frames(const struct client *c)
 {
-    if (c->state != CLIENT_ACTIVE || !session_my_turn(c->s) || loop_timer_armed(&c->think))
-        return;
-    if (c->sw->opt->think_ms == 0) {
-        send_move(c);
-        return;
-    }
+    const struct bot_options *o = c->sw->opt;
+    if (c->games_done == 0 || (o->rematch && !session_game(c->s)->opponent_left))
+        return 1;
+    return 3; /* LEAVE, its PING, QUICK_MATCH */
+}
+
+static void arm_wait(struct client *c, uint64_t ms)
+{
     struct loop *loop = c->sw->loop;
-    if (loop_timer_at(loop, &c->think, loop_now_ms(loop) + c->sw->opt->think_ms) < 0)
+    if (loop_timer_at(loop, &c->wait, loop_now_ms(loop) + ms) < 0)
         client_fail(c, "too many timers for the event loop");
 }
 
-/* Ask for the next game, or finish. `first`: right after WELCOME. */
-static void next_game(struct client *c, int first)
+/* Do what the client waits to do (its next game, or its move) if the
+ * rate allows, else come back when it will. */
+static void act(struct client *c)
+{
+    if (c->state != CLIENT_ACTIVE || loop_timer_armed(&c->wait))
+        return;
+    if (c->want_next) {
+        uint64_t ms = pace(c, next_game_frames(c));
+        if (ms)
+            arm_wait(c, ms);
+        else
+            next_game(c);
+        return;
+    }
+    if (!session_my_turn(c->s))
+        return;
+    uint64_t ms = pace(c, 1);
+    if (ms)
+        arm_wait(c, ms);
+    else
+        send_move(c);
+}
+
+/* The session may want a move: after --think, or now. */
+static void maybe_move(struct client *c)
+{
+    if (c->state != CLIENT_ACTIVE || c->want_next || !session_my_turn(c->s) ||
+        loop_timer_armed(&c->wait))
+        return;
+    if (c->sw->opt->think_ms)
+        arm_wait(c, c->sw->opt->think_ms);
+    else
+        act(c);
+}
+
+/* Ask for the next game, or finish. */
+static void next_game(struct client *c)
 {
     struct swarm *sw = c->sw;
     const struct bot_options *o = sw->opt;
     const struct session_game *g = session_game(c->s);
+    int first = c->games_done == 0;
     int rc;
+    c->want_next = 0;
     if (first && o->mode == BOT_MODE_CREATE_ROOM) {
         rc = session_create_room(c->s);
     } else if (first && o->mode == BOT_MODE_JOIN_ROOM) {
         rc = session_join_room(c->s, o->room);
-    } else if (o->rematch) {
+    } else if (o->rematch && !first && !g->opponent_left) {
         if (c->games_done >= o->games) {
             client_finish(c);
             return;
         }
-        if (first || g->opponent_left) {
-            if (o->mode != BOT_MODE_QUICK) {
-                client_fail(c, "the opponent left after %u of %u games", (unsigned)c->games_done,
-                            (unsigned)o->games);
-                return;
-            }
-            rc = session_quick_match(c->s);
-        } else {
-            if (g->rematch_offered)
-                return;
-            rc = session_rematch(c->s);
-        }
+        if (g->rematch_offered)
+            return;
+        rc = session_rematch(c->s);
     } else {
-        if (sw->games_reserved >= sw->games_target) {
+        if (o->rematch ? c->games_done >= o->games : sw->games_reserved >= sw->games_target) {
             client_finish(c);
             return;
         }
-        sw->games_reserved++;
-        rc = session_quick_match(c->s);
+        if (o->rematch && o->mode != BOT_MODE_QUICK) {
+            client_fail(c, "the opponent left after %u of %u games", (unsigned)c->games_done,
+                        (unsigned)o->games);
+            return;
+        }
+        if (!o->rematch)
+            sw->games_reserved++;
+        /* From a finished game, LEAVE first, then ask from the lobby: the
+         * session's barrier then covers every frame of the old game. */
+        rc = 0;
+        if (session_phase(c->s) == SESSION_GAME_OVER)
+            rc = session_leave(c->s);
+        if (rc == 0)
+            rc = session_quick_match(c->s);
     }
     if (rc < 0 && session_phase(c->s) != SESSION_CLOSED)
         client_fail(c, "the session refused the next request in phase %s",
                     session_phase_name(session_phase(c->s)));
+}
+
+/* After a game (or the handshake): on to the next, at the allowed rate. */
+static void want_next_game(struct client *c)
+{
+    c->want_next = 1;
+    act(c);
 }
 
 /* Bytes of a name fit to print on a terminal: C1 controls (U+0080..U+009F,
@@ -226,12 +309,15 @@ static void on_game_over(struct client *c)
     struct swarm *sw = c->sw;
     const struct session_game *g = session_game(c->s);
     c->move_out = 0;
-    loop_timer_cancel(sw->loop, &c->think);
+    loop_timer_cancel(sw->loop, &c->wait);
+    if (c->in_game)
+        stats_playing(sw->st, 0);
+    c->in_game = 0;
     c->games_done++;
     stats_game(sw->st, g->you, g->winner, g->reason);
     if (sw->opt->clients == 1 && !sw->opt->quiet)
         print_game(c, g);
-    next_game(c, 0);
+    want_next_game(c);
 }
 
 static void on_server_error(struct client *c, const struct session_event *ev)
@@ -242,7 +328,7 @@ static void on_server_error(struct client *c, const struct session_event *ev)
         code == PROTO_ERR_STALE_PLY) {
         c->sw->st->illegal_moves++;
         c->move_out = 0;
-        maybe_move(c);
+        act(c);
         return;
     }
     if (code == PROTO_ERR_NO_SUCH_ROOM) {
@@ -263,7 +349,7 @@ static void handle_event(struct client *c, const struct session_event *ev)
         c->welcomed = 1;
         sw->connecting--;
         sw->welcomed++;
-        next_game(c, 1);
+        want_next_game(c);
         break;
     case SESSION_EV_ROOM_CREATED:
         printf("room %s\n", ev->u.room_code);
@@ -271,6 +357,8 @@ static void handle_event(struct client *c, const struct session_event *ev)
         break;
     case SESSION_EV_GAME_START:
         c->move_out = 0;
+        c->in_game = 1;
+        stats_playing(sw->st, 1);
         break;
     case SESSION_EV_STATE:
         maybe_move(c);
@@ -292,7 +380,7 @@ static void handle_event(struct client *c, const struct session_event *ev)
     case SESSION_EV_OPPONENT:
         if (ev->u.opponent.event == PROTO_OPP_LEFT && session_phase(c->s) == SESSION_GAME_OVER &&
             sw->opt->rematch && session_game(c->s)->rematch_offered)
-            next_game(c, 0); /* the opponent will not rematch */
+            want_next_game(c); /* the opponent will not rematch */
         break;
     case SESSION_EV_SERVER_ERROR:
         on_server_error(c, ev);
@@ -300,7 +388,7 @@ static void handle_event(struct client *c, const struct session_event *ev)
     case SESSION_EV_RECONNECTING:
         sw->st->reconnects++;
         c->move_out = 0;
-        loop_timer_cancel(sw->loop, &c->think);
+        loop_timer_cancel(sw->loop, &c->wait);
         if (sw->opt->clients == 1 && !sw->opt->quiet)
             fprintf(stderr, "ttt-bot: connection lost mid-game (%s); reconnecting\n",
                     session_error(c->s));
@@ -371,7 +459,7 @@ static void pump(struct client *c, int was_reconnecting)
             loop_del_fd(c->sw->loop, c->fd);
         c->fd = -1;
         loop_timer_cancel(c->sw->loop, &c->tick);
-        loop_timer_cancel(c->sw->loop, &c->think);
+        loop_timer_cancel(c->sw->loop, &c->wait);
         if (!c->welcomed && c->s && c->sw->connecting > 0) {
             c->sw->connecting--;
             c->welcomed = 1;
@@ -415,15 +503,14 @@ static void on_tick(struct loop *loop, void *ctx)
     pump(c, was);
 }
 
-static void on_think(struct loop *loop, void *ctx)
+static void on_wait(struct loop *loop, void *ctx)
 {
     struct client *c = ctx;
     (void)loop;
     if (!c->s || c->state != CLIENT_ACTIVE)
         return;
     int was = reconnecting(c);
-    if (session_my_turn(c->s))
-        send_move(c);
+    act(c);
     pump(c, was);
 }
 
@@ -449,6 +536,8 @@ static void start_one(struct swarm *sw, struct client *c)
     client_name(sw, c->index, name);
     struct session_config cfg = { .name = name, .connect_timeout_ms = 10000, .auto_reconnect = 1 };
     c->state = CLIENT_ACTIVE;
+    c->tokens = (uint64_t)PACE_BURST * MILLI;
+    c->pace_ms = loop_now_ms(sw->loop);
     c->s = session_new(&cfg, err);
     if (!c->s) {
         client_fail(c, "%s", err);
@@ -528,7 +617,7 @@ struct swarm *swarm_new(const struct bot_options *opt, uint64_t seed, struct sta
         c->index = i;
         c->fd = -1;
         loop_timer_init(&c->tick, on_tick, c);
-        loop_timer_init(&c->think, on_think, c);
+        loop_timer_init(&c->wait, on_wait, c);
         strategy_rng_seed(&c->rng, seed, i);
     }
     sigset_t mask;
@@ -587,7 +676,7 @@ void swarm_free(struct swarm *sw)
                 loop_del_fd(sw->loop, c->fd);
             if (sw->loop) {
                 loop_timer_cancel(sw->loop, &c->tick);
-                loop_timer_cancel(sw->loop, &c->think);
+                loop_timer_cancel(sw->loop, &c->wait);
             }
             session_close(c->s);
             session_free(c->s);

@@ -1,0 +1,68 @@
+# Failures: bad options exit 2 with one line on stderr; a refused connection,
+# a server that shuts down and a server that dies exit 1 with a message
+# (never killed by SIGPIPE).
+. "$(dirname "$0")/lib.sh"
+bad() {
+  local rc=0
+  "$TTT_BOT" "$@" >"$T/bad.out" 2>"$T/bad.err" || rc=$?
+  [ "$rc" -eq 2 ] || fail "ttt-bot $* exited $rc, expected 2"
+  [ "$(wc -l <"$T/bad.err")" -eq 1 ] || fail "ttt-bot $*: stderr is not one line: $(cat "$T/bad.err")"
+  [ ! -s "$T/bad.out" ] || fail "ttt-bot $* printed on stdout"
+}
+bad --games 0
+bad --games x
+bad --clients 0
+bad --strategy clever
+bad --strategy mixed:1.5
+bad --think -1
+bad --name ""
+bad --name 12345678901234567
+bad --room ABC
+bad --room ABCDE0
+bad --room ABCDEF --create-room
+bad --create-room --clients 2
+bad --frobnicate
+bad --games
+bad host1 host2
+"$TTT_BOT" --help | grep -q '^usage: ttt-bot' || fail "--help"
+"$TTT_BOT" --version | grep -q '^ttt-bot ' || fail "--version"
+
+# Connection refused: a port where nothing listens (tttd's, once stopped).
+start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
+port=$TTTD_PORT
+stop_tttd
+rc=0
+"$TTT_BOT" "127.0.0.1:$port" >"$T/refused" 2>"$T/refused.err" || rc=$?
+[ "$rc" -eq 1 ] || fail "refused connection: exit $rc, expected 1"
+grep -qi "refused" "$T/refused.err" || fail "refused connection: unclear message: $(cat "$T/refused.err")"
+rc=0
+"$TTT_BOT" "no-such-host.invalid:7777" >"$T/nohost" 2>"$T/nohost.err" || rc=$?
+[ "$rc" -eq 1 ] || fail "unknown host: exit $rc, expected 1"
+[ -s "$T/nohost.err" ] || fail "unknown host: no message"
+
+# The server shuts down mid-run: games aborted, SHUTTING_DOWN, exit 1.
+start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
+run_bot "$T/down" --clients 20 --games 1000000 --think 20 --json &
+bot=$!
+sleep 1
+stop_tttd
+rc=0
+wait $bot || rc=$?
+[ "$rc" -eq 1 ] || fail "server shutdown: exit $rc, expected 1: $(cat "$T/down.err")"
+grep -q "SHUTTING_DOWN" "$T/down.err" || fail "server shutdown: unclear message: $(cat "$T/down.err")"
+grep -q '"ok":false' "$T/down" || fail "server shutdown: the JSON does not say ok false"
+
+# The server dies (SIGKILL) mid-game: the clients retry within the grace
+# period, then give up with a message, exit 1.
+start_tttd --bind 127.0.0.1 --quiet --grace 2 || fail "tttd did not start"
+run_bot "$T/dead" --clients 20 --games 1000000 --think 20 &
+bot=$!
+sleep 1
+kill -KILL "$TTTD_PID"
+wait "$TTTD_PID" 2>/dev/null
+TTTD_PID=
+rc=0
+wait $bot || rc=$?
+[ "$rc" -eq 1 ] || fail "server killed: exit $rc, expected 1 (141 would be SIGPIPE): $(cat "$T/dead.err")"
+grep -qi "lost\|refused\|closed" "$T/dead.err" || fail "server killed: unclear message: $(cat "$T/dead.err")"
+echo "ok"

@@ -1,0 +1,26 @@
+# --json: one object on the last line of stdout with the documented keys;
+# games counts once per client: 200 clients x 5 games = 1000.
+. "$(dirname "$0")/lib.sh"
+start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
+run_bot "$T/out" --clients 200 --games 5 --strategy mixed:0.7 --json ||
+  fail "ttt-bot exited $?: $(cat "$T/out.err")"
+last=$(tail -n 1 "$T/out")
+case "$last" in '{'*'}') ;; *) fail "last line is not a JSON object: $last" ;; esac
+for key in games wins losses draws illegal_moves moves seconds moves_per_s latency_us p50 p90 p99 max; do
+  printf '%s' "$last" | grep -q "\"$key\":" || fail "key $key missing: $last"
+done
+expect_num games 1000 "$T/out"
+expect_num illegal_moves 0 "$T/out"
+w=$(json_num wins "$T/out"); l=$(json_num losses "$T/out"); d=$(json_num draws "$T/out")
+[ $((w + l + d)) -eq 1000 ] || fail "wins $w + losses $l + draws $d is not 1000"
+[ "$w" -eq "$l" ] || fail "in one process every win is another client's loss: wins $w, losses $l"
+m=$(json_num moves "$T/out")
+[ "$m" -ge $((1000 / 2 * 5)) ] && [ "$m" -le $((1000 / 2 * 9)) ] || fail "moves $m out of range for 500 games"
+p50=$(printf '%s' "$last" | grep -o '"p50":[0-9]*' | cut -d: -f2)
+p99=$(printf '%s' "$last" | grep -o '"p99":[0-9]*' | cut -d: -f2)
+mx=$(printf '%s' "$last" | grep -o '"max":[0-9]*' | cut -d: -f2)
+[ "$p50" -gt 0 ] && [ "$p50" -le "$p99" ] && [ "$p99" -le "$mx" ] || fail "percentiles out of order: $last"
+# --quiet --json prints the JSON line alone.
+run_bot "$T/q" --clients 2 --games 1 --quiet --json || fail "quiet run exited $?"
+[ "$(wc -l <"$T/q")" -eq 1 ] || fail "--quiet --json printed more than one line: $(cat "$T/q")"
+echo "ok: $last"

@@ -1,0 +1,24 @@
+# --create-room prints a code; a second bot joins it with --room; they play
+# 3 games in the room (rooms imply --rematch).
+. "$(dirname "$0")/lib.sh"
+start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
+run_bot "$T/host" --name host --create-room --games 3 --json &
+p1=$!
+code=
+for _ in $(seq 1 200); do
+  code=$(sed -n 's/^room \([A-Z2-9]\{6\}\)$/\1/p' "$T/host" 2>/dev/null | head -n 1)
+  [ -n "$code" ] && break
+  kill -0 $p1 2>/dev/null || break
+  sleep 0.05
+done
+[ -n "$code" ] || fail "--create-room printed no 'room CODE' line: $(cat "$T/host" "$T/host.err")"
+run_bot "$T/guest" --name guest --room "$(printf '%s' "$code" | tr 'A-Z' 'a-z')" --games 3 --json ||
+  fail "the guest exited $?: $(cat "$T/guest.err")"
+wait $p1 || fail "the host exited $?: $(cat "$T/host.err")"
+expect_num games 3 "$T/host"
+expect_num games 3 "$T/guest"
+grep -q "vs host (O)\|host (X) vs guest" "$T/guest" || fail "the guest did not play the host: $(cat "$T/guest")"
+# A code no room has: a clear error, non-zero.
+if run_bot "$T/none" --room "$code" --games 1; then fail "joining a closed room succeeded"; fi
+grep -q "no open room has the code $code" "$T/none.err" || fail "unclear message: $(cat "$T/none.err")"
+echo "ok: room $code, 3 games"

@@ -1,0 +1,243 @@
+/* test_bot_units.c: ttt-bot's pure parts: strategy parsing and choices, the
+ * PRNG's range and spread, the latency histogram's buckets and percentiles,
+ * the result counts, and the command line's defaults, values and errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "stats.h"
+#include "strategy.h"
+
+static void test_strategy_parse(void **state)
+{
+    (void)state;
+    struct strategy st;
+    char text[32];
+    assert_int_equal(strategy_parse(&st, "perfect"), 0);
+    assert_int_equal(st.kind, STRATEGY_PERFECT);
+    assert_int_equal(strategy_parse(&st, "random"), 0);
+    assert_int_equal(st.kind, STRATEGY_RANDOM);
+    assert_int_equal(strategy_parse(&st, "mixed:0.25"), 0);
+    assert_int_equal(st.kind, STRATEGY_MIXED);
+    assert_true(st.p == 0.25);
+    strategy_format(&st, text, sizeof text);
+    assert_string_equal(text, "mixed:0.25");
+    assert_int_equal(strategy_parse(&st, "mixed:1"), 0);
+    assert_int_equal(strategy_parse(&st, "mixed:0"), 0);
+    assert_int_equal(strategy_parse(&st, "mixed:.5"), 0);
+    const char *bad[] = { "", "Perfect", "mixed", "mixed:", "mixed:1.01", "mixed:-0", "mixed:0.5x",
+                          "mixed:nan", "mixed:inf", "mixed: 0.5", "randomly" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(strategy_parse(&st, bad[i]), -1);
+}
+
+static void test_rng_below(void **state)
+{
+    (void)state;
+    struct strategy_rng r, r2;
+    strategy_rng_seed(&r, 42, 0);
+    strategy_rng_seed(&r2, 42, 0);
+    unsigned counts[7] = { 0 };
+    for (int i = 0; i < 70000; i++) {
+        uint32_t v = strategy_rng_below(&r, 7);
+        assert_true(v < 7);
+        assert_int_equal(v, strategy_rng_below(&r2, 7)); /* same seed, same stream */
+        counts[v]++;
+    }
+    for (int i = 0; i < 7; i++)
+        assert_true(counts[i] > 9400 && counts[i] < 10600);
+    strategy_rng_seed(&r2, 42, 1);
+    strategy_rng_seed(&r, 42, 0);
+    assert_true(strategy_rng_next(&r) != strategy_rng_next(&r2)); /* streams differ */
+    for (int i = 0; i < 1000; i++) {
+        double u = strategy_rng_unit(&r);
+        assert_true(u >= 0.0 && u < 1.0);
+        assert_int_equal(strategy_rng_below(&r, 1), 0);
+    }
+}
+
+static void test_pick_bit(void **state)
+{
+    (void)state;
+    struct strategy_rng r;
+    strategy_rng_seed(&r, 7, 3);
+    assert_int_equal(strategy_pick_bit(&r, 0), BOARD_NO_CELL);
+    assert_int_equal(strategy_pick_bit(&r, 1u << 8), 8);
+    unsigned seen = 0;
+    for (int i = 0; i < 1000; i++) {
+        unsigned c = strategy_pick_bit(&r, 0x111);
+        assert_true(c == 0 || c == 4 || c == 8);
+        seen |= 1u << c;
+    }
+    assert_int_equal(seen, 0x111);
+}
+
+/* Every cell a strategy chooses is legal; perfect ones are best moves. */
+static void test_choose(void **state)
+{
+    (void)state;
+    struct strategy perfect = { STRATEGY_PERFECT, 1.0 }, random = { STRATEGY_RANDOM, 0.0 },
+                    never = { STRATEGY_MIXED, 0.0 }, always = { STRATEGY_MIXED, 1.0 };
+    struct strategy_rng r;
+    strategy_rng_seed(&r, 1, 1);
+    int nonbest = 0;
+    for (int game = 0; game < 300; game++) {
+        struct board b = board_new();
+        while (!board_result(&b).over) {
+            uint16_t best = board_best_moves(&b), free_cells = board_free_mask(&b);
+            unsigned c = strategy_choose(&perfect, &r, &b);
+            assert_true(c < 9 && (best >> c) & 1u);
+            c = strategy_choose(&always, &r, &b);
+            assert_true(c < 9 && (best >> c) & 1u);
+            c = strategy_choose(&never, &r, &b);
+            assert_true(c < 9 && (free_cells >> c) & 1u);
+            nonbest |= !((best >> c) & 1u);
+            c = strategy_choose(&random, &r, &b);
+            assert_true(c < 9 && (free_cells >> c) & 1u);
+            assert_int_equal(board_apply(&b, c, &b), BOARD_OK);
+        }
+        assert_int_equal(strategy_choose(&perfect, &r, &b), BOARD_NO_CELL);
+    }
+    assert_true(nonbest); /* random does make mistakes */
+}
+
+static void test_buckets(void **state)
+{
+    (void)state;
+    uint64_t prev_high = 0;
+    for (unsigned b = 0; b < 2000; b++) {
+        uint64_t high = stats_bucket_high(b);
+        if (b > 0)
+            assert_true(high > prev_high);
+        assert_int_equal(stats_bucket(high), b);
+        assert_int_equal(stats_bucket(b == 0 ? 0 : prev_high + 1u), b);
+        prev_high = high;
+    }
+    for (uint64_t v = 1; v < (1ull << 39); v = v * 3 + 1) {
+        unsigned b = stats_bucket(v);
+        assert_true(b < STATS_BUCKETS);
+        assert_true(stats_bucket_high(b) >= v);
+        assert_true((double)stats_bucket_high(b) <= (double)v * 1.01 + 1.0);
+    }
+    assert_true(stats_bucket(UINT64_MAX) < STATS_BUCKETS);
+}
+
+static void test_percentiles(void **state)
+{
+    (void)state;
+    static struct stats st;
+    stats_init(&st);
+    assert_int_equal(stats_percentile(&st, 0.5), 0);
+    for (uint64_t v = 1; v <= 1000; v++)
+        stats_latency(&st, v * 10u);
+    assert_int_equal(st.lat_count, 1000);
+    assert_int_equal(st.lat_max_us, 10000);
+    uint64_t p50 = stats_percentile(&st, 0.50), p90 = stats_percentile(&st, 0.90),
+             p99 = stats_percentile(&st, 0.99);
+    assert_true(p50 >= 5000 && p50 <= 5050);
+    assert_true(p90 >= 9000 && p90 <= 9090);
+    assert_true(p99 >= 9900 && p99 <= 10000);
+    assert_int_equal(stats_percentile(&st, 1.0), 10000);
+    stats_init(&st);
+    stats_latency(&st, 123456);
+    assert_int_equal(stats_percentile(&st, 0.5), 123456); /* capped at the maximum */
+}
+
+static void test_games(void **state)
+{
+    (void)state;
+    static struct stats st;
+    stats_init(&st);
+    stats_game(&st, 1, 1, 1);
+    stats_game(&st, 2, 1, 1);
+    stats_game(&st, 2, 2, 3);
+    stats_game(&st, 1, 0, 2);
+    stats_game(&st, 1, 0, 6);
+    assert_int_equal(st.games, 5);
+    assert_int_equal(st.wins, 2);
+    assert_int_equal(st.losses, 1);
+    assert_int_equal(st.draws, 1);
+    assert_int_equal(st.aborted, 1);
+    assert_int_equal(st.wins_by[1], 1);
+    assert_int_equal(st.wins_by[3], 1);
+    assert_int_equal(st.losses_by[1], 1);
+    stats_playing(&st, 1);
+    stats_playing(&st, 1);
+    stats_playing(&st, 0);
+    stats_playing(&st, 1);
+    assert_int_equal(st.peak_playing, 2);
+
+    char buf[4096];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    assert_non_null(f);
+    struct stats_run run = { .host = "h\"x", .strategy = "random", .clients = 2,
+                             .games_per_client = 3, .seed = 9, .seconds = 2.0, .failure = NULL };
+    stats_print_json(&st, &run, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"games\":5,\"wins\":2,\"losses\":1,\"draws\":1"));
+    assert_non_null(strstr(buf, "\"server\":\"h\\\"x\""));
+    assert_non_null(strstr(buf, "\"latency_us\":{\"p50\":0,"));
+    assert_non_null(strstr(buf, "\"error\":null}\n"));
+}
+
+static int parse(struct bot_options *o, char *err, const char *a1, const char *a2, const char *a3)
+{
+    char *argv[5] = { (char *)"ttt-bot", (char *)a1, (char *)a2, (char *)a3, NULL };
+    int argc = 1 + (a1 != NULL) + (a2 != NULL) + (a3 != NULL);
+    return bot_options_parse(argc, argv, o, err);
+}
+
+static void test_options(void **state)
+{
+    (void)state;
+    struct bot_options o;
+    char err[BOT_ERR_LEN];
+    assert_int_equal(parse(&o, err, NULL, NULL, NULL), BOT_OPTIONS_RUN);
+    assert_string_equal(o.host, BOT_DEFAULT_HOST);
+    assert_string_equal(o.name, "bot");
+    assert_int_equal(o.games, 1);
+    assert_int_equal(o.clients, 1);
+    assert_int_equal(o.mode, BOT_MODE_QUICK);
+    assert_int_equal(o.strategy.kind, STRATEGY_PERFECT);
+    assert_int_equal(parse(&o, err, "--clients", "20000", "[::1]:9"), BOT_OPTIONS_RUN);
+    assert_int_equal(o.clients, 20000);
+    assert_string_equal(o.host, "[::1]:9");
+    assert_int_equal(parse(&o, err, "--room", "abcdef", NULL), BOT_OPTIONS_RUN);
+    assert_string_equal(o.room, "ABCDEF");
+    assert_int_equal(o.mode, BOT_MODE_JOIN_ROOM);
+    assert_true(o.rematch);
+    assert_int_equal(parse(&o, err, "--seed=18446744073709551615", "--think", "0"), BOT_OPTIONS_RUN);
+    assert_true(o.seed == UINT64_MAX && o.seed_given);
+    assert_int_equal(parse(&o, err, "--games", "0", NULL), BOT_OPTIONS_BAD);
+    assert_non_null(strstr(err, "--games"));
+    assert_int_equal(parse(&o, err, "--seed", "18446744073709551616", NULL), BOT_OPTIONS_BAD);
+    assert_int_equal(parse(&o, err, "--room", "ABCDE1", NULL), BOT_OPTIONS_BAD);
+    assert_int_equal(parse(&o, err, "--create-room", "--room", "ABCDEF"), BOT_OPTIONS_BAD);
+    assert_int_equal(parse(&o, err, "--frob", NULL, NULL), BOT_OPTIONS_BAD);
+    assert_non_null(strstr(err, "--frob"));
+    assert_int_equal(parse(&o, err, "-x", NULL, NULL), BOT_OPTIONS_BAD);
+    assert_non_null(strstr(err, "-x"));
+    assert_int_equal(parse(&o, err, "--clients", NULL, NULL), BOT_OPTIONS_BAD);
+    assert_non_null(strstr(err, "needs a value"));
+    assert_int_equal(parse(&o, err, "a", "b", NULL), BOT_OPTIONS_BAD);
+    assert_int_equal(parse(&o, err, "--name", "\x01", NULL), BOT_OPTIONS_BAD);
+    assert_null(strchr(err, '\n'));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strategy_parse), cmocka_unit_test(test_rng_below),
+        cmocka_unit_test(test_pick_bit),       cmocka_unit_test(test_choose),
+        cmocka_unit_test(test_buckets),        cmocka_unit_test(test_percentiles),
+        cmocka_unit_test(test_games),          cmocka_unit_test(test_options),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
