@@ -5,6 +5,7 @@
  * changed. It turns pixels into cells and buttons (layout), SDL keys into
  * app keys, and routes the app's requests: network ones to the network
  * thread, QUIT / FULLSCREEN / REMEMBER here. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,9 +114,13 @@ static void print_state(const struct app_net_event *e)
     for (unsigned i = 0; i < BOARD_CELLS; i++)
         cells[i] = e->game.board.cells[i] == BOARD_X ? 'X' : e->game.board.cells[i] == BOARD_O ? 'O' : '.';
     cells[BOARD_CELLS] = '\0';
+    char phase[32];
+    snprintf(phase, sizeof phase, "%s", session_phase_name((enum session_phase)e->phase));
+    for (char *c = phase; *c; c++) /* "room wait" -> ROOM_WAIT: one word for scripts */
+        *c = *c == ' ' ? '_' : (char)toupper((unsigned char)*c);
     const char *you = e->game.you == PROTO_MARK_X ? "X" : e->game.you == PROTO_MARK_O ? "O" : "-";
     fprintf(stderr, "ttt-state: event %u phase %s you %s my_turn %u board %s over %u\n", (unsigned)e->ev.type,
-            session_phase_name((enum session_phase)e->phase), you, (unsigned)e->my_turn, cells,
+            phase, you, (unsigned)e->my_turn, cells,
             (unsigned)e->game.over);
     fflush(stderr);
 }
