@@ -17,7 +17,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-static void push_req(struct app *a, const struct app_request *r)
+void app_push_request(struct app *a, const struct app_request *r)
 {
     if (a->req_count >= APP_REQ_QUEUE)
         return; /* the main loop drains every frame: a full queue means it stopped */
@@ -25,12 +25,12 @@ static void push_req(struct app *a, const struct app_request *r)
     a->req_count++;
 }
 
-static void push_simple(struct app *a, uint8_t type)
+void app_push(struct app *a, uint8_t type)
 {
     struct app_request r;
     memset(&r, 0, sizeof r);
     r.type = type;
-    push_req(a, &r);
+    app_push_request(a, &r);
 }
 
 int app_take_request(struct app *a, struct app_request *r)
@@ -51,21 +51,21 @@ static void capitalise(char *s)
         s[0] = (char)(s[0] - 'a' + 'A');
 }
 
-static void toast_as(struct app *a, const char *text, uint8_t error)
+void app_toast(struct app *a, const char *text, int error)
 {
-    a->toast_error = error;
+    a->toast_error = (uint8_t)(error != 0);
     copy_str(a->toast, sizeof a->toast, text);
     a->toast_until_ms = a->now_ms + APP_TOAST_MS;
 }
 
 static void toast(struct app *a, const char *text)
 {
-    toast_as(a, text, 1);
+    app_toast(a, text, 1);
 }
 
 static void tell(struct app *a, const char *text)
 {
-    toast_as(a, text, 0);
+    app_toast(a, text, 0);
 }
 
 static void set_screen(struct app *a, uint8_t screen)
@@ -119,6 +119,7 @@ size_t app_buttons(const struct app *a, int *ids, size_t cap)
             b[n++] = APP_BTN_CREATE_ROOM;
             b[n++] = APP_BTN_JOIN_ROOM;
             b[n++] = APP_BTN_WATCH;
+            b[n++] = APP_BTN_BACK; /* "Change server": disconnect */
             b[n++] = APP_BTN_QUIT;
         }
         break;
@@ -164,7 +165,7 @@ size_t app_buttons(const struct app *a, int *ids, size_t cap)
     return n;
 }
 
-static int focused_id(const struct app *a)
+int app_focused_button(const struct app *a)
 {
     int ids[BUTTONS_MAX];
     size_t n = app_buttons(a, ids, BUTTONS_MAX);
@@ -172,7 +173,7 @@ static int focused_id(const struct app *a)
 }
 
 /* Put the focus on `id`; 0 when the screen does not show it. */
-static int focus_on(struct app *a, int id)
+int app_focus_on(struct app *a, int id)
 {
     int ids[BUTTONS_MAX];
     size_t n = app_buttons(a, ids, BUTTONS_MAX);
@@ -188,116 +189,8 @@ static int focus_on(struct app *a, int id)
 /* After the button list changed: keep the focus on the same button, else the first. */
 static void keep_focus(struct app *a, int id)
 {
-    if (!focus_on(a, id))
+    if (!app_focus_on(a, id))
         a->focus = 0;
-}
-
-static void move_focus(struct app *a, int step)
-{
-    int ids[BUTTONS_MAX];
-    size_t n = app_buttons(a, ids, BUTTONS_MAX);
-    if (n == 0)
-        return;
-    size_t f = a->focus < n ? a->focus : 0;
-    f = step > 0 ? (f + 1) % n : (f + n - 1) % n;
-    a->focus = (uint8_t)f;
-    if (ids[f] == APP_BTN_FIELD_ADDR)
-        a->field = 0;
-    else if (ids[f] == APP_BTN_FIELD_NAME)
-        a->field = 1;
-}
-
-/* ---- text fields ---- */
-
-static int text_screen(const struct app *a)
-{
-    return (a->screen == APP_SCREEN_CONNECT && !a->connecting) ||
-           (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_CODE);
-}
-
-/* The focused field's buffer and capacity, or NULL. kind: 'a'ddress, 'n'ame, 'c'ode. */
-static char *text_target(struct app *a, size_t *cap, char *kind)
-{
-    if (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_CODE) {
-        *cap = sizeof a->code;
-        *kind = 'c';
-        return a->code;
-    }
-    if (a->screen != APP_SCREEN_CONNECT || a->connecting)
-        return NULL;
-    if (a->field == 1) {
-        *cap = sizeof a->name;
-        *kind = 'n';
-        return a->name;
-    }
-    *cap = sizeof a->addr;
-    *kind = 'a';
-    return a->addr;
-}
-
-/* Bytes of the UTF-8 character starting with lead byte c (1 for a bad lead). */
-static size_t utf8_len(unsigned char c)
-{
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return 2;
-    if (c >= 0xE0 && c <= 0xEF)
-        return 3;
-    if (c >= 0xF0 && c <= 0xF4)
-        return 4;
-    return 1;
-}
-
-void app_text(struct app *a, const char *utf8)
-{
-    size_t cap;
-    char kind;
-    char *buf = text_target(a, &cap, &kind);
-    if (a->quit || !buf || !utf8)
-        return;
-    int rejected = 0;
-    for (const char *p = utf8; *p;) {
-        unsigned char c = (unsigned char)*p;
-        size_t k = utf8_len(c);
-        if (strnlen(p, k) < k) /* a truncated character at the end */
-            break;
-        size_t len = strlen(buf);
-        int ok;
-        char ch[5] = {0};
-        memcpy(ch, p, k);
-        if (kind == 'a') {
-            ok = k == 1 && c > 0x20 && c < 0x7F;
-        } else if (kind == 'n') {
-            ok = proto_name_valid(ch, k); /* one valid character */
-        } else {
-            if (c >= 'a' && c <= 'z')
-                ch[0] = (char)(c - 'a' + 'A');
-            ok = k == 1 && ch[0] != '\0' && strchr(PROTO_CODE_ALPHABET, ch[0]) != NULL;
-            if (!ok)
-                rejected = 1;
-        }
-        if (ok && len + k < cap)
-            memcpy(buf + len, ch, k + 1);
-        p += k;
-    }
-    if (rejected)
-        toast(a, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1");
-}
-
-static void backspace(struct app *a)
-{
-    size_t cap;
-    char kind;
-    char *buf = text_target(a, &cap, &kind);
-    if (!buf)
-        return;
-    size_t len = strlen(buf);
-    while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
-        len--; /* continuation bytes */
-    if (len > 0)
-        len--;
-    buf[len] = '\0';
 }
 
 /* ---- actions ---- */
@@ -307,13 +200,13 @@ static void connect_now(struct app *a)
     if (!config_addr_valid(a->addr)) {
         copy_str(a->error, sizeof a->error, "Type the server's address (host or host:port)");
         a->field = 0;
-        focus_on(a, APP_BTN_FIELD_ADDR);
+        app_focus_on(a, APP_BTN_FIELD_ADDR);
         return;
     }
     if (!proto_name_valid(a->name, strlen(a->name))) {
         copy_str(a->error, sizeof a->error, "Type your name (1 to 16 bytes, no control characters)");
         a->field = 1;
-        focus_on(a, APP_BTN_FIELD_NAME);
+        app_focus_on(a, APP_BTN_FIELD_NAME);
         return;
     }
     struct app_request r;
@@ -321,7 +214,7 @@ static void connect_now(struct app *a)
     r.type = APP_REQ_CONNECT;
     copy_str(r.host, sizeof r.host, a->addr);
     copy_str(r.name, sizeof r.name, a->name);
-    push_req(a, &r);
+    app_push_request(a, &r);
     a->error[0] = '\0';
     a->connecting = 1;
     a->closed = 0;
@@ -330,19 +223,19 @@ static void connect_now(struct app *a)
 
 static void quit(struct app *a)
 {
-    push_simple(a, APP_REQ_QUIT);
+    app_push(a, APP_REQ_QUIT);
     a->quit = 1;
 }
 
 static void quick_match(struct app *a)
 {
-    push_simple(a, APP_REQ_QUICK_MATCH);
+    app_push(a, APP_REQ_QUICK_MATCH);
     set_waiting(a, APP_WAIT_QUEUED);
 }
 
 static void create_room(struct app *a)
 {
-    push_simple(a, APP_REQ_CREATE_ROOM);
+    app_push(a, APP_REQ_CREATE_ROOM);
     a->room_code[0] = '\0';
     set_waiting(a, APP_WAIT_ROOM);
 }
@@ -357,7 +250,7 @@ static void join_code(struct app *a)
     memset(&r, 0, sizeof r);
     r.type = APP_REQ_JOIN;
     memcpy(r.code, a->code, PROTO_CODE_LEN + 1);
-    push_req(a, &r);
+    app_push_request(a, &r);
     a->watch_id = 0;
     set_waiting(a, APP_WAIT_JOINING);
 }
@@ -368,14 +261,14 @@ static void watch(struct app *a, uint32_t game_id)
     memset(&r, 0, sizeof r);
     r.type = APP_REQ_SPECTATE;
     r.game_id = game_id;
-    push_req(a, &r);
+    app_push_request(a, &r);
     a->watch_id = game_id;
     set_waiting(a, APP_WAIT_JOINING);
 }
 
 static void open_list(struct app *a)
 {
-    push_simple(a, APP_REQ_LIST_GAMES);
+    app_push(a, APP_REQ_LIST_GAMES);
     a->list_loaded = 0;
     a->list.count = 0;
     set_lobby(a, APP_LOBBY_LIST);
@@ -390,13 +283,13 @@ static void to_lobby(struct app *a)
 /* Leave the queue, room, game or spectating, back to the lobby. */
 static void leave(struct app *a)
 {
-    push_simple(a, APP_REQ_LEAVE);
+    app_push(a, APP_REQ_LEAVE);
     to_lobby(a);
 }
 
 static void disconnect(struct app *a, const char *why)
 {
-    push_simple(a, APP_REQ_DISCONNECT);
+    app_push(a, APP_REQ_DISCONNECT);
     a->connecting = 0;
     a->closed = 0;
     copy_str(a->error, sizeof a->error, why);
@@ -406,7 +299,7 @@ static void disconnect(struct app *a, const char *why)
 static void open_confirm(struct app *a, uint8_t what)
 {
     a->confirm_leave = what;
-    focus_on(a, APP_BTN_STAY);
+    app_focus_on(a, APP_BTN_STAY);
 }
 
 static void rematch(struct app *a)
@@ -414,12 +307,12 @@ static void rematch(struct app *a)
     if (a->screen != APP_SCREEN_GAME_OVER || a->closed || !app_is_player(a) ||
         a->game.opponent_left || a->rematch_sent)
         return;
-    push_simple(a, APP_REQ_REMATCH);
+    app_push(a, APP_REQ_REMATCH);
     a->rematch_sent = 1;
     keep_focus(a, APP_BTN_NEW_OPPONENT);
 }
 
-static void activate(struct app *a, int id)
+void app_activate(struct app *a, int id)
 {
     if (id >= APP_BTN_GAME_BASE) {
         unsigned i = (unsigned)(id - APP_BTN_GAME_BASE);
@@ -438,8 +331,13 @@ static void activate(struct app *a, int id)
     case APP_BTN_JOIN_ROOM: set_lobby(a, APP_LOBBY_CODE); break;
     case APP_BTN_WATCH: open_list(a); break;
     case APP_BTN_JOIN_GO: join_code(a); break;
-    case APP_BTN_BACK: set_lobby(a, APP_LOBBY_MENU); break;
-    case APP_BTN_REFRESH: push_simple(a, APP_REQ_LIST_GAMES); break;
+    case APP_BTN_BACK:
+        if (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU)
+            disconnect(a, "");
+        else
+            set_lobby(a, APP_LOBBY_MENU);
+        break;
+    case APP_BTN_REFRESH: app_push(a, APP_REQ_LIST_GAMES); break;
     case APP_BTN_CANCEL:
         if (a->screen == APP_SCREEN_CONNECT)
             disconnect(a, "");
@@ -455,7 +353,7 @@ static void activate(struct app *a, int id)
     case APP_BTN_RESIGN: open_confirm(a, 2); break;
     case APP_BTN_LEAVE_CONFIRM:
         if (a->confirm_leave == 2) {
-            push_simple(a, APP_REQ_RESIGN);
+            app_push(a, APP_REQ_RESIGN);
             a->confirm_leave = 0;
             a->focus = 0;
         } else {
@@ -467,7 +365,12 @@ static void activate(struct app *a, int id)
         a->focus = 0;
         break;
     case APP_BTN_REMATCH: rematch(a); break;
-    case APP_BTN_NEW_OPPONENT: quick_match(a); break;
+    case APP_BTN_NEW_OPPONENT:
+        /* LEAVE first, then ask from the lobby: the session's barrier then
+         * drops what the old game still sends (an OPPONENT left). */
+        app_push(a, APP_REQ_LEAVE);
+        quick_match(a);
+        break;
     case APP_BTN_LOBBY:
         if (app_is_player(a))
             leave(a);
@@ -483,204 +386,6 @@ static void activate(struct app *a, int id)
     }
 }
 
-void app_button(struct app *a, int id, uint64_t now_ms)
-{
-    a->now_ms = now_ms;
-    if (a->quit || !focus_on(a, id))
-        return;
-    activate(a, id);
-}
-
-/* ---- the board ---- */
-
-unsigned app_digit_cell(unsigned digit)
-{
-    if (digit < 1 || digit > 9)
-        return BOARD_NO_CELL;
-    unsigned row = 2 - (digit - 1) / 3, col = (digit - 1) % 3;
-    return row * 3 + col;
-}
-
-void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms)
-{
-    a->now_ms = now_ms;
-    if (a->quit || a->screen != APP_SCREEN_PLAYING || !app_is_player(a) || a->confirm_leave ||
-        cell >= BOARD_CELLS || a->game.over || a->pending_cell != BOARD_NO_CELL)
-        return;
-    if (a->game.to_move != a->game.you) {
-        char t[APP_TEXT_MAX];
-        snprintf(t, sizeof t, "Not your turn: waiting for %s", app_opponent_name(a));
-        toast(a, t);
-        return;
-    }
-    if (a->game.board.cells[cell] != BOARD_EMPTY) {
-        toast(a, "That square is taken");
-        return;
-    }
-    struct app_request r;
-    memset(&r, 0, sizeof r);
-    r.type = APP_REQ_MOVE;
-    r.cell = (uint8_t)cell;
-    push_req(a, &r);
-    a->pending_cell = (uint8_t)cell;
-}
-
-void app_hover_cell(struct app *a, unsigned cell)
-{
-    a->hover = cell < BOARD_CELLS ? (uint8_t)cell : BOARD_NO_CELL;
-}
-
-/* Arrow keys on the board: the cursor appears (where the mouse is, else in
- * the centre) on the first press and moves on the next ones. */
-static void move_cursor(struct app *a, enum app_key key)
-{
-    if (a->cursor >= BOARD_CELLS) {
-        a->cursor = a->hover < BOARD_CELLS ? a->hover : 4;
-        return;
-    }
-    unsigned row = a->cursor / 3u, col = a->cursor % 3u;
-    if (key == APP_KEY_UP && row > 0)
-        row--;
-    else if (key == APP_KEY_DOWN && row < 2)
-        row++;
-    else if (key == APP_KEY_LEFT && col > 0)
-        col--;
-    else if (key == APP_KEY_RIGHT && col < 2)
-        col++;
-    a->cursor = (uint8_t)(row * 3 + col);
-}
-
-/* ---- keys ---- */
-
-static void escape(struct app *a)
-{
-    switch (a->screen) {
-    case APP_SCREEN_CONNECT:
-        if (a->connecting)
-            disconnect(a, "");
-        else
-            quit(a);
-        break;
-    case APP_SCREEN_LOBBY:
-        if (a->lobby_mode == APP_LOBBY_MENU)
-            disconnect(a, "");
-        else
-            set_lobby(a, APP_LOBBY_MENU);
-        break;
-    case APP_SCREEN_WAITING:
-        if (a->wait_kind != APP_WAIT_JOINING)
-            leave(a);
-        break;
-    case APP_SCREEN_PLAYING:
-        if (a->confirm_leave) {
-            a->confirm_leave = 0;
-            a->focus = 0;
-        } else {
-            open_confirm(a, 1);
-        }
-        break;
-    case APP_SCREEN_GAME_OVER:
-        if (a->closed)
-            activate(a, APP_BTN_RECONNECT);
-        else
-            activate(a, APP_BTN_LOBBY);
-        break;
-    case APP_SCREEN_RECONNECTING:
-        activate(a, APP_BTN_GIVE_UP);
-        break;
-    case APP_SCREEN_SPECTATING:
-        leave(a);
-        break;
-    default:
-        break;
-    }
-}
-
-static int board_keys(const struct app *a)
-{
-    return a->screen == APP_SCREEN_PLAYING && !a->confirm_leave;
-}
-
-void app_key(struct app *a, enum app_key key, uint64_t now_ms)
-{
-    a->now_ms = now_ms;
-    if (a->quit)
-        return;
-    int digit = key >= APP_KEY_1 && key <= APP_KEY_9;
-    if (text_screen(a) && (digit || key == APP_KEY_R || key == APP_KEY_SPACE))
-        return; /* typed text: it arrives through app_text */
-    if (key == APP_KEY_F11) {
-        push_simple(a, APP_REQ_FULLSCREEN);
-        return;
-    }
-    if (key == APP_KEY_ESC) {
-        escape(a);
-        return;
-    }
-    if (key == APP_KEY_BACKSPACE) {
-        backspace(a);
-        return;
-    }
-    if (key == APP_KEY_TAB) {
-        move_focus(a, 1);
-        return;
-    }
-    if (board_keys(a)) {
-        if (digit)
-            app_click_cell(a, app_digit_cell((unsigned)key), now_ms);
-        else if (key == APP_KEY_UP || key == APP_KEY_DOWN || key == APP_KEY_LEFT ||
-                 key == APP_KEY_RIGHT)
-            move_cursor(a, key);
-        else if (key == APP_KEY_ENTER || key == APP_KEY_SPACE) {
-            if (a->cursor < BOARD_CELLS)
-                app_click_cell(a, a->cursor, now_ms);
-            else
-                move_cursor(a, key); /* show the cursor first */
-        }
-        return;
-    }
-    switch (key) {
-    case APP_KEY_UP:
-    case APP_KEY_LEFT:
-        move_focus(a, -1);
-        break;
-    case APP_KEY_DOWN:
-    case APP_KEY_RIGHT:
-        move_focus(a, 1);
-        break;
-    case APP_KEY_R:
-        rematch(a);
-        break;
-    case APP_KEY_ENTER:
-    case APP_KEY_SPACE: {
-        int id = focused_id(a);
-        if (id == APP_BTN_FIELD_ADDR || id == APP_BTN_FIELD_NAME)
-            id = APP_BTN_CONNECT;
-        else if (id == APP_BTN_FIELD_CODE)
-            id = APP_BTN_JOIN_GO;
-        if (id != APP_BTN_NONE)
-            activate(a, id);
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-void app_close_window(struct app *a, uint64_t now_ms)
-{
-    a->now_ms = now_ms;
-    if (a->quit)
-        return;
-    int seated = (a->screen == APP_SCREEN_PLAYING && app_is_player(a)) ||
-                 (a->screen == APP_SCREEN_GAME_OVER && app_is_player(a) && !a->closed) ||
-                 (a->screen == APP_SCREEN_WAITING && a->wait_kind != APP_WAIT_JOINING) ||
-                 a->screen == APP_SCREEN_SPECTATING;
-    if (seated)
-        push_simple(a, APP_REQ_LEAVE);
-    quit(a);
-}
-
 /* ---- network events ---- */
 
 static void on_welcome(struct app *a)
@@ -690,7 +395,7 @@ static void on_welcome(struct app *a)
     r.type = APP_REQ_REMEMBER;
     copy_str(r.host, sizeof r.host, a->addr);
     copy_str(r.name, sizeof r.name, a->name);
-    push_req(a, &r);
+    app_push_request(a, &r);
     a->connecting = 0;
     a->error[0] = '\0';
     uint8_t action = a->start_action;
@@ -750,7 +455,7 @@ static void on_closed(struct app *a, const struct session_event *ev)
 void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
 {
     a->now_ms = now_ms;
-    int before = focused_id(a);
+    int before = app_focused_button(a);
     a->phase = e->phase;
     a->my_turn = e->my_turn;
     a->turn_s = e->turn_s;

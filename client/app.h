@@ -258,4 +258,23 @@ const char *app_opponent_name(const struct app *a);
  * 0 when the deadline is 0 or past. */
 unsigned app_secs_left(uint64_t deadline_ms, uint64_t now_ms);
 
+/* ---- Shared by the app*.c files of ttt_app (the UI does not need them) ---- */
+
+/* Queue a request for the network thread or the main loop (dropped when
+ * APP_REQ_QUEUE requests are already waiting: the main loop drains every
+ * frame). app_push queues one without arguments. */
+void app_push_request(struct app *a, const struct app_request *r);
+void app_push(struct app *a, uint8_t type);
+
+/* Show a short message for APP_TOAST_MS (error: drawn as an error). */
+void app_toast(struct app *a, const char *text, int error);
+
+/* Do what button `id` does, whether the screen shows it or not. */
+void app_activate(struct app *a, int id);
+
+/* The focused button's id (APP_BTN_NONE when none); move the focus to `id`,
+ * 0 when the screen does not show it. */
+int app_focused_button(const struct app *a);
+int app_focus_on(struct app *a, int id);
+
 #endif

@@ -45,7 +45,10 @@ static void button_label(const struct app *a, int id, char *out, size_t cap)
         t = a->screen == APP_SCREEN_GAME_OVER ? "Watch another game" : "Watch a game";
         break;
     case APP_BTN_JOIN_GO: t = "Join"; break;
-    case APP_BTN_BACK: t = "Back"; break;
+    case APP_BTN_BACK:
+        t = a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU ? "Change server"
+                                                                              : "Back";
+        break;
     case APP_BTN_REFRESH: t = "Refresh"; break;
     case APP_BTN_CANCEL: t = "Cancel"; break;
     case APP_BTN_LEAVE:

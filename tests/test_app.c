@@ -356,9 +356,11 @@ static void test_rematch_offer_shown(void **state)
     app_button(&F.a, APP_BTN_REMATCH, F.now); /* not shown: ignored */
     key(APP_KEY_R);
     no_req();
-    /* New opponent: quick match again (the session leaves the old game first). */
+    /* New opponent: leave the finished game, then quick match from the lobby. */
     app_button(&F.a, APP_BTN_NEW_OPPONENT, F.now);
+    req(APP_REQ_LEAVE);
     req(APP_REQ_QUICK_MATCH);
+    no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
 }
 
@@ -649,6 +651,12 @@ static void test_escape(void **state)
     req(APP_REQ_DISCONNECT);
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
     no_req();
+    /* The menu's "Change server" does the same. */
+    start_lobby();
+    assert_string_equal(button(scene(), APP_BTN_BACK)->label, "Change server");
+    app_button(&F.a, APP_BTN_BACK, F.now);
+    req(APP_REQ_DISCONNECT);
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
 
     /* Queued: leave the queue. */
     reset_fx();

@@ -1,0 +1,295 @@
+/* app_input.c: what the user's input means to the ttt client's UI state
+ * machine -- keys (numeric-keypad digits, arrows, Enter, Esc, Tab, ...),
+ * typed text into the focused field, clicks on cells and buttons, the mouse
+ * over the board, closing the window. It maps input onto the actions of
+ * app.c; see app.h.
+ */
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define BUTTONS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
+
+/* ---- focus ---- */
+
+static void move_focus(struct app *a, int step)
+{
+    int ids[BUTTONS_MAX];
+    size_t n = app_buttons(a, ids, BUTTONS_MAX);
+    if (n == 0)
+        return;
+    size_t f = a->focus < n ? a->focus : 0;
+    f = step > 0 ? (f + 1) % n : (f + n - 1) % n;
+    a->focus = (uint8_t)f;
+    if (ids[f] == APP_BTN_FIELD_ADDR)
+        a->field = 0;
+    else if (ids[f] == APP_BTN_FIELD_NAME)
+        a->field = 1;
+}
+
+/* ---- text fields ---- */
+
+static int text_screen(const struct app *a)
+{
+    return (a->screen == APP_SCREEN_CONNECT && !a->connecting) ||
+           (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_CODE);
+}
+
+/* The focused field's buffer and capacity, or NULL. kind: 'a'ddress, 'n'ame, 'c'ode. */
+static char *text_target(struct app *a, size_t *cap, char *kind)
+{
+    if (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_CODE) {
+        *cap = sizeof a->code;
+        *kind = 'c';
+        return a->code;
+    }
+    if (a->screen != APP_SCREEN_CONNECT || a->connecting)
+        return NULL;
+    if (a->field == 1) {
+        *cap = sizeof a->name;
+        *kind = 'n';
+        return a->name;
+    }
+    *cap = sizeof a->addr;
+    *kind = 'a';
+    return a->addr;
+}
+
+/* Bytes of the UTF-8 character starting with lead byte c (1 for a bad lead). */
+static size_t utf8_len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return 2;
+    if (c >= 0xE0 && c <= 0xEF)
+        return 3;
+    if (c >= 0xF0 && c <= 0xF4)
+        return 4;
+    return 1;
+}
+
+void app_text(struct app *a, const char *utf8)
+{
+    size_t cap;
+    char kind;
+    char *buf = text_target(a, &cap, &kind);
+    if (a->quit || !buf || !utf8)
+        return;
+    int rejected = 0;
+    for (const char *p = utf8; *p;) {
+        unsigned char c = (unsigned char)*p;
+        size_t k = utf8_len(c);
+        if (strnlen(p, k) < k) /* a truncated character at the end */
+            break;
+        size_t len = strlen(buf);
+        int ok;
+        char ch[5] = {0};
+        memcpy(ch, p, k);
+        if (kind == 'a') {
+            ok = k == 1 && c > 0x20 && c < 0x7F;
+        } else if (kind == 'n') {
+            ok = proto_name_valid(ch, k); /* one valid character */
+        } else {
+            if (c >= 'a' && c <= 'z')
+                ch[0] = (char)(c - 'a' + 'A');
+            ok = k == 1 && ch[0] != '\0' && strchr(PROTO_CODE_ALPHABET, ch[0]) != NULL;
+            if (!ok)
+                rejected = 1;
+        }
+        if (ok && len + k < cap)
+            memcpy(buf + len, ch, k + 1);
+        p += k;
+    }
+    if (rejected)
+        app_toast(a, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1", 1);
+}
+
+static void backspace(struct app *a)
+{
+    size_t cap;
+    char kind;
+    char *buf = text_target(a, &cap, &kind);
+    if (!buf)
+        return;
+    size_t len = strlen(buf);
+    while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
+        len--; /* continuation bytes */
+    if (len > 0)
+        len--;
+    buf[len] = '\0';
+}
+
+/* ---- the board ---- */
+
+unsigned app_digit_cell(unsigned digit)
+{
+    if (digit < 1 || digit > 9)
+        return BOARD_NO_CELL;
+    unsigned row = 2 - (digit - 1) / 3, col = (digit - 1) % 3;
+    return row * 3 + col;
+}
+
+void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit || a->screen != APP_SCREEN_PLAYING || !app_is_player(a) || a->confirm_leave ||
+        cell >= BOARD_CELLS || a->game.over || a->pending_cell != BOARD_NO_CELL)
+        return;
+    if (a->game.to_move != a->game.you) {
+        char t[APP_TEXT_MAX];
+        snprintf(t, sizeof t, "Not your turn: waiting for %s", app_opponent_name(a));
+        app_toast(a, t, 1);
+        return;
+    }
+    if (a->game.board.cells[cell] != BOARD_EMPTY) {
+        app_toast(a, "That square is taken", 1);
+        return;
+    }
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_MOVE;
+    r.cell = (uint8_t)cell;
+    app_push_request(a, &r);
+    a->pending_cell = (uint8_t)cell;
+}
+
+void app_hover_cell(struct app *a, unsigned cell)
+{
+    a->hover = cell < BOARD_CELLS ? (uint8_t)cell : BOARD_NO_CELL;
+}
+
+/* Arrow keys on the board: the cursor appears (where the mouse is, else in
+ * the centre) on the first press and moves on the next ones. */
+static void move_cursor(struct app *a, enum app_key key)
+{
+    if (a->cursor >= BOARD_CELLS) {
+        a->cursor = a->hover < BOARD_CELLS ? a->hover : 4;
+        return;
+    }
+    unsigned row = a->cursor / 3u, col = a->cursor % 3u;
+    if (key == APP_KEY_UP && row > 0)
+        row--;
+    else if (key == APP_KEY_DOWN && row < 2)
+        row++;
+    else if (key == APP_KEY_LEFT && col > 0)
+        col--;
+    else if (key == APP_KEY_RIGHT && col < 2)
+        col++;
+    a->cursor = (uint8_t)(row * 3 + col);
+}
+
+/* ---- keys ---- */
+
+/* The button Esc stands for on the current screen ("back", or quit on the
+ * first screen), APP_BTN_NONE when there is none (joining: the server is
+ * about to answer). */
+static int escape_button(const struct app *a)
+{
+    switch (a->screen) {
+    case APP_SCREEN_CONNECT: return a->connecting ? APP_BTN_CANCEL : APP_BTN_QUIT;
+    case APP_SCREEN_LOBBY: return APP_BTN_BACK;
+    case APP_SCREEN_WAITING: return a->wait_kind != APP_WAIT_JOINING ? APP_BTN_CANCEL : APP_BTN_NONE;
+    case APP_SCREEN_PLAYING: return a->confirm_leave ? APP_BTN_STAY : APP_BTN_LEAVE;
+    case APP_SCREEN_GAME_OVER: return a->closed ? APP_BTN_RECONNECT : APP_BTN_LOBBY;
+    case APP_SCREEN_RECONNECTING: return APP_BTN_GIVE_UP;
+    case APP_SCREEN_SPECTATING: return APP_BTN_LEAVE;
+    default: return APP_BTN_NONE;
+    }
+}
+
+static int board_keys(const struct app *a)
+{
+    return a->screen == APP_SCREEN_PLAYING && !a->confirm_leave;
+}
+
+void app_key(struct app *a, enum app_key key, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit)
+        return;
+    int digit = key >= APP_KEY_1 && key <= APP_KEY_9;
+    if (text_screen(a) && (digit || key == APP_KEY_R || key == APP_KEY_SPACE))
+        return; /* typed text: it arrives through app_text */
+    if (key == APP_KEY_F11) {
+        app_push(a, APP_REQ_FULLSCREEN);
+        return;
+    }
+    if (key == APP_KEY_ESC) {
+        int id = escape_button(a);
+        if (id != APP_BTN_NONE)
+            app_activate(a, id);
+        return;
+    }
+    if (key == APP_KEY_BACKSPACE) {
+        backspace(a);
+        return;
+    }
+    if (key == APP_KEY_TAB) {
+        move_focus(a, 1);
+        return;
+    }
+    if (board_keys(a)) {
+        if (digit)
+            app_click_cell(a, app_digit_cell((unsigned)key), now_ms);
+        else if (key == APP_KEY_UP || key == APP_KEY_DOWN || key == APP_KEY_LEFT ||
+                 key == APP_KEY_RIGHT)
+            move_cursor(a, key);
+        else if (key == APP_KEY_ENTER || key == APP_KEY_SPACE) {
+            if (a->cursor < BOARD_CELLS)
+                app_click_cell(a, a->cursor, now_ms);
+            else
+                move_cursor(a, key); /* show the cursor first */
+        }
+        return;
+    }
+    switch (key) {
+    case APP_KEY_UP:
+    case APP_KEY_LEFT:
+        move_focus(a, -1);
+        break;
+    case APP_KEY_DOWN:
+    case APP_KEY_RIGHT:
+        move_focus(a, 1);
+        break;
+    case APP_KEY_R:
+        app_activate(a, APP_BTN_REMATCH); /* only at a finished game */
+        break;
+    case APP_KEY_ENTER:
+    case APP_KEY_SPACE: {
+        int id = app_focused_button(a);
+        if (id == APP_BTN_FIELD_ADDR || id == APP_BTN_FIELD_NAME)
+            id = APP_BTN_CONNECT;
+        else if (id == APP_BTN_FIELD_CODE)
+            id = APP_BTN_JOIN_GO;
+        if (id != APP_BTN_NONE)
+            app_activate(a, id);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void app_close_window(struct app *a, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit)
+        return;
+    int seated = (a->screen == APP_SCREEN_PLAYING && app_is_player(a)) ||
+                 (a->screen == APP_SCREEN_GAME_OVER && app_is_player(a) && !a->closed) ||
+                 (a->screen == APP_SCREEN_WAITING && a->wait_kind != APP_WAIT_JOINING) ||
+                 a->screen == APP_SCREEN_SPECTATING;
+    if (seated)
+        app_push(a, APP_REQ_LEAVE);
+    app_activate(a, APP_BTN_QUIT);
+}
+
+void app_button(struct app *a, int id, uint64_t now_ms)
+{
+    a->now_ms = now_ms;
+    if (a->quit || !app_focus_on(a, id))
+        return;
+    app_activate(a, id);
+}
