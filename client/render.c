@@ -238,6 +238,12 @@ static int text(struct render *rd, const char *utf8, int px, int bold, uint32_t 
     return dw;
 }
 
+/* A thin border's width: 1.5 px at ordinary sizes, more on large (high-DPI) windows. */
+static float hairline(const struct layout *l)
+{
+    return fmaxf(1.5f, (float)l->text_px / 12);
+}
+
 static uint32_t tone_color(uint8_t tone)
 {
     switch (tone) {
@@ -318,7 +324,7 @@ static void draw_player(struct render *rd, const struct scene_player *p, struct 
     if (!p->name[0] || r.w <= 0)
         return;
     if (p->to_move)
-        fill_rrect(rd, r, (float)r.h / 2, RENDER_HOVER, 255);
+        fill_rrect(rd, r, (float)r.h / 2, RENDER_TURN, 255);
     int icon = r.h * 3 / 5;
     int inset = r.h / 4;
     struct layout_rect ic = { right ? r.x + r.w - inset - icon : r.x + inset, r.y + (r.h - icon) / 2, icon, icon };
@@ -352,7 +358,8 @@ static void draw_field(struct render *rd, const struct scene_field *f, struct la
         return;
     float rad = (float)box.h * 0.2f;
     fill_rrect(rd, box, rad, RENDER_PANEL, 255);
-    frame_rrect(rd, box, rad, f->focused ? 2.5f : 1.5f, f->focused ? RENDER_PRIMARY : RENDER_BORDER, 255);
+    frame_rrect(rd, box, rad, hairline(l) * (f->focused ? 1.7f : 1.0f),
+                f->focused ? RENDER_PRIMARY : RENDER_BORDER, 255);
     int pad = box.h / 4;
     struct layout_rect in = { box.x + pad, box.y, box.w - 2 * pad, box.h };
     if (in.w <= 0)
@@ -412,7 +419,7 @@ static void draw_button(struct render *rd, const struct scene_button *b, struct 
     }
     fill_rrect(rd, r, rad, fill, 255);
     if (!b->primary || !b->enabled)
-        frame_rrect(rd, r, rad, 1.5f, RENDER_BORDER, 255);
+        frame_rrect(rd, r, rad, hairline(l), RENDER_BORDER, 255);
     if (b->focused) {
         float t = fmaxf(2.0f, (float)l->text_px / 7);
         frame_rrect(rd, r, rad, t, RENDER_CURSOR, 255);
@@ -481,7 +488,7 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
         fill_rect(rd, (struct layout_rect){ 0, 0, l->w, l->h }, 0x000000u, 90);
         float rad = (float)l->pad;
         fill_rrect(rd, l->dialog, rad, RENDER_PANEL, 255);
-        frame_rrect(rd, l->dialog, rad, 1.5f, RENDER_BORDER, 255);
+        frame_rrect(rd, l->dialog, rad, hairline(l), RENDER_BORDER, 255);
         text(rd, sc->dialog_text, l->text_px, 0, RENDER_TEXT, l->dialog_text, ALIGN_CENTER);
         for (int i = 0; i < sc->button_count && i < l->button_count; i++)
             if (sc->buttons[i].group == SCENE_GROUP_DIALOG)

@@ -16,7 +16,8 @@
 #include "layout.h"
 #include "scene.h"
 
-/* The palette (0xRRGGBB). Each board colour appears nowhere else. */
+/* The palette (0xRRGGBB). RENDER_WIN, RENDER_HOVER and RENDER_LAST appear
+ * only on the board; X and O also mark the names and tint the clock bar. */
 #define RENDER_BG          0xF4F1EAu  /* window background */
 #define RENDER_BOARD_BG    0xFFFDF8u  /* a free cell */
 #define RENDER_GRID        0x3B4048u  /* grid lines */
@@ -25,6 +26,7 @@
 #define RENDER_WIN         0x17B890u  /* the winning line */
 #define RENDER_HOVER       0xE9E2D0u  /* the free cell under the mouse on your turn */
 #define RENDER_LAST        0xFFF1BFu  /* the last move's cell */
+#define RENDER_TURN        0xEAE3D3u  /* behind the name of the player to move */
 #define RENDER_CURSOR      0xF2A541u  /* keyboard cursor outline, focused button ring */
 #define RENDER_TEXT        0x22262Bu
 #define RENDER_TEXT_DIM    0x6B7280u

@@ -287,6 +287,7 @@ static void test_hover_last_cursor(void **state)
         sc.board.hover = 8;
         draw(&c, &sc);
         only_cell_has(&c, RENDER_HOVER, 8, c.l.cell * c.l.cell / 2);
+        assert_int_equal(count(&c, whole(&c), RENDER_HOVER), count(&c, c.l.cells[8], RENDER_HOVER));
         check_marks(&c, &sc);
 
         /* Hover on a taken cell, or when it is not your turn: none. */
