@@ -102,12 +102,12 @@ unsigned strategy_pick_bit(struct strategy_rng *r, uint16_t mask)
 {
     unsigned count = 0;
     for (unsigned i = 0; i < BOARD_CELLS; i++)
-        count += (mask >> i) & 1u;
+        count += ((unsigned)mask >> i) & 1u;
     if (count == 0)
         return BOARD_NO_CELL;
     uint32_t k = strategy_rng_below(r, count);
     for (unsigned i = 0; i < BOARD_CELLS; i++) {
-        if (((mask >> i) & 1u) && k-- == 0)
+        if ((((unsigned)mask >> i) & 1u) && k-- == 0)
             return i;
     }
     return BOARD_NO_CELL;

@@ -93,14 +93,14 @@ static void test_choose(void **state)
         while (!board_result(&b).over) {
             uint16_t best = board_best_moves(&b), free_cells = board_free_mask(&b);
             unsigned c = strategy_choose(&perfect, &r, &b);
-            assert_true(c < 9 && (best >> c) & 1u);
+            assert_true(c < 9 && ((unsigned)best >> c) & 1u);
             c = strategy_choose(&always, &r, &b);
-            assert_true(c < 9 && (best >> c) & 1u);
+            assert_true(c < 9 && ((unsigned)best >> c) & 1u);
             c = strategy_choose(&never, &r, &b);
-            assert_true(c < 9 && (free_cells >> c) & 1u);
-            nonbest |= !((best >> c) & 1u);
+            assert_true(c < 9 && ((unsigned)free_cells >> c) & 1u);
+            nonbest |= !(((unsigned)best >> c) & 1u);
             c = strategy_choose(&random, &r, &b);
-            assert_true(c < 9 && (free_cells >> c) & 1u);
+            assert_true(c < 9 && ((unsigned)free_cells >> c) & 1u);
             assert_int_equal(board_apply(&b, c, &b), BOARD_OK);
         }
         assert_int_equal(strategy_choose(&perfect, &r, &b), BOARD_NO_CELL);
