@@ -20,3 +20,4 @@ function(ttt_integration_test name)
 endfunction()
 
 ttt_integration_test(test_srv_handshake SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_handshake.c)
+ttt_integration_test(test_srv_match SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_match.c)

@@ -252,45 +252,18 @@ int th_server_start(struct th_server *s, const char *const *args)
     s->out_fd = pipefd[0];
     reg_add(pid, s->dir);
 
-    /* Read the first line byte by byte, so what follows stays in the pipe. */
+    /* th_server_stdout_line reads byte by byte: what follows stays in the pipe. */
     char line[128];
-    size_t n = 0;
-    int64_t deadline = now_ms() + START_LIMIT_MS;
-    const char *why = NULL;
-    for (;;) {
-        struct pollfd p = { .fd = s->out_fd, .events = POLLIN };
-        int pr = poll(&p, 1, ms_until(deadline));
-        if (pr < 0 && errno == EINTR)
-            continue;
-        if (pr <= 0) {
-            why = pr == 0 ? "no \"listening on port N\" line within 10 s" : "poll failed";
-            break;
-        }
-        char ch;
-        ssize_t r = read(s->out_fd, &ch, 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            why = "its stdout closed before \"listening on port N\"";
-            break;
-        }
-        if (ch != '\n') {
-            if (n < sizeof line - 1)
-                line[n++] = ch;
-            continue;
-        }
-        line[n] = '\0';
-        unsigned port = 0;
-        char extra;
-        if (sscanf(line, "listening on port %u%c", &port, &extra) == 1 && port > 0 && port <= 65535) {
-            s->port = (uint16_t)port;
-            return 0;
-        }
-        why = "its first line is not \"listening on port N\"";
-        break;
+    int len = th_server_stdout_line(s, line, sizeof line, START_LIMIT_MS);
+    unsigned port = 0;
+    char extra;
+    if (len >= 0 && sscanf(line, "listening on port %u%c", &port, &extra) == 1 && port > 0 && port <= 65535) {
+        s->port = (uint16_t)port;
+        return 0;
     }
+    const char *why = len < 0 ? "no \"listening on port N\" line within 10 s, or its stdout closed"
+                              : "its first line is not \"listening on port N\"";
     char *err = th_server_stderr(s);
-    line[n] = '\0';
     fprintf(stderr, "harness: tttd did not start: %s (stdout so far: \"%s\"); its stderr:\n%s\n", why,
             line, err ? err : "(unreadable)");
     free(err);
@@ -371,6 +344,44 @@ long th_server_rss_kib(const struct th_server *s)
         kib = -1;
     free(text);
     return kib;
+}
+
+int th_server_sockets(const struct th_server *s)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/fd", (long)s->pid);
+    DIR *d = s->pid > 0 ? opendir(path) : NULL;
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char fdpath[384], target[64];
+        snprintf(fdpath, sizeof fdpath, "%s/%s", path, e->d_name);
+        ssize_t len = readlink(fdpath, target, sizeof target - 1);
+        if (len <= 0)
+            continue;
+        target[len] = '\0';
+        if (!strncmp(target, "socket:", 7))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int th_server_wait_sockets(const struct th_server *s, int n, int timeout_ms)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    for (;;) {
+        int have = th_server_sockets(s);
+        if (have < 0)
+            return -1;
+        if (have <= n)
+            return 0;
+        if (now_ms() >= deadline)
+            return -1;
+        sleep_ms(5);
+    }
 }
 
 char *th_read_file(const char *path)
@@ -528,6 +539,24 @@ int th_run_tttd(const char *const *args, int timeout_ms, char **out, char **err)
     else
         free(ebuf);
     return rc;
+}
+
+struct th_server th_srv;
+
+int th_fixture_start(void **state)
+{
+    th_ignore_sigpipe();
+    return th_server_start(&th_srv, (const char *const *)*state);
+}
+
+int th_fixture_stop(void **state)
+{
+    (void)state;
+    (void)th_server_wait_sockets(&th_srv, 1, 1000);
+    int rc = th_server_stop(&th_srv);
+    if (rc != 0)
+        fprintf(stderr, "harness: tttd exited with status %d after SIGTERM (expected 0)\n", rc);
+    return rc == 0 ? 0 : -1;
 }
 
 /* ------------------------------------------------------------ clients */
@@ -792,8 +821,7 @@ void th_hello(struct th_client *c, uint16_t port, const char *name)
     c->grace_s = m.u.welcome.grace_s;
 }
 
-/* Expect GAME_START (you, names) then STATE (fresh board, X to move). */
-static uint32_t expect_start(struct th_client *c, uint8_t you, const char *xname, const char *oname)
+uint32_t th_expect_start(struct th_client *c, uint8_t you, const char *xname, const char *oname)
 {
     struct proto_msg m;
     th_expect(c, PROTO_GAME_START, &m);
@@ -808,7 +836,34 @@ static uint32_t expect_start(struct th_client *c, uint8_t you, const char *xname
     for (int i = 0; i < PROTO_CELLS; i++)
         assert_int_equal(m.u.state.cells[i], 0);
     assert_int_equal(m.u.state.to_move, PROTO_MARK_X);
+    assert_true(m.u.state.ms_left > 0);
     return id;
+}
+
+void th_quick_match(struct th_client *c)
+{
+    assert_int_equal(th_send_type(c, PROTO_QUICK_MATCH), 0);
+    th_expect(c, PROTO_QUEUED, NULL);
+}
+
+void th_create_room(struct th_client *c, char code[PROTO_CODE_LEN + 1])
+{
+    struct proto_msg m;
+    assert_int_equal(th_send_type(c, PROTO_CREATE_ROOM), 0);
+    th_expect(c, PROTO_ROOM_CREATED, &m);
+    assert_int_equal(strlen(m.u.room.code), PROTO_CODE_LEN);
+    for (int i = 0; i < PROTO_CODE_LEN; i++)
+        assert_non_null(strchr(PROTO_CODE_ALPHABET, m.u.room.code[i]));
+    memcpy(code, m.u.room.code, PROTO_CODE_LEN + 1);
+}
+
+int th_send_join(struct th_client *c, const char *code)
+{
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_JOIN_ROOM;
+    memcpy(m.u.room.code, code, PROTO_CODE_LEN);
+    return th_send(c, &m);
 }
 
 void th_pair(struct th_client *x, struct th_client *o, uint16_t port, const char *xname,
@@ -816,12 +871,10 @@ void th_pair(struct th_client *x, struct th_client *o, uint16_t port, const char
 {
     th_hello(x, port, xname);
     th_hello(o, port, oname);
-    assert_int_equal(th_send_type(x, PROTO_QUICK_MATCH), 0);
-    th_expect(x, PROTO_QUEUED, NULL);
-    assert_int_equal(th_send_type(o, PROTO_QUICK_MATCH), 0);
-    th_expect(o, PROTO_QUEUED, NULL);
-    uint32_t idx = expect_start(x, PROTO_MARK_X, xname, oname);
-    uint32_t ido = expect_start(o, PROTO_MARK_O, xname, oname);
+    th_quick_match(x);
+    th_quick_match(o);
+    uint32_t idx = th_expect_start(x, PROTO_MARK_X, xname, oname);
+    uint32_t ido = th_expect_start(o, PROTO_MARK_O, xname, oname);
     assert_int_equal(idx, ido);
     if (game_id)
         *game_id = idx;

@@ -65,6 +65,14 @@ int th_server_alive(const struct th_server *s);
 /* The server's resident set size in KiB (VmRSS of /proc/PID/status), -1 on error. */
 long th_server_rss_kib(const struct th_server *s);
 
+/* How many sockets the server process holds open (its listener included),
+ * from /proc/PID/fd; -1 on error. */
+int th_server_sockets(const struct th_server *s);
+
+/* Wait up to timeout_ms until the server holds at most `n` sockets; 0 once
+ * it does, -1 on timeout or error. */
+int th_server_wait_sockets(const struct th_server *s, int n, int timeout_ms);
+
 /* The server's stderr so far, malloc'd and NUL-terminated (caller frees), or NULL. */
 char *th_server_stderr(const struct th_server *s);
 
@@ -82,6 +90,18 @@ char *th_read_file(const char *path);
  * its whole stdout and stderr, malloc'd. Returns the exit status 0..255,
  * 128+signal, or -1 if it could not be run. */
 int th_run_tttd(const char *const *args, int timeout_ms, char **out, char **err);
+
+/* cmocka fixtures around th_srv, for
+ *   cmocka_unit_test_prestate_setup_teardown(test, th_fixture_start, th_fixture_stop, args)
+ * (args: a NULL-terminated `const char *const[]` for th_server_start, or
+ * NULL), or as group setup/teardown. th_fixture_start fails the test if
+ * tttd does not start; th_fixture_stop fails it unless tttd exits with
+ * status 0 after SIGTERM (so a crash or a sanitizer report fails the test).
+ * Before the SIGTERM it gives tttd up to 1 s to close the connections the
+ * test closed (the listener alone left), so that shutdown is quick. */
+extern struct th_server th_srv;
+int th_fixture_start(void **state);
+int th_fixture_stop(void **state);
 
 /* A protocol client. Do not copy it while connected (rd points into buf). */
 struct th_client {
@@ -109,6 +129,8 @@ int th_send(struct th_client *c, const struct proto_msg *m);
 /* Send a message with no payload (QUICK_MATCH, LEAVE, ...) / a MOVE. 0 or -1. */
 int th_send_type(struct th_client *c, uint8_t type);
 int th_send_move(struct th_client *c, uint8_t ply, uint8_t cell);
+/* Send JOIN_ROOM with the 6 characters at `code`. 0 or -1. */
+int th_send_join(struct th_client *c, const char *code);
 
 /* The next server-to-client frame, decoded, within timeout_ms. Returns 1 (got
  * *m), 0 (timeout), -1 (orderly EOF) or -2 (reset or another socket error:
@@ -139,6 +161,14 @@ void th_hello(struct th_client *c, uint16_t port, const char *name);
  * board, X to move). *game_id (may be NULL) gets the game's id. */
 void th_pair(struct th_client *x, struct th_client *o, uint16_t port, const char *xname,
              const char *oname, uint32_t *game_id);
+/* GAME_START with `you` and these names, then STATE of a fresh game (ply 0,
+ * empty board, X to move, time left); returns the game id. */
+uint32_t th_expect_start(struct th_client *c, uint8_t you, const char *xname, const char *oname);
+/* Send QUICK_MATCH and expect QUEUED. */
+void th_quick_match(struct th_client *c);
+/* Send CREATE_ROOM, expect ROOM_CREATED with 6 characters of the code
+ * alphabet; the code goes to code[7]. */
+void th_create_room(struct th_client *c, char code[PROTO_CODE_LEN + 1]);
 /* `mover` sends MOVE ply/cell; both clients get MOVED with that ply and cell
  * and the mark of whoever moves at that ply (X on even plies). */
 void th_move(struct th_client *mover, struct th_client *other, uint8_t ply, uint8_t cell);
