@@ -13,7 +13,7 @@
 #include "swarm.h"
 
 /* Descriptors besides the clients' sockets: stdio, epoll, signalfd, ... */
-#define FD_RESERVE 64u
+#define FD_RESERVE 16u
 
 /* Make room for `need` descriptors (raising the hard limit too when allowed,
  * e.g. as root). 0, or -1 with err set. */
