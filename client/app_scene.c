@@ -59,7 +59,7 @@ static void button_label(const struct app *a, int id, char *out, size_t cap)
     case APP_BTN_RESIGN: t = "Resign"; break;
     case APP_BTN_REMATCH:
         t = a->rematch_sent ? "Rematch offered"
-          : a->game.opponent_rematch ? "Accept rematch (R)" : "Rematch (R)";
+          : a->game.opponent_rematch ? "Accept rematch" : "Rematch";
         break;
     case APP_BTN_NEW_OPPONENT: t = "New opponent"; break;
     case APP_BTN_LOBBY: t = "Lobby"; break;

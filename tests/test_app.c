@@ -344,7 +344,7 @@ static void test_rematch_offer_shown(void **state)
     opponent(PROTO_OPP_REMATCH, 0);
     sc = scene();
     assert_string_equal(sc->notice, "alice wants a rematch: press R to accept");
-    assert_string_equal(button(sc, APP_BTN_REMATCH)->label, "Accept rematch (R)");
+    assert_string_equal(button(sc, APP_BTN_REMATCH)->label, "Accept rematch");
     /* Accept with the button. */
     app_button(&F.a, APP_BTN_REMATCH, F.now);
     req(APP_REQ_REMATCH);
