@@ -142,6 +142,9 @@ void stats_print_text(const struct stats *st, const struct stats_run *run, FILE 
     fprintf(out, "  draws:   %llu\n", (unsigned long long)st->draws);
     if (st->aborted)
         fprintf(out, "  aborted: %llu (the server shut down)\n", (unsigned long long)st->aborted);
+    if (st->rate_waits)
+        fprintf(out, "  waited %llu times to stay under the server's rate limit (45 frames/s "
+                "per client)\n", (unsigned long long)st->rate_waits);
     if (run->clients > 1)
         fprintf(out, "  clients in a live game at once: at most %llu\n",
                 (unsigned long long)st->peak_playing);
@@ -210,7 +213,8 @@ void stats_print_json(const struct stats *st, const struct stats_run *run, FILE 
             (unsigned long long)stats_percentile(st, 0.90),
             (unsigned long long)stats_percentile(st, 0.99), (unsigned long long)st->lat_max_us,
             (unsigned long long)st->lat_count);
-    fprintf(out, ",\"peak_playing\":%llu", (unsigned long long)st->peak_playing);
+    fprintf(out, ",\"peak_playing\":%llu,\"rate_waits\":%llu", (unsigned long long)st->peak_playing,
+            (unsigned long long)st->rate_waits);
     fprintf(out, ",\"clients\":%u,\"games_per_client\":%u,\"think_ms\":%u,\"strategy\":",
             (unsigned)run->clients, (unsigned)run->games_per_client, (unsigned)run->think_ms);
     json_string(run->strategy, out);

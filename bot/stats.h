@@ -22,6 +22,7 @@ struct stats {
     uint64_t illegal_moves;     /* NOT_YOUR_TURN, CELL_TAKEN, STALE_PLY answers */
     uint64_t reconnects;        /* connections lost mid-game and retried */
     uint64_t resumed;           /* ... and resumed */
+    uint64_t rate_waits;        /* times a client waited to stay under the rate limit */
     uint64_t playing;           /* clients seated in a live game now */
     uint64_t peak_playing;      /* the most at once */
     uint64_t lat_count;

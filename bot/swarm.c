@@ -128,8 +128,8 @@ static void client_finish(struct client *c)
 /* The server drops a client that sends more than 50 frames a second beyond
  * a burst of 100 (PROTOCOL.md, flow control). Each client keeps its own
  * bucket, a little stricter, and waits on its timer when it runs dry. */
-#define PACE_PER_S 40u
-#define PACE_BURST 80u
+#define PACE_PER_S 45u
+#define PACE_BURST 90u
 #define MILLI 1000u
 
 /* Take `frames` tokens: 0, or the milliseconds to wait before trying again. */
@@ -194,19 +194,23 @@ static void act(struct client *c)
         return;
     if (c->want_next) {
         uint64_t ms = pace(c, next_game_frames(c));
-        if (ms)
+        if (ms) {
+            c->sw->st->rate_waits++;
             arm_wait(c, ms);
-        else
+        } else {
             next_game(c);
+        }
         return;
     }
     if (!session_my_turn(c->s))
         return;
     uint64_t ms = pace(c, 1);
-    if (ms)
+    if (ms) {
+        c->sw->st->rate_waits++;
         arm_wait(c, ms);
-    else
+    } else {
         send_move(c);
+    }
 }
 
 /* The session may want a move: after --think, or now. */
