@@ -390,6 +390,8 @@ void app_activate(struct app *a, int id)
 
 static void on_welcome(struct app *a)
 {
+    if (!a->connecting)
+        return; /* the user cancelled meanwhile: a DISCONNECT is on its way */
     struct app_request r;
     memset(&r, 0, sizeof r);
     r.type = APP_REQ_REMEMBER;

@@ -227,7 +227,8 @@ void app_key(struct app *a, enum app_key key, uint64_t now_ms)
         return;
     }
     if (key == APP_KEY_TAB) {
-        move_focus(a, 1);
+        if (!board_keys(a)) /* on the board the keys play; buttons are for the mouse */
+            move_focus(a, 1);
         return;
     }
     if (board_keys(a)) {

@@ -129,7 +129,9 @@ static void fill_controls(const struct app *a, struct scene *sc)
     if (rematch_greyed)
         add_button(sc, a, APP_BTN_REMATCH, 0, 0);
     for (size_t i = 0; i < n; i++) {
-        int focused = a->focus == i;
+        /* Playing: the keys drive the board (Esc opens the dialog), so no
+         * button shows the keyboard focus outside the dialog. */
+        int focused = a->focus == i && (a->screen != APP_SCREEN_PLAYING || a->confirm_leave);
         switch (ids[i]) {
         case APP_BTN_FIELD_ADDR:
             add_field(sc, ids[i], "Server address", a->addr, "host or host:port",

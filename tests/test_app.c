@@ -254,6 +254,11 @@ static void test_happy_path(void **state)
     assert_true(sc->clock.shown);
     assert_string_equal(sc->clock.text, "0:30");
     assert_int_equal(sc->clock.total_ms, 30000);
+    /* The keys drive the board here: no button shows the focus, Tab does not move it. */
+    assert_int_equal(focused(), APP_BTN_NONE);
+    key(APP_KEY_TAB);
+    assert_int_equal(focused(), APP_BTN_NONE);
+    no_req();
 
     /* My move: requested, shown pending, not on the board yet. */
     app_click_cell(&F.a, 4, F.now);
@@ -633,6 +638,10 @@ static void test_escape(void **state)
     req(APP_REQ_DISCONNECT);
     assert_false(F.a.connecting);
     assert_false(F.a.quit);
+    F.e.phase = SESSION_LOBBY; /* a WELCOME that crossed the cancel: ignored */
+    net(SESSION_EV_WELCOME);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
     closed(SESSION_CLOSE_USER, 0, "closed by the user");
     assert_string_equal(scene()->error, "");
 
