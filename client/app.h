@@ -17,8 +17,9 @@
  * phase allows them (a refused request sends nothing). Moves become final
  * only when the server's MOVED arrives: until then the cell is "pending".
  *
- * Wording (app_words.c) and the scene (app_scene.c) live in their own files;
- * app.c is the state machine.
+ * app.c is the state machine (screens, actions, network events, time);
+ * app_input.c maps input onto it; app_words.c holds the wording and
+ * app_scene.c builds the scene.
  */
 #ifndef TTT_APP_H
 #define TTT_APP_H
@@ -138,7 +139,8 @@ struct app {
     char name[PROTO_NAME_MAX + 1];
     uint8_t field;            /* 0 address, 1 name */
     uint8_t connecting;       /* CONNECT sent, no WELCOME or CLOSED yet */
-    char error[APP_TEXT_MAX]; /* shown on the connect screen */
+    char error[APP_TEXT_MAX]; /* why the session closed (or a field is wrong): shown on
+                                 the connect screen, or the game-over screen when closed */
 
     /* what to do once welcomed (command line): APP_REQ_QUICK_MATCH,
      * _CREATE_ROOM, _JOIN (start_code) or _SPECTATE (start_game_id); 0: show
@@ -161,8 +163,8 @@ struct app {
     uint64_t reconnect_deadline_ms;
 
     /* playing */
-    uint8_t hover;            /* cell under the mouse or keyboard cursor, BOARD_NO_CELL if none */
-    uint8_t cursor;           /* keyboard cursor cell */
+    uint8_t hover;            /* cell under the mouse, BOARD_NO_CELL if none */
+    uint8_t cursor;           /* keyboard cursor cell, BOARD_NO_CELL until an arrow shows it */
     uint8_t pending_cell;     /* MOVE sent, not confirmed (BOARD_NO_CELL if none) */
     uint8_t confirm_leave;    /* the confirm dialog: 0 closed, 1 leave, 2 resign */
     uint8_t rematch_sent;
@@ -198,6 +200,15 @@ void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms);
 void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms);
 void app_hover_cell(struct app *a, unsigned cell);
 void app_button(struct app *a, int id, uint64_t now_ms);
+/* Keys: F11 requests FULLSCREEN anywhere. Esc is the screen's way back:
+ * quit (connect screen), cancel the connect, disconnect (lobby menu), back
+ * to the menu (code entry, list), leave the queue or room, open / close the
+ * leave dialog (playing), lobby (game over, spectating), give up
+ * (reconnecting). While playing, 1-9 (keypad layout) and the arrows + Enter
+ * or Space play on the board; elsewhere arrows and Tab move the focus among
+ * app_buttons() and Enter or Space press the focused one (Enter in a field:
+ * Connect / Join). R offers or accepts a rematch at a finished game. Tab and
+ * Backspace work in text fields. */
 void app_key(struct app *a, enum app_key key, uint64_t now_ms);
 void app_text(struct app *a, const char *utf8);
 void app_close_window(struct app *a, uint64_t now_ms);
