@@ -385,6 +385,43 @@ static void test_screens_draw(void **state)
     canvas_close(&c);
 }
 
+/* Many different strings and sizes: the caches stay bounded, and what was
+ * evicted is drawn again correctly. */
+static void test_cache_bounded(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 320, 240);
+    struct scene sc;
+    base_scene(&sc, "X...O....");
+    for (int i = 0; i < FONT_CACHE_TEXTS + 60; i++) {
+        snprintf(sc.status, sizeof sc.status, "Waiting for player %d", i);
+        draw(&c, &sc);
+        assert_true(font_cache_count(render_fonts(c.rd)) <= FONT_CACHE_TEXTS);
+    }
+    assert_int_equal(font_cache_count(render_fonts(c.rd)), FONT_CACHE_TEXTS);
+    canvas_close(&c);
+    /* More window sizes than FONT_CACHE_SIZES opened fonts. */
+    for (int k = 0; k < FONT_CACHE_SIZES + 8; k++) {
+        canvas_open(&c, 300 + 37 * k, 200 + 29 * k);
+        draw(&c, &sc);
+        check_marks(&c, &sc);
+        canvas_close(&c);
+    }
+    canvas_open(&c, 640, 480);
+    struct font_cache *fc = render_fonts(c.rd);
+    for (int px = 6; px < 6 + 2 * FONT_CACHE_SIZES; px++) {
+        int w, h;
+        assert_int_equal(font_measure(fc, "Tic-tac-toe", px, px & 1, &w, &h), 0);
+        assert_true(w > 0 && h > 0);
+    }
+    int w1, h1, w2, h2;
+    assert_int_equal(font_measure(fc, "Tic-tac-toe", 6, 0, &w1, &h1), 0);
+    assert_int_equal(font_measure(fc, "Tic-tac-toe", 40, 0, &w2, &h2), 0);
+    assert_true(w2 > w1 && h2 > h1);
+    canvas_close(&c);
+}
+
 static void test_font_search(void **state)
 {
     (void)state;
@@ -451,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_winning_lines),
         cmocka_unit_test(test_hover_last_cursor),
         cmocka_unit_test(test_screens_draw),
+        cmocka_unit_test(test_cache_bounded),
         cmocka_unit_test(test_font_search),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
