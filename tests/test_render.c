@@ -422,6 +422,36 @@ static void test_cache_bounded(void **state)
     canvas_close(&c);
 }
 
+/* Tiny and odd windows draw without failing (marks still where the layout
+ * put cells, when it put any). */
+static void test_tiny_windows(void **state)
+{
+    (void)state;
+    static const int tiny[][2] = { { 1, 1 }, { 7, 5 }, { 50, 40 }, { 200, 150 }, { 90, 700 }, { 700, 60 } };
+    for (size_t s = 0; s < sizeof tiny / sizeof tiny[0]; s++) {
+        struct canvas c;
+        canvas_open(&c, tiny[s][0], tiny[s][1]);
+        struct scene sc;
+        base_scene(&sc, "X...O...X");
+        snprintf(sc.toast, sizeof sc.toast, "Not your turn");
+        snprintf(sc.detail, sizeof sc.detail, "Click a square, or use 1-9 / the arrows and Enter");
+        draw(&c, &sc);
+        if (c.l.cell >= 12)
+            check_marks(&c, &sc);
+        sc.dialog_shown = 1;
+        snprintf(sc.dialog_text, sizeof sc.dialog_text, "Leave the game? It counts as a loss.");
+        draw(&c, &sc);
+        scene_reset(&sc);
+        snprintf(sc.big, sizeof sc.big, "K7QX2M");
+        sc.field_count = 1;
+        snprintf(sc.fields[0].text, sizeof sc.fields[0].text, "host.example:7777");
+        sc.fields[0].caret = 4;
+        sc.fields[0].focused = 1;
+        draw(&c, &sc);
+        canvas_close(&c);
+    }
+}
+
 static void test_font_search(void **state)
 {
     (void)state;
@@ -489,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_hover_last_cursor),
         cmocka_unit_test(test_screens_draw),
         cmocka_unit_test(test_cache_bounded),
+        cmocka_unit_test(test_tiny_windows),
         cmocka_unit_test(test_font_search),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
