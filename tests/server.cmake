@@ -21,3 +21,4 @@ endfunction()
 
 ttt_integration_test(test_srv_handshake SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_handshake.c)
 ttt_integration_test(test_srv_match SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_match.c)
+ttt_integration_test(test_srv_moves SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_moves.c)

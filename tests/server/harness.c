@@ -900,6 +900,49 @@ void th_move(struct th_client *mover, struct th_client *other, uint8_t ply, uint
     expect_moved(other, ply, cell);
 }
 
+void th_expect_lobby(struct th_client *c)
+{
+    assert_int_equal(th_send_type(c, PROTO_LIST_GAMES), 0);
+    th_expect(c, PROTO_GAME_LIST, NULL);
+}
+
+void th_expect_game_over(struct th_client *c, uint8_t winner, uint8_t reason, const uint8_t *line)
+{
+    static const uint8_t none[3] = { PROTO_NO_CELL, PROTO_NO_CELL, PROTO_NO_CELL };
+    const uint8_t *want = line ? line : none;
+    struct proto_msg m;
+    th_expect(c, PROTO_GAME_OVER, &m);
+    if (m.u.game_over.winner != winner || m.u.game_over.reason != reason ||
+        memcmp(m.u.game_over.line, want, 3) != 0) {
+        char what[200];
+        fail_msg("expected GAME_OVER winner=%u reason=%u (%s) line=%02x%02x%02x, got %s", (unsigned)winner,
+                 (unsigned)reason, proto_reason_name(reason), (unsigned)want[0], (unsigned)want[1],
+                 (unsigned)want[2], th_describe(&m, what, sizeof what));
+    }
+}
+
+void th_expect_opponent(struct th_client *c, uint8_t event, uint16_t grace_s)
+{
+    struct proto_msg m;
+    th_expect(c, PROTO_OPPONENT, &m);
+    if (m.u.opponent.event != event || m.u.opponent.grace_s != grace_s) {
+        char what[200];
+        fail_msg("expected OPPONENT event=%u grace_s=%u, got %s", (unsigned)event, (unsigned)grace_s,
+                 th_describe(&m, what, sizeof what));
+    }
+}
+
+void th_play(struct th_client *x, struct th_client *o, uint8_t first_ply, const uint8_t *cells, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t ply = (uint8_t)(first_ply + i);
+        if (ply % 2 == 0)
+            th_move(x, o, ply, cells[i]);
+        else
+            th_move(o, x, ply, cells[i]);
+    }
+}
+
 void th_ignore_sigpipe(void)
 {
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)

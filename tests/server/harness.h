@@ -173,6 +173,18 @@ void th_create_room(struct th_client *c, char code[PROTO_CODE_LEN + 1]);
  * and the mark of whoever moves at that ply (X on even plies). */
 void th_move(struct th_client *mover, struct th_client *other, uint8_t ply, uint8_t cell);
 
+/* The client is in the lobby and its connection works: LIST_GAMES gets a
+ * GAME_LIST (a round trip; other states answer UNEXPECTED). */
+void th_expect_lobby(struct th_client *c);
+/* Next frame (PINGs skipped) must be GAME_OVER with this winner and reason
+ * and line (3 cells; NULL means FF FF FF). */
+void th_expect_game_over(struct th_client *c, uint8_t winner, uint8_t reason, const uint8_t *line);
+/* Next frame (PINGs skipped) must be OPPONENT with this event and grace_s. */
+void th_expect_opponent(struct th_client *c, uint8_t event, uint16_t grace_s);
+/* Play cells[0..n) from ply `first_ply` on, x moving on even plies and o on
+ * odd ones (th_move for each). */
+void th_play(struct th_client *x, struct th_client *o, uint8_t first_ply, const uint8_t *cells, size_t n);
+
 /* Ignore SIGPIPE in the test process (writes to closed sockets return EPIPE). */
 void th_ignore_sigpipe(void);
 

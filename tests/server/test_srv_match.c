@@ -16,13 +16,6 @@
 
 #define QUIET_MS 300 /* how long "nothing happens" is watched for */
 
-/* The client is in the lobby and its connection works: LIST_GAMES answers. */
-static void still_in_lobby(struct th_client *c)
-{
-    assert_int_equal(th_send_type(c, PROTO_LIST_GAMES), 0);
-    th_expect(c, PROTO_GAME_LIST, NULL);
-}
-
 static void longer_waiter_is_x(void **state)
 {
     (void)state;
@@ -77,7 +70,7 @@ static void leave_takes_client_out_of_queue(void **state)
     th_quick_match(&b);
     th_expect_silence(&b, QUIET_MS); /* not paired with the leaver */
     th_expect_silence(&a, 50);
-    still_in_lobby(&a);
+    th_expect_lobby(&a);
     th_hello(&c, th_srv.port, "carol");
     th_quick_match(&c);
     th_expect_start(&b, PROTO_MARK_X, "bob", "carol");
@@ -156,7 +149,7 @@ static void room_create_and_join(void **state)
     /* One joiner: the room is gone. Not fatal. */
     assert_int_equal(th_send_join(&c, code), 0);
     th_expect_error(&c, PROTO_ERR_NO_SUCH_ROOM);
-    still_in_lobby(&c);
+    th_expect_lobby(&c);
     /* The room's game is a real game. */
     th_move(&a, &b, 0, 4);
     th_move(&b, &a, 1, 0);
@@ -201,7 +194,7 @@ static void unknown_room_not_fatal(void **state)
         assert_int_equal(th_send_join(&a, codes[i]), 0);
         th_expect_error(&a, PROTO_ERR_NO_SUCH_ROOM);
     }
-    still_in_lobby(&a);
+    th_expect_lobby(&a);
     th_close(&a);
 }
 
@@ -218,13 +211,13 @@ static void room_closed_by_leave_or_disconnect(void **state)
     assert_int_equal(th_send_join(&b, code1), 0);
     th_expect_error(&b, PROTO_ERR_NO_SUCH_ROOM);
     th_expect_silence(&a, 100);
-    still_in_lobby(&a);
+    th_expect_lobby(&a);
 
     th_hello(&c, th_srv.port, "vanishing");
     th_create_room(&c, code2);
     th_close(&c);
     /* A round trip on b first, so that the server has seen the close. */
-    still_in_lobby(&b);
+    th_expect_lobby(&b);
     assert_int_equal(th_send_join(&b, code2), 0);
     th_expect_error(&b, PROTO_ERR_NO_SUCH_ROOM);
     th_close(&a);
