@@ -68,6 +68,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "ttt-bot: %s\n", err);
         return 1;
     }
+    if (opt.clients > 1 && !opt.quiet &&
+        (opt.rematch ? opt.clients % 2 != 0 : ((uint64_t)opt.clients * opt.games) % 2 != 0))
+        fprintf(stderr, "ttt-bot: note: with %u clients%s one bot needs an opponent from "
+                "another process\n", (unsigned)opt.clients,
+                opt.rematch ? " and --rematch" : " and an odd number of games in all");
     uint64_t seed = opt.seed_given ? opt.seed : clock_seed();
     static struct stats st;
     stats_init(&st);

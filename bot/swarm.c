@@ -401,7 +401,10 @@ static void handle_event(struct client *c, const struct session_event *ev)
         sw->st->resumed++;
         break;
     case SESSION_EV_CLOSED:
-        client_fail(c, "%s", ev->u.closed.message);
+        if (ev->u.closed.reason == SESSION_CLOSE_CONNECT && !strstr(ev->u.closed.message, "connect"))
+            client_fail(c, "cannot connect to %s: %s", sw->opt->host, ev->u.closed.message);
+        else
+            client_fail(c, "%s", ev->u.closed.message);
         break;
     default:
         break; /* QUEUED, GAME_LIST: nothing to do */

@@ -35,10 +35,11 @@ rc=0
 "$TTT_BOT" "127.0.0.1:$port" >"$T/refused" 2>"$T/refused.err" || rc=$?
 [ "$rc" -eq 1 ] || fail "refused connection: exit $rc, expected 1"
 grep -qi "refused" "$T/refused.err" || fail "refused connection: unclear message: $(cat "$T/refused.err")"
+# An address that does not parse (no DNS involved: CI may have no resolver).
 rc=0
-"$TTT_BOT" "no-such-host.invalid:7777" >"$T/nohost" 2>"$T/nohost.err" || rc=$?
-[ "$rc" -eq 1 ] || fail "unknown host: exit $rc, expected 1"
-[ -s "$T/nohost.err" ] || fail "unknown host: no message"
+"$TTT_BOT" "[::1" >"$T/noaddr" 2>"$T/noaddr.err" || rc=$?
+[ "$rc" -eq 1 ] || fail "bad address: exit $rc, expected 1"
+[ "$(wc -l <"$T/noaddr.err")" -eq 1 ] || fail "bad address: not one line: $(cat "$T/noaddr.err")"
 
 # The server shuts down mid-run: games aborted, SHUTTING_DOWN, exit 1.
 start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
