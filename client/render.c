@@ -244,6 +244,32 @@ static float hairline(const struct layout *l)
     return fmaxf(1.5f, (float)l->text_px / 12);
 }
 
+/* Like text(), but a line that would have to shrink is broken at the space
+ * nearest its middle into two lines (r should be two lines high). */
+static void text2(struct render *rd, const char *utf8, int px, uint32_t hex, struct layout_rect r)
+{
+    int w = 0, h = 0;
+    if (font_measure(rd->fc, utf8, px, 0, &w, &h) < 0 || w <= r.w) {
+        text(rd, utf8, px, 0, hex, r, ALIGN_CENTER);
+        return;
+    }
+    size_t n = strlen(utf8), best = 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (utf8[i] == ' ' && (best == 0 || (i > n / 2 ? i - n / 2 : n / 2 - i) <
+                                               (best > n / 2 ? best - n / 2 : n / 2 - best)))
+            best = i;
+    if (best == 0 || n >= SCENE_TEXT_MAX) {
+        text(rd, utf8, px, 0, hex, r, ALIGN_CENTER);
+        return;
+    }
+    char first[SCENE_TEXT_MAX];
+    memcpy(first, utf8, best);
+    first[best] = '\0';
+    struct layout_rect top = { r.x, r.y, r.w, r.h / 2 }, bottom = { r.x, r.y + r.h / 2, r.w, r.h - r.h / 2 };
+    text(rd, first, px, 0, hex, top, ALIGN_CENTER);
+    text(rd, utf8 + best + 1, px, 0, hex, bottom, ALIGN_CENTER);
+}
+
 static uint32_t tone_color(uint8_t tone)
 {
     switch (tone) {
@@ -275,10 +301,15 @@ static int cell_ok(uint8_t c)
     return c < BOARD_CELLS;
 }
 
-static void draw_board(struct render *rd, const struct scene_board *b, const struct layout *l)
+/* The board; `mine` is the mark this client plays (BOARD_EMPTY when
+ * watching), previewed faintly in the hovered cell. */
+static void draw_board(struct render *rd, const struct scene_board *b, const struct layout *l,
+                       uint8_t mine)
 {
     float radius = (float)l->cell * 0.08f;
-    if (b->clickable && cell_ok(b->hover) && b->cells[b->hover] == BOARD_EMPTY && b->hover != b->pending)
+    int hover = b->clickable && cell_ok(b->hover) && b->cells[b->hover] == BOARD_EMPTY &&
+                b->hover != b->pending;
+    if (hover)
         fill_rrect(rd, l->cells[b->hover], radius, RENDER_HOVER, 255);
     if (cell_ok(b->last))
         fill_rrect(rd, l->cells[b->last], radius, RENDER_LAST, 255);
@@ -294,6 +325,8 @@ static void draw_board(struct render *rd, const struct scene_board *b, const str
 
     for (int c = 0; c < BOARD_CELLS; c++)
         draw_mark(rd, b->cells[c], l->cells[c], 255);
+    if (hover)
+        draw_mark(rd, mine, l->cells[b->hover], 50);
     if (cell_ok(b->pending) && b->cells[b->pending] == BOARD_EMPTY)
         draw_mark(rd, b->pending_mark, l->cells[b->pending], 90);
     if (cell_ok(b->cursor)) {
@@ -466,8 +499,11 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
     for (int i = 0; i < l->field_count && i < sc->field_count; i++)
         draw_field(rd, &sc->fields[i], l->field_labels[i], l->fields[i], l);
 
-    if (sc->board.shown && l->cell > 0)
-        draw_board(rd, &sc->board, l);
+    if (sc->board.shown && l->cell > 0) {
+        uint8_t mine = sc->players[0].you ? sc->players[0].mark
+                       : sc->players[1].you ? sc->players[1].mark : BOARD_EMPTY;
+        draw_board(rd, &sc->board, l, mine);
+    }
 
     for (int i = 0; i < sc->button_count && i < l->button_count; i++)
         if (sc->buttons[i].group != SCENE_GROUP_DIALOG)
@@ -496,7 +532,7 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
         float rad = (float)l->pad;
         fill_rrect(rd, l->dialog, rad, RENDER_PANEL, 255);
         frame_rrect(rd, l->dialog, rad, hairline(l), RENDER_BORDER, 255);
-        text(rd, sc->dialog_text, l->text_px, 0, RENDER_TEXT, l->dialog_text, ALIGN_CENTER);
+        text2(rd, sc->dialog_text, l->text_px, RENDER_TEXT, l->dialog_text);
         for (int i = 0; i < sc->button_count && i < l->button_count; i++)
             if (sc->buttons[i].group == SCENE_GROUP_DIALOG)
                 draw_button(rd, &sc->buttons[i], l->buttons[i], l);
