@@ -288,6 +288,11 @@ static void test_hover_last_cursor(void **state)
         draw(&c, &sc);
         only_cell_has(&c, RENDER_HOVER, 8, c.l.cell * c.l.cell / 2);
         assert_int_equal(count(&c, whole(&c), RENDER_HOVER), count(&c, c.l.cells[8], RENDER_HOVER));
+        /* Your mark previewed faintly there: not background, not full X. */
+        struct layout_rect h8 = c.l.cells[8];
+        struct layout_rect mid8 = around(h8.x + h8.w / 2, h8.y + h8.h / 2, h8.w / 20 + 1);
+        assert_int_equal(count(&c, mid8, RENDER_HOVER), 0);
+        assert_int_equal(count(&c, mid8, RENDER_X), 0);
         check_marks(&c, &sc);
 
         /* Hover on a taken cell, or when it is not your turn: none. */
