@@ -67,6 +67,7 @@ struct session {
     unsigned list_pending;       /* LIST_GAMES sent, GAME_LIST not yet back */
     uint32_t ping_nonce;         /* last PING sent */
     uint8_t barrier;             /* waiting for the PONG of ping_nonce */
+    uint8_t left_finished;       /* a lobby request left a finished game; no game since */
     uint8_t ghost_start;         /* a dropped GAME_START wants its STATE */
 
     uint64_t reconnect_deadline_ms;
@@ -462,6 +463,7 @@ static int on_game_start(struct session *s, const struct proto_msg *m)
     s->game.x_name = m->u.game_start.x_name;
     s->game.o_name = m->u.game_start.o_name;
     s->pending = PEND_NONE;
+    s->left_finished = 0;
     s->awaiting_state = 1;
     s->start_is_resume = (uint8_t)resume;
     return 0;
@@ -598,6 +600,13 @@ static int on_game_over(struct session *s, const struct proto_msg *m)
 static int on_opponent(struct session *s, const struct proto_msg *m, uint64_t now_ms)
 {
     uint8_t e = m->u.opponent.event;
+    /* The barrier PING goes before a lobby request from a finished game, so
+     * the opponent's news sent between the server's reading the two (a LEAVE,
+     * a rematch offer) arrives after the PONG. Until the next game only that
+     * old game can have an opponent: drop its news. */
+    if (s->left_finished &&
+        (s->phase == SESSION_QUEUED || s->phase == SESSION_ROOM_WAIT || s->phase == SESSION_JOINING))
+        return 0;
     int playing = s->phase == SESSION_PLAYING && !s->awaiting_state;
     int over = s->phase == SESSION_GAME_OVER && !s->game.opponent_left;
     int ok = (e == PROTO_OPP_DISCONNECTED || e == PROTO_OPP_RECONNECTED) ? playing
@@ -980,10 +989,12 @@ static int lobby_request(struct session *s, const struct proto_msg *m, enum pend
 {
     if (s->phase != SESSION_LOBBY && s->phase != SESSION_GAME_OVER)
         return -1;
-    if (s->phase == SESSION_GAME_OVER && !s->game.opponent_left && send_barrier(s, s->now_ms) < 0)
+    int from_game = s->phase == SESSION_GAME_OVER && !s->game.opponent_left;
+    if (from_game && send_barrier(s, s->now_ms) < 0)
         return -1;
     if (send_msg(s, m, s->now_ms) < 0)
         return -1;
+    s->left_finished = (uint8_t)from_game;
     s->pending = p;
     s->phase = to;
     return 0;

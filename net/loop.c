@@ -324,6 +324,9 @@ int loop_once(struct loop *loop, int timeout_ms)
     if (loop->before_sleep)
         loop->before_sleep(loop, loop->before_sleep_ctx);
 
+    /* The hook may have stopped the loop: look, do not sleep. */
+    if (loop->stop)
+        timeout_ms = 0;
     uint64_t start = loop->now_ms;
     int n;
     for (;;) {

@@ -358,7 +358,12 @@ static int on_frame(struct conn *c, const struct proto_frame *f)
     }
     if (log_enabled(LOG_VERBOSE))
         log_debug("#%llu -> %s", (unsigned long long)c->serial, proto_type_name(m.type));
+    int was_hello = c->state == CONN_HELLO;
     dispatch_message(c, &m);
+    /* Welcomed: the timer still holds the hello deadline, which may lie past
+     * the first heartbeat; re-arm it for the idle rules. */
+    if (was_hello && !c->doomed && c->state != CONN_HELLO && c->state != CONN_CLOSING)
+        arm_timer(c);
     return c->doomed || c->state == CONN_CLOSING ? -1 : 0;
 }
 

@@ -839,6 +839,30 @@ static void test_leave_and_crossing_frames(void **state)
     expect_no_ev(s);
     session_free(s);
 
+    /* ... and so is the opponent's LEAVE the server read between our barrier
+     * PING and our QUICK_MATCH: it arrives after the PONG */
+    s = playing_session(PROTO_MARK_O);
+    play_to_line(s);
+    assert_int_equal(session_quick_match(s), 0);
+    (void)out_hex(s);
+    assert_int_equal(feed_hex(s, "71 00 04 00 00 00 01 92 00 03 03 00 00 82 00 00", 1), 0);
+    expect_ev(s, SESSION_EV_QUEUED);
+    expect_no_ev(s);
+    gs = game_start_msg(7, PROTO_MARK_X);
+    st = state_msg(7, ".........", 30000);
+    assert_int_equal(feed_msg(s, &gs, 1), 0);
+    assert_int_equal(feed_msg(s, &st, 1), 0);
+    expect_ev(s, SESSION_EV_GAME_START);
+    expect_ev(s, SESSION_EV_STATE);
+    session_free(s);
+
+    /* in a queue joined from the lobby, an OPPONENT frame is a violation */
+    s = lobby_session("alice");
+    assert_int_equal(session_quick_match(s), 0);
+    assert_int_equal(feed_hex(s, "82 00 00 92 00 03 03 00 00", 1), -1);
+    expect_closed(s, SESSION_CLOSE_PROTOCOL, "OPPONENT");
+    session_free(s);
+
     /* a PONG for a PING never sent */
     s = lobby_session("alice");
     assert_int_equal(feed_hex(s, "71 00 04 00 00 00 05", 1), -1);
