@@ -91,8 +91,8 @@ static int check_line(const char *line, unsigned lineno, int played_out, unsigne
         ok = 0;
     if (!ok) {
         fprintf(stderr, "line %u: the moves give %s%s, the record says winner %s by %s\n", lineno,
-                r.over ? "a finished game won by " : "an unfinished game", r.over ? want_winner : "",
-                winner, reason);
+                !r.over ? "an unfinished game" : r.winner == BOARD_EMPTY ? "a draw" : "a win for ",
+                r.over && r.winner != BOARD_EMPTY ? want_winner : "", winner, reason);
         return -1;
     }
     if (played_out && !r.over) {
