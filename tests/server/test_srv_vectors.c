@@ -191,9 +191,19 @@ static void send_expect_fatal(struct th_client *c, const struct vec *v, size_t n
 
 /* ------------------------------------------------------------ tests */
 
-static void every_invalid_line_before_hello(void **state)
+/* A fresh connection, welcomed or not. */
+static void open_client(struct th_client *c, int welcomed)
 {
-    (void)state;
+    if (welcomed)
+        th_hello(c, th_srv.port, "victim");
+    else
+        assert_int_equal(th_connect(c, th_srv.port), 0);
+}
+
+/* Every INVALID c2s line on a fresh connection (welcomed or not): the
+ * exact ERROR, then EOF; the header alone where it shows the error. */
+static void every_invalid_line(int welcomed)
+{
     struct bystanders by;
     bystanders_start(&by);
     int count = 0;
@@ -202,11 +212,11 @@ static void every_invalid_line_before_hello(void **state)
         if (v->kind != K_INVALID || v->dir != PROTO_C2S)
             continue;
         struct th_client c;
-        assert_int_equal(th_connect(&c, th_srv.port), 0);
+        open_client(&c, welcomed);
         send_expect_fatal(&c, v, v->n, expected_error(v));
         if (header_shows_error(v)) {
-            /* The header alone must be enough: no waiting for a payload. */
-            assert_int_equal(th_connect(&c, th_srv.port), 0);
+            /* No waiting for a payload. */
+            open_client(&c, welcomed);
             send_expect_fatal(&c, v, PROTO_HEADER_LEN, PROTO_ERR_BAD_FRAME);
         }
         count++;
@@ -216,28 +226,16 @@ static void every_invalid_line_before_hello(void **state)
     bystanders_finish(&by);
 }
 
+static void every_invalid_line_before_hello(void **state)
+{
+    (void)state;
+    every_invalid_line(0);
+}
+
 static void every_invalid_line_after_hello(void **state)
 {
     (void)state;
-    struct bystanders by;
-    bystanders_start(&by);
-    int count = 0;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
-        if (v->kind != K_INVALID || v->dir != PROTO_C2S)
-            continue;
-        struct th_client c;
-        th_hello(&c, th_srv.port, "victim");
-        send_expect_fatal(&c, v, v->n, expected_error(v));
-        if (header_shows_error(v)) {
-            th_hello(&c, th_srv.port, "victim");
-            send_expect_fatal(&c, v, PROTO_HEADER_LEN, PROTO_ERR_BAD_FRAME);
-        }
-        count++;
-        bystanders_fine(&by);
-    }
-    assert_true(count >= 20);
-    bystanders_finish(&by);
+    every_invalid_line(1);
 }
 
 /* A player who sends garbage mid-game is dropped like a lost connection:
@@ -271,10 +269,7 @@ static void server_frames_from_a_client(void **state)
         if (v->dir != PROTO_S2C || v->bytes[0] == PROTO_PING || v->bytes[0] == PROTO_PONG)
             continue;
         struct th_client c;
-        if (count % 2)
-            th_hello(&c, th_srv.port, "mirror");
-        else
-            assert_int_equal(th_connect(&c, th_srv.port), 0);
+        open_client(&c, count % 2);
         send_expect_fatal(&c, v, v->n, PROTO_ERR_BAD_FRAME);
         count++;
     }
