@@ -23,3 +23,4 @@ ttt_integration_test(test_srv_handshake SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/serv
 ttt_integration_test(test_srv_match SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_match.c)
 ttt_integration_test(test_srv_moves SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_moves.c)
 ttt_integration_test(test_srv_vectors SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_vectors.c)
+ttt_integration_test(test_srv_spectate SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_spectate.c)
