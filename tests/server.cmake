@@ -25,3 +25,4 @@ ttt_integration_test(test_srv_moves SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/t
 ttt_integration_test(test_srv_vectors SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_vectors.c)
 ttt_integration_test(test_srv_spectate SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_spectate.c)
 ttt_integration_test(test_srv_shutdown SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_shutdown.c)
+ttt_integration_test(test_srv_record SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_record.c)

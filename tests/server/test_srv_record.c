@@ -1,0 +1,289 @@
+/* test_srv_record.c: tttd's --record file, on a real server: one exact JSON
+ * line per finished game, in the order the games ended, for a win on a line,
+ * a resignation, a LEAVE, a draw, a turn timeout, a forfeit and a game
+ * aborted by shutdown; names JSON-escaped (quote, backslash, non-ASCII, an
+ * emoji as a surrogate pair, a C1 control); times in UTC RFC 3339 to the
+ * second, within the test's run; an existing file is appended to. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int cleanup(void **state)
+{
+    (void)state;
+    (void)th_server_stop(&th_srv);
+    return 0;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* The file once it holds at least n lines (the server writes a line just
+ * after sending GAME_OVER), within 3 s; malloc'd. Fails the test otherwise. */
+static char *wait_lines(const char *path, int n)
+{
+    char *text = NULL;
+    for (int tries = 0; tries < 300; tries++) {
+        free(text);
+        text = th_read_file(path);
+        int lines = 0;
+        for (const char *p = text; p && *p; p++)
+            lines += *p == '\n';
+        if (lines >= n)
+            return text;
+        pause_ms(10);
+    }
+    fail_msg("%s: expected %d lines, have:\n%s", path, n, text ? text : "(no file)");
+    return NULL;
+}
+
+/* The UTC time in "YYYY-MM-DDTHH:MM:SSZ", or -1. */
+static time_t parse_utc(const char *s)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int n = 0;
+    if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 20)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+/* Line `index` (0-based) of text must be exactly `head` followed by
+ * ,"started":"T1","ended":"T2"} with t0 <= T1 <= T2 <= now. */
+static void check_line(const char *text, int index, const char *head, time_t t0)
+{
+    const char *line = text;
+    for (int i = 0; i < index; i++) {
+        line = strchr(line, '\n');
+        assert_non_null(line);
+        line++;
+    }
+    const char *eol = strchr(line, '\n');
+    assert_non_null(eol);
+    size_t hl = strlen(head);
+    if ((size_t)(eol - line) < hl || memcmp(line, head, hl) != 0)
+        fail_msg("record line %d:\n  got  %.*s\n  want %s,\"started\":...", index, (int)(eol - line), line, head);
+    char started[32], ended[32];
+    int n = 0;
+    if (sscanf(line + hl, ",\"started\":\"%31[^\"]\",\"ended\":\"%31[^\"]\"}%n", started, ended, &n) != 2 ||
+        line + hl + n != eol)
+        fail_msg("record line %d: bad times in %.*s", index, (int)(eol - line), line);
+    time_t ts = parse_utc(started), te = parse_utc(ended), now = time(NULL);
+    if (ts < t0 || te < ts || te > now)
+        fail_msg("record line %d: started %s ended %s, outside the test's run", index, started, ended);
+}
+
+static void resign_game(struct th_client *x, struct th_client *o, struct th_client *resigner, uint8_t winner)
+{
+    assert_int_equal(th_send_type(resigner, PROTO_RESIGN), 0);
+    th_expect_game_over(x, winner, PROTO_REASON_RESIGN, NULL);
+    th_expect_game_over(o, winner, PROTO_REASON_RESIGN, NULL);
+}
+
+static void line_resign_leave_draw(void **state)
+{
+    (void)state;
+    time_t t0 = time(NULL);
+    struct th_client a, b, c, d;
+    uint32_t id;
+    th_pair(&a, &b, th_srv.port, "alice", "bob", &id);
+    assert_int_equal(id, 1);
+    static const uint8_t win[5] = { 0, 3, 1, 4, 2 };
+    th_play(&a, &b, 0, win, 5);
+    static const uint8_t row[3] = { 0, 1, 2 };
+    th_expect_game_over(&a, PROTO_MARK_X, PROTO_REASON_LINE, row);
+    th_expect_game_over(&b, PROTO_MARK_X, PROTO_REASON_LINE, row);
+    char *text = wait_lines(th_srv.record_path, 1);
+    check_line(text, 0, "{\"game_id\":1,\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
+    free(text);
+
+    th_pair(&c, &d, th_srv.port, "carol", "dave", &id);
+    assert_int_equal(id, 2);
+    th_move(&c, &d, 0, 4);
+    resign_game(&c, &d, &d, PROTO_MARK_X);
+
+    /* Rematch of game 1 (bob is X now); alice LEAVEs: O wins by resign. */
+    assert_int_equal(th_send_type(&a, PROTO_REMATCH), 0);
+    th_expect_opponent(&b, PROTO_OPP_REMATCH, 0);
+    assert_int_equal(th_send_type(&b, PROTO_REMATCH), 0);
+    assert_int_equal(th_expect_start(&b, PROTO_MARK_X, "bob", "alice"), 3);
+    th_expect_start(&a, PROTO_MARK_O, "bob", "alice");
+    th_move(&b, &a, 0, 8);
+    th_move(&a, &b, 1, 7);
+    assert_int_equal(th_send_type(&b, PROTO_LEAVE), 0);
+    th_expect_game_over(&a, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    th_expect_game_over(&b, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+
+    /* Rematch of game 2: dave X; a draw. */
+    assert_int_equal(th_send_type(&c, PROTO_REMATCH), 0);
+    th_expect_opponent(&d, PROTO_OPP_REMATCH, 0);
+    assert_int_equal(th_send_type(&d, PROTO_REMATCH), 0);
+    assert_int_equal(th_expect_start(&d, PROTO_MARK_X, "dave", "carol"), 4);
+    th_expect_start(&c, PROTO_MARK_O, "dave", "carol");
+    static const uint8_t draw[9] = { 0, 1, 2, 4, 3, 5, 7, 6, 8 };
+    th_play(&d, &c, 0, draw, 9);
+    th_expect_game_over(&d, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
+    th_expect_game_over(&c, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
+
+    text = wait_lines(th_srv.record_path, 4);
+    check_line(text, 0, "{\"game_id\":1,\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
+    check_line(text, 1, "{\"game_id\":2,\"x\":\"carol\",\"o\":\"dave\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"resign\"", t0);
+    check_line(text, 2, "{\"game_id\":3,\"x\":\"bob\",\"o\":\"alice\",\"moves\":[8,7],\"winner\":\"O\",\"reason\":\"resign\"", t0);
+    check_line(text, 3, "{\"game_id\":4,\"x\":\"dave\",\"o\":\"carol\",\"moves\":[0,1,2,4,3,5,7,6,8],\"winner\":\"draw\",\"reason\":\"full\"", t0);
+    free(text);
+    th_close(&a);
+    th_close(&b);
+    th_close(&c);
+    th_close(&d);
+}
+
+static void names_are_json_escaped(void **state)
+{
+    (void)state;
+    time_t t0 = time(NULL);
+    struct th_client x, o;
+    /* quote, backslash, e-acute, an emoji, U+0085 (a C1 control), 12 bytes */
+    th_pair(&x, &o, th_srv.port, "a\"b\\\xc3\xa9\xf0\x9f\x98\x80\xc2\x85", "b/o s", NULL);
+    resign_game(&x, &o, &x, PROTO_MARK_O);
+    char *text = wait_lines(th_srv.record_path, 1);
+    check_line(text, 0,
+               "{\"game_id\":1,\"x\":\"a\\\"b\\\\\\u00e9\\ud83d\\ude00\\u0085\",\"o\":\"b/o s\",\"moves\":[],"
+               "\"winner\":\"O\",\"reason\":\"resign\"",
+               t0);
+    free(text);
+    th_close(&x);
+    th_close(&o);
+}
+
+static void aborted_by_shutdown(void **state)
+{
+    (void)state;
+    time_t t0 = time(NULL);
+    struct th_client x, o, p, q;
+    th_pair(&x, &o, th_srv.port, "x", "o", NULL);
+    th_move(&x, &o, 0, 4);
+    th_move(&o, &x, 1, 0);
+    th_pair(&p, &q, th_srv.port, "p", "q", NULL);
+    assert_int_equal(th_server_signal(&th_srv, SIGTERM), 0);
+    th_expect_game_over(&x, PROTO_MARK_NONE, PROTO_REASON_ABORTED, NULL);
+    th_expect_game_over(&p, PROTO_MARK_NONE, PROTO_REASON_ABORTED, NULL);
+    th_close(&x);
+    th_close(&o);
+    th_close(&p);
+    th_close(&q);
+    assert_int_equal(th_server_wait(&th_srv, 5000), 0);
+    char *text = wait_lines(th_srv.record_path, 2);
+    /* The contract does not order games aborted together: either order,
+     * each line exact. */
+    int one_first = strncmp(text, "{\"game_id\":1,", 13) == 0;
+    check_line(text, one_first ? 0 : 1,
+               "{\"game_id\":1,\"x\":\"x\",\"o\":\"o\",\"moves\":[4,0],\"winner\":\"none\",\"reason\":\"aborted\"", t0);
+    check_line(text, one_first ? 1 : 0,
+               "{\"game_id\":2,\"x\":\"p\",\"o\":\"q\",\"moves\":[],\"winner\":\"none\",\"reason\":\"aborted\"", t0);
+    free(text);
+}
+
+static void timeout_and_forfeit(void **state)
+{
+    (void)state;
+    time_t t0 = time(NULL);
+    struct th_client x, o;
+    /* --turn-time 2: O does not move and loses on time. */
+    th_pair(&x, &o, th_srv.port, "slowpoke-x", "slowpoke-o", NULL);
+    th_move(&x, &o, 0, 4);
+    /* GAME_OVER is due 2 s after the move; allow a loaded machine 6 s. */
+    struct proto_msg m;
+    int r = th_recv(&x, &m, 2 * TH_TIMEOUT_MS);
+    assert_int_equal(r, 1);
+    assert_int_equal(m.type, PROTO_GAME_OVER);
+    assert_int_equal(m.u.game_over.winner, PROTO_MARK_X);
+    assert_int_equal(m.u.game_over.reason, PROTO_REASON_TIMEOUT);
+    th_close(&x);
+    th_close(&o);
+    /* --grace 1: O drops and does not come back: X wins by forfeit. */
+    th_pair(&x, &o, th_srv.port, "stays", "drops", NULL);
+    th_move(&x, &o, 0, 4);
+    th_close(&o);
+    th_expect_opponent(&x, PROTO_OPP_DISCONNECTED, 1);
+    th_expect_game_over(&x, PROTO_MARK_X, PROTO_REASON_FORFEIT, NULL);
+    char *text = wait_lines(th_srv.record_path, 2);
+    check_line(text, 0, "{\"game_id\":1,\"x\":\"slowpoke-x\",\"o\":\"slowpoke-o\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"timeout\"", t0);
+    check_line(text, 1, "{\"game_id\":2,\"x\":\"stays\",\"o\":\"drops\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"forfeit\"", t0);
+    free(text);
+    th_close(&x);
+}
+
+/* An existing record file keeps its lines; new games are appended. */
+static char existing_path[64];
+
+static int start_with_existing(void **state)
+{
+    (void)state;
+    snprintf(existing_path, sizeof existing_path, "/tmp/tttd-record-test.XXXXXX");
+    int fd = mkstemp(existing_path);
+    if (fd < 0)
+        return -1;
+    static const char old[] = "{\"an\":\"older line\"}\n";
+    ssize_t w = write(fd, old, sizeof old - 1);
+    close(fd);
+    if (w != (ssize_t)(sizeof old - 1))
+        return -1;
+    static const char *args[] = { "--record", NULL, NULL };
+    args[1] = existing_path;
+    th_ignore_sigpipe();
+    return th_server_start(&th_srv, args);
+}
+
+static int stop_with_existing(void **state)
+{
+    (void)unlink(existing_path);
+    return th_fixture_stop(state);
+}
+
+static void appends_to_existing_file(void **state)
+{
+    (void)state;
+    time_t t0 = time(NULL);
+    struct th_client x, o;
+    th_pair(&x, &o, th_srv.port, "x", "o", NULL);
+    resign_game(&x, &o, &o, PROTO_MARK_X);
+    char *text = wait_lines(existing_path, 2);
+    assert_int_equal(strncmp(text, "{\"an\":\"older line\"}\n", 20), 0);
+    check_line(text, 1, "{\"game_id\":1,\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", t0);
+    free(text);
+    th_close(&x);
+    th_close(&o);
+}
+
+static const char *const rec_args[] = { "--record", TH_RECORD, NULL };
+static const char *const rec_timer_args[] = { "--record", TH_RECORD, "--turn-time", "2", "--grace", "1", NULL };
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_prestate_setup_teardown(line_resign_leave_draw, th_fixture_start, th_fixture_stop, (void *)rec_args),
+        cmocka_unit_test_prestate_setup_teardown(names_are_json_escaped, th_fixture_start, th_fixture_stop, (void *)rec_args),
+        cmocka_unit_test_prestate_setup_teardown(aborted_by_shutdown, th_fixture_start, cleanup, (void *)rec_args),
+        cmocka_unit_test_prestate_setup_teardown(timeout_and_forfeit, th_fixture_start, th_fixture_stop, (void *)rec_timer_args),
+        cmocka_unit_test_setup_teardown(appends_to_existing_file, start_with_existing, stop_with_existing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
