@@ -26,3 +26,4 @@ ttt_integration_test(test_srv_vectors SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server
 ttt_integration_test(test_srv_spectate SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_spectate.c)
 ttt_integration_test(test_srv_shutdown SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_shutdown.c)
 ttt_integration_test(test_srv_record SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_record.c)
+ttt_integration_test(test_srv_cmdline SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/test_srv_cmdline.c)
