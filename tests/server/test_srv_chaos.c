@@ -218,6 +218,14 @@ static uint32_t some_real_game(struct chaos *ch)
     return ch->game_ids[rnd(&ch->seed) % REAL_GAMES];
 }
 
+/* A SPECTATE of one of the real games. */
+static void spectate_msg(struct chaos *ch, struct proto_msg *m)
+{
+    memset(m, 0, sizeof *m);
+    m->type = PROTO_SPECTATE;
+    m->u.spectate.game_id = some_real_game(ch);
+}
+
 static void do_garbage(struct chaos *ch)
 {
     struct th_client *c;
@@ -274,9 +282,7 @@ static void do_half_frame(struct chaos *ch)
         if (!c)
             return;
         struct proto_msg m;
-        memset(&m, 0, sizeof m);
-        m.type = PROTO_SPECTATE;
-        m.u.spectate.game_id = some_real_game(ch);
+        spectate_msg(ch, &m);
         n = encode(&m, f);
     }
     (void)th_send_raw(c, f, 1 + rnd(&ch->seed) % (n - 1));
@@ -302,9 +308,7 @@ static void do_bytewise(struct chaos *ch)
     n = encode(&m, f);
     if (send_bytewise(c, f, n) < 0 || !wait_for(ch, c, PROTO_GAME_LIST, "byte-wise LIST_GAMES"))
         goto out;
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_SPECTATE;
-    m.u.spectate.game_id = some_real_game(ch);
+    spectate_msg(ch, &m);
     n = encode(&m, f);
     if (send_bytewise(c, f, n) < 0)
         goto out;
@@ -386,9 +390,7 @@ static void do_vanish_spectator(struct chaos *ch)
     if (!c)
         return;
     struct proto_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_SPECTATE;
-    m.u.spectate.game_id = some_real_game(ch);
+    spectate_msg(ch, &m);
     (void)th_send(c, &m);
     if (rnd(&ch->seed) % 2)
         sleep_ms(20); /* let the server take it, then leave unread news behind */
