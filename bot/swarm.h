@@ -1,6 +1,6 @@
-/* swarm.h: ttt-bot's clients -- one or many client sessions (client/session.h)
- * on one net/loop.h epoll loop, each playing its games to the end -- and the
- * bookkeeping of which games are left to play. */
+/* swarm.h: the bots of one ttt-bot run (bot/client.h, each with its own
+ * client/session.h session) on one net/loop.h epoll loop: starting them,
+ * the games they share, the end of the run. */
 #ifndef TTT_BOT_SWARM_H
 #define TTT_BOT_SWARM_H
 

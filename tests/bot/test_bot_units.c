@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "pace.h"
 #include "stats.h"
 #include "strategy.h"
 
@@ -187,6 +188,33 @@ static void test_games(void **state)
     assert_non_null(strstr(buf, "\"error\":null}\n"));
 }
 
+/* The bucket gives PACE_BURST frames at once, then PACE_PER_S a second,
+ * and says how long to wait. */
+static void test_pace(void **state)
+{
+    (void)state;
+    struct pace p;
+    pace_init(&p, 1000);
+    for (unsigned i = 0; i < PACE_BURST; i++)
+        assert_int_equal(pace_take(&p, 1, 1000), 0);
+    uint64_t wait = pace_take(&p, 1, 1000);
+    assert_true(wait > 0 && wait <= 1000u / PACE_PER_S + 1u);
+    assert_int_equal(pace_take(&p, 1, 1000 + wait - 1), wait == 1 ? 0 : 1);
+    pace_init(&p, 0);
+    assert_int_equal(pace_take(&p, PACE_BURST, 0), 0);
+    /* Over ten seconds the rate holds: about PACE_PER_S frames a second. */
+    unsigned sent = 0;
+    for (uint64_t now = 0; now < 10000; now++) {
+        while (pace_take(&p, 1, now) == 0)
+            sent++;
+    }
+    assert_true(sent >= PACE_PER_S * 10 - 1 && sent <= PACE_PER_S * 10 + 1);
+    /* A long quiet spell fills the bucket only up to the burst. */
+    assert_int_equal(pace_take(&p, PACE_BURST, 1000000), 0);
+    assert_true(pace_take(&p, 1, 1000000) > 0);
+    assert_true(pace_take(&p, 3, 1000000) >= 3000u / PACE_PER_S);
+}
+
 static int parse(struct bot_options *o, char *err, const char *a1, const char *a2, const char *a3)
 {
     char *argv[5] = { (char *)"ttt-bot", (char *)a1, (char *)a2, (char *)a3, NULL };
@@ -238,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_pick_bit),       cmocka_unit_test(test_choose),
         cmocka_unit_test(test_buckets),        cmocka_unit_test(test_percentiles),
         cmocka_unit_test(test_games),          cmocka_unit_test(test_options),
+        cmocka_unit_test(test_pace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
