@@ -3,18 +3,23 @@
 # knows no such game), and it exits 1 with a message saying so -- quickly,
 # without waiting out the grace period, and never killed by SIGPIPE.
 . "$(dirname "$0")/lib.sh"
-start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
+start_tttd --bind 127.0.0.1 || fail "tttd did not start"
 port=$TTTD_PORT
-# One game of at least 5 moves 400 ms apart: it is still on 1 s after the start.
-run_bot "$T/a" --name a --games 1 --think 400 &
+# One game of at least 5 moves 1 s apart: kill the server once it has begun.
+run_bot "$T/a" --name a --games 1 --think 1000 &
 a=$!
-run_bot "$T/b" --name b --games 1 --think 400 &
+run_bot "$T/b" --name b --games 1 --think 1000 &
 b=$!
-sleep 1
+for _ in $(seq 1 200); do
+  grep -q 'game 1: ' "$TTTD_LOG.err" && break
+  sleep 0.05
+done
+grep -q 'game 1: ' "$TTTD_LOG.err" || fail "the bots did not start a game within 10 s"
+sleep 0.3
 kill -KILL "$TTTD_PID"
 wait "$TTTD_PID" 2>/dev/null
 TTTD_PID=
-start_tttd --bind 127.0.0.1 --quiet --port "$port" || fail "tttd did not restart on port $port"
+TTTD_LOG=$T/tttd2 start_tttd --bind 127.0.0.1 --quiet --port "$port" || fail "tttd did not restart on port $port"
 start=$(date +%s)
 for p in $a $b; do
   rc=0
