@@ -593,6 +593,16 @@ void th_close(struct th_client *c)
     c->fd = -1;
 }
 
+void th_reset(struct th_client *c)
+{
+    if (c->fd < 0)
+        return;
+    struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+    if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
+        fprintf(stderr, "harness: SO_LINGER: %s\n", strerror(errno));
+    th_close(c);
+}
+
 int th_send_raw(struct th_client *c, const void *bytes, size_t n)
 {
     const uint8_t *p = bytes;

@@ -120,6 +120,9 @@ int th_connect(struct th_client *c, uint16_t port);
 /* Close the connection (if open); c->fd becomes -1. */
 void th_close(struct th_client *c);
 
+/* Close with a TCP reset instead of a FIN (SO_LINGER 0); c->fd becomes -1. */
+void th_reset(struct th_client *c);
+
 /* Send all n bytes. 0, or -1 on any error (EPIPE, reset: never SIGPIPE). */
 int th_send_raw(struct th_client *c, const void *bytes, size_t n);
 

@@ -531,6 +531,38 @@ static void fatal_hello_ignores_what_follows(void **state)
     th_close(&o);
 }
 
+/* Clients that send a broken frame (or a HELLO that is fatal) and reset
+ * the connection at once, so that the server's ERROR cannot be sent: the
+ * server must go on serving, and exit cleanly at the end (the fixture
+ * checks its exit status, which a sanitizer report makes non-zero). */
+static void bad_frame_then_reset(void **state)
+{
+    (void)state;
+    struct bystanders by;
+    bystanders_start(&by);
+    static const uint8_t garbage[] = { 0x3f, 0x00, 0x00 };
+    static const uint8_t bad_name[] = { 0x01, 0x00, 0x07, 'T', 'T', 'T', 'P', 0x01, 0x01, 0x1b };
+    for (int i = 0; i < 20; i++) {
+        struct th_client c;
+        if (i % 4 >= 2)
+            th_hello(&c, th_srv.port, "resetter");
+        else
+            assert_int_equal(th_connect(&c, th_srv.port), 0);
+        if (i % 2)
+            assert_int_equal(th_send_raw(&c, garbage, sizeof garbage), 0);
+        else
+            assert_int_equal(th_send_raw(&c, bad_name, sizeof bad_name), 0);
+        th_reset(&c);
+        /* A newcomer is served, whatever happened to the one before. */
+        struct th_client n;
+        th_hello(&n, th_srv.port, "next");
+        th_close(&n);
+        bystanders_fine(&by);
+    }
+    assert_true(th_server_alive(&th_srv));
+    bystanders_finish(&by);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +574,7 @@ int main(void)
         T(byte_at_a_time_game),
         T(coalesced_frames),
         T(fatal_hello_ignores_what_follows),
+        T(bad_frame_then_reset),
     };
     return cmocka_run_group_tests(tests, load_vectors, NULL);
 }
