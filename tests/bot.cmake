@@ -13,7 +13,7 @@ target_link_libraries(test_session_live PRIVATE ttt_session)
 
 ttt_unit_test(test_bot_units SOURCES ${TTT_BOT_TEST_DIR}/test_bot_units.c LIBS ttt_bot)
 
-foreach(t perfect_draws perfect_vs_random rematch rooms json_counts errors restart concurrency
+foreach(t perfect_draws perfect_vs_random rematch rooms json_counts errors restart forfeit concurrency
     session_live)
   add_test(NAME bot_${t} COMMAND bash ${TTT_BOT_TEST_DIR}/${t}.sh)
   set_tests_properties(bot_${t} PROPERTIES

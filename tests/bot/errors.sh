@@ -43,8 +43,8 @@ rc=0
 
 # The server shuts down mid-run: games aborted, SHUTTING_DOWN, exit 1.
 start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
-run_bot "$T/down" --clients 20 --games 1000000 --think 20 --json &
-bot=$!
+start_bot "$T/down" --clients 20 --games 1000000 --think 20 --json
+bot=$BOT_PID
 sleep 1
 stop_tttd
 rc=0
@@ -56,8 +56,8 @@ grep -q '"ok":false' "$T/down" || fail "server shutdown: the JSON does not say o
 # The server dies (SIGKILL) mid-game: the clients retry within the grace
 # period, then give up with a message, exit 1.
 start_tttd --bind 127.0.0.1 --quiet --grace 2 || fail "tttd did not start"
-run_bot "$T/dead" --clients 20 --games 1000000 --think 20 &
-bot=$!
+start_bot "$T/dead" --clients 20 --games 1000000 --think 20
+bot=$BOT_PID
 sleep 1
 kill -KILL "$TTTD_PID"
 wait "$TTTD_PID" 2>/dev/null

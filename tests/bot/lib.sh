@@ -42,3 +42,12 @@ run_bot() {
   shift
   "$TTT_BOT" "127.0.0.1:$TTTD_PORT" "$@" >"$out" 2>"$out.err"
 }
+
+# start_bot OUT ARGS...: the same in the background; BOT_PID is ttt-bot's
+# own pid (a signal sent to it reaches ttt-bot, not a subshell).
+start_bot() {
+  local out=$1
+  shift
+  "$TTT_BOT" "127.0.0.1:$TTTD_PORT" "$@" >"$out" 2>"$out.err" &
+  BOT_PID=$!
+}

@@ -2,10 +2,10 @@
 # games): the perfect one never loses, and it wins some.
 . "$(dirname "$0")/lib.sh"
 start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
-run_bot "$T/perfect" --name perfect --strategy perfect --games 100 --json --quiet &
-p1=$!
-run_bot "$T/random" --name random --strategy random --games 100 --json --quiet &
-p2=$!
+start_bot "$T/perfect" --name perfect --strategy perfect --games 100 --json --quiet
+p1=$BOT_PID
+start_bot "$T/random" --name random --strategy random --games 100 --json --quiet
+p2=$BOT_PID
 wait $p1 || fail "perfect bot exited $?: $(cat "$T/perfect.err")"
 wait $p2 || fail "random bot exited $?: $(cat "$T/random.err")"
 expect_num games 100 "$T/perfect"

@@ -2,10 +2,10 @@
 # same two players with the marks swapped every game.
 . "$(dirname "$0")/lib.sh"
 start_tttd --bind 127.0.0.1 --quiet --record "$T/games.jsonl" || fail "tttd did not start"
-run_bot "$T/a" --name alice --rematch --games 10 --strategy mixed:0.5 --seed 1 --json &
-p1=$!
-run_bot "$T/b" --name bob --rematch --games 10 --strategy random --seed 2 --json &
-p2=$!
+start_bot "$T/a" --name alice --rematch --games 10 --strategy mixed:0.5 --seed 1 --json
+p1=$BOT_PID
+start_bot "$T/b" --name bob --rematch --games 10 --strategy random --seed 2 --json
+p2=$BOT_PID
 wait $p1 || fail "alice exited $?: $(cat "$T/a.err")"
 wait $p2 || fail "bob exited $?: $(cat "$T/b.err")"
 expect_num games 10 "$T/a"

@@ -6,10 +6,10 @@
 start_tttd --bind 127.0.0.1 || fail "tttd did not start"
 port=$TTTD_PORT
 # One game of at least 5 moves 1 s apart: kill the server once it has begun.
-run_bot "$T/a" --name a --games 1 --think 1000 &
-a=$!
-run_bot "$T/b" --name b --games 1 --think 1000 &
-b=$!
+start_bot "$T/a" --name a --games 1 --think 1000
+a=$BOT_PID
+start_bot "$T/b" --name b --games 1 --think 1000
+b=$BOT_PID
 for _ in $(seq 1 200); do
   grep -q 'game 1: ' "$TTTD_LOG.err" && break
   sleep 0.05

@@ -2,8 +2,8 @@
 # 3 games in the room (rooms imply --rematch).
 . "$(dirname "$0")/lib.sh"
 start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
-run_bot "$T/host" --name host --create-room --games 3 --json &
-p1=$!
+start_bot "$T/host" --name host --create-room --games 3 --json
+p1=$BOT_PID
 code=
 for _ in $(seq 1 200); do
   code=$(sed -n 's/^room \([A-Z2-9]\{6\}\)$/\1/p' "$T/host" 2>/dev/null | head -n 1)
