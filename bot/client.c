@@ -260,6 +260,11 @@ static void handle_event(struct bot_client *c, const struct session_event *ev)
     case SESSION_EV_WELCOME:
         c->welcomed = 1;
         sh->welcomed(sh->ctx, c);
+        if (c->index == 0 && !sh->opt->quiet &&
+            sh->opt->think_ms >= (uint32_t)session_turn_s(c->s) * 1000u)
+            fprintf(stderr, "ttt-bot: note: --think %u ms is not less than the server's %u s "
+                    "per turn: the bots will lose on time\n", (unsigned)sh->opt->think_ms,
+                    (unsigned)session_turn_s(c->s));
         if (sh->opt->think_ms > 1) {
             /* Start at a random moment within one pause, so that the bots'
              * moves spread over time rather than come in bursts. */
