@@ -183,12 +183,14 @@ static void aborted_by_shutdown(void **state)
     th_move(&o, &x, 1, 0);
     th_pair(&p, &q, th_srv.port, "p", "q", NULL);
     assert_int_equal(th_server_signal(&th_srv, SIGTERM), 0);
-    th_expect_game_over(&x, PROTO_MARK_NONE, PROTO_REASON_ABORTED, NULL);
-    th_expect_game_over(&p, PROTO_MARK_NONE, PROTO_REASON_ABORTED, NULL);
-    th_close(&x);
-    th_close(&o);
-    th_close(&p);
-    th_close(&q);
+    struct th_client *all[4] = { &x, &o, &p, &q };
+    for (int i = 0; i < 4; i++) {
+        th_expect_game_over(all[i], PROTO_MARK_NONE, PROTO_REASON_ABORTED, NULL);
+        th_expect_error(all[i], PROTO_ERR_SHUTTING_DOWN);
+        th_expect_eof(all[i], TH_TIMEOUT_MS);
+    }
+    for (int i = 0; i < 4; i++)
+        th_close(all[i]);
     assert_int_equal(th_server_wait(&th_srv, 5000), 0);
     char *text = wait_lines(th_srv.record_path, 2);
     /* The contract does not order games aborted together: either order,
