@@ -222,15 +222,19 @@ int main(int argc, char **argv)
             fail("cannot allow %llu open files (ulimit -n): %s", (unsigned long long)need, strerror(errno));
     }
     rl.rlim_cur = need; /* the loop watches descriptors below this */
-    struct loop *loop = loop_new((int)rl.rlim_cur);
-    if (!loop)
-        fail("loop_new: %s", strerror(errno));
     if (!(clients = calloc(nclients, sizeof *clients)))
         fail("out of memory for %u clients", (unsigned)nclients);
     for (uint32_t i = 0; i < nclients; i++) {
+        clients[i].index = i;
+        connect_one(&clients[i], host, port);
+    }
+    /* Made after connecting, which can take seconds: the loop's clock
+     * starts now. */
+    struct loop *loop = loop_new((int)rl.rlim_cur);
+    if (!loop)
+        fail("loop_new: %s", strerror(errno));
+    for (uint32_t i = 0; i < nclients; i++) {
         struct client *c = &clients[i];
-        c->index = i;
-        connect_one(c, host, port);
         loop_timer_init(&c->think, think_done, c);
         if (loop_add_fd(loop, c->fd, LOOP_READABLE, on_readable, c) < 0)
             fail("loop_add_fd: %s", strerror(errno));
