@@ -1,11 +1,12 @@
 /* test_srv_resume.c: taking a seat back with RESUME against a real tttd:
  * after a dropped connection within the grace period (the STATE shows the
  * board as it is now, moves made meanwhile included; the opponent hears
- * OPPONENT reconnected; the game goes on to its end; the seat keeps its first
- * token), a takeover while the old connection is still open (ERROR REPLACED
- * and EOF for it, silence for the opponent), and BAD_TOKEN (not fatal) for
- * tokens that are not a seat in a live game: unknown, a fresh WELCOME's,
- * a finished game's, a forfeited game's. */
+ * OPPONENT reconnected; the game goes on to its end; the seat keeps its
+ * first token), both players away and back, a takeover while the old
+ * connection is still open (ERROR REPLACED and EOF for it, silence for the
+ * opponent), and BAD_TOKEN (not fatal) for tokens that are not a seat in a
+ * live game: unknown, a fresh WELCOME's, a finished game's, a forfeited
+ * game's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,6 +112,42 @@ static void test_resume_o_seat(void **state)
     th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
     th_expect_game_over(&o2, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
     th_close(&x);
+    th_close(&o2);
+}
+
+static void test_both_away(void **state)
+{
+    (void)state;
+    struct th_client x, o, x2, o2;
+    uint32_t id;
+    th_pair(&x, &o, th_srv.port, "xboth", "oboth", &id);
+    static const uint8_t first[] = { 0, 4 };
+    th_play(&x, &o, 0, first, sizeof first);
+    th_close(&x);
+    th_expect_opponent(&o, PROTO_OPP_DISCONNECTED, 10);
+    th_close(&o);
+
+    /* X returns while O is still away, and moves. */
+    th_hello(&x2, th_srv.port, "xboth");
+    send_resume(&x2, x.token);
+    static const uint8_t cells2[PROTO_CELLS] = { 1, 0, 0, 0, 2, 0, 0, 0, 0 };
+    expect_seat(&x2, id, PROTO_MARK_X, "xboth", "oboth", 2, cells2, PROTO_MARK_X, 30000);
+    assert_int_equal(th_send_move(&x2, 2, 1), 0);
+    struct proto_msg m;
+    th_expect(&x2, PROTO_MOVED, &m);
+    assert_int_equal(m.u.moved.cell, 1);
+
+    /* O returns: X hears it; the game is played out to a draw. */
+    th_hello(&o2, th_srv.port, "oboth");
+    send_resume(&o2, o.token);
+    static const uint8_t cells3[PROTO_CELLS] = { 1, 1, 0, 0, 2, 0, 0, 0, 0 };
+    expect_seat(&o2, id, PROTO_MARK_O, "xboth", "oboth", 3, cells3, PROTO_MARK_O, 30000);
+    th_expect_opponent(&x2, PROTO_OPP_RECONNECTED, 0);
+    static const uint8_t rest[] = { 2, 6, 3, 5, 7, 8 };
+    th_play(&x2, &o2, 3, rest, sizeof rest);
+    th_expect_game_over(&x2, 0, PROTO_REASON_FULL, NULL);
+    th_expect_game_over(&o2, 0, PROTO_REASON_FULL, NULL);
+    th_close(&x2);
     th_close(&o2);
 }
 
@@ -222,6 +259,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         WITH(test_resume_within_grace, grace_10s),
         WITH(test_resume_o_seat, grace_10s),
+        WITH(test_both_away, grace_10s),
         WITH(test_takeover, grace_10s),
         WITH(test_bad_tokens, grace_10s),
         WITH(test_forfeited_token, grace_1s),
