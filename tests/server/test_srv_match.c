@@ -253,6 +253,43 @@ static void room_wait_other_requests_unexpected(void **state)
     th_close(&q);
 }
 
+/* A peer that closed its connection before the other client's request was
+ * even sent is out of the queue (or its room is gone): the request must
+ * not start a game with it. Ten tries each, closing with FIN and with RST,
+ * since the server sees the close and the request close together. */
+static void closed_peer_never_paired(void **state)
+{
+    (void)state;
+    struct th_client b;
+    th_hello(&b, th_srv.port, "bob");
+    for (int i = 0; i < 20; i++) {
+        struct th_client a;
+        th_hello(&a, th_srv.port, "ghost");
+        if (i % 2 == 0) {
+            th_quick_match(&a);
+            if (i % 4 == 0)
+                th_reset(&a);
+            else
+                th_close(&a);
+            assert_int_equal(th_send_type(&b, PROTO_QUICK_MATCH), 0);
+            th_expect(&b, PROTO_QUEUED, NULL);
+            th_expect_silence(&b, 100);
+            assert_int_equal(th_send_type(&b, PROTO_LEAVE), 0);
+        } else {
+            char code[PROTO_CODE_LEN + 1];
+            th_create_room(&a, code);
+            if (i % 4 == 1)
+                th_reset(&a);
+            else
+                th_close(&a);
+            assert_int_equal(th_send_join(&b, code), 0);
+            th_expect_error(&b, PROTO_ERR_NO_SUCH_ROOM);
+        }
+    }
+    th_expect_lobby(&b);
+    th_close(&b);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, th_fixture_start, th_fixture_stop)
 
 int main(void)
@@ -268,6 +305,7 @@ int main(void)
         T(unknown_room_not_fatal),
         T(room_closed_by_leave_or_disconnect),
         T(room_wait_other_requests_unexpected),
+        T(closed_peer_never_paired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
