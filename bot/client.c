@@ -2,8 +2,8 @@
  * or one of its timers fires; it passes that on to the session, then reacts
  * to the session's events and tells the loop what to watch next.
  *
- * Game flow: after WELCOME (with --think, after a random part of one
- * pause), and after each GAME_OVER, the bot "wants its next game": a room (--create-room/--room, the first time), a REMATCH
+ * Game flow: after WELCOME, and after each GAME_OVER, the bot "wants its
+ * next game": a room (--create-room/--room, the first time), a REMATCH
  * (--rematch, while the opponent stays), or a quick match; the request
  * waits for the rate limit's tokens like a move does. With quick match and
  * no --rematch the games come out of the run's shared budget.
@@ -152,14 +152,22 @@ static void act(struct bot_client *c)
     }
 }
 
-/* The session may want a move: after --think, or now. */
+/* The session may want a move: after --think (the very first pause a
+ * random part of it), or now. */
 static void maybe_move(struct bot_client *c)
 {
     if (c->state != BOT_CLIENT_ACTIVE || c->want_next || !session_my_turn(c->s) ||
         loop_timer_armed(&c->wait))
         return;
-    if (c->sh->opt->think_ms)
-        arm_wait(c, c->sh->opt->think_ms);
+    uint32_t think = c->sh->opt->think_ms;
+    if (think && !c->paused) {
+        /* The bot's first pause is a random part of one, so that a swarm's
+         * moves spread over time rather than come in bursts. */
+        c->paused = 1;
+        think = strategy_rng_below(&c->rng, think);
+    }
+    if (think)
+        arm_wait(c, think);
     else
         act(c);
 }
@@ -265,14 +273,7 @@ static void handle_event(struct bot_client *c, const struct session_event *ev)
             fprintf(stderr, "ttt-bot: note: --think %u ms is not less than the server's %u s "
                     "per turn: the bots will lose on time\n", (unsigned)sh->opt->think_ms,
                     (unsigned)session_turn_s(c->s));
-        if (sh->opt->think_ms > 1) {
-            /* Start at a random moment within one pause, so that the bots'
-             * moves spread over time rather than come in bursts. */
-            c->want_next = 1;
-            arm_wait(c, strategy_rng_below(&c->rng, sh->opt->think_ms));
-        } else {
-            want_next_game(c);
-        }
+        want_next_game(c);
         break;
     case SESSION_EV_ROOM_CREATED:
         printf("room %s\n", ev->u.room_code);

@@ -50,6 +50,7 @@ struct bot_client {
     uint8_t move_out;           /* a MOVE is in flight: time its MOVED */
     uint8_t want_next;          /* the next game is to be asked for */
     uint8_t welcomed;
+    uint8_t paused;             /* made its first --think pause */
     uint8_t in_game;            /* between GAME_START and GAME_OVER */
     uint32_t games_done;
 };

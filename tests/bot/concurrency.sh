@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 : "${CHECK_RECORD:?CHECK_RECORD must name the check_record binary}"
 start_tttd --bind 127.0.0.1 --quiet --record "$T/games.jsonl" || fail "tttd did not start"
-run_bot "$T/out" --clients 1000 --games 1 --strategy random --think 800 --json ||
+run_bot "$T/out" --clients 1000 --games 1 --strategy random --think 1000 --json ||
   fail "ttt-bot exited $?: $(cat "$T/out.err")"
 expect_num games 1000 "$T/out"
 expect_num illegal_moves 0 "$T/out"

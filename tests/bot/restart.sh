@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 start_tttd --bind 127.0.0.1 || fail "tttd did not start"
 port=$TTTD_PORT
-# One game of at least 5 moves 1 s apart: kill the server once it has begun.
+# One game of at least 5 moves, the later ones 1 s apart: kill the server
+# once it has begun.
 start_bot "$T/a" --name a --games 1 --think 1000
 a=$BOT_PID
 start_bot "$T/b" --name b --games 1 --think 1000
