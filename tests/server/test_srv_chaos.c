@@ -5,7 +5,8 @@
  * chaos threads hammer the same server: random garbage, half-open
  * connections (silent, or half a frame), whole sessions sent a byte at a
  * time, players and spectators and queued clients that vanish (closed, or
- * reset) mid-game and mid-frame, junk RESUMEs and small floods. Afterwards
+ * reset) mid-game and mid-frame, junk RESUMEs, small floods, and clients
+ * that reset the connection right after frames that need an answer. Afterwards
  * the server is alive, holds no socket but the listener and the real
  * players', answers a fresh HELLO, and its RSS has stayed bounded.
  * The chaos threads use only the harness's non-asserting calls (cmocka is
@@ -64,12 +65,14 @@ enum chaos_kind {
     K_VANISH_SPECTATOR, /* SPECTATE a real game, then gone without reading */
     K_JUNK_RESUME,      /* RESUME with random tokens: BAD_TOKEN */
     K_SMALL_FLOOD,      /* 150 PINGs at once, then reset */
+    K_HIT_AND_RUN,      /* frames that need an answer, reset before it comes */
     K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = { "garbage",        "silent",         "half-frame",
                                                  "byte-at-a-time", "vanish-player",  "vanish-queued",
-                                                 "vanish-spectator", "junk-resume",  "small-flood" };
+                                                 "vanish-spectator", "junk-resume",  "small-flood",
+                                                 "hit-and-run" };
 
 struct chaos {
     uint16_t port;
@@ -116,6 +119,15 @@ static void drop_client(struct chaos *ch, struct th_client *c)
     if (!c)
         return;
     vanish(ch, c);
+    free(c);
+}
+
+/* Close with a reset (SO_LINGER 0) and free. */
+static void reset_client(struct th_client *c)
+{
+    struct linger l = { 1, 0 };
+    (void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    th_close(c);
     free(c);
 }
 
@@ -426,10 +438,48 @@ static void do_small_flood(struct chaos *ch)
     }
     (void)th_send_raw(c, pings, sizeof pings);
     sleep_ms(5);
-    struct linger l = { 1, 0 };
-    (void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    th_close(c);
-    free(c);
+    reset_client(c);
+}
+
+static void do_hit_and_run(struct chaos *ch)
+{
+    struct th_client *c = new_client();
+    if (!c)
+        return;
+    if (th_connect(c, ch->port) < 0) {
+        free(c);
+        return;
+    }
+    uint8_t f[4 * PROTO_FRAME_MAX];
+    size_t n = 0;
+    struct proto_msg m;
+    switch (rnd(&ch->seed) % 4) {
+    case 0: /* a bad header: BAD_FRAME, to a peer already gone */
+        f[n++] = 0x3f;
+        f[n++] = 0;
+        f[n++] = 0;
+        break;
+    case 1: /* the first frame is not a HELLO: UNEXPECTED, fatal */
+        f[n++] = PROTO_LIST_GAMES;
+        f[n++] = 0;
+        f[n++] = 0;
+        break;
+    case 2: /* HELLO and a SPECTATE: WELCOME, GAME_START, STATE */
+        n = encode_hello(f, "hitrun");
+        spectate_msg(ch, &m);
+        n += encode(&m, f + n);
+        break;
+    default: /* HELLO, QUICK_MATCH: maybe paired with another runner */
+        n = encode_hello(f, "hitrun");
+        memset(&m, 0, sizeof m);
+        m.type = PROTO_QUICK_MATCH;
+        n += encode(&m, f + n);
+        break;
+    }
+    (void)th_send_raw(c, f, n);
+    if (rnd(&ch->seed) % 2)
+        sleep_ms(1);
+    reset_client(c);
 }
 
 static void *chaos_main(void *arg)
@@ -446,7 +496,8 @@ static void *chaos_main(void *arg)
         case K_VANISH_QUEUED: do_vanish_queued(ch); break;
         case K_VANISH_SPECTATOR: do_vanish_spectator(ch); break;
         case K_JUNK_RESUME: do_junk_resume(ch); break;
-        default: do_small_flood(ch); break;
+        case K_SMALL_FLOOD: do_small_flood(ch); break;
+        default: do_hit_and_run(ch); break;
         }
         ch->done[k]++;
         sleep_ms(2);
