@@ -238,23 +238,30 @@ static void leave_during_game(void **state)
     th_close(&o);
 }
 
-/* After GAME_OVER, LEAVE / a lost connection / a lobby request each make
- * the other player hear OPPONENT left, and its REMATCH is then refused. */
+/* After GAME_OVER, LEAVE / a lost connection / a lobby request (QUICK_MATCH,
+ * CREATE_ROOM, even a failing JOIN_ROOM) each make the other player hear
+ * OPPONENT left, and its REMATCH is then refused. */
 static void leaving_a_finished_game(void **state)
 {
     (void)state;
-    for (int how = 0; how < 3; how++) {
+    for (int how = 0; how < 5; how++) {
         struct th_client x, o;
         th_pair(&x, &o, th_srv.port, "x", "o", NULL);
         assert_int_equal(th_send_type(&x, PROTO_RESIGN), 0);
         th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
         th_expect_game_over(&o, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+        char code[PROTO_CODE_LEN + 1];
         if (how == 0) {
             assert_int_equal(th_send_type(&x, PROTO_LEAVE), 0);
         } else if (how == 1) {
             th_close(&x);
-        } else {
+        } else if (how == 2) {
             th_quick_match(&x); /* leaves the finished game first */
+        } else if (how == 3) {
+            th_create_room(&x, code);
+        } else {
+            assert_int_equal(th_send_join(&x, "ABCDEF"), 0);
+            th_expect_error(&x, PROTO_ERR_NO_SUCH_ROOM);
         }
         th_expect_opponent(&o, PROTO_OPP_LEFT, 0);
         assert_int_equal(th_send_type(&o, PROTO_REMATCH), 0);
@@ -338,6 +345,17 @@ static void playing_state_rejects_others(void **state)
         th_expect_error(&x, PROTO_ERR_UNEXPECTED);
     }
     assert_int_equal(th_send_join(&o, "ABCDEF"), 0);
+    th_expect_error(&o, PROTO_ERR_UNEXPECTED);
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_SPECTATE;
+    m.u.spectate.game_id = 1;
+    assert_int_equal(th_send(&o, &m), 0); /* its own game: still UNEXPECTED */
+    th_expect_error(&o, PROTO_ERR_UNEXPECTED);
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_RESUME;
+    memcpy(m.u.resume.token, x.token, PROTO_TOKEN_LEN);
+    assert_int_equal(th_send(&o, &m), 0);
     th_expect_error(&o, PROTO_ERR_UNEXPECTED);
     th_expect_silence(&x, 50);
     th_move(&x, &o, 0, 0);
