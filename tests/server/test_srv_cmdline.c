@@ -5,7 +5,8 @@
  * addresses players can use: exactly "127.0.0.1:N" with --bind 127.0.0.1,
  * "[::1]:N" with --bind ::1, and without --bind every address as HOST:N
  * (IPv6 in brackets, no link-local ones, loopback last, a port-forwarding
- * note when none is public). */
+ * note when none is public); log lines on stderr are timestamped and hold
+ * no raw client bytes, --quiet keeps only errors, --verbose adds frames. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -253,6 +254,77 @@ static void bind_ipv6_loopback(void **state)
     free(err);
 }
 
+/* Some traffic: a game between oddly named players, resigned; a client
+ * with a broken HELLO. Waits until the server has closed them all. */
+static void some_traffic(void)
+{
+    struct th_client x, o, bad;
+    th_pair(&x, &o, th_srv.port, "\xc3\xa9\xf0\x9f\x98\x80\"q\\", "plain", NULL);
+    assert_int_equal(th_send_type(&x, PROTO_RESIGN), 0);
+    th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    th_expect_game_over(&o, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    assert_int_equal(th_connect(&bad, th_srv.port), 0);
+    static const uint8_t junk[] = { 0x3f, 0x00, 0x00 };
+    assert_int_equal(th_send_raw(&bad, junk, sizeof junk), 0);
+    th_expect_error(&bad, PROTO_ERR_BAD_FRAME);
+    th_expect_eof(&bad, TH_TIMEOUT_MS);
+    th_close(&bad);
+    th_close(&x);
+    th_close(&o);
+    assert_int_equal(th_server_wait_sockets(&th_srv, 1, TH_TIMEOUT_MS), 0);
+}
+
+/* Log lines: a UTC timestamp with milliseconds first, printable ASCII only
+ * (client-chosen names escaped, never raw bytes). */
+static void logs_timestamped_and_escaped(void **state)
+{
+    (void)state;
+    some_traffic();
+    char *log = th_server_stderr(&th_srv);
+    assert_non_null(log);
+    int lines = 0;
+    for (char *line = log; *line;) {
+        char *eol = strchr(line, '\n');
+        assert_non_null(eol);
+        int y, mo, d, h, mi, sec, ms, n = 0;
+        if (sscanf(line, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ %n", &y, &mo, &d, &h, &mi, &sec, &ms, &n) != 7 || n != 25)
+            fail_msg("log line without a timestamp: %.*s", (int)(eol - line), line);
+        for (const char *p = line; p < eol; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                fail_msg("raw byte 0x%02x in log line: %.*s", (unsigned)(unsigned char)*p, (int)(eol - line), line);
+        lines++;
+        line = eol + 1;
+    }
+    assert_true(lines >= 5); /* ready, connects, hellos, game, game over, drop */
+    assert_non_null(strstr(log, "\\u00e9\\ud83d\\ude00\\\"q\\\\"));
+    free(log);
+}
+
+static void quiet_logs_nothing_but_errors(void **state)
+{
+    (void)state;
+    some_traffic();
+    char *log = th_server_stderr(&th_srv);
+    assert_non_null(log);
+    assert_string_equal(log, "");
+    free(log);
+}
+
+static void verbose_logs_frames(void **state)
+{
+    (void)state;
+    some_traffic();
+    char *log = th_server_stderr(&th_srv);
+    assert_non_null(log);
+    assert_non_null(strstr(log, "-> HELLO"));
+    assert_non_null(strstr(log, "<- WELCOME"));
+    assert_non_null(strstr(log, "-> RESIGN"));
+    free(log);
+}
+
+static const char *const quiet_args[] = { "--quiet", NULL };
+static const char *const verbose_args[] = { "--verbose", NULL };
+
 #define T(f) cmocka_unit_test_setup_teardown(f, th_fixture_start, th_fixture_stop)
 
 int main(void)
@@ -265,6 +337,11 @@ int main(void)
         T(bind_loopback_prints_exact_address),
         cmocka_unit_test(wildcard_lists_every_address),
         cmocka_unit_test(bind_ipv6_loopback),
+        T(logs_timestamped_and_escaped),
+        cmocka_unit_test_prestate_setup_teardown(quiet_logs_nothing_but_errors, th_fixture_start, th_fixture_stop,
+                                                 (void *)quiet_args),
+        cmocka_unit_test_prestate_setup_teardown(verbose_logs_frames, th_fixture_start, th_fixture_stop,
+                                                 (void *)verbose_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
