@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,11 +344,25 @@ struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx, char 
         free(t);
         return NULL;
     }
+    /* The thread starts with the process signals blocked, so SIGINT/SIGTERM
+     * reach the main thread and interrupt its wait (SDL turns them into
+     * SDL_QUIT only when the main thread wakes up). */
+    sigset_t block, old;
+    sigemptyset(&block);
+    int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD, SIGWINCH, SIGALRM, SIGPIPE };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&block, sigs[i]);
     int rc = pthread_mutex_init(&t->mu, NULL);
     if (rc == 0) {
         rc = pthread_cond_init(&t->room, NULL);
         if (rc == 0) {
-            rc = pthread_create(&t->thread, NULL, run, t);
+            rc = pthread_sigmask(SIG_BLOCK, &block, &old);
+            if (rc == 0) {
+                rc = pthread_create(&t->thread, NULL, run, t);
+                int rc2 = pthread_sigmask(SIG_SETMASK, &old, NULL);
+                if (rc == 0 && rc2 != 0)
+                    fprintf(stderr, "ttt: restoring the signal mask: %s\n", strerror(rc2));
+            }
             if (rc == 0)
                 return t;
             pthread_cond_destroy(&t->room);
