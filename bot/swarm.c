@@ -150,7 +150,8 @@ struct swarm *swarm_new(const struct bot_options *opt, uint64_t seed, struct sta
         swarm_free(sw);
         return NULL;
     }
-    sw->progress = !opt->quiet && isatty(STDERR_FILENO);
+    /* A single bot prints a line per game instead. */
+    sw->progress = opt->clients > 1 && !opt->quiet && isatty(STDERR_FILENO);
     loop_timer_init(&sw->progress_timer, on_progress, sw);
     return sw;
 }
