@@ -208,10 +208,10 @@ static void timeout_and_forfeit(void **state)
     (void)state;
     time_t t0 = time(NULL);
     struct th_client x, o;
-    /* --turn-time 2: O does not move and loses on time. */
+    /* --turn-time 3: O does not move and loses on time. */
     th_pair(&x, &o, th_srv.port, "slowpoke-x", "slowpoke-o", NULL);
     th_move(&x, &o, 0, 4);
-    /* GAME_OVER is due 2 s after the move; allow a loaded machine 6 s. */
+    /* GAME_OVER is due 3 s after the move; allow a loaded machine 6 s. */
     struct proto_msg m;
     int r = th_recv(&x, &m, 2 * TH_TIMEOUT_MS);
     assert_int_equal(r, 1);
@@ -276,7 +276,7 @@ static void appends_to_existing_file(void **state)
 }
 
 static const char *const rec_args[] = { "--record", TH_RECORD, NULL };
-static const char *const rec_timer_args[] = { "--record", TH_RECORD, "--turn-time", "2", "--grace", "1", NULL };
+static const char *const rec_timer_args[] = { "--record", TH_RECORD, "--turn-time", "3", "--grace", "1", NULL };
 
 int main(void)
 {
