@@ -5,7 +5,10 @@
 # (random moves) paired by quick match. xdotool clicks alice's cells at their
 # centres; the game is played to its end; a screenshot of the window is kept;
 # and the server's record line must hold exactly the moves clicked, in order,
-# interleaved with the bot's.
+# interleaved with the bot's. Then a second game: closing the window (SIGTERM,
+# which SDL turns into a quit) right after it starts must resign it with a
+# LEAVE (record reason "resign", not a "forfeit" after the grace period) and
+# ttt must exit 0.
 #
 # How the script knows where the cells are and whose turn it is: ttt run with
 # TTT_DEBUG=1 prints to stderr
@@ -197,6 +200,34 @@ wait "$TTT_PID"
 ttt_rc=$?
 TTT_PID=
 [ "$ttt_rc" -eq 0 ] || fail "ttt exited with status $ttt_rc after SIGTERM"
+
+# ---- closing the window mid-game resigns politely (LEAVE), at once ----
+: >"$WORK/ttt.err"
+TTT_DEBUG=1 SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 "$TTT" \
+  "127.0.0.1:$TTTD_PORT" --name alice 2>"$WORK/ttt.err" &
+TTT_PID=$!
+wait_for 100 queued || fail "second ttt did not enter quick match"
+"$BOT" "127.0.0.1:$TTTD_PORT" --games 1 --strategy random --name bot --think 300 \
+  >"$WORK/bot.out" 2>"$WORK/bot.err" &
+BOT_PID=$!
+wait_for 150 playing || fail "no second game started"
+ME=$(field you)
+closed_at=$SECONDS
+kill -TERM "$TTT_PID"
+wait "$TTT_PID"
+ttt_rc=$?
+TTT_PID=
+[ "$ttt_rc" -eq 0 ] || fail "ttt exited with status $ttt_rc when closed mid-game"
+two_records() { [ "$(wc -l <"$WORK/games.jsonl")" -ge 2 ]; }
+wait_for 50 two_records || fail "no record of the game closed mid-game"
+line2=$(sed -n 2p "$WORK/games.jsonl")
+echo "record: $line2"
+want_winner=X; [ "$ME" = X ] && want_winner=O
+grep -q "\"winner\":\"$want_winner\",\"reason\":\"resign\"" <<<"$line2" ||
+  fail "closing the window mid-game did not resign (alice was $ME)"
+[ $((SECONDS - closed_at)) -le 5 ] || fail "closing the window took $((SECONDS - closed_at)) s"
+wait "$BOT_PID"
+BOT_PID=
 
 if [ -n "$SHOTS" ]; then
   winner=$(sed -n 's/.*"winner":"\([^"]*\)".*/\1/p' <<<"$line")
