@@ -2,7 +2,8 @@
  * WELCOME fields, fresh tokens per connection, the name rules (BAD_NAME,
  * fatal), bad magic (BAD_FRAME), another version (BAD_VERSION), a first
  * frame that is not a HELLO (UNEXPECTED, fatal), and what a welcomed
- * connection may then do (PING, a second HELLO is UNEXPECTED but not fatal). */
+ * connection may then do (PING, a second HELLO is UNEXPECTED but not fatal),
+ * and the linger after a fatal ERROR. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -271,6 +273,43 @@ static void hello_in_pieces(void **state)
     th_close(&c);
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After a fatal ERROR the server half-closes at once, then closes its socket
+ * when the client closes, or after the 2 s linger if the client does not. */
+static void fatal_error_linger(void **state)
+{
+    (void)state;
+    assert_int_equal(th_server_wait_sockets(&srv, 1, TH_TIMEOUT_MS), 0); /* the listener alone */
+    static const uint8_t junk[] = { 0x3f, 0x00, 0x00 };
+    struct th_client c;
+    assert_int_equal(th_connect(&c, srv.port), 0);
+    assert_int_equal(th_send_raw(&c, junk, sizeof junk), 0);
+    int64_t t0 = now_ms();
+    th_expect_error(&c, PROTO_ERR_BAD_FRAME);
+    th_expect_eof(&c, TH_TIMEOUT_MS);
+    /* The client stays: the server keeps its socket a while, then closes it. */
+    assert_int_equal(th_server_sockets(&srv), 2);
+    assert_int_equal(th_server_wait_sockets(&srv, 1, 5000), 0);
+    int64_t held = now_ms() - t0;
+    if (held < 1000 || held > 4500)
+        fail_msg("the server held the socket %lld ms after the fatal ERROR (linger: 2 s)", (long long)held);
+    th_close(&c);
+    /* A client that closes at once is let go at once. */
+    assert_int_equal(th_connect(&c, srv.port), 0);
+    assert_int_equal(th_send_raw(&c, junk, sizeof junk), 0);
+    th_expect_error(&c, PROTO_ERR_BAD_FRAME);
+    th_close(&c);
+    t0 = now_ms();
+    assert_int_equal(th_server_wait_sockets(&srv, 1, TH_TIMEOUT_MS), 0);
+    assert_true(now_ms() - t0 < 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +322,7 @@ int main(void)
         cmocka_unit_test(first_frame_not_hello_unexpected),
         cmocka_unit_test(welcomed_connection_ping_and_second_hello),
         cmocka_unit_test(hello_in_pieces),
+        cmocka_unit_test(fatal_error_linger),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
