@@ -66,10 +66,12 @@ static time_t parse_utc(const char *s)
     return timegm(&tm);
 }
 
-/* Line `index` (0-based) of text must be exactly `head` followed by
- * ,"started":"T1","ended":"T2"} with t0 <= T1 <= T2 <= now. */
-static void check_line(const char *text, int index, const char *head, time_t t0)
+/* Line `index` (0-based) of text must be exactly {"game_id":ID, then
+ * `rest`, then ,"started":"T1","ended":"T2"} with t0 <= T1 <= T2 <= now. */
+static void check_line(const char *text, int index, uint32_t id, const char *rest, time_t t0)
 {
+    char head[512];
+    snprintf(head, sizeof head, "{\"game_id\":%u,%s", (unsigned)id, rest);
     const char *line = text;
     for (int i = 0; i < index; i++) {
         line = strchr(line, '\n');
@@ -103,20 +105,18 @@ static void line_resign_leave_draw(void **state)
     (void)state;
     time_t t0 = time(NULL);
     struct th_client a, b, c, d;
-    uint32_t id;
-    th_pair(&a, &b, th_srv.port, "alice", "bob", &id);
-    assert_int_equal(id, 1);
+    uint32_t ids[4];
+    th_pair(&a, &b, th_srv.port, "alice", "bob", &ids[0]);
     static const uint8_t win[5] = { 0, 3, 1, 4, 2 };
     th_play(&a, &b, 0, win, 5);
     static const uint8_t row[3] = { 0, 1, 2 };
     th_expect_game_over(&a, PROTO_MARK_X, PROTO_REASON_LINE, row);
     th_expect_game_over(&b, PROTO_MARK_X, PROTO_REASON_LINE, row);
     char *text = wait_lines(th_srv.record_path, 1);
-    check_line(text, 0, "{\"game_id\":1,\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
+    check_line(text, 0, ids[0], "\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
     free(text);
 
-    th_pair(&c, &d, th_srv.port, "carol", "dave", &id);
-    assert_int_equal(id, 2);
+    th_pair(&c, &d, th_srv.port, "carol", "dave", &ids[1]);
     th_move(&c, &d, 0, 4);
     resign_game(&c, &d, &d, PROTO_MARK_X);
 
@@ -124,7 +124,7 @@ static void line_resign_leave_draw(void **state)
     assert_int_equal(th_send_type(&a, PROTO_REMATCH), 0);
     th_expect_opponent(&b, PROTO_OPP_REMATCH, 0);
     assert_int_equal(th_send_type(&b, PROTO_REMATCH), 0);
-    assert_int_equal(th_expect_start(&b, PROTO_MARK_X, "bob", "alice"), 3);
+    ids[2] = th_expect_start(&b, PROTO_MARK_X, "bob", "alice");
     th_expect_start(&a, PROTO_MARK_O, "bob", "alice");
     th_move(&b, &a, 0, 8);
     th_move(&a, &b, 1, 7);
@@ -136,7 +136,7 @@ static void line_resign_leave_draw(void **state)
     assert_int_equal(th_send_type(&c, PROTO_REMATCH), 0);
     th_expect_opponent(&d, PROTO_OPP_REMATCH, 0);
     assert_int_equal(th_send_type(&d, PROTO_REMATCH), 0);
-    assert_int_equal(th_expect_start(&d, PROTO_MARK_X, "dave", "carol"), 4);
+    ids[3] = th_expect_start(&d, PROTO_MARK_X, "dave", "carol");
     th_expect_start(&c, PROTO_MARK_O, "dave", "carol");
     static const uint8_t draw[9] = { 0, 1, 2, 4, 3, 5, 7, 6, 8 };
     th_play(&d, &c, 0, draw, 9);
@@ -144,10 +144,10 @@ static void line_resign_leave_draw(void **state)
     th_expect_game_over(&c, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
 
     text = wait_lines(th_srv.record_path, 4);
-    check_line(text, 0, "{\"game_id\":1,\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
-    check_line(text, 1, "{\"game_id\":2,\"x\":\"carol\",\"o\":\"dave\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"resign\"", t0);
-    check_line(text, 2, "{\"game_id\":3,\"x\":\"bob\",\"o\":\"alice\",\"moves\":[8,7],\"winner\":\"O\",\"reason\":\"resign\"", t0);
-    check_line(text, 3, "{\"game_id\":4,\"x\":\"dave\",\"o\":\"carol\",\"moves\":[0,1,2,4,3,5,7,6,8],\"winner\":\"draw\",\"reason\":\"full\"", t0);
+    check_line(text, 0, ids[0], "\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
+    check_line(text, 1, ids[1], "\"x\":\"carol\",\"o\":\"dave\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"resign\"", t0);
+    check_line(text, 2, ids[2], "\"x\":\"bob\",\"o\":\"alice\",\"moves\":[8,7],\"winner\":\"O\",\"reason\":\"resign\"", t0);
+    check_line(text, 3, ids[3], "\"x\":\"dave\",\"o\":\"carol\",\"moves\":[0,1,2,4,3,5,7,6,8],\"winner\":\"draw\",\"reason\":\"full\"", t0);
     free(text);
     th_close(&a);
     th_close(&b);
@@ -161,12 +161,27 @@ static void names_are_json_escaped(void **state)
     time_t t0 = time(NULL);
     struct th_client x, o;
     /* quote, backslash, e-acute, an emoji, U+0085 (a C1 control), 12 bytes */
-    th_pair(&x, &o, th_srv.port, "a\"b\\\xc3\xa9\xf0\x9f\x98\x80\xc2\x85", "b/o s", NULL);
+    uint32_t ids[1];
+    th_pair(&x, &o, th_srv.port, "a\"b\\\xc3\xa9\xf0\x9f\x98\x80\xc2\x85", "b/o s", &ids[0]);
     resign_game(&x, &o, &x, PROTO_MARK_O);
     char *text = wait_lines(th_srv.record_path, 1);
-    check_line(text, 0,
-               "{\"game_id\":1,\"x\":\"a\\\"b\\\\\\u00e9\\ud83d\\ude00\\u0085\",\"o\":\"b/o s\",\"moves\":[],"
+    check_line(text, 0, ids[0],
+               "\"x\":\"a\\\"b\\\\\\u00e9\\ud83d\\ude00\\u0085\",\"o\":\"b/o s\",\"moves\":[],"
                "\"winner\":\"O\",\"reason\":\"resign\"",
+               t0);
+    free(text);
+    th_close(&x);
+    th_close(&o);
+
+    /* The longest escapes: 16 bytes each of 4 emoji and of 16 quotes. */
+    th_pair(&x, &o, th_srv.port, "\xf0\x9f\x98\x80\xf0\x9f\x98\x81\xf0\x9f\x98\x82\xf0\x9f\x98\x83",
+            "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"", &ids[0]);
+    resign_game(&x, &o, &o, PROTO_MARK_X);
+    text = wait_lines(th_srv.record_path, 2);
+    check_line(text, 1, ids[0],
+               "\"x\":\"\\ud83d\\ude00\\ud83d\\ude01\\ud83d\\ude02\\ud83d\\ude03\",\"o\":\""
+               "\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\",\"moves\":[],"
+               "\"winner\":\"X\",\"reason\":\"resign\"",
                t0);
     free(text);
     th_close(&x);
@@ -178,10 +193,11 @@ static void aborted_by_shutdown(void **state)
     (void)state;
     time_t t0 = time(NULL);
     struct th_client x, o, p, q;
-    th_pair(&x, &o, th_srv.port, "x", "o", NULL);
+    uint32_t ids[2];
+    th_pair(&x, &o, th_srv.port, "x", "o", &ids[0]);
     th_move(&x, &o, 0, 4);
     th_move(&o, &x, 1, 0);
-    th_pair(&p, &q, th_srv.port, "p", "q", NULL);
+    th_pair(&p, &q, th_srv.port, "p", "q", &ids[1]);
     assert_int_equal(th_server_signal(&th_srv, SIGTERM), 0);
     struct th_client *all[4] = { &x, &o, &p, &q };
     for (int i = 0; i < 4; i++) {
@@ -195,11 +211,13 @@ static void aborted_by_shutdown(void **state)
     char *text = wait_lines(th_srv.record_path, 2);
     /* The contract does not order games aborted together: either order,
      * each line exact. */
-    int one_first = strncmp(text, "{\"game_id\":1,", 13) == 0;
-    check_line(text, one_first ? 0 : 1,
-               "{\"game_id\":1,\"x\":\"x\",\"o\":\"o\",\"moves\":[4,0],\"winner\":\"none\",\"reason\":\"aborted\"", t0);
-    check_line(text, one_first ? 1 : 0,
-               "{\"game_id\":2,\"x\":\"p\",\"o\":\"q\",\"moves\":[],\"winner\":\"none\",\"reason\":\"aborted\"", t0);
+    char first[32];
+    snprintf(first, sizeof first, "{\"game_id\":%u,", (unsigned)ids[0]);
+    int one_first = strncmp(text, first, strlen(first)) == 0;
+    check_line(text, one_first ? 0 : 1, ids[0],
+               "\"x\":\"x\",\"o\":\"o\",\"moves\":[4,0],\"winner\":\"none\",\"reason\":\"aborted\"", t0);
+    check_line(text, one_first ? 1 : 0, ids[1],
+               "\"x\":\"p\",\"o\":\"q\",\"moves\":[],\"winner\":\"none\",\"reason\":\"aborted\"", t0);
     free(text);
 }
 
@@ -209,7 +227,8 @@ static void timeout_and_forfeit(void **state)
     time_t t0 = time(NULL);
     struct th_client x, o;
     /* --turn-time 3: O does not move and loses on time. */
-    th_pair(&x, &o, th_srv.port, "slowpoke-x", "slowpoke-o", NULL);
+    uint32_t ids[2];
+    th_pair(&x, &o, th_srv.port, "slowpoke-x", "slowpoke-o", &ids[0]);
     th_move(&x, &o, 0, 4);
     /* GAME_OVER is due 3 s after the move; allow a loaded machine 6 s. */
     struct proto_msg m;
@@ -221,14 +240,14 @@ static void timeout_and_forfeit(void **state)
     th_close(&x);
     th_close(&o);
     /* --grace 1: O drops and does not come back: X wins by forfeit. */
-    th_pair(&x, &o, th_srv.port, "stays", "drops", NULL);
+    th_pair(&x, &o, th_srv.port, "stays", "drops", &ids[1]);
     th_move(&x, &o, 0, 4);
     th_close(&o);
     th_expect_opponent(&x, PROTO_OPP_DISCONNECTED, 1);
     th_expect_game_over(&x, PROTO_MARK_X, PROTO_REASON_FORFEIT, NULL);
     char *text = wait_lines(th_srv.record_path, 2);
-    check_line(text, 0, "{\"game_id\":1,\"x\":\"slowpoke-x\",\"o\":\"slowpoke-o\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"timeout\"", t0);
-    check_line(text, 1, "{\"game_id\":2,\"x\":\"stays\",\"o\":\"drops\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"forfeit\"", t0);
+    check_line(text, 0, ids[0], "\"x\":\"slowpoke-x\",\"o\":\"slowpoke-o\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"timeout\"", t0);
+    check_line(text, 1, ids[1], "\"x\":\"stays\",\"o\":\"drops\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"forfeit\"", t0);
     free(text);
     th_close(&x);
 }
@@ -265,11 +284,12 @@ static void appends_to_existing_file(void **state)
     (void)state;
     time_t t0 = time(NULL);
     struct th_client x, o;
-    th_pair(&x, &o, th_srv.port, "x", "o", NULL);
+    uint32_t ids[1];
+    th_pair(&x, &o, th_srv.port, "x", "o", &ids[0]);
     resign_game(&x, &o, &o, PROTO_MARK_X);
     char *text = wait_lines(existing_path, 2);
     assert_int_equal(strncmp(text, "{\"an\":\"older line\"}\n", 20), 0);
-    check_line(text, 1, "{\"game_id\":1,\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", t0);
+    check_line(text, 1, ids[0], "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", t0);
     free(text);
     th_close(&x);
     th_close(&o);
