@@ -158,6 +158,10 @@ static void test_takeover(void **state)
     uint32_t id;
     th_pair(&x, &o, th_srv.port, "xold", "ostay", &id);
     th_move(&x, &o, 0, 4);
+    /* A player cannot RESUME from the seat it is in (not a lobby request). */
+    send_resume(&x, x.token);
+    th_expect_error(&x, PROTO_ERR_UNEXPECTED);
+    th_expect_silence(&o, 100);
 
     /* A second connection RESUMEs X's seat while X is still connected. */
     th_hello(&x2, th_srv.port, "xnew");

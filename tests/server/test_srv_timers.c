@@ -282,6 +282,28 @@ static void test_grace_forfeit(void **state)
     forfeit_case(th_srv.port, 1); /* the player waiting drops */
 }
 
+/* A player who stops answering PINGs mid-game is dropped for idleness, and
+ * that is a lost connection like any other: OPPONENT disconnected, grace,
+ * forfeit. (The opponent's PINGs are answered by th_expect.) */
+static void test_idle_player_forfeits(void **state)
+{
+    (void)state;
+    struct th_client x, o;
+    th_pair(&x, &o, th_srv.port, "xasleep", "oawake", NULL);
+    th_move(&x, &o, 0, 4);
+    th_expect_opponent(&o, PROTO_OPP_DISCONNECTED, 1);
+    th_expect_game_over(&o, PROTO_MARK_O, PROTO_REASON_FORFEIT, NULL);
+    th_expect_opponent(&o, PROTO_OPP_LEFT, 0);
+    /* What the sleeper finds when it wakes: a PING, TIMEOUT, EOF. */
+    struct proto_msg m;
+    expect_raw(&x, PROTO_PING, &m, TH_TIMEOUT_MS);
+    expect_raw(&x, PROTO_ERROR, &m, TH_TIMEOUT_MS);
+    assert_int_equal(m.u.error.code, PROTO_ERR_TIMEOUT);
+    th_expect_eof(&x, TH_TIMEOUT_MS);
+    th_close(&x);
+    th_close(&o);
+}
+
 static void test_turn_clock_runs_during_grace(void **state)
 {
     (void)state;
@@ -300,6 +322,7 @@ static const char *const idle_2s_hello_5s[] = { "--idle-timeout", "2", NULL };
 static const char *const turn_1s[] = { "--turn-time", "1", NULL };
 static const char *const turn_2s[] = { "--turn-time", "2", NULL };
 static const char *const grace_1s[] = { "--grace", "1", "--turn-time", "20", NULL };
+static const char *const idle_2s_grace_1s[] = { "--hello-timeout", "1", "--idle-timeout", "2", "--grace", "1", NULL };
 static const char *const grace_10s_turn_1s[] = { "--grace", "10", "--turn-time", "1", NULL };
 
 #define WITH(test, args) cmocka_unit_test_prestate_setup_teardown(test, th_fixture_start, th_fixture_stop, (void *)(args))
@@ -315,6 +338,7 @@ int main(void)
         WITH(test_turn_timeout, turn_1s),
         WITH(test_turn_clock_is_per_turn, turn_2s),
         WITH(test_grace_forfeit, grace_1s),
+        WITH(test_idle_player_forfeits, idle_2s_grace_1s),
         WITH(test_turn_clock_runs_during_grace, grace_10s_turn_1s),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
