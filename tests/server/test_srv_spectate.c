@@ -162,6 +162,44 @@ static void spectator_sees_resign_by_leave(void **state)
     th_close(&s);
 }
 
+/* SPECTATE from a finished game leaves it first (the other player hears
+ * OPPONENT left); from the queue or a room it is UNEXPECTED. */
+static void spectate_from_other_states(void **state)
+{
+    (void)state;
+    struct th_client x, o, a, b, q, r;
+    uint32_t live;
+    th_pair(&a, &b, th_srv.port, "a", "b", &live);
+    th_pair(&x, &o, th_srv.port, "x", "o", NULL);
+    assert_int_equal(th_send_type(&o, PROTO_RESIGN), 0);
+    th_expect_game_over(&x, PROTO_MARK_X, PROTO_REASON_RESIGN, NULL);
+    th_expect_game_over(&o, PROTO_MARK_X, PROTO_REASON_RESIGN, NULL);
+    send_spectate(&x, live);
+    struct proto_msg m;
+    th_expect(&x, PROTO_GAME_START, &m);
+    assert_int_equal(m.u.game_start.you, PROTO_SPECTATOR);
+    th_expect(&x, PROTO_STATE, NULL);
+    th_expect_opponent(&o, PROTO_OPP_LEFT, 0);
+    th_move(&a, &b, 0, 4);
+    th_expect(&x, PROTO_MOVED, NULL);
+
+    th_hello(&q, th_srv.port, "q");
+    th_quick_match(&q);
+    send_spectate(&q, live);
+    th_expect_error(&q, PROTO_ERR_UNEXPECTED);
+    th_hello(&r, th_srv.port, "r");
+    char code[PROTO_CODE_LEN + 1];
+    th_create_room(&r, code);
+    send_spectate(&r, live);
+    th_expect_error(&r, PROTO_ERR_UNEXPECTED);
+    th_close(&x);
+    th_close(&o);
+    th_close(&a);
+    th_close(&b);
+    th_close(&q);
+    th_close(&r);
+}
+
 static void list_games_newest_first(void **state)
 {
     (void)state;
@@ -246,6 +284,7 @@ int main(void)
         T(spectate_relays_moves_and_end),
         T(no_such_game),
         T(spectator_sees_resign_by_leave),
+        T(spectate_from_other_states),
         T(list_games_newest_first),
         T(list_games_at_most_32),
     };
