@@ -1,20 +1,27 @@
 /* relay_drive.c: bench_relay_drive, the load generator for bench_relay,
  * driving it the way ttt-bot --clients drives tttd: N connections on one
- * net/loop.h loop in one process, paired as the relay pairs them (in
- * connection order), one 4-byte message in flight per pair like a move
- * (A sends, B receives, B sends, A receives, ...), an optional think time
- * before each send, and the latency of each message from its send until its
- * arrival (both ends are in this process, so one clock measures it).
+ * net/loop.h loop in one process, opened 256 at a time (each pair starts as
+ * soon as both ends are in, while later ones still connect), one 4-byte
+ * message in flight per pair like a move (A sends, B receives, B sends, A
+ * receives, ...), a think time before each send (the first one a random part
+ * of it), and the latency of each message from its send until its arrival
+ * (both ends are in this process, so one clock measures it).
+ *
+ * Every message is its sender's number. The first one each end sends is a
+ * hello that tells its pair who it is (the relay pairs in arrival order,
+ * which need not be ours); from then on each message must come from that
+ * pair, and the end with the lower number moves first.
  *
  * Usage: bench_relay_drive HOST:PORT [--clients N] [--seconds S] [--think MS] [--json]
- * Prints a summary; with --json, one JSON object as the last line of standard
- * output with ttt-bot's keys: moves, seconds, moves_per_s, latency_us {p50,
- * p90, p99, max} (a "move" here is one message forwarded). Exit 0, or 1 with a
- * message when a connection fails or the relay pairs or forwards wrongly.
+ * Runs S seconds after the last connection is in. Prints a summary; with
+ * --json, one JSON object as the last line of standard output with ttt-bot's
+ * keys: moves, seconds (from the first connect on, as ttt-bot counts),
+ * moves_per_s, latency_us {p50, p90, p99, max}; a "move" here is one message
+ * forwarded, hellos not counted. Exit 0, or 1 with a message when a
+ * connection fails or the relay forwards wrongly.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,24 +34,32 @@
 #include "loop.h"
 #include "sock.h"
 
-#define CONNECT_TIMEOUT_MS 5000
+#define CONNECT_BATCH 256u /* connections under way at once, as ttt-bot */
 #define FD_RESERVE 64u
+
+enum { CONNECTING = 0, WAITING, PLAYING };
 
 struct client {
     int fd;
-    uint32_t index;         /* connection order; the relay pairs 2k with 2k+1 */
-    uint8_t in[8];          /* the message arriving (more than 4 is an error) */
+    int state;
+    uint32_t index;
+    uint32_t pair;          /* the other end's index, from its hello */
+    uint8_t in[8];          /* arriving messages: a hello and a move at most */
     size_t in_len;
     uint64_t sent_ns;       /* when this client's message in flight was sent */
+    uint8_t paused;         /* has thought once (the first pause is shorter) */
     struct loop_timer think;
 };
 
 static struct client *clients;
-static uint32_t nclients = 2;
-static uint64_t think_ms;
-static uint32_t *samples_ns; /* one latency per message delivered */
+static uint32_t nclients = 2, started, connected;
+static const char *host;
+static uint16_t port;
+static uint64_t think_ms, run_ms = 5000, rng = 0x9E3779B97F4A7C15u;
+static uint32_t *samples_ns; /* one latency per move delivered */
 static size_t nsamples, samples_cap;
 static uint64_t start_ns, stop_ns;
+static struct loop_timer stop_timer;
 
 static void fail(const char *fmt, ...)
 {
@@ -64,8 +79,16 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Send this client's message: its own index, so the receiver can check that
- * the relay paired the two as expected. */
+/* xorshift64: a random part of the first think time. */
+static uint64_t rng_below(uint64_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng % n;
+}
+
+/* Send this client's number: a hello, or a move. */
 static void send_message(struct client *c)
 {
     uint32_t msg = htonl(c->index);
@@ -81,6 +104,20 @@ static void think_done(struct loop *loop, void *ctx)
     send_message(ctx);
 }
 
+/* Move now, or after the think time. */
+static void move(struct loop *loop, struct client *c)
+{
+    uint64_t ms = think_ms;
+    if (ms && !c->paused) {
+        c->paused = 1;
+        ms = rng_below(ms);
+    }
+    if (ms == 0)
+        send_message(c);
+    else if (loop_timer_at(loop, &c->think, loop_now_ms(loop) + ms) < 0)
+        fail("timer heap full");
+}
+
 static void record(uint64_t ns)
 {
     if (nsamples == samples_cap) {
@@ -94,33 +131,77 @@ static void record(uint64_t ns)
     samples_ns[nsamples++] = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
 }
 
-static void on_readable(struct loop *loop, int fd, void *ctx, unsigned events)
+/* One whole message from the pair: its hello, or its move. */
+static void on_message(struct loop *loop, struct client *c, uint32_t from, uint64_t at)
+{
+    if (from >= nclients || from == c->index)
+        fail("connection %u got a message from %u: not a client", (unsigned)c->index, (unsigned)from);
+    if (c->state == WAITING) {
+        c->pair = from;
+        c->state = PLAYING;
+        if (c->index < from)
+            move(loop, c);
+        return;
+    }
+    if (from != c->pair)
+        fail("connection %u, paired with %u, got %u's message", (unsigned)c->index, (unsigned)c->pair,
+             (unsigned)from);
+    record(at - clients[from].sent_ns);
+    move(loop, c);
+}
+
+static void start_connects(struct loop *loop);
+
+static void on_event(struct loop *loop, int fd, void *ctx, unsigned events)
 {
     struct client *c = ctx;
+    char err[SOCK_ERR_LEN];
     (void)events;
+    if (c->state == CONNECTING) {
+        if (sock_connect_result(fd, err) < 0)
+            fail("connection %u: %s", (unsigned)c->index, err);
+        if (loop_mod_fd(loop, fd, LOOP_READABLE) < 0)
+            fail("loop_mod_fd: %s", strerror(errno));
+        c->state = WAITING;
+        send_message(c);
+        if (++connected == nclients &&
+            loop_timer_at(loop, &stop_timer, loop_now_ms(loop) + run_ms) < 0)
+            fail("timer heap full");
+        start_connects(loop);
+        return;
+    }
     ssize_t n = recv(fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0)
         fail("connection %u: %s", (unsigned)c->index, n == 0 ? "closed by the relay" : strerror(errno));
+    uint64_t at = now_ns();
     c->in_len += (size_t)n;
-    if (c->in_len < 4)
-        return;
-    if (c->in_len > 4)
-        fail("connection %u: more than one message in flight", (unsigned)c->index);
-    uint64_t now = now_ns();
-    uint32_t from;
-    memcpy(&from, c->in, sizeof from);
-    from = ntohl(from);
-    c->in_len = 0;
-    if (from != (c->index ^ 1u))
-        fail("connection %u got connection %u's message: the relay paired differently", (unsigned)c->index,
-             (unsigned)from);
-    record(now - clients[from].sent_ns);
-    if (think_ms == 0)
-        send_message(c);
-    else if (loop_timer_at(loop, &c->think, loop_now_ms(loop) + think_ms) < 0)
-        fail("timer heap full");
+    size_t used = 0;
+    for (; c->in_len - used >= 4; used += 4) {
+        uint32_t from;
+        memcpy(&from, c->in + used, sizeof from);
+        on_message(loop, c, ntohl(from), at);
+    }
+    memmove(c->in, c->in + used, c->in_len - used);
+    c->in_len -= used;
+    if (c->in_len == sizeof c->in)
+        fail("connection %u: more messages in flight than one", (unsigned)c->index);
+}
+
+/* Keep CONNECT_BATCH connections under way until all have started. */
+static void start_connects(struct loop *loop)
+{
+    char err[SOCK_ERR_LEN];
+    while (started < nclients && started - connected < CONNECT_BATCH) {
+        struct client *c = &clients[started];
+        c->index = started++;
+        if ((c->fd = sock_connect_start(host, port, err)) < 0)
+            fail("connection %u: %s", (unsigned)c->index, err);
+        loop_timer_init(&c->think, think_done, c);
+        if (loop_add_fd(loop, c->fd, LOOP_WRITABLE, on_event, c) < 0)
+            fail("loop_add_fd: %s", strerror(errno));
+    }
 }
 
 static void time_up(struct loop *loop, void *ctx)
@@ -128,27 +209,6 @@ static void time_up(struct loop *loop, void *ctx)
     (void)ctx;
     stop_ns = now_ns();
     loop_stop(loop);
-}
-
-/* Connect one client, waiting for the handshake so that the relay sees the
- * connections in our order. */
-static void connect_one(struct client *c, const char *host, uint16_t port)
-{
-    char err[SOCK_ERR_LEN];
-    int fd = sock_connect_start(host, port, err);
-    if (fd < 0)
-        fail("connection %u: %s", (unsigned)c->index, err);
-    struct pollfd p = { .fd = fd, .events = POLLOUT };
-    int r;
-    while ((r = poll(&p, 1, CONNECT_TIMEOUT_MS)) < 0 && errno == EINTR)
-        ;
-    if (r < 0)
-        fail("poll: %s", strerror(errno));
-    if (r == 0)
-        fail("connection %u: no answer within %d ms", (unsigned)c->index, CONNECT_TIMEOUT_MS);
-    if (sock_connect_result(fd, err) < 0)
-        fail("connection %u: %s", (unsigned)c->index, err);
-    c->fd = fd;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -182,15 +242,16 @@ static unsigned long number(const char *opt, const char *s, unsigned long lo, un
 
 int main(int argc, char **argv)
 {
+    static const char usage[] =
+        "usage: bench_relay_drive HOST:PORT [--clients N] [--seconds S] [--think MS] [--json]";
     const char *target = NULL;
-    unsigned long seconds = 5;
     int json = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--clients"))
             nclients = (uint32_t)number(a, v, 2, 1000000), i++;
         else if (!strcmp(a, "--seconds"))
-            seconds = number(a, v, 1, 86400), i++;
+            run_ms = number(a, v, 1, 86400) * 1000u, i++;
         else if (!strcmp(a, "--think"))
             think_ms = number(a, v, 0, 3600000), i++;
         else if (!strcmp(a, "--json"))
@@ -198,16 +259,17 @@ int main(int argc, char **argv)
         else if (a[0] != '-' && !target)
             target = a;
         else
-            fail("usage: bench_relay_drive HOST:PORT [--clients N] [--seconds S] [--think MS] [--json]");
+            fail("%s", usage);
     }
     if (!target)
-        fail("usage: bench_relay_drive HOST:PORT [--clients N] [--seconds S] [--think MS] [--json]");
+        fail("%s", usage);
     if (nclients % 2)
         fail("--clients must be even (the relay pairs them)");
-    char host[256], err[SOCK_ERR_LEN];
-    uint16_t port;
-    if (sock_split_hostport(target, host, sizeof host, &port, err) < 0)
+    static char hostbuf[256];
+    char err[SOCK_ERR_LEN];
+    if (sock_split_hostport(target, hostbuf, sizeof hostbuf, &port, err) < 0)
         fail("%s", err);
+    host = hostbuf;
 
     /* One descriptor per client, plus a few; root may raise the hard limit. */
     struct rlimit rl;
@@ -221,40 +283,15 @@ int main(int argc, char **argv)
         if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
             fail("cannot allow %llu open files (ulimit -n): %s", (unsigned long long)need, strerror(errno));
     }
-    rl.rlim_cur = need; /* the loop watches descriptors below this */
-    if (!(clients = calloc(nclients, sizeof *clients)))
-        fail("out of memory for %u clients", (unsigned)nclients);
-    for (uint32_t i = 0; i < nclients; i++) {
-        clients[i].index = i;
-        connect_one(&clients[i], host, port);
-    }
-    /* Made after connecting, which can take seconds: the loop's clock
-     * starts now. */
-    struct loop *loop = loop_new((int)rl.rlim_cur);
+    struct loop *loop = loop_new((int)need);
     if (!loop)
         fail("loop_new: %s", strerror(errno));
-    for (uint32_t i = 0; i < nclients; i++) {
-        struct client *c = &clients[i];
-        loop_timer_init(&c->think, think_done, c);
-        if (loop_add_fd(loop, c->fd, LOOP_READABLE, on_readable, c) < 0)
-            fail("loop_add_fd: %s", strerror(errno));
-    }
+    if (!(clients = calloc(nclients, sizeof *clients)))
+        fail("out of memory for %u clients", (unsigned)nclients);
+    loop_timer_init(&stop_timer, time_up, NULL);
 
-    struct loop_timer stop;
-    loop_timer_init(&stop, time_up, NULL);
-    if (loop_timer_at(loop, &stop, loop_now_ms(loop) + seconds * 1000u) < 0)
-        fail("timer heap full");
-    /* The first message of each pair, spread evenly over one think time so
-     * that the pairs do not move in lockstep (with no think time: at once). */
     start_ns = now_ns();
-    uint32_t npairs = nclients / 2;
-    for (uint32_t k = 0; k < npairs; k++) {
-        uint64_t offset = think_ms * k / npairs;
-        if (offset == 0)
-            send_message(&clients[2 * k]);
-        else if (loop_timer_at(loop, &clients[2 * k].think, loop_now_ms(loop) + offset) < 0)
-            fail("timer heap full");
-    }
+    start_connects(loop);
     if (loop_run(loop) < 0)
         fail("epoll: %s", strerror(errno));
 
