@@ -333,6 +333,32 @@ static void rematch_offer_then_leave(void **state)
     th_close(&o);
 }
 
+/* A player who offered a rematch and then closed the connection is gone:
+ * the other's REMATCH, sent after that close, must not start a game with
+ * it (OPPONENT left, then UNEXPECTED). Ten tries, FIN and RST, since the
+ * server sees the close and the REMATCH close together. */
+static void closed_peer_no_rematch(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 10; i++) {
+        struct th_client x, o;
+        th_pair(&x, &o, th_srv.port, "x", "o", NULL);
+        assert_int_equal(th_send_type(&x, PROTO_RESIGN), 0);
+        th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+        th_expect_game_over(&o, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+        assert_int_equal(th_send_type(&x, PROTO_REMATCH), 0);
+        th_expect_opponent(&o, PROTO_OPP_REMATCH, 0);
+        if (i % 2)
+            th_reset(&x);
+        else
+            th_close(&x);
+        assert_int_equal(th_send_type(&o, PROTO_REMATCH), 0);
+        th_expect_opponent(&o, PROTO_OPP_LEFT, 0);
+        th_expect_error(&o, PROTO_ERR_UNEXPECTED);
+        th_close(&o);
+    }
+}
+
 /* REMATCH during a live game is UNEXPECTED, and so are lobby requests. */
 static void playing_state_rejects_others(void **state)
 {
@@ -378,6 +404,7 @@ int main(void)
         T(leaving_a_finished_game),
         T(rematch_swaps_marks),
         T(rematch_offer_then_leave),
+        T(closed_peer_no_rematch),
         T(playing_state_rejects_others),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
