@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,11 +98,10 @@ static void note(struct chaos *ch, const char *what, const struct proto_msg *m, 
 /* Close, sometimes with a reset (SO_LINGER 0) instead of a FIN. */
 static void vanish(struct chaos *ch, struct th_client *c)
 {
-    if (c->fd >= 0 && rnd(&ch->seed) % 3 == 0) {
-        struct linger l = { 1, 0 };
-        (void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    }
-    th_close(c);
+    if (rnd(&ch->seed) % 3 == 0)
+        th_reset(c);
+    else
+        th_close(c);
 }
 
 static struct th_client *new_client(void)
@@ -122,12 +120,10 @@ static void drop_client(struct chaos *ch, struct th_client *c)
     free(c);
 }
 
-/* Close with a reset (SO_LINGER 0) and free. */
+/* Close with a reset and free. */
 static void reset_client(struct th_client *c)
 {
-    struct linger l = { 1, 0 };
-    (void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    th_close(c);
+    th_reset(c);
     free(c);
 }
 
