@@ -2,7 +2,8 @@
  * proof that they hurt no one else: floods (hundreds of frames in one write,
  * or a sustained rate over 50 a second) get SLOW_DOWN after the burst of 100
  * and EOF while a calm game on the same server keeps its latency; a client
- * paced under the limit is never cut off; slow readers (LIST_GAMES of 32
+ * paced under the limit is never cut off; a player cut off for flooding
+ * keeps its seat for the grace period and RESUMEs it; slow readers (LIST_GAMES of 32
  * live games, never read, under the rate limit) are dropped without an ERROR
  * once their output queue passes 64 KiB, with the server's memory flat and
  * a game going on meanwhile; a header with an unknown type or an impossible
@@ -202,6 +203,47 @@ static void test_sustained_rate(void **state)
     th_close(&bad);
     free(four);
     free(ten);
+}
+
+/* A player who floods mid-game loses the connection, not the game: the
+ * seat waits the grace period like any lost connection, and RESUME from a
+ * new connection takes it back. */
+static void test_flooding_player(void **state)
+{
+    (void)state;
+    uint16_t port = th_srv.port;
+    struct th_client x, o, x2;
+    uint32_t id;
+    th_pair(&x, &o, port, "xflood", "opatient", &id);
+    th_move(&x, &o, 0, 4);
+    size_t n;
+    uint8_t *pings = frames(PROTO_PING, 4, 7, 300, &n);
+    assert_int_equal(th_send_raw(&x, pings, n), 0);
+    free(pings);
+    int replies = expect_slowed(&x, PROTO_PONG);
+    assert_true(replies >= 90 && replies <= 110);
+    th_close(&x);
+    th_expect_opponent(&o, PROTO_OPP_DISCONNECTED, 30);
+
+    th_hello(&x2, port, "xflood");
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_RESUME;
+    memcpy(m.u.resume.token, x.token, PROTO_TOKEN_LEN);
+    assert_int_equal(th_send(&x2, &m), 0);
+    th_expect(&x2, PROTO_GAME_START, &m);
+    assert_int_equal(m.u.game_start.game_id, id);
+    assert_int_equal(m.u.game_start.you, PROTO_MARK_X);
+    th_expect(&x2, PROTO_STATE, &m);
+    assert_int_equal(m.u.state.ply, 1);
+    assert_int_equal(m.u.state.cells[4], PROTO_MARK_X);
+    th_expect_opponent(&o, PROTO_OPP_RECONNECTED, 0);
+    static const uint8_t rest[] = { 0, 2, 6, 3, 5, 1, 7, 8 }; /* a draw */
+    th_play(&x2, &o, 1, rest, sizeof rest);
+    th_expect_game_over(&x2, 0, PROTO_REASON_FULL, NULL);
+    th_expect_game_over(&o, 0, PROTO_REASON_FULL, NULL);
+    th_close(&x2);
+    th_close(&o);
 }
 
 /* ---- slow readers ---- */
@@ -423,6 +465,7 @@ static void test_bad_header_at_once(void **state)
 }
 
 static const char *const long_games[] = { "--turn-time", "120", "--idle-timeout", "120", NULL };
+static const char *const grace_30s[] = { "--grace", "30", NULL };
 
 #define WITH(test, args) cmocka_unit_test_prestate_setup_teardown(test, th_fixture_start, th_fixture_stop, (void *)(args))
 
@@ -431,6 +474,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         WITH(test_flood_in_one_write, long_games),
         WITH(test_sustained_rate, long_games),
+        WITH(test_flooding_player, grace_30s),
         WITH(test_slow_readers, long_games),
         WITH(test_bad_header_at_once, NULL),
     };
