@@ -505,6 +505,22 @@ static void *chaos_main(void *arg)
     return NULL;
 }
 
+/* The server's peak resident set size (VmHWM) in KiB, or -1. */
+static long peak_rss_kib(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
+}
+
 /* ---- the real games (main thread, cmocka) ---- */
 
 struct real_game {
@@ -630,9 +646,10 @@ static void test_chaos(void **state)
     struct th_client fresh;
     th_hello(&fresh, port, "afterwards");
     th_expect_lobby(&fresh);
-    long rss1 = th_server_rss_kib(&th_srv);
-    print_message("server RSS %ld KiB before the chaos, %ld KiB after\n", rss0, rss1);
+    long rss1 = th_server_rss_kib(&th_srv), peak = peak_rss_kib(th_srv.pid);
+    print_message("server RSS %ld KiB before the chaos, %ld KiB after, peak %ld KiB\n", rss0, rss1, peak);
     assert_true(rss1 > 0 && rss1 - rss0 < 48 * 1024);
+    assert_true(peak > 0 && peak - rss0 < 48 * 1024);
     th_close(&fresh);
     for (int i = 0; i < REAL_GAMES; i++) {
         th_close(&games[i].x);
