@@ -2,7 +2,8 @@
 # line (tests/client/options.sh) and a whole game through its window under
 # Xvfb against a real tttd and a ttt-bot (tests/client/e2e.sh, which skips
 # with status 77 when Xvfb, xdotool or ImageMagick is missing). The finished
-# game's screenshot is kept in ${CMAKE_BINARY_DIR}/tests/artifacts/.
+# game's screenshot is kept in ${CMAKE_BINARY_DIR}/tests/artifacts/. Also the
+# network thread alone (tests/client/test_netthread.c, cmocka, no SDL).
 if(TARGET ttt)
   add_test(NAME client_options
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/client/options.sh $<TARGET_FILE:ttt>)
@@ -14,4 +15,10 @@ if(TARGET ttt AND TARGET ttt-bot)
             $<TARGET_FILE:tttd> $<TARGET_FILE:ttt> $<TARGET_FILE:ttt-bot>
             ${CMAKE_BINARY_DIR}/tests/artifacts)
   set_tests_properties(client_e2e PROPERTIES LABELS integration TIMEOUT 180 SKIP_RETURN_CODE 77)
+endif()
+# The network thread alone (no SDL) against a scripted loopback server.
+if(TARGET ttt)
+  ttt_unit_test(test_netthread
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/client/test_netthread.c ${PROJECT_SOURCE_DIR}/client/netthread.c
+    LIBS ttt_app ttt_session Threads::Threads)
 endif()

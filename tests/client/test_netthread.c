@@ -1,0 +1,318 @@
+/* test_netthread.c: the ttt client's network thread against a scripted
+ * server on a loopback socket, with no SDL: the wake callback, events with
+ * their snapshots (the game list copied out of the session), requests turned
+ * into frames, a refused connection, an invalid name, and the goodbye at
+ * stop (a queued LEAVE written, then the connection closed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netthread.h"
+#include "sock.h"
+
+/* ---- the wake callback: a byte down a pipe the test polls ---- */
+
+struct waker {
+    int fds[2];
+};
+
+static int wake(void *ctx)
+{
+    struct waker *w = ctx;
+    char b = 1;
+    return write(w->fds[1], &b, 1) == 1 ? 0 : -1;
+}
+
+static void waker_init(struct waker *w)
+{
+    assert_int_equal(pipe2(w->fds, O_NONBLOCK | O_CLOEXEC), 0);
+}
+
+static void waker_close(struct waker *w)
+{
+    close(w->fds[0]);
+    close(w->fds[1]);
+}
+
+/* The next event within 5 s (fails the test otherwise). Waits on the pipe
+ * only when the outbox is empty, as the main loop does. */
+static void next_event(struct netthread *t, struct waker *w, struct app_net_event *e)
+{
+    for (int i = 0; i < 50; i++) {
+        if (netthread_take_event(t, e))
+            return;
+        struct pollfd p = { .fd = w->fds[0], .events = POLLIN };
+        if (poll(&p, 1, 100) > 0) {
+            char buf[64];
+            while (read(w->fds[0], buf, sizeof buf) > 0)
+                ;
+        }
+    }
+    fail_msg("no event from the network thread within 5 s");
+}
+
+/* A network thread waking through a fresh waker. */
+static struct netthread *start(struct waker *w)
+{
+    waker_init(w);
+    char err[NETTHREAD_ERR_LEN];
+    struct netthread *t = netthread_start(wake, w, err);
+    assert_non_null(t);
+    return t;
+}
+
+static struct app_request req(uint8_t type)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = type;
+    return r;
+}
+
+static struct app_request connect_req(const char *host, const char *name)
+{
+    struct app_request r = req(APP_REQ_CONNECT);
+    snprintf(r.host, sizeof r.host, "%s", host);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    return r;
+}
+
+/* ---- the scripted server ---- */
+
+struct server {
+    int lfd, fd;
+    uint16_t port;
+    struct proto_reader rd;
+    uint8_t rbuf[PROTO_C2S_FRAME_MAX];
+    uint8_t in[512];
+    size_t in_len, in_off;
+};
+
+static void server_listen(struct server *s)
+{
+    memset(s, 0, sizeof *s);
+    char err[SOCK_ERR_LEN];
+    s->lfd = sock_listen("127.0.0.1", 0, 4, &s->port, err);
+    assert_true(s->lfd >= 0);
+    s->fd = -1;
+    proto_reader_init(&s->rd, PROTO_C2S, s->rbuf, sizeof s->rbuf);
+}
+
+static void server_accept(struct server *s)
+{
+    struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+    assert_int_equal(poll(&p, 1, 5000), 1);
+    s->fd = sock_accept(s->lfd, NULL, 0, NULL);
+    assert_true(s->fd >= 0);
+}
+
+/* The next frame the client sent, decoded; 0, or -1 at EOF. */
+static int server_read(struct server *s, struct proto_msg *m)
+{
+    for (;;) {
+        if (s->in_off < s->in_len) {
+            size_t used = 0;
+            struct proto_frame f;
+            int rc = proto_reader_feed(&s->rd, s->in + s->in_off, s->in_len - s->in_off, &used, &f);
+            s->in_off += used;
+            if (rc == PROTO_FRAME) {
+                assert_int_equal(proto_decode(PROTO_C2S, &f, m), PROTO_OK);
+                return 0;
+            }
+            assert_int_equal(rc, PROTO_NEED_MORE);
+        }
+        struct pollfd p = { .fd = s->fd, .events = POLLIN };
+        assert_int_equal(poll(&p, 1, 5000), 1);
+        ssize_t n = recv(s->fd, s->in, sizeof s->in, 0);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        assert_true(n >= 0);
+        if (n == 0)
+            return -1;
+        s->in_len = (size_t)n;
+        s->in_off = 0;
+    }
+}
+
+static uint8_t server_expect(struct server *s, uint8_t type)
+{
+    struct proto_msg m;
+    assert_int_equal(server_read(s, &m), 0);
+    assert_string_equal(proto_type_name(m.type), proto_type_name(type));
+    return m.type;
+}
+
+static void server_send(struct server *s, const struct proto_msg *m)
+{
+    uint8_t buf[PROTO_S2C_FRAME_MAX];
+    int n = proto_encode(m, buf, sizeof buf);
+    assert_true(n > 0);
+    assert_int_equal(send(s->fd, buf, (size_t)n, MSG_NOSIGNAL), n);
+}
+
+static void server_close(struct server *s)
+{
+    if (s->fd >= 0)
+        close(s->fd);
+    close(s->lfd);
+}
+
+/* ---- tests ---- */
+
+/* A port with nothing listening: the connect fails, and the app hears why. */
+static void test_refused(void **state)
+{
+    (void)state;
+    struct server s;
+    server_listen(&s);
+    char host[64];
+    snprintf(host, sizeof host, "127.0.0.1:%u", (unsigned)s.port);
+    server_close(&s); /* nobody listens there any more */
+
+    struct waker w;
+    struct netthread *t = start(&w);
+    struct app_request r = connect_req(host, "alice");
+    assert_int_equal(netthread_request(t, &r), 0);
+    struct app_net_event e;
+    next_event(t, &w, &e);
+    assert_int_equal(e.ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(e.ev.u.closed.reason, SESSION_CLOSE_CONNECT);
+    assert_int_equal(e.phase, SESSION_CLOSED);
+    assert_non_null(strstr(e.ev.u.closed.message, "refused"));
+    netthread_stop(t, 500);
+    waker_close(&w);
+}
+
+/* A name the protocol refuses: an EV_CLOSED made by the thread itself. */
+static void test_bad_name(void **state)
+{
+    (void)state;
+    struct waker w;
+    struct netthread *t = start(&w);
+    struct app_request move = req(APP_REQ_MOVE); /* no session yet: ignored */
+    assert_int_equal(netthread_request(t, &move), 0);
+    struct app_request r = connect_req("127.0.0.1:1", "");
+    assert_int_equal(netthread_request(t, &r), 0);
+    struct app_net_event e;
+    next_event(t, &w, &e);
+    assert_int_equal(e.ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(e.ev.u.closed.reason, SESSION_CLOSE_CONNECT);
+    assert_non_null(strstr(e.ev.u.closed.message, "name"));
+    assert_int_equal(netthread_take_event(t, &e), 0);
+    /* QUIT and FULLSCREEN belong to the main loop: accepted and ignored. */
+    struct app_request q = req(APP_REQ_QUIT);
+    assert_int_equal(netthread_request(t, &q), 0);
+    netthread_stop(t, 500);
+    waker_close(&w);
+}
+
+/* Handshake, the game list, quick match, then a LEAVE and stop: the server
+ * reads HELLO, LIST_GAMES, QUICK_MATCH, LEAVE and then the end of the stream. */
+static void test_session_and_goodbye(void **state)
+{
+    (void)state;
+    struct server s;
+    server_listen(&s);
+    char host[64];
+    snprintf(host, sizeof host, "127.0.0.1:%u", (unsigned)s.port);
+    struct waker w;
+    struct netthread *t = start(&w);
+    struct app_request r = connect_req(host, "alice");
+    assert_int_equal(netthread_request(t, &r), 0);
+
+    server_accept(&s);
+    struct proto_msg m;
+    assert_int_equal(server_read(&s, &m), 0);
+    assert_int_equal(m.type, PROTO_HELLO);
+    assert_string_equal(m.u.hello.name.s, "alice");
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_WELCOME;
+    m.u.welcome.version = PROTO_VERSION;
+    m.u.welcome.turn_s = 30;
+    m.u.welcome.grace_s = 20;
+    server_send(&s, &m);
+
+    struct app_net_event e;
+    next_event(t, &w, &e);
+    assert_int_equal(e.ev.type, SESSION_EV_WELCOME);
+    assert_int_equal(e.phase, SESSION_LOBBY);
+    assert_int_equal(e.turn_s, 30);
+    assert_int_equal(e.grace_s, 20);
+
+    /* The list arrives copied: the session's pointer is not handed over. */
+    struct app_request list = req(APP_REQ_LIST_GAMES);
+    assert_int_equal(netthread_request(t, &list), 0);
+    server_expect(&s, PROTO_LIST_GAMES);
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_GAME_LIST;
+    m.u.game_list.count = 2;
+    m.u.game_list.games[0].game_id = 7;
+    m.u.game_list.games[0].ply = 3;
+    proto_name_set(&m.u.game_list.games[0].x_name, "bob");
+    proto_name_set(&m.u.game_list.games[0].o_name, "carol");
+    m.u.game_list.games[1].game_id = 9;
+    proto_name_set(&m.u.game_list.games[1].x_name, "dave");
+    proto_name_set(&m.u.game_list.games[1].o_name, "erin");
+    server_send(&s, &m);
+    next_event(t, &w, &e);
+    assert_int_equal(e.ev.type, SESSION_EV_GAME_LIST);
+    assert_null(e.ev.u.game_list);
+    assert_int_equal(e.list.count, 2);
+    assert_int_equal(e.list.games[0].game_id, 7);
+    assert_int_equal(e.list.games[0].ply, 3);
+    assert_string_equal(e.list.games[0].o_name.s, "carol");
+    assert_string_equal(e.list.games[1].x_name.s, "dave");
+
+    struct app_request qm = req(APP_REQ_QUICK_MATCH);
+    assert_int_equal(netthread_request(t, &qm), 0);
+    server_expect(&s, PROTO_QUICK_MATCH);
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_QUEUED;
+    server_send(&s, &m);
+    next_event(t, &w, &e);
+    assert_int_equal(e.ev.type, SESSION_EV_QUEUED);
+    assert_int_equal(e.phase, SESSION_QUEUED);
+
+    /* LEAVE then stop: the LEAVE is on the wire before the connection ends. */
+    struct app_request leave = req(APP_REQ_LEAVE);
+    assert_int_equal(netthread_request(t, &leave), 0);
+    netthread_stop(t, 300);
+    server_expect(&s, PROTO_LEAVE);
+    while (server_read(&s, &m) == 0) /* a barrier PING may follow the LEAVE */
+        assert_int_equal(m.type, PROTO_PING);
+    server_close(&s);
+    waker_close(&w);
+}
+
+/* Stopping a thread that never had a session, and netthread_stop(NULL). */
+static void test_stop_idle(void **state)
+{
+    (void)state;
+    struct waker w;
+    struct netthread *t = start(&w);
+    netthread_stop(t, 100);
+    netthread_stop(NULL, 100);
+    waker_close(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_bad_name),
+        cmocka_unit_test(test_session_and_goodbye),
+        cmocka_unit_test(test_stop_idle),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
