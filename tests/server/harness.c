@@ -35,23 +35,25 @@
 
 /* ------------------------------------------------------------ time */
 
-static int64_t now_ms(void)
+int64_t th_now_ms(void)
 {
     struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-        return 0;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) {
+        fprintf(stderr, "harness: clock_gettime: %s\n", strerror(errno));
+        abort();
+    }
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int ms_until(int64_t deadline)
 {
-    int64_t left = deadline - now_ms();
+    int64_t left = deadline - th_now_ms();
     if (left < 0)
         return 0;
     return left > 1000000 ? 1000000 : (int)left;
 }
 
-static void sleep_ms(int ms)
+void th_sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
@@ -146,7 +148,7 @@ static int exit_code(int status)
  * (the process is then still running) or error. */
 static int wait_pid(pid_t pid, int timeout_ms, int *reaped)
 {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = th_now_ms() + timeout_ms;
     *reaped = 0;
     for (;;) {
         int status;
@@ -159,9 +161,9 @@ static int wait_pid(pid_t pid, int timeout_ms, int *reaped)
             *reaped = 1; /* not our child any more: nothing to reap */
             return -1;
         }
-        if (now_ms() >= deadline)
+        if (th_now_ms() >= deadline)
             return -1;
-        sleep_ms(5);
+        th_sleep_ms(5);
     }
 }
 
@@ -371,16 +373,16 @@ int th_server_sockets(const struct th_server *s)
 
 int th_server_wait_sockets(const struct th_server *s, int n, int timeout_ms)
 {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = th_now_ms() + timeout_ms;
     for (;;) {
         int have = th_server_sockets(s);
         if (have < 0)
             return -1;
         if (have <= n)
             return 0;
-        if (now_ms() >= deadline)
+        if (th_now_ms() >= deadline)
             return -1;
-        sleep_ms(5);
+        th_sleep_ms(5);
     }
 }
 
@@ -430,7 +432,7 @@ int th_server_stdout_line(struct th_server *s, char *buf, size_t cap, int timeou
 {
     if (s->out_fd < 0 || cap == 0)
         return -1;
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = th_now_ms() + timeout_ms;
     size_t n = 0;
     for (;;) {
         struct pollfd p = { .fd = s->out_fd, .events = POLLIN };
@@ -500,7 +502,7 @@ int th_run_tttd(const char *const *args, int timeout_ms, char **out, char **err)
     char *obuf = calloc(1, 1), *ebuf = calloc(1, 1);
     size_t olen = 0, elen = 0;
     int oopen = 1, eopen = 1, termed = 0;
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = th_now_ms() + timeout_ms;
     while (oopen || eopen) {
         struct pollfd p[2] = { { .fd = oopen ? op[0] : -1, .events = POLLIN },
                                { .fd = eopen ? ep[0] : -1, .events = POLLIN } };
@@ -647,7 +649,7 @@ int th_send_move(struct th_client *c, uint8_t ply, uint8_t cell)
 
 int th_recv(struct th_client *c, struct proto_msg *m, int timeout_ms)
 {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = th_now_ms() + timeout_ms;
     for (;;) {
         while (c->pending_off < c->pending_len) {
             size_t used = 0;
@@ -755,7 +757,7 @@ static void answer_ping(struct th_client *c, const struct proto_msg *ping)
 void th_expect(struct th_client *c, uint8_t type, struct proto_msg *out)
 {
     struct proto_msg m;
-    int64_t deadline = now_ms() + TH_TIMEOUT_MS;
+    int64_t deadline = th_now_ms() + TH_TIMEOUT_MS;
     int r;
     for (;;) {
         r = th_recv(c, &m, ms_until(deadline));
@@ -797,7 +799,7 @@ void th_expect_eof(struct th_client *c, int timeout_ms)
 
 void th_expect_silence(struct th_client *c, int ms)
 {
-    int64_t deadline = now_ms() + ms;
+    int64_t deadline = th_now_ms() + ms;
     for (;;) {
         struct proto_msg m;
         int r = th_recv(c, &m, ms_until(deadline));

@@ -188,6 +188,11 @@ void th_expect_opponent(struct th_client *c, uint8_t event, uint16_t grace_s);
  * odd ones (th_move for each). */
 void th_play(struct th_client *x, struct th_client *o, uint8_t first_ply, const uint8_t *cells, size_t n);
 
+/* CLOCK_MONOTONIC in milliseconds (aborts if the clock fails). */
+int64_t th_now_ms(void);
+/* Sleep ms milliseconds (resumed after signals). */
+void th_sleep_ms(int ms);
+
 /* Ignore SIGPIPE in the test process (writes to closed sockets return EPIPE). */
 void th_ignore_sigpipe(void);
 

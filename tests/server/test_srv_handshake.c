@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
 
@@ -273,13 +272,6 @@ static void hello_in_pieces(void **state)
     th_close(&c);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* After a fatal ERROR the server half-closes at once, then closes its socket
  * when the client closes, or after the 2 s linger if the client does not. */
 static void fatal_error_linger(void **state)
@@ -290,13 +282,13 @@ static void fatal_error_linger(void **state)
     struct th_client c;
     assert_int_equal(th_connect(&c, srv.port), 0);
     assert_int_equal(th_send_raw(&c, junk, sizeof junk), 0);
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     th_expect_error(&c, PROTO_ERR_BAD_FRAME);
     th_expect_eof(&c, TH_TIMEOUT_MS);
     /* The client stays: the server keeps its socket a while, then closes it. */
     assert_int_equal(th_server_sockets(&srv), 2);
     assert_int_equal(th_server_wait_sockets(&srv, 1, 5000), 0);
-    int64_t held = now_ms() - t0;
+    int64_t held = th_now_ms() - t0;
     if (held < 1000 || held > 4500)
         fail_msg("the server held the socket %lld ms after the fatal ERROR (linger: 2 s)", (long long)held);
     th_close(&c);
@@ -305,9 +297,9 @@ static void fatal_error_linger(void **state)
     assert_int_equal(th_send_raw(&c, junk, sizeof junk), 0);
     th_expect_error(&c, PROTO_ERR_BAD_FRAME);
     th_close(&c);
-    t0 = now_ms();
+    t0 = th_now_ms();
     assert_int_equal(th_server_wait_sockets(&srv, 1, TH_TIMEOUT_MS), 0);
-    assert_true(now_ms() - t0 < 1000);
+    assert_true(th_now_ms() - t0 < 1000);
 }
 
 int main(void)

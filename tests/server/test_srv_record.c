@@ -27,12 +27,6 @@ static int cleanup(void **state)
     return 0;
 }
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
 /* The file once it holds at least n lines (the server writes a line just
  * after sending GAME_OVER), within 3 s; malloc'd. Fails the test otherwise. */
 static char *wait_lines(const char *path, int n)
@@ -46,7 +40,7 @@ static char *wait_lines(const char *path, int n)
             lines += *p == '\n';
         if (lines >= n)
             return text;
-        pause_ms(10);
+        th_sleep_ms(10);
     }
     fail_msg("%s: expected %d lines, have:\n%s", path, n, text ? text : "(no file)");
     return NULL;

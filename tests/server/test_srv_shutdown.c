@@ -14,16 +14,8 @@
 
 #include <signal.h>
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Teardown for tests that stop the server themselves. */
 static int cleanup(void **state)
@@ -148,10 +140,10 @@ static void stubborn_client_does_not_block_exit(void **state)
     th_pair(&x, &o, th_srv.port, "x", "o", NULL);
     th_close(&o); /* o goes; x stays open and silent */
     th_expect_opponent(&x, PROTO_OPP_DISCONNECTED, 20);
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     assert_int_equal(th_server_signal(&th_srv, SIGTERM), 0);
     assert_int_equal(th_server_wait(&th_srv, 6000), 0);
-    assert_true(now_ms() - t0 >= 1500); /* it did wait for the client a while */
+    assert_true(th_now_ms() - t0 >= 1500); /* it did wait for the client a while */
     /* What x was owed is in its socket. */
     expect_shut(&x, 1);
 }
@@ -163,10 +155,10 @@ static void second_signal_exits_at_once(void **state)
     th_hello(&c, th_srv.port, "stays");
     assert_int_equal(th_server_signal(&th_srv, SIGTERM), 0);
     th_expect_error(&c, PROTO_ERR_SHUTTING_DOWN); /* the first signal was handled */
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     assert_int_equal(th_server_signal(&th_srv, SIGINT), 0);
     assert_int_equal(th_server_wait(&th_srv, 5000), 0);
-    assert_true(now_ms() - t0 < 1500);
+    assert_true(th_now_ms() - t0 < 1500);
     th_close(&c);
 }
 

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
 
@@ -310,12 +309,6 @@ static void partial_lines_get_no_answer(void **state)
     th_close(&o);
 }
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { 0, ms * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
 /* Encode m and send it one byte per write, with a short pause between. */
 static void send_bytewise(struct th_client *c, const struct proto_msg *m)
 {
@@ -324,7 +317,7 @@ static void send_bytewise(struct th_client *c, const struct proto_msg *m)
     assert_true(n > 0);
     for (int i = 0; i < n; i++) {
         assert_int_equal(th_send_raw(c, buf + i, 1), 0);
-        pause_ms(1);
+        th_sleep_ms(1);
     }
 }
 
