@@ -48,8 +48,8 @@ static void arm_timer(struct conn *c)
 {
     struct server *srv = c->srv;
     uint64_t when;
-    if (c->state == CONN_CLOSING)
-        return; /* the linger timer is armed once, in conn_error */
+    if (c->doomed || c->state == CONN_CLOSING)
+        return; /* a doomed conn has no timer; the linger timer is armed once, in conn_error */
     if (c->state == CONN_HELLO)
         when = c->last_frame_ms + ms(srv->opt.hello_timeout_s);
     else if (!c->ping_out)
@@ -269,7 +269,9 @@ void conn_error(struct conn *c, uint8_t code, const char *text)
     memcpy(m.u.error.message.s, text, len);
     m.u.error.message.s[len] = '\0';
     conn_send(c, &m);
-    if (!proto_error_fatal(code, c->state == CONN_HELLO))
+    /* The send may have found the peer gone: then it is dropped already, and
+     * its timer must stay disarmed (conn_reap frees it). */
+    if (c->doomed || !proto_error_fatal(code, c->state == CONN_HELLO))
         return;
     log_info("#%llu dropped: %s (%s)", (unsigned long long)c->serial, proto_error_name(code), text);
     conn_detach(c, 1);
@@ -290,19 +292,30 @@ void conn_drop(struct conn *c, const char *why)
         log_debug("#%llu closed: %s", (unsigned long long)c->serial, why);
     loop_del_fd(c->srv->loop, c->fd);
     loop_timer_cancel(c->srv->loop, &c->timer);
+    /* Leave the queue or room at once, so that nobody is paired with a
+     * connection already gone; a game is left later, in conn_reap (a game
+     * may be in the middle of sending when a send fails). */
+    if (c->state == CONN_QUEUED || c->state == CONN_ROOM) {
+        lobby_remove(c);
+        c->state = CONN_LOBBY;
+    }
     c->doomed_next = c->srv->doomed;
     c->srv->doomed = c;
 }
 
-void conn_reap(struct loop *loop, void *ctx)
+/* Free the doomed connections except `keep` (which stays doomed, for the
+ * next reap, if it is). Detaching may doom more connections (a write to the
+ * opponent fails): keep going until none but `keep` are left. */
+static void reap(struct server *srv, struct conn *keep)
 {
-    struct server *srv = ctx;
-    (void)loop;
-    /* Detaching may doom more connections (a write to the opponent fails):
-     * keep going until none are left. */
+    struct conn *kept = NULL;
     while (srv->doomed) {
         struct conn *c = srv->doomed;
         srv->doomed = c->doomed_next;
+        if (c == keep) {
+            kept = c;
+            continue;
+        }
         conn_detach(c, 1);
         close(c->fd);
         if (c->all_prev)
@@ -317,6 +330,17 @@ void conn_reap(struct loop *loop, void *ctx)
         free(c->out);
         free(c);
     }
+    if (kept) {
+        kept->doomed_next = NULL;
+        srv->doomed = kept;
+    }
+}
+
+void conn_reap(struct loop *loop, void *ctx)
+{
+    struct server *srv = ctx;
+    (void)loop;
+    reap(srv, NULL);
     if (srv->shutting_down && !srv->conns)
         loop_stop(srv->loop);
 }
@@ -358,6 +382,15 @@ static int on_frame(struct conn *c, const struct proto_frame *f)
     }
     if (log_enabled(LOG_VERBOSE))
         log_debug("#%llu -> %s", (unsigned long long)c->serial, proto_type_name(m.type));
+    /* Connections found gone earlier in this batch leave their games first,
+     * so this frame meets the world as it now is (no rematch with a player
+     * who just hung up). Nothing up the stack holds another connection, and
+     * this one is kept even if that dooms it. */
+    if (c->srv->doomed) {
+        reap(c->srv, c);
+        if (c->doomed)
+            return -1; /* its opponent's leaving found it gone too */
+    }
     int was_hello = c->state == CONN_HELLO;
     dispatch_message(c, &m);
     /* Welcomed: the timer still holds the hello deadline, which may lie past
