@@ -21,27 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
 
 /* What "normal latency" means on a loaded 2-core machine, sanitizers on. */
 #define CALM_MAX_MS 1000
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0) {
-    }
-}
 
 /* `count` copies of a frame of `type` with a `len`-byte payload of `fill`. */
 static uint8_t *frames(uint8_t type, uint16_t len, uint8_t fill, size_t count, size_t *total)
@@ -63,12 +48,12 @@ static uint8_t *frames(uint8_t type, uint16_t len, uint8_t fill, size_t count, s
 /* One timed move of the calm game; returns how long both MOVEDs took. */
 static int64_t timed_move(struct th_client *x, struct th_client *o, uint8_t ply, uint8_t cell)
 {
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     if (ply % 2 == 0)
         th_move(x, o, ply, cell);
     else
         th_move(o, x, ply, cell);
-    return now_ms() - t0;
+    return th_now_ms() - t0;
 }
 
 /* A flooder's answers: `reply` frames for the burst's tokens, then
@@ -159,9 +144,9 @@ static void test_sustained_rate(void **state)
     int pongs = 0;
     for (int tick = 0; tick < 30; tick++) {
         assert_int_equal(th_send_raw(&good, four, n4), 0);
-        int64_t until = now_ms() + 100;
+        int64_t until = th_now_ms() + 100;
         int r;
-        while ((r = th_recv(&good, &m, (int)(until - now_ms() > 0 ? until - now_ms() : 0))) == 1) {
+        while ((r = th_recv(&good, &m, (int)(until - th_now_ms() > 0 ? until - th_now_ms() : 0))) == 1) {
             if (m.type != PROTO_PONG) {
                 char what[300];
                 fail_msg("a client at 40 frames/s got %s", th_describe(&m, what, sizeof what));
@@ -183,8 +168,8 @@ static void test_sustained_rate(void **state)
     th_hello(&bad, port, "pushy");
     pongs = 0;
     int slowed = 0;
-    int64_t t0 = now_ms();
-    while (!slowed && now_ms() - t0 < 5000) {
+    int64_t t0 = th_now_ms();
+    while (!slowed && th_now_ms() - t0 < 5000) {
         (void)th_send_raw(&bad, ten, n10); /* fails once the server gave up */
         int r;
         while ((r = th_recv(&bad, &m, 50)) == 1 && m.type == PROTO_PONG)
@@ -333,10 +318,10 @@ static void test_slow_readers(void **state)
     /* Meanwhile the calm game moves every 300 ms, then its players ping. */
     static const uint8_t game[] = { 4, 0, 8, 1, 2, 6, 5 }; /* X wins 2-5-8 on the 7th move */
     size_t played = 0;
-    int64_t worst = 0, t0 = now_ms();
+    int64_t worst = 0, t0 = th_now_ms();
     int ndropped = 0;
-    for (int tick = 0; (ndropped < NSLOW || played < sizeof game) && now_ms() - t0 < 20000; tick++) {
-        sleep_ms(100);
+    for (int tick = 0; (ndropped < NSLOW || played < sizeof game) && th_now_ms() - t0 < 20000; tick++) {
+        th_sleep_ms(100);
         for (int i = 0; i < NSLOW; i++) {
             if (!dropped[i] && th_send_raw(&slow[i], four, nfour) < 0) {
                 dropped[i] = 1;
@@ -355,20 +340,20 @@ static void test_slow_readers(void **state)
                 th_expect_game_over(&o, PROTO_MARK_X, PROTO_REASON_LINE, line);
             }
         } else {
-            int64_t s = now_ms();
+            int64_t s = th_now_ms();
             memset(&m, 0, sizeof m);
             m.type = PROTO_PING;
             m.u.ping.nonce = (uint32_t)tick;
             assert_int_equal(th_send(&x, &m), 0);
             th_expect(&x, PROTO_PONG, &m);
             assert_int_equal(m.u.ping.nonce, (uint32_t)tick);
-            t = now_ms() - s;
+            t = th_now_ms() - s;
         }
         if (t > worst)
             worst = t;
     }
     print_message("slow readers: %d of %d dropped after %lld ms; calm game %zu moves, slowest %lld ms\n",
-                  ndropped, NSLOW, (long long)(now_ms() - t0), played, (long long)worst);
+                  ndropped, NSLOW, (long long)(th_now_ms() - t0), played, (long long)worst);
     assert_int_equal(ndropped, NSLOW);
     assert_true(worst < CALM_MAX_MS);
     for (int i = 0; i < NSLOW; i++) {

@@ -29,20 +29,6 @@
 
 enum { REAL_GAMES = 20, CHAOS_THREADS = 3, HELD_MAX = 12, ROUND_PAUSE_MS = 400 };
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0) {
-    }
-}
-
 static uint32_t rnd(uint32_t *s)
 {
     uint32_t x = *s; /* xorshift32 */
@@ -140,9 +126,9 @@ static void hold(struct chaos *ch, struct th_client *c)
 static int wait_for(struct chaos *ch, struct th_client *c, uint8_t type, const char *what)
 {
     struct proto_msg m;
-    int64_t deadline = now_ms() + TH_TIMEOUT_MS;
+    int64_t deadline = th_now_ms() + TH_TIMEOUT_MS;
     for (;;) {
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - th_now_ms();
         int r = th_recv(c, &m, left > 0 ? (int)left : 0);
         if (r == 1 && m.type == type)
             return 1;
@@ -192,7 +178,7 @@ static int send_bytewise(struct th_client *c, const uint8_t *b, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (th_send_raw(c, b + i, 1) < 0)
             return -1;
-        sleep_ms(1);
+        th_sleep_ms(1);
     }
     return 0;
 }
@@ -401,7 +387,7 @@ static void do_vanish_spectator(struct chaos *ch)
     spectate_msg(ch, &m);
     (void)th_send(c, &m);
     if (rnd(&ch->seed) % 2)
-        sleep_ms(20); /* let the server take it, then leave unread news behind */
+        th_sleep_ms(20); /* let the server take it, then leave unread news behind */
     drop_client(ch, c);
 }
 
@@ -433,7 +419,7 @@ static void do_small_flood(struct chaos *ch)
         pings[i + 2] = 4;
     }
     (void)th_send_raw(c, pings, sizeof pings);
-    sleep_ms(5);
+    th_sleep_ms(5);
     reset_client(c);
 }
 
@@ -474,7 +460,7 @@ static void do_hit_and_run(struct chaos *ch)
     }
     (void)th_send_raw(c, f, n);
     if (rnd(&ch->seed) % 2)
-        sleep_ms(1);
+        th_sleep_ms(1);
     reset_client(c);
 }
 
@@ -496,7 +482,7 @@ static void *chaos_main(void *arg)
         default: do_hit_and_run(ch); break;
         }
         ch->done[k]++;
-        sleep_ms(2);
+        th_sleep_ms(2);
     }
     for (int i = 0; i < HELD_MAX; i++) {
         drop_client(ch, ch->held[i]);
@@ -604,19 +590,19 @@ static void test_chaos(void **state)
     }
 
     /* Rounds: one move in every unfinished game, then a pause. */
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     uint32_t move_seed = seed;
     for (int round = 0; round < 9; round++) {
-        sleep_ms(ROUND_PAUSE_MS);
+        th_sleep_ms(ROUND_PAUSE_MS);
         for (int i = 0; i < REAL_GAMES; i++)
             if (!games[i].over)
                 real_move(&games[i], &move_seed);
     }
-    sleep_ms(ROUND_PAUSE_MS);
+    th_sleep_ms(ROUND_PAUSE_MS);
     atomic_store(&stop, 1);
     for (int t = 0; t < CHAOS_THREADS; t++)
         assert_int_equal(pthread_join(tids[t], NULL), 0);
-    int64_t took = now_ms() - t0;
+    int64_t took = th_now_ms() - t0;
 
     int done[K_COUNT] = { 0 }, total = 0;
     for (int t = 0; t < CHAOS_THREADS; t++) {

@@ -14,23 +14,8 @@
 #include <cmocka.h>
 
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0) {
-    }
-}
 
 /* The next frame, PINGs included, within timeout_ms; fails on anything else. */
 static void next_frame(struct th_client *c, struct proto_msg *m, int timeout_ms)
@@ -67,7 +52,7 @@ static void test_hello_timeout(void **state)
 
     /* Silent: TIMEOUT after about a second, then EOF. */
     struct th_client a, b;
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     assert_int_equal(th_connect(&a, th_srv.port), 0);
     /* Half a HELLO (header and magic): not a complete frame, so no reprieve. */
     assert_int_equal(th_connect(&b, th_srv.port), 0);
@@ -75,7 +60,7 @@ static void test_hello_timeout(void **state)
     assert_int_equal(th_send_raw(&b, half, sizeof half), 0);
 
     th_expect_error(&a, PROTO_ERR_TIMEOUT);
-    assert_true(now_ms() - t0 >= 900);
+    assert_true(th_now_ms() - t0 >= 900);
     th_expect_eof(&a, TH_TIMEOUT_MS);
     th_expect_error(&b, PROTO_ERR_TIMEOUT);
     th_expect_eof(&b, TH_TIMEOUT_MS);
@@ -85,7 +70,7 @@ static void test_hello_timeout(void **state)
     /* A HELLO in time is welcomed and stays (idle timeout is 30 s). */
     struct th_client c;
     th_hello(&c, th_srv.port, "punctual");
-    sleep_ms(1300);
+    th_sleep_ms(1300);
     assert_int_equal(th_send_type(&c, PROTO_LIST_GAMES), 0);
     th_expect(&c, PROTO_GAME_LIST, NULL);
     th_close(&c);
@@ -98,22 +83,22 @@ static void test_idle_pongs_keep_alive(void **state)
     (void)state;
     struct th_client c;
     th_hello(&c, th_srv.port, "ponger");
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     struct proto_msg m;
     /* The first PING comes after half the idle time (1 s). */
     expect_raw(&c, PROTO_PING, &m, TH_TIMEOUT_MS);
-    int64_t first = now_ms() - t0;
+    int64_t first = th_now_ms() - t0;
     assert_true(first >= 800);
     send_pong(&c, m.u.ping.nonce);
     /* Answering every PING for 5 s (2.5 idle timeouts) keeps it alive. */
     int pings = 1;
-    while (now_ms() - t0 < 5000) {
+    while (th_now_ms() - t0 < 5000) {
         int r = th_recv(&c, &m, 300);
         if (r == 0)
             continue;
         if (r != 1 || m.type != PROTO_PING)
             fail_msg("a client answering PINGs got %s after %lld ms",
-                     r == 1 ? proto_type_name(m.type) : "EOF or an error", (long long)(now_ms() - t0));
+                     r == 1 ? proto_type_name(m.type) : "EOF or an error", (long long)(th_now_ms() - t0));
         send_pong(&c, m.u.ping.nonce);
         pings++;
     }
@@ -128,13 +113,13 @@ static void test_idle_timeout_no_answer(void **state)
     (void)state;
     struct th_client c;
     th_hello(&c, th_srv.port, "mute");
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     struct proto_msg m;
     expect_raw(&c, PROTO_PING, &m, TH_TIMEOUT_MS);
     /* Not answered: TIMEOUT once the whole idle time has passed, then EOF. */
     expect_raw(&c, PROTO_ERROR, &m, TH_TIMEOUT_MS);
     assert_int_equal(m.u.error.code, PROTO_ERR_TIMEOUT);
-    assert_true(now_ms() - t0 >= 1800);
+    assert_true(th_now_ms() - t0 >= 1800);
     th_expect_eof(&c, TH_TIMEOUT_MS);
     th_close(&c);
 }
@@ -147,12 +132,12 @@ static void test_idle_heartbeat_after_hello(void **state)
     (void)state;
     struct th_client c;
     th_hello(&c, th_srv.port, "early");
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     struct proto_msg m;
     expect_raw(&c, PROTO_PING, &m, 1900);
     expect_raw(&c, PROTO_ERROR, &m, TH_TIMEOUT_MS);
     assert_int_equal(m.u.error.code, PROTO_ERR_TIMEOUT);
-    int64_t t = now_ms() - t0;
+    int64_t t = th_now_ms() - t0;
     assert_true(t >= 1800 && t < 3500);
     th_expect_eof(&c, TH_TIMEOUT_MS);
     th_close(&c);
@@ -163,13 +148,13 @@ static void test_idle_trickle_is_not_activity(void **state)
     (void)state;
     struct th_client c;
     th_hello(&c, th_srv.port, "trickler");
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     /* Six of a PING's seven bytes, one every 400 ms: never a whole frame. */
     static const uint8_t ping[] = { PROTO_PING, 0x00, 0x04, 1, 2, 3 };
     size_t sent = 0;
     int got_error = 0;
     struct proto_msg m;
-    while (!got_error && now_ms() - t0 < 5000) {
+    while (!got_error && th_now_ms() - t0 < 5000) {
         if (sent < sizeof ping) {
             (void)th_send_raw(&c, ping + sent, 1); /* may fail once the server gave up */
             sent++;
@@ -183,7 +168,7 @@ static void test_idle_trickle_is_not_activity(void **state)
         got_error = 1;
     }
     assert_true(got_error);
-    int64_t t = now_ms() - t0;
+    int64_t t = th_now_ms() - t0;
     assert_true(t >= 1800 && t < 4000);
     th_expect_eof(&c, TH_TIMEOUT_MS);
     th_close(&c);
@@ -242,7 +227,7 @@ static void test_turn_clock_is_per_turn(void **state)
     /* Each move takes 1.1 s of a 2 s turn: 3.3 s in all, no timeout. */
     static const uint8_t cells[] = { 4, 0, 8 };
     for (uint8_t ply = 0; ply < 3; ply++) {
-        sleep_ms(1100);
+        th_sleep_ms(1100);
         struct th_client *mover = ply % 2 ? &o : &x, *other = ply % 2 ? &x : &o;
         th_move(mover, other, ply, cells[ply]);
     }
@@ -263,11 +248,11 @@ static void forfeit_case(uint16_t port, int leave_x)
     th_move(&x, &o, 0, 4);
     struct th_client *leaver = leave_x ? &x : &o, *stayer = leave_x ? &o : &x;
     th_close(leaver);
-    int64_t t0 = now_ms();
+    int64_t t0 = th_now_ms();
     th_expect_opponent(stayer, PROTO_OPP_DISCONNECTED, 1);
     uint8_t winner = leave_x ? PROTO_MARK_O : PROTO_MARK_X;
     th_expect_game_over(stayer, winner, PROTO_REASON_FORFEIT, NULL);
-    assert_true(now_ms() - t0 >= 800);
+    assert_true(th_now_ms() - t0 >= 800);
     /* The one who left is gone for good: no rematch. */
     th_expect_opponent(stayer, PROTO_OPP_LEFT, 0);
     assert_int_equal(th_send_type(stayer, PROTO_REMATCH), 0);
