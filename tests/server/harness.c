@@ -32,6 +32,7 @@
 #endif
 
 #define START_LIMIT_MS 10000
+#define START_LIMIT_WRAPPED_MS 60000
 
 /* ------------------------------------------------------------ time */
 
@@ -182,12 +183,39 @@ static void exec_child(pid_t parent, const char *const *argv, int outfd, int err
     int nullfd = open("/dev/null", O_RDONLY);
     if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
         _exit(127);
-    execv(TTTD_PATH, (char *const *)argv);
-    dprintf(2, "harness: exec %s: %s\n", TTTD_PATH, strerror(errno));
+    execvp(argv[0], (char *const *)argv);
+    dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
     _exit(127);
 }
 
-/* Fork and exec tttd with argv, its stdout and stderr on outfd and errfd
+/* Split $TTT_SERVER_WRAPPER (copied into buf) into at most max words at
+ * argv[0..); returns how many. */
+static int wrapper_words(char *buf, size_t cap, const char **argv, int max)
+{
+    const char *w = getenv("TTT_SERVER_WRAPPER");
+    int n = 0;
+    if (!w || !*w)
+        return 0;
+    snprintf(buf, cap, "%s", w);
+    char *save = NULL;
+    for (char *word = strtok_r(buf, " \t", &save); word && n < max; word = strtok_r(NULL, " \t", &save))
+        argv[n++] = word;
+    return n;
+}
+
+int th_server_wrapped(void)
+{
+    const char *w = getenv("TTT_SERVER_WRAPPER");
+    return w && *w;
+}
+
+/* How long th_server_stop waits: longer under a wrapper such as valgrind. */
+static int stop_wait_ms(void)
+{
+    return th_server_wrapped() ? 30000 : 5000;
+}
+
+/* Fork and exec tttd with argv (argv[0] looked up in PATH), its stdout and stderr on outfd and errfd
  * (closed here, in the parent). Returns the child's pid or -1. */
 static pid_t spawn(const char *const *argv, int outfd, int errfd)
 {
@@ -219,7 +247,9 @@ int th_server_start(struct th_server *s, const char *const *args)
     snprintf(errpath, sizeof errpath, "%s/stderr.log", s->dir);
 
     const char *argv[64];
-    int argc = 0;
+    char wrapper[512];
+    int wrapped = wrapper_words(wrapper, sizeof wrapper, argv, 16);
+    int argc = wrapped;
     argv[argc++] = TTTD_PATH;
     argv[argc++] = "--port";
     argv[argc++] = "0";
@@ -256,7 +286,7 @@ int th_server_start(struct th_server *s, const char *const *args)
 
     /* th_server_stdout_line reads byte by byte: what follows stays in the pipe. */
     char line[128];
-    int len = th_server_stdout_line(s, line, sizeof line, START_LIMIT_MS);
+    int len = th_server_stdout_line(s, line, sizeof line, wrapped ? START_LIMIT_WRAPPED_MS : START_LIMIT_MS);
     unsigned port = 0;
     char extra;
     if (len >= 0 && sscanf(line, "listening on port %u%c", &port, &extra) == 1 && port > 0 && port <= 65535) {
@@ -301,7 +331,7 @@ int th_server_stop(struct th_server *s)
     int rc = -1;
     if (s->pid > 0) {
         (void)th_server_signal(s, SIGTERM);
-        rc = th_server_wait(s, 5000);
+        rc = th_server_wait(s, stop_wait_ms());
     }
     if (s->out_fd >= 0) {
         close(s->out_fd);
@@ -644,6 +674,15 @@ int th_send_move(struct th_client *c, uint8_t ply, uint8_t cell)
     m.type = PROTO_MOVE;
     m.u.move.ply = ply;
     m.u.move.cell = cell;
+    return th_send(c, &m);
+}
+
+int th_send_resume(struct th_client *c, const uint8_t token[PROTO_TOKEN_LEN])
+{
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_RESUME;
+    memcpy(m.u.resume.token, token, PROTO_TOKEN_LEN);
     return th_send(c, &m);
 }
 

@@ -42,7 +42,14 @@ struct th_server {
  * may be NULL; TH_RECORD is replaced by record_path), stderr to
  * dir/stderr.log, and read its stdout up to the line "listening on port N"
  * (10 s limit). Returns 0, or -1 (printing why, with tttd's stderr) with
- * nothing left running. */
+ * nothing left running.
+ * With the environment variable TTT_SERVER_WRAPPER set, its space-separated
+ * words come first (the first looked up in PATH), e.g.
+ *   TTT_SERVER_WRAPPER='valgrind --error-exitcode=99 --leak-check=full
+ *                       --errors-for-leak-kinds=definite,indirect'
+ * runs tttd under valgrind: its report goes to stderr.log, th_server_stop and
+ * th_server_wait return valgrind's status (99 on an error), and the start
+ * and stop limits grow to 60 s and 30 s. th_run_tttd is never wrapped. */
 int th_server_start(struct th_server *s, const char *const *args);
 
 /* Send `sig` to the server; 0 or -1. */
@@ -53,7 +60,12 @@ int th_server_signal(struct th_server *s, int sig);
  * then killed with SIGKILL and reaped). Also -1 if it was already reaped. */
 int th_server_wait(struct th_server *s, int timeout_ms);
 
-/* SIGTERM, then th_server_wait(5000); also closes out_fd and removes the
+/* 1 if servers run under TTT_SERVER_WRAPPER (their stderr.log then holds
+ * the wrapper's output too), else 0. */
+int th_server_wrapped(void);
+
+/* SIGTERM, then th_server_wait(5000, or 30000 under TTT_SERVER_WRAPPER);
+ * also closes out_fd and removes the
  * temporary directory with its files. Returns th_server_wait's result (or
  * -1 if the server was already reaped). Safe to call twice. With the
  * environment variable TH_SERVER_LOG set, tttd's stderr is printed first. */
@@ -102,6 +114,9 @@ int th_run_tttd(const char *const *args, int timeout_ms, char **out, char **err)
 extern struct th_server th_srv;
 int th_fixture_start(void **state);
 int th_fixture_stop(void **state);
+/* A cmocka test with its own tttd started with `args` (an array as above). */
+#define TH_WITH(test, args) \
+    cmocka_unit_test_prestate_setup_teardown(test, th_fixture_start, th_fixture_stop, (void *)(args))
 
 /* A protocol client. Do not copy it while connected (rd points into buf). */
 struct th_client {
@@ -134,6 +149,8 @@ int th_send_type(struct th_client *c, uint8_t type);
 int th_send_move(struct th_client *c, uint8_t ply, uint8_t cell);
 /* Send JOIN_ROOM with the 6 characters at `code`. 0 or -1. */
 int th_send_join(struct th_client *c, const char *code);
+/* Send RESUME with this token. 0 or -1. */
+int th_send_resume(struct th_client *c, const uint8_t token[PROTO_TOKEN_LEN]);
 
 /* The next server-to-client frame, decoded, within timeout_ms. Returns 1 (got
  * *m), 0 (timeout), -1 (orderly EOF) or -2 (reset or another socket error:

@@ -378,10 +378,7 @@ static void playing_state_rejects_others(void **state)
     m.u.spectate.game_id = 1;
     assert_int_equal(th_send(&o, &m), 0); /* its own game: still UNEXPECTED */
     th_expect_error(&o, PROTO_ERR_UNEXPECTED);
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_RESUME;
-    memcpy(m.u.resume.token, x.token, PROTO_TOKEN_LEN);
-    assert_int_equal(th_send(&o, &m), 0);
+    assert_int_equal(th_send_resume(&o, x.token), 0);
     th_expect_error(&o, PROTO_ERR_UNEXPECTED);
     th_expect_silence(&x, 50);
     th_move(&x, &o, 0, 0);

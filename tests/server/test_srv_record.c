@@ -295,10 +295,10 @@ static const char *const rec_timer_args[] = { "--record", TH_RECORD, "--turn-tim
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate_setup_teardown(line_resign_leave_draw, th_fixture_start, th_fixture_stop, (void *)rec_args),
-        cmocka_unit_test_prestate_setup_teardown(names_are_json_escaped, th_fixture_start, th_fixture_stop, (void *)rec_args),
+        TH_WITH(line_resign_leave_draw, rec_args),
+        TH_WITH(names_are_json_escaped, rec_args),
         cmocka_unit_test_prestate_setup_teardown(aborted_by_shutdown, th_fixture_start, cleanup, (void *)rec_args),
-        cmocka_unit_test_prestate_setup_teardown(timeout_and_forfeit, th_fixture_start, th_fixture_stop, (void *)rec_timer_args),
+        TH_WITH(timeout_and_forfeit, rec_timer_args),
         cmocka_unit_test_setup_teardown(appends_to_existing_file, start_with_existing, stop_with_existing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -167,7 +167,7 @@ static const char *const full_args[] = { "--max-clients", "2", NULL };
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate_setup_teardown(server_full, th_fixture_start, th_fixture_stop, (void *)full_args),
+        TH_WITH(server_full, full_args),
         cmocka_unit_test_setup_teardown(sigterm_ends_everything, th_fixture_start, cleanup),
         cmocka_unit_test_setup_teardown(sigint_ends_everything, th_fixture_start, cleanup),
         cmocka_unit_test_setup_teardown(stubborn_client_does_not_block_exit, th_fixture_start, cleanup),
