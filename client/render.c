@@ -343,14 +343,13 @@ static void draw_board(struct render *rd, const struct scene_board *b, const str
         if (len > 0) {
             float ext = (float)l->cell * 0.32f;
             float ux = (x1 - x0) / len, uy = (y1 - y0) / len;
-            float w = fmaxf(3.0f, (float)l->cell * 0.1f);
+            /* Narrower than a mark's stroke (0.12 of a cell), so an X whose
+             * stroke lies along a diagonal line still shows on both sides. */
+            float w = fmaxf(3.0f, (float)l->cell * 0.05f);
             x0 -= ux * ext;
             y0 -= uy * ext;
             x1 += ux * ext;
             y1 += uy * ext;
-            /* A background-coloured halo first, so the line stands clear of
-             * the marks and grid lines it crosses. */
-            capsule(rd, x0, y0, x1, y1, w + fmaxf(2.0f, (float)l->cell * 0.06f), RENDER_BG, 255);
             capsule(rd, x0, y0, x1, y1, w, RENDER_WIN, 255);
         }
     }
