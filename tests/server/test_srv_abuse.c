@@ -211,11 +211,8 @@ static void test_flooding_player(void **state)
     th_expect_opponent(&o, PROTO_OPP_DISCONNECTED, 30);
 
     th_hello(&x2, port, "xflood");
+    assert_int_equal(th_send_resume(&x2, x.token), 0);
     struct proto_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_RESUME;
-    memcpy(m.u.resume.token, x.token, PROTO_TOKEN_LEN);
-    assert_int_equal(th_send(&x2, &m), 0);
     th_expect(&x2, PROTO_GAME_START, &m);
     assert_int_equal(m.u.game_start.game_id, id);
     assert_int_equal(m.u.game_start.you, PROTO_MARK_X);
@@ -452,16 +449,14 @@ static void test_bad_header_at_once(void **state)
 static const char *const long_games[] = { "--turn-time", "120", "--idle-timeout", "120", NULL };
 static const char *const grace_30s[] = { "--grace", "30", NULL };
 
-#define WITH(test, args) cmocka_unit_test_prestate_setup_teardown(test, th_fixture_start, th_fixture_stop, (void *)(args))
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        WITH(test_flood_in_one_write, long_games),
-        WITH(test_sustained_rate, long_games),
-        WITH(test_flooding_player, grace_30s),
-        WITH(test_slow_readers, long_games),
-        WITH(test_bad_header_at_once, NULL),
+        TH_WITH(test_flood_in_one_write, long_games),
+        TH_WITH(test_sustained_rate, long_games),
+        TH_WITH(test_flooding_player, grace_30s),
+        TH_WITH(test_slow_readers, long_games),
+        TH_WITH(test_bad_header_at_once, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -651,7 +651,7 @@ static const char *const chaos_args[] = { "--grace", "1", "--hello-timeout", "2"
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_prestate_setup_teardown(test_chaos, th_fixture_start, th_fixture_stop, (void *)chaos_args),
+        TH_WITH(test_chaos, chaos_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

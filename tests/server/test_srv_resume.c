@@ -17,15 +17,6 @@
 
 #include "harness.h"
 
-static void send_resume(struct th_client *c, const uint8_t token[PROTO_TOKEN_LEN])
-{
-    struct proto_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_RESUME;
-    memcpy(m.u.resume.token, token, PROTO_TOKEN_LEN);
-    assert_int_equal(th_send(c, &m), 0);
-}
-
 /* RESUME must give GAME_START (id, you, names) and this STATE. */
 static void expect_seat(struct th_client *c, uint32_t id, uint8_t you, const char *xname, const char *oname,
                         uint8_t ply, const uint8_t cells[PROTO_CELLS], uint8_t to_move, uint32_t turn_ms)
@@ -65,7 +56,7 @@ static void test_resume_within_grace(void **state)
 
     /* X comes back from a new connection with the first WELCOME's token. */
     th_hello(&x2, th_srv.port, "xavier");
-    send_resume(&x2, seat_token);
+    assert_int_equal(th_send_resume(&x2, seat_token), 0);
     static const uint8_t cells4[PROTO_CELLS] = { 1, 1, 2, 0, 2, 0, 0, 0, 0 };
     expect_seat(&x2, id, PROTO_MARK_X, "xavier", "olga", 4, cells4, PROTO_MARK_X, 30000);
     th_expect_opponent(&o, PROTO_OPP_RECONNECTED, 0);
@@ -75,9 +66,9 @@ static void test_resume_within_grace(void **state)
     th_close(&x2);
     th_expect_opponent(&o, PROTO_OPP_DISCONNECTED, 10);
     th_hello(&x3, th_srv.port, "xavier");
-    send_resume(&x3, x2.token);
+    assert_int_equal(th_send_resume(&x3, x2.token), 0);
     th_expect_error(&x3, PROTO_ERR_BAD_TOKEN);
-    send_resume(&x3, seat_token);
+    assert_int_equal(th_send_resume(&x3, seat_token), 0);
     expect_seat(&x3, id, PROTO_MARK_X, "xavier", "olga", 4, cells4, PROTO_MARK_X, 30000);
     th_expect_opponent(&o, PROTO_OPP_RECONNECTED, 0);
 
@@ -102,7 +93,7 @@ static void test_resume_o_seat(void **state)
     th_close(&o);
     th_expect_opponent(&x, PROTO_OPP_DISCONNECTED, 10);
     th_hello(&o2, th_srv.port, "oscar2");
-    send_resume(&o2, o.token);
+    assert_int_equal(th_send_resume(&o2, o.token), 0);
     static const uint8_t cells1[PROTO_CELLS] = { 0, 0, 0, 0, 0, 0, 0, 0, 1 };
     expect_seat(&o2, id, PROTO_MARK_O, "xena", "oscar", 1, cells1, PROTO_MARK_O, 30000);
     th_expect_opponent(&x, PROTO_OPP_RECONNECTED, 0);
@@ -129,7 +120,7 @@ static void test_both_away(void **state)
 
     /* X returns while O is still away, and moves. */
     th_hello(&x2, th_srv.port, "xboth");
-    send_resume(&x2, x.token);
+    assert_int_equal(th_send_resume(&x2, x.token), 0);
     static const uint8_t cells2[PROTO_CELLS] = { 1, 0, 0, 0, 2, 0, 0, 0, 0 };
     expect_seat(&x2, id, PROTO_MARK_X, "xboth", "oboth", 2, cells2, PROTO_MARK_X, 30000);
     assert_int_equal(th_send_move(&x2, 2, 1), 0);
@@ -139,7 +130,7 @@ static void test_both_away(void **state)
 
     /* O returns: X hears it; the game is played out to a draw. */
     th_hello(&o2, th_srv.port, "oboth");
-    send_resume(&o2, o.token);
+    assert_int_equal(th_send_resume(&o2, o.token), 0);
     static const uint8_t cells3[PROTO_CELLS] = { 1, 1, 0, 0, 2, 0, 0, 0, 0 };
     expect_seat(&o2, id, PROTO_MARK_O, "xboth", "oboth", 3, cells3, PROTO_MARK_O, 30000);
     th_expect_opponent(&x2, PROTO_OPP_RECONNECTED, 0);
@@ -159,13 +150,13 @@ static void test_takeover(void **state)
     th_pair(&x, &o, th_srv.port, "xold", "ostay", &id);
     th_move(&x, &o, 0, 4);
     /* A player cannot RESUME from the seat it is in (not a lobby request). */
-    send_resume(&x, x.token);
+    assert_int_equal(th_send_resume(&x, x.token), 0);
     th_expect_error(&x, PROTO_ERR_UNEXPECTED);
     th_expect_silence(&o, 100);
 
     /* A second connection RESUMEs X's seat while X is still connected. */
     th_hello(&x2, th_srv.port, "xnew");
-    send_resume(&x2, x.token);
+    assert_int_equal(th_send_resume(&x2, x.token), 0);
     static const uint8_t cells1[PROTO_CELLS] = { 0, 0, 0, 0, 1, 0, 0, 0, 0 };
     expect_seat(&x2, id, PROTO_MARK_X, "xold", "ostay", 1, cells1, PROTO_MARK_O, 30000);
     th_expect_error(&x, PROTO_ERR_REPLACED);
@@ -192,10 +183,10 @@ static void test_bad_tokens(void **state)
     th_hello(&c, th_srv.port, "guesser");
     uint8_t unknown[PROTO_TOKEN_LEN];
     memset(unknown, 0xab, sizeof unknown);
-    send_resume(&c, unknown);
+    assert_int_equal(th_send_resume(&c, unknown), 0);
     th_expect_error(&c, PROTO_ERR_BAD_TOKEN);
     th_expect_lobby(&c);
-    send_resume(&c, c.token);
+    assert_int_equal(th_send_resume(&c, c.token), 0);
     th_expect_error(&c, PROTO_ERR_BAD_TOKEN);
     th_expect_lobby(&c);
 
@@ -206,9 +197,9 @@ static void test_bad_tokens(void **state)
     assert_int_equal(th_send_type(&x, PROTO_RESIGN), 0);
     th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
     th_expect_game_over(&o, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
-    send_resume(&c, x.token);
+    assert_int_equal(th_send_resume(&c, x.token), 0);
     th_expect_error(&c, PROTO_ERR_BAD_TOKEN);
-    send_resume(&c, o.token);
+    assert_int_equal(th_send_resume(&c, o.token), 0);
     th_expect_error(&c, PROTO_ERR_BAD_TOKEN);
     th_expect_silence(&x, 200);
     th_expect_silence(&o, 200);
@@ -224,7 +215,7 @@ static void test_bad_tokens(void **state)
     th_expect_game_over(&o2, PROTO_MARK_X, PROTO_REASON_LINE, top);
     th_close(&o2);
     th_expect_opponent(&x2, PROTO_OPP_LEFT, 0);
-    send_resume(&c, o2.token);
+    assert_int_equal(th_send_resume(&c, o2.token), 0);
     th_expect_error(&c, PROTO_ERR_BAD_TOKEN);
     th_expect_lobby(&c);
     th_close(&x);
@@ -246,7 +237,7 @@ static void test_forfeited_token(void **state)
     assert_int_equal(m.u.game_over.reason, PROTO_REASON_FORFEIT);
     /* Too late: the forfeited seat's token is no seat any more. */
     th_hello(&c, th_srv.port, "xquit");
-    send_resume(&c, x.token);
+    assert_int_equal(th_send_resume(&c, x.token), 0);
     th_expect_error(&c, PROTO_ERR_BAD_TOKEN);
     th_expect_lobby(&c);
     th_close(&c);
@@ -256,17 +247,15 @@ static void test_forfeited_token(void **state)
 static const char *const grace_10s[] = { "--grace", "10", "--turn-time", "30", NULL };
 static const char *const grace_1s[] = { "--grace", "1", NULL };
 
-#define WITH(test, args) cmocka_unit_test_prestate_setup_teardown(test, th_fixture_start, th_fixture_stop, (void *)(args))
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        WITH(test_resume_within_grace, grace_10s),
-        WITH(test_resume_o_seat, grace_10s),
-        WITH(test_both_away, grace_10s),
-        WITH(test_takeover, grace_10s),
-        WITH(test_bad_tokens, grace_10s),
-        WITH(test_forfeited_token, grace_1s),
+        TH_WITH(test_resume_within_grace, grace_10s),
+        TH_WITH(test_resume_o_seat, grace_10s),
+        TH_WITH(test_both_away, grace_10s),
+        TH_WITH(test_takeover, grace_10s),
+        TH_WITH(test_bad_tokens, grace_10s),
+        TH_WITH(test_forfeited_token, grace_1s),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -310,21 +310,19 @@ static const char *const grace_1s[] = { "--grace", "1", "--turn-time", "20", NUL
 static const char *const idle_2s_grace_1s[] = { "--hello-timeout", "1", "--idle-timeout", "2", "--grace", "1", NULL };
 static const char *const grace_10s_turn_1s[] = { "--grace", "10", "--turn-time", "1", NULL };
 
-#define WITH(test, args) cmocka_unit_test_prestate_setup_teardown(test, th_fixture_start, th_fixture_stop, (void *)(args))
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        WITH(test_hello_timeout, hello_1s),
-        WITH(test_idle_pongs_keep_alive, idle_2s),
-        WITH(test_idle_timeout_no_answer, idle_2s),
-        WITH(test_idle_heartbeat_after_hello, idle_2s_hello_5s),
-        WITH(test_idle_trickle_is_not_activity, idle_2s),
-        WITH(test_turn_timeout, turn_1s),
-        WITH(test_turn_clock_is_per_turn, turn_2s),
-        WITH(test_grace_forfeit, grace_1s),
-        WITH(test_idle_player_forfeits, idle_2s_grace_1s),
-        WITH(test_turn_clock_runs_during_grace, grace_10s_turn_1s),
+        TH_WITH(test_hello_timeout, hello_1s),
+        TH_WITH(test_idle_pongs_keep_alive, idle_2s),
+        TH_WITH(test_idle_timeout_no_answer, idle_2s),
+        TH_WITH(test_idle_heartbeat_after_hello, idle_2s_hello_5s),
+        TH_WITH(test_idle_trickle_is_not_activity, idle_2s),
+        TH_WITH(test_turn_timeout, turn_1s),
+        TH_WITH(test_turn_clock_is_per_turn, turn_2s),
+        TH_WITH(test_grace_forfeit, grace_1s),
+        TH_WITH(test_idle_player_forfeits, idle_2s_grace_1s),
+        TH_WITH(test_turn_clock_runs_during_grace, grace_10s_turn_1s),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
