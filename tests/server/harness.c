@@ -793,7 +793,20 @@ static void answer_ping(struct th_client *c, const struct proto_msg *ping)
     (void)th_send(c, &pong);
 }
 
-void th_expect(struct th_client *c, uint8_t type, struct proto_msg *out)
+/* Fail the running test, reported at the caller's file and line. */
+static void fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(const char *file, int line, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    print_error("%s\n", msg);
+    _fail(file, line);
+}
+
+void th_expect_at(const char *file, int line, struct th_client *c, uint8_t type, struct proto_msg *out)
 {
     struct proto_msg m;
     int64_t deadline = th_now_ms() + TH_TIMEOUT_MS;
@@ -812,31 +825,32 @@ void th_expect(struct th_client *c, uint8_t type, struct proto_msg *out)
         return;
     }
     char what[400];
-    fail_msg("expected %s on fd %d, got %s", proto_type_name(type), c->fd, recv_what(r, &m, what, sizeof what));
+    fail_at(file, line, "expected %s on fd %d, got %s", proto_type_name(type), c->fd,
+            recv_what(r, &m, what, sizeof what));
 }
 
-void th_expect_error(struct th_client *c, uint8_t code)
+void th_expect_error_at(const char *file, int line, struct th_client *c, uint8_t code)
 {
     struct proto_msg m;
-    th_expect(c, PROTO_ERROR, &m);
+    th_expect_at(file, line, c, PROTO_ERROR, &m);
     if (m.u.error.code != code) {
         char what[400];
-        fail_msg("expected ERROR %u %s, got %s", (unsigned)code, proto_error_name(code),
-                 th_describe(&m, what, sizeof what));
+        fail_at(file, line, "expected ERROR %u %s, got %s", (unsigned)code, proto_error_name(code),
+                th_describe(&m, what, sizeof what));
     }
 }
 
-void th_expect_eof(struct th_client *c, int timeout_ms)
+void th_expect_eof_at(const char *file, int line, struct th_client *c, int timeout_ms)
 {
     struct proto_msg m;
     int r = th_recv(c, &m, timeout_ms);
     if (r == -1 || (r == -2 && errno != EPROTO))
         return;
     char what[400];
-    fail_msg("expected EOF within %d ms, got %s", timeout_ms, recv_what(r, &m, what, sizeof what));
+    fail_at(file, line, "expected EOF within %d ms, got %s", timeout_ms, recv_what(r, &m, what, sizeof what));
 }
 
-void th_expect_silence(struct th_client *c, int ms)
+void th_expect_silence_at(const char *file, int line, struct th_client *c, int ms)
 {
     int64_t deadline = th_now_ms() + ms;
     for (;;) {
@@ -849,62 +863,65 @@ void th_expect_silence(struct th_client *c, int ms)
             continue;
         }
         char what[400];
-        fail_msg("expected silence for %d ms, got %s", ms, recv_what(r, &m, what, sizeof what));
+        fail_at(file, line, "expected silence for %d ms, got %s", ms, recv_what(r, &m, what, sizeof what));
     }
 }
 
-void th_hello(struct th_client *c, uint16_t port, const char *name)
+void th_hello_at(const char *file, int line, struct th_client *c, uint16_t port, const char *name)
 {
     if (th_connect(c, port) < 0)
-        fail_msg("cannot connect to 127.0.0.1:%u: %s", (unsigned)port, strerror(errno));
+        fail_at(file, line, "cannot connect to 127.0.0.1:%u: %s", (unsigned)port, strerror(errno));
     struct proto_msg m;
     memset(&m, 0, sizeof m);
     m.type = PROTO_HELLO;
     m.u.hello.version = PROTO_VERSION;
     if (proto_name_set(&m.u.hello.name, name) != PROTO_OK)
-        fail_msg("th_hello: \"%s\" is not a valid name", name);
+        fail_at(file, line, "th_hello: \"%s\" is not a valid name", name);
     if (th_send(c, &m) < 0)
-        fail_msg("cannot send HELLO: %s", strerror(errno));
-    th_expect(c, PROTO_WELCOME, &m);
-    assert_int_equal(m.u.welcome.version, PROTO_VERSION);
+        fail_at(file, line, "cannot send HELLO: %s", strerror(errno));
+    th_expect_at(file, line, c, PROTO_WELCOME, &m);
+    if (m.u.welcome.version != PROTO_VERSION)
+        fail_at(file, line, "WELCOME with version %u", (unsigned)m.u.welcome.version);
     memcpy(c->token, m.u.welcome.token, PROTO_TOKEN_LEN);
     c->turn_s = m.u.welcome.turn_s;
     c->grace_s = m.u.welcome.grace_s;
 }
 
-uint32_t th_expect_start(struct th_client *c, uint8_t you, const char *xname, const char *oname)
+uint32_t th_expect_start_at(const char *file, int line, struct th_client *c, uint8_t you, const char *xname,
+                            const char *oname)
 {
     struct proto_msg m;
-    th_expect(c, PROTO_GAME_START, &m);
-    assert_int_equal(m.u.game_start.you, you);
-    assert_string_equal(m.u.game_start.x_name.s, xname);
-    assert_string_equal(m.u.game_start.o_name.s, oname);
+    char what[200];
+    th_expect_at(file, line, c, PROTO_GAME_START, &m);
     uint32_t id = m.u.game_start.game_id;
-    assert_int_not_equal(id, 0);
-    th_expect(c, PROTO_STATE, &m);
-    assert_int_equal(m.u.state.game_id, id);
-    assert_int_equal(m.u.state.ply, 0);
-    for (int i = 0; i < PROTO_CELLS; i++)
-        assert_int_equal(m.u.state.cells[i], 0);
-    assert_int_equal(m.u.state.to_move, PROTO_MARK_X);
-    assert_true(m.u.state.ms_left > 0);
+    if (m.u.game_start.you != you || strcmp(m.u.game_start.x_name.s, xname) != 0 ||
+        strcmp(m.u.game_start.o_name.s, oname) != 0 || id == 0)
+        fail_at(file, line, "expected GAME_START you=%u x=\"%s\" o=\"%s\", got %s", (unsigned)you, xname, oname,
+                th_describe(&m, what, sizeof what));
+    th_expect_at(file, line, c, PROTO_STATE, &m);
+    static const uint8_t empty[PROTO_CELLS];
+    if (m.u.state.game_id != id || m.u.state.ply != 0 || memcmp(m.u.state.cells, empty, PROTO_CELLS) != 0 ||
+        m.u.state.to_move != PROTO_MARK_X || m.u.state.ms_left == 0)
+        fail_at(file, line, "expected the STATE of fresh game %u with time left, got %s (ms_left %u)", (unsigned)id,
+                th_describe(&m, what, sizeof what), (unsigned)m.u.state.ms_left);
     return id;
 }
 
-void th_quick_match(struct th_client *c)
+void th_quick_match_at(const char *file, int line, struct th_client *c)
 {
-    assert_int_equal(th_send_type(c, PROTO_QUICK_MATCH), 0);
-    th_expect(c, PROTO_QUEUED, NULL);
+    if (th_send_type(c, PROTO_QUICK_MATCH) < 0)
+        fail_at(file, line, "cannot send QUICK_MATCH: %s", strerror(errno));
+    th_expect_at(file, line, c, PROTO_QUEUED, NULL);
 }
 
-void th_create_room(struct th_client *c, char code[PROTO_CODE_LEN + 1])
+void th_create_room_at(const char *file, int line, struct th_client *c, char code[PROTO_CODE_LEN + 1])
 {
     struct proto_msg m;
-    assert_int_equal(th_send_type(c, PROTO_CREATE_ROOM), 0);
-    th_expect(c, PROTO_ROOM_CREATED, &m);
-    assert_int_equal(strlen(m.u.room.code), PROTO_CODE_LEN);
-    for (int i = 0; i < PROTO_CODE_LEN; i++)
-        assert_non_null(strchr(PROTO_CODE_ALPHABET, m.u.room.code[i]));
+    if (th_send_type(c, PROTO_CREATE_ROOM) < 0)
+        fail_at(file, line, "cannot send CREATE_ROOM: %s", strerror(errno));
+    th_expect_at(file, line, c, PROTO_ROOM_CREATED, &m);
+    if (strlen(m.u.room.code) != PROTO_CODE_LEN || strspn(m.u.room.code, PROTO_CODE_ALPHABET) != PROTO_CODE_LEN)
+        fail_at(file, line, "ROOM_CREATED with a bad code \"%s\"", m.u.room.code);
     memcpy(code, m.u.room.code, PROTO_CODE_LEN + 1);
 }
 
@@ -917,80 +934,86 @@ int th_send_join(struct th_client *c, const char *code)
     return th_send(c, &m);
 }
 
-void th_pair(struct th_client *x, struct th_client *o, uint16_t port, const char *xname,
-             const char *oname, uint32_t *game_id)
+void th_pair_at(const char *file, int line, struct th_client *x, struct th_client *o, uint16_t port,
+                const char *xname, const char *oname, uint32_t *game_id)
 {
-    th_hello(x, port, xname);
-    th_hello(o, port, oname);
-    th_quick_match(x);
-    th_quick_match(o);
-    uint32_t idx = th_expect_start(x, PROTO_MARK_X, xname, oname);
-    uint32_t ido = th_expect_start(o, PROTO_MARK_O, xname, oname);
-    assert_int_equal(idx, ido);
+    th_hello_at(file, line, x, port, xname);
+    th_hello_at(file, line, o, port, oname);
+    th_quick_match_at(file, line, x);
+    th_quick_match_at(file, line, o);
+    uint32_t idx = th_expect_start_at(file, line, x, PROTO_MARK_X, xname, oname);
+    uint32_t ido = th_expect_start_at(file, line, o, PROTO_MARK_O, xname, oname);
+    if (idx != ido)
+        fail_at(file, line, "X and O got different game ids: %u and %u", (unsigned)idx, (unsigned)ido);
     if (game_id)
         *game_id = idx;
 }
 
 /* MOVED with that ply, cell and mark must arrive at c. */
-static void expect_moved(struct th_client *c, uint8_t ply, uint8_t cell)
+static void expect_moved(const char *file, int line, struct th_client *c, uint8_t ply, uint8_t cell)
 {
     struct proto_msg m;
-    th_expect(c, PROTO_MOVED, &m);
+    th_expect_at(file, line, c, PROTO_MOVED, &m);
     uint8_t mark = ply % 2 == 0 ? PROTO_MARK_X : PROTO_MARK_O;
     if (m.u.moved.ply != ply || m.u.moved.cell != cell || m.u.moved.mark != mark) {
         char what[200];
-        fail_msg("expected MOVED ply=%u cell=%u mark=%u, got %s", (unsigned)ply, (unsigned)cell,
-                 (unsigned)mark, th_describe(&m, what, sizeof what));
+        fail_at(file, line, "expected MOVED ply=%u cell=%u mark=%u, got %s", (unsigned)ply, (unsigned)cell,
+                (unsigned)mark, th_describe(&m, what, sizeof what));
     }
 }
 
-void th_move(struct th_client *mover, struct th_client *other, uint8_t ply, uint8_t cell)
+void th_move_at(const char *file, int line, struct th_client *mover, struct th_client *other, uint8_t ply,
+                uint8_t cell)
 {
-    assert_int_equal(th_send_move(mover, ply, cell), 0);
-    expect_moved(mover, ply, cell);
-    expect_moved(other, ply, cell);
+    if (th_send_move(mover, ply, cell) < 0)
+        fail_at(file, line, "cannot send MOVE: %s", strerror(errno));
+    expect_moved(file, line, mover, ply, cell);
+    expect_moved(file, line, other, ply, cell);
 }
 
-void th_expect_lobby(struct th_client *c)
+void th_expect_lobby_at(const char *file, int line, struct th_client *c)
 {
-    assert_int_equal(th_send_type(c, PROTO_LIST_GAMES), 0);
-    th_expect(c, PROTO_GAME_LIST, NULL);
+    if (th_send_type(c, PROTO_LIST_GAMES) < 0)
+        fail_at(file, line, "cannot send LIST_GAMES: %s", strerror(errno));
+    th_expect_at(file, line, c, PROTO_GAME_LIST, NULL);
 }
 
-void th_expect_game_over(struct th_client *c, uint8_t winner, uint8_t reason, const uint8_t *line)
+void th_expect_game_over_at(const char *file, int line, struct th_client *c, uint8_t winner, uint8_t reason,
+                            const uint8_t *cells)
 {
     static const uint8_t none[3] = { PROTO_NO_CELL, PROTO_NO_CELL, PROTO_NO_CELL };
-    const uint8_t *want = line ? line : none;
+    const uint8_t *want = cells ? cells : none;
     struct proto_msg m;
-    th_expect(c, PROTO_GAME_OVER, &m);
+    th_expect_at(file, line, c, PROTO_GAME_OVER, &m);
     if (m.u.game_over.winner != winner || m.u.game_over.reason != reason ||
         memcmp(m.u.game_over.line, want, 3) != 0) {
         char what[200];
-        fail_msg("expected GAME_OVER winner=%u reason=%u (%s) line=%02x%02x%02x, got %s", (unsigned)winner,
-                 (unsigned)reason, proto_reason_name(reason), (unsigned)want[0], (unsigned)want[1],
-                 (unsigned)want[2], th_describe(&m, what, sizeof what));
+        fail_at(file, line, "expected GAME_OVER winner=%u reason=%u (%s) line=%02x%02x%02x, got %s",
+                (unsigned)winner, (unsigned)reason, proto_reason_name(reason), (unsigned)want[0],
+                (unsigned)want[1], (unsigned)want[2], th_describe(&m, what, sizeof what));
     }
 }
 
-void th_expect_opponent(struct th_client *c, uint8_t event, uint16_t grace_s)
+void th_expect_opponent_at(const char *file, int line, struct th_client *c, uint8_t event, uint16_t grace_s)
 {
     struct proto_msg m;
-    th_expect(c, PROTO_OPPONENT, &m);
+    th_expect_at(file, line, c, PROTO_OPPONENT, &m);
     if (m.u.opponent.event != event || m.u.opponent.grace_s != grace_s) {
         char what[200];
-        fail_msg("expected OPPONENT event=%u grace_s=%u, got %s", (unsigned)event, (unsigned)grace_s,
-                 th_describe(&m, what, sizeof what));
+        fail_at(file, line, "expected OPPONENT event=%u grace_s=%u, got %s", (unsigned)event, (unsigned)grace_s,
+                th_describe(&m, what, sizeof what));
     }
 }
 
-void th_play(struct th_client *x, struct th_client *o, uint8_t first_ply, const uint8_t *cells, size_t n)
+void th_play_at(const char *file, int line, struct th_client *x, struct th_client *o, uint8_t first_ply,
+                const uint8_t *cells, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         uint8_t ply = (uint8_t)(first_ply + i);
         if (ply % 2 == 0)
-            th_move(x, o, ply, cells[i]);
+            th_move_at(file, line, x, o, ply, cells[i]);
         else
-            th_move(o, x, ply, cells[i]);
+            th_move_at(file, line, o, x, ply, cells[i]);
     }
 }
 

@@ -162,48 +162,68 @@ int th_recv(struct th_client *c, struct proto_msg *m, int timeout_ms);
 const char *th_describe(const struct proto_msg *m, char *buf, size_t cap);
 
 /* cmocka-asserting helpers: each fails the running test with a message
- * saying what was expected and what arrived instead. */
+ * saying what was expected and what arrived instead, reported at the line
+ * of the test that called it (each is a macro over its _at function). */
 
 /* Next frame within TH_TIMEOUT_MS, answering and skipping server PINGs,
  * must be of `type`; copied to *out when out is not NULL. */
-void th_expect(struct th_client *c, uint8_t type, struct proto_msg *out);
+void th_expect_at(const char *file, int line, struct th_client *c, uint8_t type, struct proto_msg *out);
+#define th_expect(c, type, out) th_expect_at(__FILE__, __LINE__, c, type, out)
 /* Next frame (PINGs skipped) must be ERROR `code`. */
-void th_expect_error(struct th_client *c, uint8_t code);
+void th_expect_error_at(const char *file, int line, struct th_client *c, uint8_t code);
+#define th_expect_error(c, code) th_expect_error_at(__FILE__, __LINE__, c, code)
 /* An orderly EOF (or a reset) within timeout_ms; any frame first fails. */
-void th_expect_eof(struct th_client *c, int timeout_ms);
+void th_expect_eof_at(const char *file, int line, struct th_client *c, int timeout_ms);
+#define th_expect_eof(c, timeout_ms) th_expect_eof_at(__FILE__, __LINE__, c, timeout_ms)
 /* No frame at all (PINGs answered and ignored) and no EOF for ms. */
-void th_expect_silence(struct th_client *c, int ms);
+void th_expect_silence_at(const char *file, int line, struct th_client *c, int ms);
+#define th_expect_silence(c, ms) th_expect_silence_at(__FILE__, __LINE__, c, ms)
 /* Connect, send HELLO with `name`, expect WELCOME (version 1); the token,
  * turn_s and grace_s are saved in *c. */
-void th_hello(struct th_client *c, uint16_t port, const char *name);
+void th_hello_at(const char *file, int line, struct th_client *c, uint16_t port, const char *name);
+#define th_hello(c, port, name) th_hello_at(__FILE__, __LINE__, c, port, name)
 /* Both th_hello, x sends QUICK_MATCH and gets QUEUED, then o; both get
  * GAME_START (x is X, o is O, same game id, the names) and STATE (empty
  * board, X to move). *game_id (may be NULL) gets the game's id. */
-void th_pair(struct th_client *x, struct th_client *o, uint16_t port, const char *xname,
-             const char *oname, uint32_t *game_id);
+void th_pair_at(const char *file, int line, struct th_client *x, struct th_client *o, uint16_t port,
+                const char *xname, const char *oname, uint32_t *game_id);
+#define th_pair(x, o, port, xname, oname, game_id) th_pair_at(__FILE__, __LINE__, x, o, port, xname, oname, game_id)
 /* GAME_START with `you` and these names, then STATE of a fresh game (ply 0,
  * empty board, X to move, time left); returns the game id. */
-uint32_t th_expect_start(struct th_client *c, uint8_t you, const char *xname, const char *oname);
+uint32_t th_expect_start_at(const char *file, int line, struct th_client *c, uint8_t you, const char *xname,
+                            const char *oname);
+#define th_expect_start(c, you, xname, oname) th_expect_start_at(__FILE__, __LINE__, c, you, xname, oname)
 /* Send QUICK_MATCH and expect QUEUED. */
-void th_quick_match(struct th_client *c);
+void th_quick_match_at(const char *file, int line, struct th_client *c);
+#define th_quick_match(c) th_quick_match_at(__FILE__, __LINE__, c)
 /* Send CREATE_ROOM, expect ROOM_CREATED with 6 characters of the code
  * alphabet; the code goes to code[7]. */
-void th_create_room(struct th_client *c, char code[PROTO_CODE_LEN + 1]);
+void th_create_room_at(const char *file, int line, struct th_client *c, char code[PROTO_CODE_LEN + 1]);
+#define th_create_room(c, code) th_create_room_at(__FILE__, __LINE__, c, code)
 /* `mover` sends MOVE ply/cell; both clients get MOVED with that ply and cell
  * and the mark of whoever moves at that ply (X on even plies). */
-void th_move(struct th_client *mover, struct th_client *other, uint8_t ply, uint8_t cell);
+void th_move_at(const char *file, int line, struct th_client *mover, struct th_client *other, uint8_t ply,
+                uint8_t cell);
+#define th_move(mover, other, ply, cell) th_move_at(__FILE__, __LINE__, mover, other, ply, cell)
 
 /* The client is in the lobby and its connection works: LIST_GAMES gets a
  * GAME_LIST (a round trip; other states answer UNEXPECTED). */
-void th_expect_lobby(struct th_client *c);
+void th_expect_lobby_at(const char *file, int line, struct th_client *c);
+#define th_expect_lobby(c) th_expect_lobby_at(__FILE__, __LINE__, c)
 /* Next frame (PINGs skipped) must be GAME_OVER with this winner and reason
- * and line (3 cells; NULL means FF FF FF). */
-void th_expect_game_over(struct th_client *c, uint8_t winner, uint8_t reason, const uint8_t *line);
+ * and line (`cells`: 3 cells; NULL means FF FF FF). */
+void th_expect_game_over_at(const char *file, int line, struct th_client *c, uint8_t winner, uint8_t reason,
+                            const uint8_t *cells);
+#define th_expect_game_over(c, winner, reason, cells) \
+    th_expect_game_over_at(__FILE__, __LINE__, c, winner, reason, cells)
 /* Next frame (PINGs skipped) must be OPPONENT with this event and grace_s. */
-void th_expect_opponent(struct th_client *c, uint8_t event, uint16_t grace_s);
+void th_expect_opponent_at(const char *file, int line, struct th_client *c, uint8_t event, uint16_t grace_s);
+#define th_expect_opponent(c, event, grace_s) th_expect_opponent_at(__FILE__, __LINE__, c, event, grace_s)
 /* Play cells[0..n) from ply `first_ply` on, x moving on even plies and o on
  * odd ones (th_move for each). */
-void th_play(struct th_client *x, struct th_client *o, uint8_t first_ply, const uint8_t *cells, size_t n);
+void th_play_at(const char *file, int line, struct th_client *x, struct th_client *o, uint8_t first_ply,
+                const uint8_t *cells, size_t n);
+#define th_play(x, o, first_ply, cells, n) th_play_at(__FILE__, __LINE__, x, o, first_ply, cells, n)
 
 /* CLOCK_MONOTONIC in milliseconds (aborts if the clock fails). */
 int64_t th_now_ms(void);
