@@ -1,12 +1,13 @@
 /* test_srv_timers.c: every tttd timer against a real server run with
  * 1-second settings: the hello timeout (a silent or half-sent HELLO gets
  * ERROR TIMEOUT, then EOF), the heartbeat and idle timeout (PING after half
- * the idle time; PONGs keep a client alive; no answer, or bytes that never
- * complete a frame, get TIMEOUT), the turn clock (the mover loses with
- * reason 4, ms_left within the turn time, the clock is per turn) and the
- * grace period (OPPONENT disconnected with grace_s, then a forfeit won by the
- * one who stayed; the turn clock keeps running meanwhile). Each test starts
- * its own server with the options it needs. */
+ * the idle time counted from the HELLO; PONGs keep a client alive; no
+ * answer, or bytes that never complete a frame, get TIMEOUT; a player
+ * dropped that way mid-game forfeits after the grace), the turn clock (the
+ * mover loses with reason 4, ms_left within the turn time, the clock is per
+ * turn) and the grace period (OPPONENT disconnected with grace_s, then a
+ * forfeit won by the one who stayed; the turn clock keeps running
+ * meanwhile). Each test starts its own server with the options it needs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
