@@ -180,6 +180,11 @@ int loop_timer_armed(const struct loop_timer *t)
     return t->heap_index != 0;
 }
 
+uint64_t loop_timer_when(const struct loop_timer *t)
+{
+    return t->heap_index ? t->when_ms : 0;
+}
+
 static void heap_place(struct loop *loop, uint32_t i, struct loop_timer *t)
 {
     loop->heap[i] = t;

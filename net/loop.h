@@ -68,6 +68,9 @@ void loop_timer_cancel(struct loop *loop, struct loop_timer *t);
 /* 1 if `t` is armed. */
 int loop_timer_armed(const struct loop_timer *t);
 
+/* When an armed timer fires (loop_now_ms scale); 0 when it is not armed. */
+uint64_t loop_timer_when(const struct loop_timer *t);
+
 /* Run `fn(loop, ctx)` before every sleep (one hook; NULL removes it). */
 void loop_set_before_sleep(struct loop *loop, loop_hook_fn *fn, void *ctx);
 

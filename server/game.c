@@ -428,6 +428,15 @@ void game_resume(struct conn *c, const uint8_t token[PROTO_TOKEN_LEN])
     memcpy(c->token, s->token, PROTO_TOKEN_LEN); /* the seat keeps its token */
     seat_conn(g, i, c);
     send_start(c, g, (uint8_t)(i + 1));
+    /* Back at a game whose other seat is empty too: say so, with the time
+     * that player has left to come back. */
+    const struct seat *other = &g->seats[1 - i];
+    if (other->away) {
+        uint64_t now = loop_now_ms(c->srv->loop);
+        uint64_t when = loop_timer_when(&other->grace);
+        uint64_t left = when > now ? when - now : 0;
+        send_opponent(c, PROTO_OPP_DISCONNECTED, (uint16_t)((left + 999u) / 1000u));
+    }
 }
 
 void game_list(struct conn *c)

@@ -333,8 +333,10 @@ static void test_timers_fire_in_order(void **state)
         t[i].id = (int)delays[i];
         loop_timer_init(&t[i].timer, timer_cb, &t[i]);
         assert_false(loop_timer_armed(&t[i].timer));
+        assert_int_equal(loop_timer_when(&t[i].timer), 0);
         assert_int_equal(loop_timer_at(loop, &t[i].timer, base + delays[i]), 0);
         assert_true(loop_timer_armed(&t[i].timer));
+        assert_int_equal(loop_timer_when(&t[i].timer), base + delays[i]);
     }
     run_until(loop, &order, 7);
     static const int expect[] = {0, 5, 10, 15, 20, 25, 30};

@@ -123,8 +123,12 @@ static void test_both_away(void **state)
     assert_int_equal(th_send_resume(&x2, x.token), 0);
     static const uint8_t cells2[PROTO_CELLS] = { 1, 0, 0, 0, 2, 0, 0, 0, 0 };
     expect_seat(&x2, id, PROTO_MARK_X, "xboth", "oboth", 2, cells2, PROTO_MARK_X, 30000);
-    assert_int_equal(th_send_move(&x2, 2, 1), 0);
+    /* ... and is told O is away, with what is left of O's 10 s grace. */
     struct proto_msg m;
+    th_expect(&x2, PROTO_OPPONENT, &m);
+    assert_int_equal(m.u.opponent.event, PROTO_OPP_DISCONNECTED);
+    assert_in_range(m.u.opponent.grace_s, 1, 10);
+    assert_int_equal(th_send_move(&x2, 2, 1), 0);
     th_expect(&x2, PROTO_MOVED, &m);
     assert_int_equal(m.u.moved.cell, 1);
 
