@@ -58,7 +58,7 @@ static uint32_t raise_nofile(struct options *o)
 
 static int is_wildcard(const char *addr)
 {
-    return !addr || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::") || !strcmp(addr, "[::]");
+    return !addr || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
 }
 
 /* Print where players can reach us, flushed at once. */
@@ -66,7 +66,7 @@ static void publish(const struct server *srv)
 {
     printf("listening on port %u\n", (unsigned)srv->port);
     if (!is_wildcard(srv->opt.bind)) {
-        int v6 = strchr(srv->opt.bind, ':') != NULL && srv->opt.bind[0] != '[';
+        int v6 = strchr(srv->opt.bind, ':') != NULL;
         printf("%s%s%s:%u\n", v6 ? "[" : "", srv->opt.bind, v6 ? "]" : "", (unsigned)srv->port);
         fflush(stdout);
         return;

@@ -92,6 +92,14 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
             if (!*optarg)
                 return fail(err, err_len, "--bind needs an address");
             o->bind = optarg;
+            size_t len = strlen(optarg);
+            if (optarg[0] == '[') { /* "[::1]", as the address is printed */
+                if (len < 3 || optarg[len - 1] != ']' || len - 2 >= sizeof o->bind_buf)
+                    return fail(err, err_len, "--bind: bad address '%s'", optarg);
+                memcpy(o->bind_buf, optarg + 1, len - 2);
+                o->bind_buf[len - 2] = '\0';
+                o->bind = o->bind_buf;
+            }
             break;
         case O_PORT:
             if (parse_num(optarg, 0, 65535, &v))

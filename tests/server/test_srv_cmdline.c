@@ -66,6 +66,8 @@ static void bad_options_exit_2(void **state)
         { "--hello-timeout", "0", NULL },
         { "--idle-timeout", "1.5", NULL },
         { "--bind", "", NULL },
+        { "--bind", "[::1", NULL },
+        { "--bind", "[]", NULL },
         { "--record", "", NULL },
         { "--quiet", "--verbose", NULL },
         { "stray-argument", NULL },
@@ -231,10 +233,10 @@ static void wildcard_lists_every_address(void **state)
     free(err);
 }
 
-static void bind_ipv6_loopback(void **state)
+/* --bind ::1, or [::1] as tttd prints it: exactly "[::1]:N". */
+static void bind_ipv6_as(const char *bind)
 {
-    (void)state;
-    static const char *const args[] = { "--port", "0", "--bind", "::1", NULL };
+    const char *const args[] = { "--port", "0", "--bind", bind, NULL };
     char *out = NULL, *err = NULL;
     int rc = th_run_tttd(args, 1000, &out, &err);
     if (rc == 1 && !strstr(out, "listening")) {
@@ -252,6 +254,13 @@ static void bind_ipv6_loopback(void **state)
     assert_int_equal(count_lines(out), 2);
     free(out);
     free(err);
+}
+
+static void bind_ipv6_loopback(void **state)
+{
+    (void)state;
+    bind_ipv6_as("::1");
+    bind_ipv6_as("[::1]");
 }
 
 /* Some traffic: a game between oddly named players, resigned; a client
