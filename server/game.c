@@ -255,6 +255,15 @@ static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8
     for (int i = 0; i < 2; i++)
         loop_timer_cancel(srv->loop, &g->seats[i].grace);
 
+    /* The record first: once a player can have seen the end, the game is
+     * in the file (a crash from here on loses nothing anyone saw). */
+    if (srv->record) {
+        struct record_game r = { .game_id = g->id, .x = &g->seats[0].name, .o = &g->seats[1].name,
+                                 .moves = g->moves, .nmoves = g->board.ply, .winner = winner,
+                                 .reason = reason, .started = g->started, .ended = time(NULL) };
+        record_append(srv->record, &r);
+    }
+
     struct proto_msg m = { .type = PROTO_GAME_OVER };
     m.u.game_over.winner = winner;
     m.u.game_over.reason = reason;
@@ -283,12 +292,6 @@ static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8
         if (g->seats[i].conn && g->seats[1 - i].gone)
             send_opponent(g->seats[i].conn, PROTO_OPP_LEFT, 0);
 
-    if (srv->record) {
-        struct record_game r = { .game_id = g->id, .x = &g->seats[0].name, .o = &g->seats[1].name,
-                                 .moves = g->moves, .nmoves = g->board.ply, .winner = winner,
-                                 .reason = reason, .started = g->started, .ended = time(NULL) };
-        record_append(srv->record, &r);
-    }
     char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
     log_info("game %u over: %s (%s) after %u moves; \"%s\" (X) vs \"%s\" (O)", (unsigned)g->id,
              winner == 1 ? "X wins" : winner == 2 ? "O wins" : reason == PROTO_REASON_ABORTED ? "no result" : "draw",
