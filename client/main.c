@@ -420,6 +420,15 @@ int main(int argc, char **argv)
     if (SDL_Init(SDL_INIT_VIDEO) != 0)
         return fail("cannot start SDL video", SDL_GetError());
     int rc = 1;
+    /* Without X11 or Wayland SDL falls back to a driver with no screen: an
+     * invisible window nobody can play in. Say so, unless asked for. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0) &&
+        !getenv("SDL_VIDEODRIVER")) {
+        fprintf(stderr, "ttt: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)\n");
+        SDL_Quit();
+        return 1;
+    }
     static struct ui u; /* large (scene, layout, outbox copies): not on the stack */
     memset(&u, 0, sizeof u);
     u.hover = BOARD_NO_CELL;
