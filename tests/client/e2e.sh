@@ -3,7 +3,8 @@
 #
 # A real tttd (with --record), the real ttt window (as "alice") and a ttt-bot
 # (random moves) paired by quick match. xdotool clicks alice's cells at their
-# centres; the game is played to its end; a screenshot of the window is kept;
+# centres (her second move is typed as a keypad digit instead, and before her
+# first the hover highlight is checked by pixel); the game is played to its end; a screenshot of the window is kept;
 # and the server's record line must hold exactly the moves clicked, in order,
 # interleaved with the bot's. Then a second game: closing the window (SIGTERM,
 # which SDL turns into a quit) right after it starts must resign it with a
@@ -119,6 +120,16 @@ echo "alice plays $ME"
 # Cell centres from the last layout line (the window does not move during the game).
 read -r -a CENTRES <<<"$(grep '^ttt-layout: ' "$WORK/ttt.err" | tail -n 1 | sed 's/.* cells //')"
 [ "${#CENTRES[@]}" -eq 9 ] || fail "bad layout line"
+BOARD_W=$(grep '^ttt-layout: ' "$WORK/ttt.err" | tail -n 1 | sed -n 's/.* board [0-9-]* [0-9-]* \([0-9]*\) .*/\1/p')
+[ -n "$BOARD_W" ] || fail "no board width in the layout line"
+
+# The colour of one window pixel, as RRGGBB.
+pixel() {
+  import -window "$WID" -crop "1x1+$1+$2" -depth 8 txt:- 2>/dev/null |
+    sed -n 's/.*#\([0-9A-Fa-f]\{6\}\).*/\1/p' | tail -n 1 | tr a-f A-F
+}
+# The keypad digit that plays a cell (7 8 9 is the top row).
+DIGITS=(7 8 9 4 5 6 1 2 3)
 
 # Alice's choice: win if she can, block if she must, else centre, corners, edges.
 LINES="012 345 678 036 147 258 048 246"
@@ -152,7 +163,28 @@ while :; do
   cell=$(choose "$board")
   [ -n "$cell" ] || fail "my turn on a full board ($board)"
   xy=${CENTRES[$cell]}
-  xdotool mousemove --window "$WID" "${xy%,*}" "${xy#*,}" click 1
+  x=${xy%,*} y=${xy#*,}
+  if [ "${#CLICKED[@]}" -eq 0 ]; then
+    # Hover: on our turn the free cell under the mouse is highlighted
+    # (RENDER_HOVER), and plain again once the mouse leaves the board. Sampled near the cell's
+    # lower edge, clear of the faint mark previewed in it.
+    sy=$((y + BOARD_W * 13 / 100))
+    xdotool mousemove --window "$WID" 2 2
+    sleep 0.4
+    plain=$(pixel "$x" "$sy")
+    xdotool mousemove --window "$WID" "$x" "$y"
+    sleep 0.4
+    [ "$(pixel "$x" "$sy")" = E9E2D0 ] || fail "no hover highlight in cell $cell (pixel $(pixel "$x" "$sy"))"
+    xdotool mousemove --window "$WID" 2 2
+    sleep 0.4
+    [ "$(pixel "$x" "$sy")" = "$plain" ] || fail "hover highlight left in cell $cell (pixel $(pixel "$x" "$sy"))"
+  fi
+  if [ "${#CLICKED[@]}" -eq 1 ]; then
+    # One move with the keyboard: keypad digits map like a numeric keypad.
+    xdotool key --window "$WID" "${DIGITS[$cell]}"
+  else
+    xdotool mousemove --window "$WID" "$x" "$y" click 1
+  fi
   CLICKED+=("$cell")
   confirmed() { b=$(field board); [ "${b:$cell:1}" = "$ME" ]; }
   wait_for 100 confirmed || fail "the click on cell $cell ($xy) was not confirmed by the server"
@@ -211,7 +243,7 @@ wait_for 100 queued || fail "second ttt did not enter quick match"
   >"$WORK/bot.out" 2>"$WORK/bot.err" &
 BOT_PID=$!
 wait_for 150 playing || fail "no second game started"
-ME=$(field you)
+FIRST_ME=$ME ME=$(field you)
 closed_at=$SECONDS
 kill -TERM "$TTT_PID"
 wait "$TTT_PID"
@@ -231,7 +263,7 @@ BOT_PID=
 
 if [ -n "$SHOTS" ]; then
   winner=$(sed -n 's/.*"winner":"\([^"]*\)".*/\1/p' <<<"$line")
-  if [ "$winner" = "$ME" ] && [ -f "$WORK/playing.png" ]; then
+  if [ "$winner" = "$FIRST_ME" ] && [ -f "$WORK/playing.png" ]; then
     mkdir -p "$SHOTS"
     cp "$WORK/playing.png" "$SHOTS/playing.png"
     cp "$ART/e2e-final.png" "$SHOTS/game-over.png"
@@ -242,4 +274,4 @@ if [ -n "$SHOTS" ]; then
 fi
 
 STATUS=0
-echo "PASS: ${#REC[@]} moves, alice ($ME) clicked ${CLICKED[*]}"
+echo "PASS: ${#REC[@]} moves, alice ($FIRST_ME) played ${CLICKED[*]}; closing mid-game resigned"
