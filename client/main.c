@@ -215,13 +215,14 @@ static int map_key(SDL_Keycode k)
     }
 }
 
+/* The window's close button (SDL_WINDOWEVENT_CLOSE, then SDL_QUIT for the
+ * last window) or SIGINT/SIGTERM (SDL_QUIT): the app says goodbye (LEAVE when
+ * seated) and asks to QUIT; CLOSE_CAP_MS bounds the wait for that. */
 static void close_window(struct ui *u)
 {
     uint64_t now = netthread_now_ms();
-    if (u->closing) {
-        u->quit = 1; /* closed twice: do not wait any longer */
-        return;
-    }
+    if (u->closing)
+        return; /* the same close, reported twice */
     u->closing = 1;
     u->close_deadline_ms = now + CLOSE_CAP_MS;
     app_close_window(&u->app, now);

@@ -10,8 +10,18 @@ if(TARGET ttt)
   set_tests_properties(client_options PROPERTIES LABELS integration TIMEOUT 60)
 endif()
 if(TARGET ttt AND TARGET ttt-bot)
+  # ttt_wm_close: a window manager's close button, for Xvfb without one.
+  find_package(X11 QUIET)
+  set(TTT_WM_CLOSE "")
+  if(X11_FOUND)
+    add_executable(ttt_wm_close ${CMAKE_CURRENT_SOURCE_DIR}/client/wm_close.c)
+    target_include_directories(ttt_wm_close PRIVATE ${X11_INCLUDE_DIR})
+    target_link_libraries(ttt_wm_close PRIVATE ${X11_LIBRARIES})
+    set(TTT_WM_CLOSE $<TARGET_FILE:ttt_wm_close>)
+  endif()
   add_test(NAME client_e2e
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/client/e2e.sh
+    COMMAND ${CMAKE_COMMAND} -E env "TTT_WM_CLOSE=${TTT_WM_CLOSE}"
+            bash ${CMAKE_CURRENT_SOURCE_DIR}/client/e2e.sh
             $<TARGET_FILE:tttd> $<TARGET_FILE:ttt> $<TARGET_FILE:ttt-bot>
             ${CMAKE_BINARY_DIR}/tests/artifacts)
   set_tests_properties(client_e2e PROPERTIES LABELS integration TIMEOUT 180 SKIP_RETURN_CODE 77)

@@ -6,10 +6,12 @@
 # centres (her second move is typed as a keypad digit instead, and before her
 # first the hover highlight is checked by pixel); the game is played to its end; a screenshot of the window is kept;
 # and the server's record line must hold exactly the moves clicked, in order,
-# interleaved with the bot's. Then a second game: closing the window (SIGTERM,
-# which SDL turns into a quit) right after it starts must resign it with a
-# LEAVE (record reason "resign", not a "forfeit" after the grace period) and
-# ttt must exit 0.
+# interleaved with the bot's; SIGTERM then ends ttt with status 0. Then a
+# second game: closing the window right after it starts (a WM_DELETE_WINDOW
+# message sent by $TTT_WM_CLOSE, tests/client/wm_close.c, as a window
+# manager's close button would; SIGTERM when that helper is not built) must
+# resign it with a LEAVE (record reason "resign", not a "forfeit" after the
+# grace period) and ttt must exit 0 within 5 s.
 #
 # How the script knows where the cells are and whose turn it is: ttt run with
 # TTT_DEBUG=1 prints to stderr
@@ -245,7 +247,17 @@ BOT_PID=$!
 wait_for 150 playing || fail "no second game started"
 FIRST_ME=$ME ME=$(field you)
 closed_at=$SECONDS
-kill -TERM "$TTT_PID"
+if [ -n "${TTT_WM_CLOSE:-}" ] && [ -x "$TTT_WM_CLOSE" ]; then
+  # The close button, as a window manager reports it (WM_DELETE_WINDOW).
+  WID=$(timeout 15 xdotool search --sync --onlyvisible --name '^ttt$' | head -n 1)
+  [ -n "$WID" ] || fail "the second ttt window did not appear"
+  "$TTT_WM_CLOSE" "$WID" || fail "could not send WM_DELETE_WINDOW"
+  how="the close button"
+else
+  kill -TERM "$TTT_PID"
+  how="SIGTERM (no ttt_wm_close helper)"
+fi
+echo "closing the window mid-game with $how"
 wait "$TTT_PID"
 ttt_rc=$?
 TTT_PID=
