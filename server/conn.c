@@ -223,6 +223,55 @@ static void send_bytes(struct conn *c, const uint8_t *data, size_t n)
     watch(c);
 }
 
+static void pending_unlink(struct conn *c)
+{
+    if (!c->pending)
+        return;
+    if (c->pend_prev)
+        c->pend_prev->pend_next = c->pend_next;
+    else
+        c->srv->pending = c->pend_next;
+    if (c->pend_next)
+        c->pend_next->pend_prev = c->pend_prev;
+    c->pend_prev = c->pend_next = NULL;
+    c->pending = 0;
+}
+
+/* Send what `c` has staged (one send(); the rest is queued). */
+static void flush_stage(struct conn *c)
+{
+    if (!c->pending)
+        return;
+    pending_unlink(c);
+    size_t n = c->stage_len;
+    c->stage_len = 0;
+    send_bytes(c, c->stage, n);
+}
+
+/* Stage a frame to go out with the others of this loop iteration; one that
+ * does not fit (or finds bytes queued already) first sends what is staged,
+ * keeping the order. */
+static void stage_bytes(struct conn *c, const uint8_t *data, size_t n)
+{
+    if (c->doomed || c->shut_wr)
+        return;
+    if (c->out_len == c->out_off && c->stage_len + n <= sizeof c->stage) {
+        memcpy(c->stage + c->stage_len, data, n);
+        c->stage_len = (uint8_t)(c->stage_len + n);
+        if (!c->pending) {
+            c->pending = 1;
+            c->pend_prev = NULL;
+            c->pend_next = c->srv->pending;
+            if (c->pend_next)
+                c->pend_next->pend_prev = c;
+            c->srv->pending = c;
+        }
+        return;
+    }
+    flush_stage(c);
+    send_bytes(c, data, n);
+}
+
 void conn_send(struct conn *c, const struct proto_msg *m)
 {
     uint8_t buf[PROTO_S2C_FRAME_MAX];
@@ -234,7 +283,7 @@ void conn_send(struct conn *c, const struct proto_msg *m)
     }
     if (log_enabled(LOG_VERBOSE))
         log_debug("#%llu <- %s (%d bytes)", (unsigned long long)c->serial, proto_type_name(m->type), n);
-    send_bytes(c, buf, (size_t)n);
+    stage_bytes(c, buf, (size_t)n);
 }
 
 void conn_detach(struct conn *c, int lost)
@@ -269,9 +318,12 @@ void conn_error(struct conn *c, uint8_t code, const char *text)
     memcpy(m.u.error.message.s, text, len);
     m.u.error.message.s[len] = '\0';
     conn_send(c, &m);
+    if (!proto_error_fatal(code, c->state == CONN_HELLO))
+        return;
+    flush_stage(c); /* a fatal ERROR leaves now: the half-close follows it */
     /* The send may have found the peer gone: then it is dropped already, and
-     * its timer must stay disarmed (conn_reap frees it). */
-    if (c->doomed || !proto_error_fatal(code, c->state == CONN_HELLO))
+     * its timer must stay disarmed (reaping frees it). */
+    if (c->doomed)
         return;
     log_info("#%llu dropped: %s (%s)", (unsigned long long)c->serial, proto_error_name(code), text);
     conn_detach(c, 1);
@@ -292,8 +344,9 @@ void conn_drop(struct conn *c, const char *why)
         log_debug("#%llu closed: %s", (unsigned long long)c->serial, why);
     loop_del_fd(c->srv->loop, c->fd);
     loop_timer_cancel(c->srv->loop, &c->timer);
+    pending_unlink(c); /* staged bytes die with the connection */
     /* Leave the queue or room at once, so that nobody is paired with a
-     * connection already gone; a game is left later, in conn_reap (a game
+     * connection already gone; a game is left later, when reaped (a game
      * may be in the middle of sending when a send fails). */
     if (c->state == CONN_QUEUED || c->state == CONN_ROOM) {
         lobby_remove(c);
@@ -336,11 +389,17 @@ static void reap(struct server *srv, struct conn *keep)
     }
 }
 
-void conn_reap(struct loop *loop, void *ctx)
+void conn_before_sleep(struct loop *loop, void *ctx)
 {
     struct server *srv = ctx;
     (void)loop;
-    reap(srv, NULL);
+    /* A send may doom its connection, and a doomed player's leaving sends
+     * news to others: go round until both lists are empty. */
+    while (srv->pending || srv->doomed) {
+        while (srv->pending)
+            flush_stage(srv->pending);
+        reap(srv, NULL);
+    }
     if (srv->shutting_down && !srv->conns)
         loop_stop(srv->loop);
 }

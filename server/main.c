@@ -192,7 +192,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
         goto out;
     }
-    loop_set_before_sleep(srv.loop, conn_reap, &srv);
+    loop_set_before_sleep(srv.loop, conn_before_sleep, &srv);
     loop_timer_init(&srv.shutdown_timer, shutdown_expired, &srv);
     if (srv.record) {
         loop_timer_init(&retry_timer, retry_record, &srv);
@@ -218,7 +218,7 @@ out:
         for (struct conn *c = srv.conns; c; c = c->all_next)
             conn_drop(c, "server exiting");
         srv.shutting_down = 1;
-        conn_reap(srv.loop, &srv);
+        conn_before_sleep(srv.loop, &srv);
         loop_timer_cancel(srv.loop, &retry_timer);
         loop_timer_cancel(srv.loop, &srv.shutdown_timer);
     }

@@ -42,6 +42,7 @@ enum conn_state {
 #define CONN_RATE_BURST 100u            /* frames */
 #define CONN_RATE_PER_S 50u             /* frames refilled per second */
 #define CONN_LINGER_MS 2000u            /* after a fatal ERROR */
+#define CONN_STAGE 120u                 /* bytes of small frames gathered per loop iteration */
 
 struct conn {
     struct server *srv;
@@ -60,6 +61,12 @@ struct conn {
     uint8_t inbuf[PROTO_C2S_FRAME_MAX];
     uint8_t *out;               /* unsent bytes, allocated only while any wait */
     uint32_t out_len, out_off, out_cap;
+    /* Frames sent during one loop iteration gather here and leave in one
+     * send() before the loop sleeps (a MOVED and the GAME_OVER after it). */
+    uint8_t stage[CONN_STAGE];
+    uint8_t stage_len;
+    uint8_t pending;            /* on the server's pending list */
+    struct conn *pend_prev, *pend_next;
 
     uint64_t last_frame_ms;     /* the last complete frame (idle timeout) */
     uint64_t rate_ms;           /* token bucket last refill */
@@ -89,6 +96,7 @@ struct server {
     uint32_t nlinger;           /* rejected connections lingering over the limit */
     uint64_t next_serial;
     struct conn *doomed;        /* closed in the before-sleep hook */
+    struct conn *pending;       /* staged bytes to send in the before-sleep hook */
 
     struct conn *queue_head, *queue_tail;   /* quick match, oldest first */
     struct conn **rooms;        /* hash of open room codes */
@@ -109,9 +117,11 @@ struct server {
 /* Accept every waiting connection (bounded per call). Listener callback. */
 void conn_accept_ready(struct loop *loop, int fd, void *ctx, unsigned events);
 
-/* Queue an encoded message for `c`. Sends at once when nothing is queued;
- * the rest waits for writability. Over CONN_OUT_MAX the connection is
- * dropped (conn_drop). A no-op on a doomed or closing connection. */
+/* Queue an encoded message for `c`. Small frames are staged and leave
+ * together, in one send(), before the loop sleeps (conn_before_sleep);
+ * others are sent at once when nothing is queued. What the socket does not
+ * take waits for writability. Over CONN_OUT_MAX the connection is dropped
+ * (conn_drop). A no-op on a doomed or closing connection. */
 void conn_send(struct conn *c, const struct proto_msg *m);
 
 /* Send ERROR `code` with `text`. A fatal code (proto_error_fatal) then
@@ -123,8 +133,10 @@ void conn_error(struct conn *c, uint8_t code, const char *text);
  * hook): it is detached as a lost connection. `why` goes to the log. */
 void conn_drop(struct conn *c, const char *why);
 
-/* Close every doomed connection; the loop's before-sleep hook. */
-void conn_reap(struct loop *loop, void *ctx);
+/* The loop's before-sleep hook (ctx: the server): send every connection's
+ * staged frames, close every doomed connection, until neither is left; stop
+ * the loop when shutting down and no connection remains. */
+void conn_before_sleep(struct loop *loop, void *ctx);
 
 /* Leave whatever `c` is in (queue, room, game, spectating) as a lost
  * connection would; state becomes LOBBY. `lost`: 1 when the connection is
