@@ -76,18 +76,6 @@ static int parse_num(const char *s, unsigned long long lo, unsigned long long hi
     return 0;
 }
 
-static int set_room(struct bot_options *o, const char *code)
-{
-    if (strlen(code) != PROTO_CODE_LEN)
-        return -1;
-    for (size_t i = 0; i < PROTO_CODE_LEN; i++) {
-        char c = code[i];
-        o->room[i] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    }
-    o->room[PROTO_CODE_LEN] = '\0';
-    return proto_code_valid(o->room) ? 0 : -1;
-}
-
 /* The option as the user typed it, for messages. */
 static const char *typed(char **argv, int index)
 {
@@ -147,7 +135,7 @@ int bot_options_parse(int argc, char **argv, struct bot_options *o, char err[BOT
             o->games = (uint32_t)v;
             break;
         case O_ROOM:
-            if (set_room(o, optarg) < 0)
+            if (proto_code_from_text(optarg, o->room) < 0)
                 return fail(err, "--room: '%s' is not a room code (6 characters from %s)",
                             optarg, PROTO_CODE_ALPHABET);
             if (o->mode == BOT_MODE_CREATE_ROOM)

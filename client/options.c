@@ -3,7 +3,6 @@
  * options, --help and --version. Nothing here opens a window or a socket. */
 #include "options.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -44,22 +43,6 @@ static int fail(char *err, size_t err_len, const char *fmt, ...)
     vsnprintf(err, err_len, fmt, ap);
     va_end(ap);
     return OPTIONS_BAD;
-}
-
-/* Room codes are PROTO_CODE_LEN characters of PROTO_CODE_ALPHABET; lower
- * case is accepted and upper-cased into out. 0, or -1 when invalid. */
-static int parse_code(const char *s, char out[PROTO_CODE_LEN + 1])
-{
-    if (strlen(s) != PROTO_CODE_LEN)
-        return -1;
-    for (size_t i = 0; i < PROTO_CODE_LEN; i++) {
-        char c = (char)toupper((unsigned char)s[i]);
-        if (c == '\0' || !strchr(PROTO_CODE_ALPHABET, c))
-            return -1;
-        out[i] = c;
-    }
-    out[PROTO_CODE_LEN] = '\0';
-    return 0;
 }
 
 /* A game id: a whole decimal number from 1 to UINT32_MAX. */
@@ -134,7 +117,7 @@ int options_parse(int argc, char **argv, struct client_options *o, char *err, si
             o->name = optarg;
             break;
         case O_ROOM:
-            if (parse_code(optarg, o->room) < 0)
+            if (proto_code_from_text(optarg, o->room) < 0)
                 return fail(err, err_len, "--room: '%s' is not a room code (6 characters from %s)", optarg,
                             PROTO_CODE_ALPHABET);
             break;

@@ -249,6 +249,20 @@ int proto_code_valid(const char *code)
     return 1;
 }
 
+int proto_code_from_text(const char *text, char out[PROTO_CODE_LEN + 1])
+{
+    for (size_t i = 0; i < PROTO_CODE_LEN; i++) {
+        char c = text[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (!code_char((uint8_t)c))
+            return -1; /* also ends a short text at its NUL */
+        out[i] = c;
+    }
+    out[PROTO_CODE_LEN] = '\0';
+    return text[PROTO_CODE_LEN] == '\0' ? 0 : -1;
+}
+
 /* ---------------------------------------------------------------- decode */
 
 /* A bounded cursor over one payload: every read checks what is left. */

@@ -232,6 +232,11 @@ int proto_name_set(struct proto_name *name, const char *s);
 /* 1 if `code` (exactly 6 bytes) uses only PROTO_CODE_ALPHABET. */
 int proto_code_valid(const char *code);
 
+/* A room code as a person typed it: exactly 6 characters of the alphabet,
+ * either case. Writes the code (upper case, NUL-terminated) to out; 0, or -1
+ * when `text` is not a code (out then undefined). */
+int proto_code_from_text(const char *text, char out[PROTO_CODE_LEN + 1]);
+
 /* Human-readable names, for logs and tests; never NULL. */
 const char *proto_strerror(int status);          /* enum proto_status */
 const char *proto_type_name(uint8_t type);       /* "HELLO", ..., "UNKNOWN" */

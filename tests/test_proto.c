@@ -1356,6 +1356,20 @@ static void code_alphabet_only(void **state)
     assert_int_equal(strlen(PROTO_CODE_ALPHABET), 32);
 }
 
+/* Room codes as typed: either case, exactly 6 characters, upper case out. */
+static void code_from_text(void **state)
+{
+    (void)state;
+    char out[PROTO_CODE_LEN + 1];
+    assert_int_equal(proto_code_from_text("k7qx2m", out), 0);
+    assert_string_equal(out, "K7QX2M");
+    assert_int_equal(proto_code_from_text("ABCDEF", out), 0);
+    assert_string_equal(out, "ABCDEF");
+    static const char *const bad[] = { "", "ABCDE", "ABCDEFG", "ABCDE1", "abcdeo", "ABC EF", "ABCDE\xC3" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        EXPECT(proto_code_from_text(bad[i], out) == -1, "'%s'", bad[i]);
+}
+
 /* ------------------------------------------------- tables and names */
 
 /* The fatal/non-fatal table of the contract, UNEXPECTED fatal only before HELLO. */
@@ -1431,6 +1445,7 @@ int main(void)
         cmocka_unit_test(name_valid_multibyte),
         cmocka_unit_test(name_invalid_forms),
         cmocka_unit_test(code_alphabet_only),
+        cmocka_unit_test(code_from_text),
         cmocka_unit_test(error_fatal_table),
         cmocka_unit_test(status_to_wire_error),
         cmocka_unit_test(names_never_null),
