@@ -121,7 +121,7 @@ static int load_face(struct font_face *f, const char *path, char err[FONT_ERR_MA
     size_t len = 0;
     void *data = SDL_LoadFile(path, &len);
     if (!data || len == 0) {
-        snprintf(err, FONT_ERR_MAX, "cannot read the font %s: %s", path, SDL_GetError());
+        snprintf(err, FONT_ERR_MAX, "cannot read the font %.300s: %.150s", path, SDL_GetError());
         if (data)
             SDL_free(data);
         return -1;

@@ -733,7 +733,7 @@ const char *th_describe(const struct proto_msg *m, char *buf, size_t cap)
     const char *name = proto_type_name(m->type);
     switch (m->type) {
     case PROTO_ERROR:
-        snprintf(buf, cap, "ERROR %u %s: %s", (unsigned)m->u.error.code, proto_error_name(m->u.error.code),
+        snprintf(buf, cap, "ERROR %u %s: %.150s", (unsigned)m->u.error.code, proto_error_name(m->u.error.code),
                  m->u.error.message.s);
         break;
     case PROTO_MOVED:
