@@ -333,12 +333,14 @@ static void sync_loop(struct bot_client *c, int was_reconnecting)
 {
     struct loop *loop = c->sh->loop;
     int fd = session_fd(c->s);
-    int reconnecting = session_phase(c->s) == SESSION_RECONNECTING;
+    enum session_phase ph = session_phase(c->s);
+    int reconnecting = ph == SESSION_RECONNECTING || ph == SESSION_CONNECTING;
     unsigned mask = LOOP_READABLE;
     if (fd >= 0 && session_wants_write(c->s))
         mask |= LOOP_WRITABLE;
-    /* During a reconnect the session may close a socket and open another
-     * that gets the same number within one call: register afresh. */
+    /* While connecting (to the host's next address when one fails) or
+     * reconnecting, the session may close a socket and open another that
+     * gets the same number within one call: register afresh. */
     if (fd != c->fd || was_reconnecting || reconnecting) {
         if (c->fd >= 0)
             loop_del_fd(loop, c->fd);
@@ -396,9 +398,13 @@ static void pump(struct bot_client *c, int was_reconnecting)
     bot_client_release(c);
 }
 
+/* Whether the session may swap its socket in the next call. */
 static int reconnecting(const struct bot_client *c)
 {
-    return c->s && session_phase(c->s) == SESSION_RECONNECTING;
+    if (!c->s)
+        return 0;
+    enum session_phase ph = session_phase(c->s);
+    return ph == SESSION_RECONNECTING || ph == SESSION_CONNECTING;
 }
 
 static void on_fd(struct loop *loop, int fd, void *ctx, unsigned events)

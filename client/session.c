@@ -54,6 +54,7 @@ struct session {
     char host[HOST_MAX];
     uint16_t port;
     uint64_t conn_deadline_ms;   /* connect or WELCOME must come by then */
+    unsigned addr_next;          /* the host's next address, should this connect fail */
 
     uint8_t welcomed;            /* a first WELCOME came: token is the seat's */
     uint8_t token[PROTO_TOKEN_LEN];
@@ -302,21 +303,42 @@ static void begin_handshake(struct session *s, uint64_t now_ms)
     send_hello(s, now_ms);
 }
 
-/* Start a TCP connect to the stored address. 0, or -1 with s->err set. */
-static int start_connect(struct session *s, uint64_t now_ms)
+/* Start a TCP connect to the stored host's address number `first` or the
+ * next one that can be tried. 0, or -1 with s->err set. */
+static int start_connect_at(struct session *s, uint64_t now_ms, unsigned first)
 {
     char err[SOCK_ERR_LEN];
-    int fd = sock_connect_start(s->host, s->port, err);
+    unsigned used = 0;
+    int fd = sock_connect_from(s->host, s->port, first, &used, err);
     if (fd < 0) {
         copy_text(s->err, sizeof s->err, err);
         return -1;
     }
+    s->addr_next = used + 1;
     s->fd = fd;
     s->conn = CONN_CONNECTING;
     s->out_len = 0;
     s->conn_deadline_ms = now_ms + s->connect_timeout_ms;
     if (s->phase == SESSION_RECONNECTING && s->conn_deadline_ms > s->reconnect_deadline_ms)
         s->conn_deadline_ms = s->reconnect_deadline_ms;
+    return 0;
+}
+
+static int start_connect(struct session *s, uint64_t now_ms)
+{
+    return start_connect_at(s, now_ms, 0);
+}
+
+/* The connect to one address failed: try the host's next one (an IPv6 and
+ * an IPv4 address, a server listening on only one). 1 when under way. */
+static int try_next_address(struct session *s, uint64_t now_ms)
+{
+    char keep[SESSION_ERR_LEN];
+    copy_text(keep, sizeof keep, s->err);
+    drop_socket(s);
+    if (start_connect_at(s, now_ms, s->addr_next) == 0)
+        return 1;
+    copy_text(s->err, sizeof s->err, keep);
     return 0;
 }
 
@@ -868,6 +890,8 @@ static void finish_connect(struct session *s, uint64_t now_ms)
         drop_socket(s);
         return; /* next_try_ms already set when this attempt started */
     }
+    if (try_next_address(s, now_ms))
+        return;
     close_with(s, SESSION_CLOSE_CONNECT, 0, "cannot connect to %s port %u: %s", s->host,
                (unsigned)s->port, err);
 }
@@ -944,6 +968,8 @@ void session_tick(struct session *s, uint64_t now_ms)
         return;
     }
     if (s->conn == CONN_CONNECTING && now_ms >= s->conn_deadline_ms) {
+        if (try_next_address(s, now_ms))
+            return;
         close_with(s, SESSION_CLOSE_CONNECT, 0, "cannot connect to %s port %u: timed out after %u ms",
                    s->host, (unsigned)s->port, (unsigned)s->connect_timeout_ms);
         return;

@@ -295,11 +295,28 @@ void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len)
 
 int sock_connect_start(const char *host, uint16_t port, char *err)
 {
+    unsigned used;
+    return sock_connect_from(host, port, 0, &used, err);
+}
+
+int sock_connect_from(const char *host, uint16_t port, unsigned first, unsigned *used, char *err)
+{
     struct addrinfo *res = resolve(host, port, 0, err);
     if (!res)
         return -1;
     int fd = -1, e = 0;
-    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+    unsigned n = 0;
+    const struct addrinfo *ai = res;
+    for (; ai && n < first; ai = ai->ai_next)
+        n++;
+    if (!ai) {
+        freeaddrinfo(res);
+        set_err(err, "no more addresses");
+        errno = ECONNREFUSED;
+        return -1;
+    }
+    for (; ai; ai = ai->ai_next, n++) {
+        *used = n;
         fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             e = errno;

@@ -33,6 +33,14 @@ int sock_split_hostport(const char *text, char *host, size_t host_len, uint16_t 
  * ("no such host", "connection refused", ...). */
 int sock_connect_start(const char *host, uint16_t port, char *err);
 
+/* The same, starting from the address numbered `first` (0 is the first) of
+ * what host resolves to, so that a caller whose connect failed can go on to
+ * the next address (a name with an IPv6 and an IPv4 address, a server
+ * listening on one of them). *used gets the number of the address tried.
+ * -1 with err set when no address from `first` on can be tried; when
+ * `first` is past the last, err is "no more addresses". */
+int sock_connect_from(const char *host, uint16_t port, unsigned first, unsigned *used, char *err);
+
 /* After a started connect became writable: 0 when connected, -1 with err
  * set (e.g. "connection refused"). */
 int sock_connect_result(int fd, char *err);

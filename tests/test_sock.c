@@ -281,6 +281,15 @@ static void test_connect_refused(void **state)
         close(fd);
     }
     assert_string_equal(err, "connection refused");
+
+    /* Going on to the next address: a numeric host has one, number 0. */
+    unsigned used = 99;
+    fd = sock_connect_from("127.0.0.1", port, 0, &used, err);
+    if (fd >= 0)
+        close(fd);
+    assert_int_equal(used, 0);
+    assert_int_equal(sock_connect_from("127.0.0.1", port, 1, &used, err), -1);
+    assert_string_equal(err, "no more addresses");
     close(hold);
 }
 
