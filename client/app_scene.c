@@ -233,8 +233,8 @@ static void fill_lobby(const struct app *a, struct scene *sc)
     } else {
         put(sc->title, sizeof sc->title, "Lobby");
         snprintf(sc->status, sizeof sc->status, "Hello, %s", a->name);
-        put(sc->detail, sizeof sc->detail,
-            "Quick match pairs you with the next player who asks");
+        snprintf(sc->detail, sizeof sc->detail,
+                 "On %.100s: quick match pairs you with the next player who asks", a->addr);
     }
 }
 

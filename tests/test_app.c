@@ -111,6 +111,7 @@ static void start_lobby(void)
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
+    assert_non_null(strstr(scene()->detail, "example.org:7777")); /* where we are */
 }
 
 /* A game starts (GAME_START + STATE) with this client as `you`. */
