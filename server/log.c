@@ -2,13 +2,133 @@
  * that keeps client-chosen bytes out of logs and JSON records. */
 #include "log.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int level = LOG_NORMAL;
+
+#define LOG_STOP_WAIT_S 2
+
+/* The lines waiting for the writer thread: a ring of bytes. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    int running, stopping;
+    size_t head, len;           /* the waiting bytes: buf[head..head+len) mod LOG_BUFFER */
+    unsigned long dropped;      /* lines that did not fit since the last count was written */
+    char buf[LOG_BUFFER];
+} ring = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+
+/* Write all of p[0..n) to stderr, as far as it goes (errors end it). */
+static void write_all(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* stderr is gone or broken: nothing better to do with a log */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static void *writer(void *arg)
+{
+    (void)arg;
+    char chunk[16384];
+    pthread_mutex_lock(&ring.mu);
+    for (;;) {
+        while (ring.len == 0 && ring.dropped == 0 && !ring.stopping)
+            pthread_cond_wait(&ring.cv, &ring.mu);
+        if (ring.len == 0 && ring.dropped == 0)
+            break; /* stopping, and everything is out */
+        size_t n = ring.len < sizeof chunk ? ring.len : sizeof chunk;
+        for (size_t i = 0; i < n; i++)
+            chunk[i] = ring.buf[(ring.head + i) % LOG_BUFFER];
+        ring.head = (ring.head + n) % LOG_BUFFER;
+        ring.len -= n;
+        unsigned long dropped = ring.len == 0 ? ring.dropped : 0;
+        if (dropped)
+            ring.dropped = 0;
+        pthread_mutex_unlock(&ring.mu);
+        write_all(chunk, n);
+        if (dropped) {
+            char note[96];
+            int m = snprintf(note, sizeof note,
+                             "tttd: %lu log lines dropped: stderr did not keep up\n", dropped);
+            if (m > 0)
+                write_all(note, (size_t)m < sizeof note ? (size_t)m : sizeof note - 1);
+        }
+        pthread_mutex_lock(&ring.mu);
+    }
+    pthread_mutex_unlock(&ring.mu);
+    return NULL;
+}
+
+int log_start(void)
+{
+    pthread_mutex_lock(&ring.mu);
+    ring.stopping = 0;
+    int e = ring.running ? 0 : pthread_create(&ring.thread, NULL, writer, NULL);
+    if (e == 0)
+        ring.running = 1;
+    pthread_mutex_unlock(&ring.mu);
+    if (e != 0) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+void log_stop(void)
+{
+    pthread_mutex_lock(&ring.mu);
+    int was = ring.running;
+    ring.stopping = 1;
+    pthread_cond_signal(&ring.cv);
+    pthread_mutex_unlock(&ring.mu);
+    if (!was)
+        return;
+    /* A stderr nobody reads must not hold up the exit either: give the
+     * writer LOG_STOP_WAIT_S seconds, then leave it to the process's end. */
+    struct timespec until;
+    (void)clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += LOG_STOP_WAIT_S;
+    if (pthread_timedjoin_np(ring.thread, NULL, &until) != 0)
+        return; /* still blocked in write(): lines in it are lost */
+    pthread_mutex_lock(&ring.mu);
+    ring.running = 0;
+    pthread_mutex_unlock(&ring.mu);
+}
+
+/* Hand one line to the writer, or write it here before log_start. */
+static void put_line(const char *line, size_t len)
+{
+    pthread_mutex_lock(&ring.mu);
+    if (!ring.running) {
+        pthread_mutex_unlock(&ring.mu);
+        write_all(line, len); /* one write per line: lines never interleave */
+        return;
+    }
+    if (LOG_BUFFER - ring.len < len) {
+        ring.dropped++;
+    } else {
+        size_t tail = (ring.head + ring.len) % LOG_BUFFER;
+        for (size_t i = 0; i < len; i++)
+            ring.buf[(tail + i) % LOG_BUFFER] = line[i];
+        ring.len += len;
+    }
+    pthread_cond_signal(&ring.cv);
+    pthread_mutex_unlock(&ring.mu);
+}
 
 void log_set_level(int l) { level = l; }
 
@@ -33,8 +153,7 @@ static void vlog(const char *tag, const char *fmt, va_list ap)
     if (len > sizeof line - 2)
         len = sizeof line - 2;
     line[len++] = '\n';
-    /* One write per line, so lines from a crash or a pipe never interleave. */
-    (void)fwrite(line, 1, len, stderr);
+    put_line(line, len);
 }
 
 void log_info(const char *fmt, ...)

@@ -7,6 +7,22 @@
 
 #include "options.h"
 
+/* Until log_start() lines are written to stderr by the caller; after it a
+ * writer thread writes them, so that a stderr nobody reads (a paused pager,
+ * a full pipe) never blocks the event loop: lines wait in a bounded buffer
+ * (LOG_BUFFER bytes), and what does not fit is dropped and counted, the
+ * count written as a line of its own once stderr takes lines again. */
+#define LOG_BUFFER (256u * 1024u)
+
+/* Start the writer thread (call with the signals it must not take blocked).
+ * 0, or -1 with errno set (lines then keep going straight to stderr). */
+int log_start(void);
+
+/* Write what waits and stop the thread; lines go straight to stderr again.
+ * If stderr takes nothing for 2 s, it returns anyway and leaves the thread
+ * blocked (for the process's exit to end; what waits is then lost). */
+void log_stop(void);
+
 /* Set the level (enum log_level); the default is LOG_NORMAL. */
 void log_set_level(int level);
 

@@ -172,6 +172,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "tttd: cannot set up signal handling: %s\n", strerror(errno));
         return 1;
     }
+    /* Log lines leave through a writer thread, so that a stderr nobody reads
+     * cannot stall the loop (it inherits the blocked signals too). */
+    if (log_start() < 0)
+        log_error("no log writer thread (%s): logging straight to stderr", strerror(errno));
 
     int status = 1;
     srv.listen_fd = sock_listen(srv.opt.bind, srv.opt.port, SOMAXCONN, &srv.port, err);
@@ -231,5 +235,6 @@ out:
         close(srv.listen_fd);
     if (srv.signal_fd >= 0)
         close(srv.signal_fd);
+    log_stop();
     return status;
 }

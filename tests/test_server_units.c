@@ -1,13 +1,17 @@
-/* test_server_units.c: the server's pure parts without a socket: the
- * command line, the escaping of client-chosen names, the record line. */
+/* test_server_units.c: the server's parts without a socket: the command
+ * line, the escaping of client-chosen names, the record line, and the log's
+ * writer thread against a stderr nobody reads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "options.h"
@@ -143,6 +147,86 @@ static void test_record_line(void **state)
     assert_int_equal(record_format(&g, line, 20), 0);
 }
 
+/* Reads a pipe to its end into a growing buffer. */
+struct drain {
+    int fd;
+    char *buf;
+    size_t len, cap;
+};
+
+static void *drain_pipe(void *arg)
+{
+    struct drain *d = arg;
+    for (;;) {
+        if (d->cap - d->len < 4096) {
+            d->cap = d->cap ? d->cap * 2 : 65536;
+            d->buf = realloc(d->buf, d->cap + 1);
+            if (!d->buf)
+                return NULL;
+        }
+        ssize_t n = read(d->fd, d->buf + d->len, d->cap - d->len);
+        if (n <= 0)
+            break;
+        d->len += (size_t)n;
+    }
+    if (d->buf)
+        d->buf[d->len] = '\0';
+    return NULL;
+}
+
+/* With the writer thread on, logging never waits for stderr: 20,000 lines
+ * (about 1 MB) into a pipe nobody reads yet all return (were it to block,
+ * the test would hang and time out). What did not fit in the buffer is
+ * dropped (the newest, as they come) and counted; once the pipe is read,
+ * every line is either there, in order, or counted. */
+static void test_log_never_blocks(void **state)
+{
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(p[1], STDERR_FILENO), STDERR_FILENO);
+    close(p[1]);
+    assert_int_equal(log_start(), 0);
+    enum { LINES = 20000 };
+    for (int i = 0; i < LINES; i++)
+        log_info("line %d of the flood, padded to be a little longer", i);
+
+    struct drain d = { .fd = p[0] };
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, drain_pipe, &d), 0);
+    log_stop();
+    assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO); /* the pipe's last writer goes */
+    close(saved);
+    pthread_join(t, NULL);
+    close(p[0]);
+    assert_non_null(d.buf);
+
+    unsigned long got = 0, dropped = 0;
+    int last = -1, in_order = 1;
+    for (char *line = d.buf; line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        const char *at = strstr(line, "line ");
+        unsigned long n;
+        if (at && sscanf(at, "line %d of", &last) == 1) {
+            if ((int)got > last)
+                in_order = 0;
+            got++;
+        } else if (sscanf(line, "tttd: %lu log lines dropped", &n) == 1) {
+            dropped += n;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(d.buf);
+    assert_true(in_order);
+    assert_true(last >= 0);
+    assert_true(dropped > 0);      /* 1 MB does not fit in a 64 KiB pipe + LOG_BUFFER */
+    assert_int_equal(got + dropped, LINES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_record_line),
+        cmocka_unit_test(test_log_never_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
