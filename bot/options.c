@@ -179,7 +179,7 @@ int bot_options_parse(int argc, char **argv, struct bot_options *o, char err[BOT
             fputs(usage_text, stdout);
             return BOT_OPTIONS_EXIT_OK;
         case O_VERSION:
-            printf("ttt-bot %s\n", TTT_VERSION);
+            printf("ttt-bot %s (protocol version %d)\n", TTT_VERSION, PROTO_VERSION);
             return BOT_OPTIONS_EXIT_OK;
         case ':':
             return fail(err, "%s needs a value (see --help)", typed(argv, optind - 1));
