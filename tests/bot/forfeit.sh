@@ -8,11 +8,7 @@ start_bot "$T/stay" --name stay --games 1 --think 500 --json
 stay=$BOT_PID
 start_bot "$T/gone" --name gone --games 1 --think 500
 gone=$BOT_PID
-for _ in $(seq 1 200); do
-  grep -q 'game 1: ' "$TTTD_LOG.err" && break
-  sleep 0.05
-done
-grep -q 'game 1: ' "$TTTD_LOG.err" || fail "the bots did not start a game within 10 s"
+wait_game_started
 kill -KILL $gone
 wait $gone 2>/dev/null
 wait $stay || fail "the bot that stayed exited $?: $(cat "$T/stay.err")"

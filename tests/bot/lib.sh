@@ -51,3 +51,13 @@ start_bot() {
   "$TTT_BOT" "127.0.0.1:$TTTD_PORT" "$@" >"$out" 2>"$out.err" &
   BOT_PID=$!
 }
+
+# wait_game_started: until tttd's log shows game 1 paired (10 s), else fail.
+wait_game_started() {
+  local _
+  for _ in $(seq 1 200); do
+    grep -q 'game 1: ' "$TTTD_LOG.err" && return 0
+    sleep 0.05
+  done
+  fail "the bots did not start a game within 10 s"
+}

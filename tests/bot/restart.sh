@@ -11,11 +11,7 @@ start_bot "$T/a" --name a --games 1 --think 1000
 a=$BOT_PID
 start_bot "$T/b" --name b --games 1 --think 1000
 b=$BOT_PID
-for _ in $(seq 1 200); do
-  grep -q 'game 1: ' "$TTTD_LOG.err" && break
-  sleep 0.05
-done
-grep -q 'game 1: ' "$TTTD_LOG.err" || fail "the bots did not start a game within 10 s"
+wait_game_started
 sleep 0.3
 kill -KILL "$TTTD_PID"
 wait "$TTTD_PID" 2>/dev/null
