@@ -333,13 +333,8 @@ static int start_connect(struct session *s, uint64_t now_ms)
  * an IPv4 address, a server listening on only one). 1 when under way. */
 static int try_next_address(struct session *s, uint64_t now_ms)
 {
-    char keep[SESSION_ERR_LEN];
-    copy_text(keep, sizeof keep, s->err);
     drop_socket(s);
-    if (start_connect_at(s, now_ms, s->addr_next) == 0)
-        return 1;
-    copy_text(s->err, sizeof s->err, keep);
-    return 0;
+    return start_connect_at(s, now_ms, s->addr_next) == 0;
 }
 
 int session_connect(struct session *s, const char *hostport, uint64_t now_ms)

@@ -223,9 +223,11 @@ static void send_bytes(struct conn *c, const uint8_t *data, size_t n)
     watch(c);
 }
 
+/* Off the pending list, staged bytes forgotten (a conn is on the list
+ * exactly when it has staged bytes). */
 static void pending_unlink(struct conn *c)
 {
-    if (!c->pending)
+    if (!c->stage_len)
         return;
     if (c->pend_prev)
         c->pend_prev->pend_next = c->pend_next;
@@ -234,17 +236,16 @@ static void pending_unlink(struct conn *c)
     if (c->pend_next)
         c->pend_next->pend_prev = c->pend_prev;
     c->pend_prev = c->pend_next = NULL;
-    c->pending = 0;
+    c->stage_len = 0;
 }
 
 /* Send what `c` has staged (one send(); the rest is queued). */
 static void flush_stage(struct conn *c)
 {
-    if (!c->pending)
+    size_t n = c->stage_len;
+    if (!n)
         return;
     pending_unlink(c);
-    size_t n = c->stage_len;
-    c->stage_len = 0;
     send_bytes(c, c->stage, n);
 }
 
@@ -256,16 +257,15 @@ static void stage_bytes(struct conn *c, const uint8_t *data, size_t n)
     if (c->doomed || c->shut_wr)
         return;
     if (c->out_len == c->out_off && c->stage_len + n <= sizeof c->stage) {
-        memcpy(c->stage + c->stage_len, data, n);
-        c->stage_len = (uint8_t)(c->stage_len + n);
-        if (!c->pending) {
-            c->pending = 1;
+        if (!c->stage_len) {
             c->pend_prev = NULL;
             c->pend_next = c->srv->pending;
             if (c->pend_next)
                 c->pend_next->pend_prev = c;
             c->srv->pending = c;
         }
+        memcpy(c->stage + c->stage_len, data, n);
+        c->stage_len = (uint8_t)(c->stage_len + n);
         return;
     }
     flush_stage(c);

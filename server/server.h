@@ -64,8 +64,7 @@ struct conn {
     /* Frames sent during one loop iteration gather here and leave in one
      * send() before the loop sleeps (a MOVED and the GAME_OVER after it). */
     uint8_t stage[CONN_STAGE];
-    uint8_t stage_len;
-    uint8_t pending;            /* on the server's pending list */
+    uint8_t stage_len;          /* > 0 exactly while on the server's pending list */
     struct conn *pend_prev, *pend_next;
 
     uint64_t last_frame_ms;     /* the last complete frame (idle timeout) */
