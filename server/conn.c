@@ -345,13 +345,6 @@ void conn_drop(struct conn *c, const char *why)
     loop_del_fd(c->srv->loop, c->fd);
     loop_timer_cancel(c->srv->loop, &c->timer);
     pending_unlink(c); /* staged bytes die with the connection */
-    /* Leave the queue or room at once, so that nobody is paired with a
-     * connection already gone; a game is left later, when reaped (a game
-     * may be in the middle of sending when a send fails). */
-    if (c->state == CONN_QUEUED || c->state == CONN_ROOM) {
-        lobby_remove(c);
-        c->state = CONN_LOBBY;
-    }
     c->doomed_next = c->srv->doomed;
     c->srv->doomed = c;
 }
