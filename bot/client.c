@@ -67,6 +67,7 @@ static void send_move(struct bot_client *c)
     if (session_move(c->s, cell) == 0) {
         c->move_sent_us = t;
         c->move_out = 1;
+        c->move_steady = (uint8_t)(c->sh->all_in != 0);
     }
     /* else the send failed: the session queued RECONNECTING or CLOSED */
 }
@@ -252,7 +253,7 @@ static void on_moved(struct bot_client *c, const struct session_event *ev)
         c->sh->st->moves++;
         if (c->move_out) {
             uint64_t t = bot_now_us();
-            stats_latency(c->sh->st, t > c->move_sent_us ? t - c->move_sent_us : 0);
+            stats_latency(c->sh->st, t > c->move_sent_us ? t - c->move_sent_us : 0, c->move_steady);
             c->move_out = 0;
         }
     }

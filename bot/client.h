@@ -24,6 +24,7 @@ struct bot_shared {
     struct loop *loop;
     uint64_t games_target;      /* quick match without --rematch: games for all ... */
     uint64_t games_reserved;    /* ... and those already asked for */
+    int all_in;                 /* every client is connected and none has ended (the swarm's) */
     void *ctx;
     /* A bot got its WELCOME. */
     void (*welcomed)(void *ctx, struct bot_client *c);
@@ -48,6 +49,7 @@ struct bot_client {
     struct strategy_rng rng;
     uint64_t move_sent_us;      /* when the MOVE in flight was sent */
     uint8_t move_out;           /* a MOVE is in flight: time its MOVED */
+    uint8_t move_steady;        /* ... sent while sh->all_in */
     uint8_t want_next;          /* the next game is to be asked for */
     uint8_t welcomed;
     uint8_t paused;             /* made its first --think pause */

@@ -73,20 +73,27 @@ uint64_t stats_bucket_high(unsigned bucket)
     return (uint64_t)(SUB + sub) * width + width - 1u;
 }
 
-void stats_latency(struct stats *st, uint64_t us)
+static void hist_add(struct stats_hist *h, uint64_t us)
 {
-    st->hist[stats_bucket(us)]++;
-    st->lat_count++;
-    st->lat_sum_us += us;
-    if (us > st->lat_max_us)
-        st->lat_max_us = us;
+    h->bucket[stats_bucket(us)]++;
+    h->count++;
+    h->sum_us += us;
+    if (us > h->max_us)
+        h->max_us = us;
 }
 
-uint64_t stats_percentile(const struct stats *st, double q)
+void stats_latency(struct stats *st, uint64_t us, int steady)
 {
-    if (st->lat_count == 0)
+    hist_add(&st->lat, us);
+    if (steady)
+        hist_add(&st->lat_steady, us);
+}
+
+uint64_t stats_percentile(const struct stats_hist *h, double q)
+{
+    if (h->count == 0)
         return 0;
-    double want = q * (double)st->lat_count;
+    double want = q * (double)h->count;
     uint64_t rank = (uint64_t)want;
     if ((double)rank < want)
         rank++;
@@ -94,13 +101,13 @@ uint64_t stats_percentile(const struct stats *st, double q)
         rank = 1;
     uint64_t seen = 0;
     for (unsigned b = 0; b < STATS_BUCKETS; b++) {
-        seen += st->hist[b];
+        seen += h->bucket[b];
         if (seen >= rank) {
             uint64_t high = stats_bucket_high(b);
-            return high < st->lat_max_us ? high : st->lat_max_us;
+            return high < h->max_us ? high : h->max_us;
         }
     }
-    return st->lat_max_us;
+    return h->max_us;
 }
 
 static double per_second(uint64_t n, double seconds)
@@ -153,14 +160,22 @@ void stats_print_text(const struct stats *st, const struct stats_run *run, FILE 
             (unsigned long long)st->moves, per_second(st->moves, run->seconds),
             (unsigned long long)st->illegal_moves, (unsigned long long)st->reconnects,
             (unsigned long long)st->resumed);
-    if (st->lat_count)
+    if (st->lat.count)
         fprintf(out, "  move round trip: p50 %llu us, p90 %llu us, p99 %llu us, max %llu us "
                 "(%llu moves%s)\n",
-                (unsigned long long)stats_percentile(st, 0.50),
-                (unsigned long long)stats_percentile(st, 0.90),
-                (unsigned long long)stats_percentile(st, 0.99),
-                (unsigned long long)st->lat_max_us, (unsigned long long)st->lat_count,
+                (unsigned long long)stats_percentile(&st->lat, 0.50),
+                (unsigned long long)stats_percentile(&st->lat, 0.90),
+                (unsigned long long)stats_percentile(&st->lat, 0.99),
+                (unsigned long long)st->lat.max_us, (unsigned long long)st->lat.count,
                 run->think_ms ? ", after the think pause" : "");
+    if (run->clients > 1 && st->lat.count)
+        fprintf(out, "    with all %u clients in: p50 %llu us, p90 %llu us, p99 %llu us, "
+                "max %llu us (%llu moves)\n", (unsigned)run->clients,
+                (unsigned long long)stats_percentile(&st->lat_steady, 0.50),
+                (unsigned long long)stats_percentile(&st->lat_steady, 0.90),
+                (unsigned long long)stats_percentile(&st->lat_steady, 0.99),
+                (unsigned long long)st->lat_steady.max_us,
+                (unsigned long long)st->lat_steady.count);
     if (run->failure)
         fprintf(out, "  failed:  %s\n", run->failure);
 }
@@ -193,6 +208,15 @@ static void json_reasons(const char *key, const uint64_t by[STATS_REASONS], FILE
     fputc('}', out);
 }
 
+static void json_hist(const char *key, const struct stats_hist *h, FILE *out)
+{
+    fprintf(out, ",\"%s\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu,\"count\":%llu}",
+            key, (unsigned long long)stats_percentile(h, 0.50),
+            (unsigned long long)stats_percentile(h, 0.90),
+            (unsigned long long)stats_percentile(h, 0.99), (unsigned long long)h->max_us,
+            (unsigned long long)h->count);
+}
+
 void stats_print_json(const struct stats *st, const struct stats_run *run, FILE *out)
 {
     fprintf(out, "{\"ok\":%s,\"games\":%llu,\"wins\":%llu,\"losses\":%llu,\"draws\":%llu,"
@@ -207,12 +231,8 @@ void stats_print_json(const struct stats *st, const struct stats_run *run, FILE 
             (unsigned long long)st->illegal_moves, (unsigned long long)st->moves,
             (unsigned long long)st->reconnects, (unsigned long long)st->resumed, run->seconds,
             per_second(st->moves, run->seconds), per_second(st->games, run->seconds));
-    fprintf(out, ",\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu,"
-            "\"count\":%llu}",
-            (unsigned long long)stats_percentile(st, 0.50),
-            (unsigned long long)stats_percentile(st, 0.90),
-            (unsigned long long)stats_percentile(st, 0.99), (unsigned long long)st->lat_max_us,
-            (unsigned long long)st->lat_count);
+    json_hist("latency_us", &st->lat, out);
+    json_hist("latency_steady_us", &st->lat_steady, out);
     fprintf(out, ",\"peak_playing\":%llu,\"rate_waits\":%llu", (unsigned long long)st->peak_playing,
             (unsigned long long)st->rate_waits);
     fprintf(out, ",\"clients\":%u,\"games_per_client\":%u,\"think_ms\":%u,\"strategy\":",

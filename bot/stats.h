@@ -1,6 +1,6 @@
 /* stats.h: what a run of ttt-bot counted -- games by result and reason,
- * moves, illegal moves, reconnects -- the move round-trip latency histogram
- * with its percentiles, and the summary as text and as one JSON line. */
+ * moves, illegal moves, reconnects -- the move round-trip latency histograms
+ * with their percentiles, and the summary as text and as one JSON line. */
 #ifndef TTT_BOT_STATS_H
 #define TTT_BOT_STATS_H
 
@@ -14,6 +14,14 @@
 
 #define STATS_REASONS 7   /* index = protocol reason 1..6 */
 
+/* A latency histogram. */
+struct stats_hist {
+    uint64_t count;
+    uint64_t max_us;
+    uint64_t sum_us;
+    uint64_t bucket[STATS_BUCKETS];
+};
+
 struct stats {
     uint64_t games;
     uint64_t wins, losses, draws, aborted;
@@ -25,10 +33,11 @@ struct stats {
     uint64_t rate_waits;        /* times a client waited to stay under the rate limit */
     uint64_t playing;           /* clients seated in a live game now */
     uint64_t peak_playing;      /* the most at once */
-    uint64_t lat_count;
-    uint64_t lat_max_us;
-    uint64_t lat_sum_us;
-    uint64_t hist[STATS_BUCKETS];
+    struct stats_hist lat;      /* every move's round trip */
+    /* ... of the moves sent while every client of the run was connected and
+     * none had finished or failed: the run at its full load, without the
+     * connecting at the start and the closing at the end. */
+    struct stats_hist lat_steady;
 };
 
 /* What the summary says about the run besides the counts. */
@@ -52,12 +61,13 @@ void stats_game(struct stats *st, uint8_t me, uint8_t winner, uint8_t reason);
 /* A client sat down at a live game (start) or its game ended (end). */
 void stats_playing(struct stats *st, int start);
 
-/* One move's round trip (MOVE sent until its MOVED arrived), in us. */
-void stats_latency(struct stats *st, uint64_t us);
+/* One move's round trip (MOVE sent until its MOVED arrived), in us; steady:
+ * it was sent while every client was in (see lat_steady). */
+void stats_latency(struct stats *st, uint64_t us, int steady);
 
-/* The latency below which fraction q (0..1) of the samples fall (the upper
+/* The latency below which fraction q (0..1) of h's samples fall (the upper
  * edge of that sample's bucket, at most the maximum). 0 with no samples. */
-uint64_t stats_percentile(const struct stats *st, double q);
+uint64_t stats_percentile(const struct stats_hist *h, double q);
 
 /* The histogram bucket of a value, and the largest value in a bucket
  * (exported for tests). */

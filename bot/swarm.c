@@ -64,6 +64,7 @@ static void on_welcomed(void *ctx, struct bot_client *c)
     (void)c;
     sw->connecting--;
     sw->welcomed++;
+    sw->shared.all_in = sw->welcomed == sw->opt->clients && sw->ended == 0;
     start_clients(sw);
 }
 
@@ -71,6 +72,7 @@ static void on_ended(void *ctx, struct bot_client *c, const char *failure)
 {
     struct swarm *sw = ctx;
     sw->ended++;
+    sw->shared.all_in = 0;
     if (!c->welcomed)
         sw->connecting--;
     if (failure && !sw->failed) {

@@ -6,7 +6,7 @@ run_bot "$T/out" --clients 200 --games 5 --strategy mixed:0.7 --json ||
   fail "ttt-bot exited $?: $(cat "$T/out.err")"
 last=$(tail -n 1 "$T/out")
 case "$last" in '{'*'}') ;; *) fail "last line is not a JSON object: $last" ;; esac
-for key in games wins losses draws illegal_moves moves seconds moves_per_s latency_us p50 p90 p99 max; do
+for key in games wins losses draws illegal_moves moves seconds moves_per_s latency_us latency_steady_us p50 p90 p99 max count; do
   printf '%s' "$last" | grep -q "\"$key\":" || fail "key $key missing: $last"
 done
 expect_num games 1000 "$T/out"
@@ -16,10 +16,16 @@ w=$(json_num wins "$T/out"); l=$(json_num losses "$T/out"); d=$(json_num draws "
 [ "$w" -eq "$l" ] || fail "in one process every win is another client's loss: wins $w, losses $l"
 m=$(json_num moves "$T/out")
 [ "$m" -ge $((1000 / 2 * 5)) ] && [ "$m" -le $((1000 / 2 * 9)) ] || fail "moves $m out of range for 500 games"
-p50=$(printf '%s' "$last" | grep -o '"p50":[0-9]*' | cut -d: -f2)
-p99=$(printf '%s' "$last" | grep -o '"p99":[0-9]*' | cut -d: -f2)
-mx=$(printf '%s' "$last" | grep -o '"max":[0-9]*' | cut -d: -f2)
-[ "$p50" -gt 0 ] && [ "$p50" -le "$p99" ] && [ "$p99" -le "$mx" ] || fail "percentiles out of order: $last"
+# hist KEY FIELD: a field of the latency object KEY.
+hist() { printf '%s' "$last" | grep -o "\"$1\":{[^}]*}" | grep -o "\"$2\":[0-9]*" | cut -d: -f2; }
+for h in latency_us latency_steady_us; do
+  p50=$(hist $h p50); p99=$(hist $h p99); mx=$(hist $h max)
+  [ "$p50" -gt 0 ] && [ "$p50" -le "$p99" ] && [ "$p99" -le "$mx" ] || fail "$h: percentiles out of order: $last"
+done
+# The steady moves (all 200 clients in, none done) are some of the moves.
+all=$(hist latency_us count); steady=$(hist latency_steady_us count)
+[ "$all" -eq "$m" ] || fail "latency_us counts $all moves, moves says $m"
+[ "$steady" -gt 0 ] && [ "$steady" -lt "$all" ] || fail "latency_steady_us counts $steady of $all moves"
 # --quiet --json prints the JSON line alone.
 run_bot "$T/q" --clients 2 --games 1 --quiet --json || fail "quiet run exited $?"
 [ "$(wc -l <"$T/q")" -eq 1 ] || fail "--quiet --json printed more than one line: $(cat "$T/q")"

@@ -135,20 +135,28 @@ static void test_percentiles(void **state)
     (void)state;
     static struct stats st;
     stats_init(&st);
-    assert_int_equal(stats_percentile(&st, 0.5), 0);
+    assert_int_equal(stats_percentile(&st.lat, 0.5), 0);
+    /* Every tenth sample is steady, so that histogram holds 100, 200, ... */
     for (uint64_t v = 1; v <= 1000; v++)
-        stats_latency(&st, v * 10u);
-    assert_int_equal(st.lat_count, 1000);
-    assert_int_equal(st.lat_max_us, 10000);
-    uint64_t p50 = stats_percentile(&st, 0.50), p90 = stats_percentile(&st, 0.90),
-             p99 = stats_percentile(&st, 0.99);
+        stats_latency(&st, v * 10u, v % 10 == 0);
+    assert_int_equal(st.lat.count, 1000);
+    assert_int_equal(st.lat.max_us, 10000);
+    uint64_t p50 = stats_percentile(&st.lat, 0.50), p90 = stats_percentile(&st.lat, 0.90),
+             p99 = stats_percentile(&st.lat, 0.99);
     assert_true(p50 >= 5000 && p50 <= 5050);
     assert_true(p90 >= 9000 && p90 <= 9090);
     assert_true(p99 >= 9900 && p99 <= 10000);
-    assert_int_equal(stats_percentile(&st, 1.0), 10000);
+    assert_int_equal(stats_percentile(&st.lat, 1.0), 10000);
+    assert_int_equal(st.lat_steady.count, 100);
+    assert_int_equal(st.lat_steady.max_us, 10000);
+    assert_int_equal(stats_percentile(&st.lat_steady, 0.01), 100);
+    p50 = stats_percentile(&st.lat_steady, 0.50);
+    assert_true(p50 >= 5000 && p50 <= 5050);
     stats_init(&st);
-    stats_latency(&st, 123456);
-    assert_int_equal(stats_percentile(&st, 0.5), 123456); /* capped at the maximum */
+    stats_latency(&st, 123456, 0);
+    assert_int_equal(stats_percentile(&st.lat, 0.5), 123456); /* capped at the maximum */
+    assert_int_equal(st.lat_steady.count, 0);
+    assert_int_equal(stats_percentile(&st.lat_steady, 0.5), 0);
 }
 
 static void test_games(void **state)
@@ -185,6 +193,7 @@ static void test_games(void **state)
     assert_non_null(strstr(buf, "\"games\":5,\"wins\":2,\"losses\":1,\"draws\":1"));
     assert_non_null(strstr(buf, "\"server\":\"h\\\"x\""));
     assert_non_null(strstr(buf, "\"latency_us\":{\"p50\":0,"));
+    assert_non_null(strstr(buf, "\"latency_steady_us\":{\"p50\":0,\"p90\":0,\"p99\":0,\"max\":0,\"count\":0}"));
     assert_non_null(strstr(buf, "\"error\":null}\n"));
 }
 
