@@ -16,8 +16,9 @@
  * Runs S seconds after the last connection is in. Prints a summary; with
  * --json, one JSON object as the last line of standard output with ttt-bot's
  * keys: moves, seconds (from the first connect on, as ttt-bot counts),
- * moves_per_s, latency_us {p50, p90, p99, max}; a "move" here is one message
- * forwarded, hellos not counted. Exit 0, or 1 with a message when a
+ * moves_per_s, latency_us and latency_steady_us {p50, p90, p99, max, count};
+ * a "move" here is one message forwarded, hellos not counted; the steady ones
+ * were sent after the last connection was in. Exit 0, or 1 with a message when a
  * connection fails or the relay forwards wrongly.
  */
 #include <arpa/inet.h>
@@ -47,6 +48,7 @@ struct client {
     uint8_t in[8];          /* arriving messages: a hello and a move at most */
     size_t in_len;
     uint64_t sent_ns;       /* when this client's message in flight was sent */
+    uint8_t sent_steady;    /* ... after every connection was in */
     uint8_t paused;         /* has thought once (the first pause is shorter) */
     struct loop_timer think;
 };
@@ -56,8 +58,14 @@ static uint32_t nclients = 2, started, connected;
 static const char *host;
 static uint16_t port;
 static uint64_t think_ms, run_ms = 5000, rng = 0x9E3779B97F4A7C15u;
-static uint32_t *samples_ns; /* one latency per move delivered */
-static size_t nsamples, samples_cap;
+/* Latencies in ns, one per move delivered. */
+struct samples {
+    uint32_t *ns;
+    size_t n, cap;
+};
+static struct samples all;    /* every move */
+static struct samples steady; /* moves sent after the last connection was in (ttt-bot's
+                               * latency_steady_us: here no client ends before the run) */
 static uint64_t start_ns, stop_ns;
 static struct loop_timer stop_timer;
 
@@ -93,6 +101,7 @@ static void send_message(struct client *c)
 {
     uint32_t msg = htonl(c->index);
     c->sent_ns = now_ns();
+    c->sent_steady = connected == nclients;
     ssize_t n = send(c->fd, &msg, sizeof msg, MSG_NOSIGNAL);
     if (n != (ssize_t)sizeof msg)
         fail("send on connection %u: %s", (unsigned)c->index, n < 0 ? strerror(errno) : "short send");
@@ -118,17 +127,17 @@ static void move(struct loop *loop, struct client *c)
         fail("timer heap full");
 }
 
-static void record(uint64_t ns)
+static void record(struct samples *s, uint64_t ns)
 {
-    if (nsamples == samples_cap) {
-        size_t cap = samples_cap ? samples_cap * 2 : 1u << 16;
-        uint32_t *p = realloc(samples_ns, cap * sizeof *p);
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 1u << 16;
+        uint32_t *p = realloc(s->ns, cap * sizeof *p);
         if (!p)
             fail("out of memory for %zu latency samples", cap);
-        samples_ns = p;
-        samples_cap = cap;
+        s->ns = p;
+        s->cap = cap;
     }
-    samples_ns[nsamples++] = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+    s->ns[s->n++] = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
 }
 
 /* One whole message from the pair: its hello, or its move. */
@@ -146,7 +155,9 @@ static void on_message(struct loop *loop, struct client *c, uint32_t from, uint6
     if (from != c->pair)
         fail("connection %u, paired with %u, got %u's message", (unsigned)c->index, (unsigned)c->pair,
              (unsigned)from);
-    record(at - clients[from].sent_ns);
+    record(&all, at - clients[from].sent_ns);
+    if (clients[from].sent_steady)
+        record(&steady, at - clients[from].sent_ns);
     move(loop, c);
 }
 
@@ -218,16 +229,23 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Nearest-rank percentile in microseconds (samples sorted). */
-static double pct_us(double p)
+static double pct_us(const struct samples *s, double p)
 {
-    if (nsamples == 0)
+    if (s->n == 0)
         return 0.0;
-    size_t rank = (size_t)(p * (double)nsamples + 0.999999);
+    size_t rank = (size_t)(p * (double)s->n + 0.999999);
     if (rank < 1)
         rank = 1;
-    if (rank > nsamples)
-        rank = nsamples;
-    return (double)samples_ns[rank - 1] / 1000.0;
+    if (rank > s->n)
+        rank = s->n;
+    return (double)s->ns[rank - 1] / 1000.0;
+}
+
+/* ,"KEY":{"p50":...,"count":N} */
+static void json_latency(const char *key, const struct samples *s)
+{
+    printf(",\"%s\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"count\":%zu}", key,
+           pct_us(s, 0.50), pct_us(s, 0.90), pct_us(s, 0.99), pct_us(s, 1.0), s->n);
 }
 
 static unsigned long number(const char *opt, const char *s, unsigned long lo, unsigned long hi)
@@ -295,23 +313,30 @@ int main(int argc, char **argv)
     if (loop_run(loop) < 0)
         fail("epoll: %s", strerror(errno));
 
-    qsort(samples_ns, nsamples, sizeof *samples_ns, cmp_u32);
+    qsort(all.ns, all.n, sizeof *all.ns, cmp_u32);
+    qsort(steady.ns, steady.n, sizeof *steady.ns, cmp_u32);
     double secs = (double)(stop_ns - start_ns) / 1e9;
-    double rate = (double)nsamples / secs;
+    double rate = (double)all.n / secs;
     printf("%u clients, think %llu ms: %zu messages in %.3f s, %.0f messages/s\n", (unsigned)nclients,
-           (unsigned long long)think_ms, nsamples, secs, rate);
-    printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n", pct_us(0.50), pct_us(0.90),
-           pct_us(0.99), pct_us(1.0));
-    if (json)
-        printf("{\"clients\":%u,\"think_ms\":%llu,\"moves\":%zu,\"seconds\":%.3f,\"moves_per_s\":%.1f,"
-               "\"latency_us\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f}}\n",
-               (unsigned)nclients, (unsigned long long)think_ms, nsamples, secs, rate, pct_us(0.50),
-               pct_us(0.90), pct_us(0.99), pct_us(1.0));
+           (unsigned long long)think_ms, all.n, secs, rate);
+    printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n", pct_us(&all, 0.50),
+           pct_us(&all, 0.90), pct_us(&all, 0.99), pct_us(&all, 1.0));
+    printf("  with all clients in: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f (%zu messages)\n",
+           pct_us(&steady, 0.50), pct_us(&steady, 0.90), pct_us(&steady, 0.99), pct_us(&steady, 1.0),
+           steady.n);
+    if (json) {
+        printf("{\"clients\":%u,\"think_ms\":%llu,\"moves\":%zu,\"seconds\":%.3f,\"moves_per_s\":%.1f",
+               (unsigned)nclients, (unsigned long long)think_ms, all.n, secs, rate);
+        json_latency("latency_us", &all);
+        json_latency("latency_steady_us", &steady);
+        printf("}\n");
+    }
     for (uint32_t i = 0; i < nclients; i++)
         if (close(clients[i].fd) < 0)
             fail("close: %s", strerror(errno));
     free(clients);
-    free(samples_ns);
+    free(all.ns);
+    free(steady.ns);
     loop_free(loop);
     return fflush(stdout) == 0 ? 0 : 1;
 }
