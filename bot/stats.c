@@ -168,7 +168,10 @@ void stats_print_text(const struct stats *st, const struct stats_run *run, FILE 
                 (unsigned long long)stats_percentile(&st->lat, 0.99),
                 (unsigned long long)st->lat.max_us, (unsigned long long)st->lat.count,
                 run->think_ms ? ", after the think pause" : "");
-    if (run->clients > 1 && st->lat.count)
+    if (run->clients > 1 && st->lat.count && !st->lat_steady.count)
+        fprintf(out, "    with all %u clients in: no moves (the first ended before the last "
+                "connected)\n", (unsigned)run->clients);
+    else if (run->clients > 1 && st->lat.count)
         fprintf(out, "    with all %u clients in: p50 %llu us, p90 %llu us, p99 %llu us, "
                 "max %llu us (%llu moves)\n", (unsigned)run->clients,
                 (unsigned long long)stats_percentile(&st->lat_steady, 0.50),
