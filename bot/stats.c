@@ -133,6 +133,16 @@ static void by_reason_text(const uint64_t by[STATS_REASONS], char *out, size_t c
         snprintf(out, cap, "-");
 }
 
+/* "LABEL p50 .. us, p90 .. us, p99 .. us, max .. us (N moves NOTE)" */
+static void text_hist(FILE *out, const char *label, const struct stats_hist *h, const char *note)
+{
+    fprintf(out, "%s p50 %llu us, p90 %llu us, p99 %llu us, max %llu us (%llu move%s%s)\n", label,
+            (unsigned long long)stats_percentile(h, 0.50),
+            (unsigned long long)stats_percentile(h, 0.90),
+            (unsigned long long)stats_percentile(h, 0.99), (unsigned long long)h->max_us,
+            (unsigned long long)h->count, h->count == 1 ? "" : "s", note);
+}
+
 void stats_print_text(const struct stats *st, const struct stats_run *run, FILE *out)
 {
     char wins[160], losses[160];
@@ -161,24 +171,15 @@ void stats_print_text(const struct stats *st, const struct stats_run *run, FILE 
             (unsigned long long)st->illegal_moves, (unsigned long long)st->reconnects,
             (unsigned long long)st->resumed);
     if (st->lat.count)
-        fprintf(out, "  move round trip: p50 %llu us, p90 %llu us, p99 %llu us, max %llu us "
-                "(%llu moves%s)\n",
-                (unsigned long long)stats_percentile(&st->lat, 0.50),
-                (unsigned long long)stats_percentile(&st->lat, 0.90),
-                (unsigned long long)stats_percentile(&st->lat, 0.99),
-                (unsigned long long)st->lat.max_us, (unsigned long long)st->lat.count,
-                run->think_ms ? ", after the think pause" : "");
-    if (run->clients > 1 && st->lat.count && !st->lat_steady.count)
-        fprintf(out, "    with all %u clients in: no moves (the first ended before the last "
-                "connected)\n", (unsigned)run->clients);
-    else if (run->clients > 1 && st->lat.count)
-        fprintf(out, "    with all %u clients in: p50 %llu us, p90 %llu us, p99 %llu us, "
-                "max %llu us (%llu moves)\n", (unsigned)run->clients,
-                (unsigned long long)stats_percentile(&st->lat_steady, 0.50),
-                (unsigned long long)stats_percentile(&st->lat_steady, 0.90),
-                (unsigned long long)stats_percentile(&st->lat_steady, 0.99),
-                (unsigned long long)st->lat_steady.max_us,
-                (unsigned long long)st->lat_steady.count);
+        text_hist(out, "  move round trip:", &st->lat, run->think_ms ? ", after the think pause" : "");
+    if (run->clients > 1 && st->lat.count) {
+        char label[64];
+        snprintf(label, sizeof label, "    with all %u clients in:", (unsigned)run->clients);
+        if (st->lat_steady.count)
+            text_hist(out, label, &st->lat_steady, "");
+        else
+            fprintf(out, "%s no moves (the first ended before the last connected)\n", label);
+    }
     if (run->failure)
         fprintf(out, "  failed:  %s\n", run->failure);
 }

@@ -159,6 +159,31 @@ static void test_percentiles(void **state)
     assert_int_equal(stats_percentile(&st.lat_steady, 0.5), 0);
 }
 
+/* The text summary gives the all-in round trip, or says there was none. */
+static void test_text_latency(void **state)
+{
+    (void)state;
+    static struct stats st;
+    char buf[4096];
+    struct stats_run run = { .host = "h", .strategy = "perfect", .clients = 4, .seconds = 1.0 };
+    stats_init(&st);
+    stats_latency(&st, 200, 0);
+    stats_latency(&st, 100, 1);
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    assert_non_null(f);
+    stats_print_text(&st, &run, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "move round trip: p50 100 us, p90 200 us, p99 200 us, max 200 us (2 moves)"));
+    assert_non_null(strstr(buf, "with all 4 clients in: p50 100 us, p90 100 us, p99 100 us, max 100 us (1 move)"));
+    stats_init(&st);
+    stats_latency(&st, 200, 0);
+    f = fmemopen(buf, sizeof buf, "w");
+    assert_non_null(f);
+    stats_print_text(&st, &run, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "with all 4 clients in: no moves"));
+}
+
 static void test_games(void **state)
 {
     (void)state;
@@ -274,7 +299,8 @@ int main(void)
         cmocka_unit_test(test_strategy_parse), cmocka_unit_test(test_rng_below),
         cmocka_unit_test(test_pick_bit),       cmocka_unit_test(test_choose),
         cmocka_unit_test(test_buckets),        cmocka_unit_test(test_percentiles),
-        cmocka_unit_test(test_games),          cmocka_unit_test(test_options),
+        cmocka_unit_test(test_games),          cmocka_unit_test(test_text_latency),
+        cmocka_unit_test(test_options),
         cmocka_unit_test(test_pace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
