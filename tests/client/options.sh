@@ -27,6 +27,7 @@ expect() {
 }
 
 expect 0 0 '^usage: ttt ' --help
+expect 0 0 'name used, else your login name' --help # the default --name, as the config does
 expect 0 0 '^ttt [0-9]' --version
 expect 2 1 'unknown option' --bogus
 expect 2 1 'needs a value' --name
