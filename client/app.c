@@ -388,6 +388,15 @@ void app_activate(struct app *a, int id)
 
 /* ---- network events ---- */
 
+/* A connect failed or was cancelled before WELCOME: the quick match an address
+ * alone implies is not repeated by a retry from the connect screen, but a room,
+ * a room code or a game asked for by name still waits for the next WELCOME. */
+static void drop_quick_match(struct app *a)
+{
+    if (a->start_action == APP_REQ_QUICK_MATCH)
+        a->start_action = 0;
+}
+
 static void on_welcome(struct app *a)
 {
     if (!a->connecting)
@@ -435,7 +444,7 @@ static void on_server_error(struct app *a, const struct session_event *ev)
 static void on_closed(struct app *a, const struct session_event *ev)
 {
     a->connecting = 0;
-    a->start_action = 0;
+    drop_quick_match(a);
     a->pending_cell = BOARD_NO_CELL;
     if (ev->u.closed.reason == SESSION_CLOSE_USER) {
         if (a->screen != APP_SCREEN_CONNECT)
@@ -603,11 +612,13 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
         config_name_from(o->name, a->name);
     else
         config_default_name(a->name);
-    const char *addr = o ? (o->addr ? o->addr : o->last_addr) : NULL;
+    if (!o)
+        return;
+    const char *addr = o->addr ? o->addr : o->last_addr;
     if (addr && strlen(addr) <= CONFIG_ADDR_MAX)
         copy_str(a->addr, sizeof a->addr, addr);
-    if (!o || !o->addr)
-        return;
+    /* The action asked for is kept with or without an address: without, it
+     * waits for the user to connect from the connect screen. */
     if (o->room && o->room[0]) {
         a->start_action = APP_REQ_JOIN;
         copy_str(a->start_code, sizeof a->start_code, o->room);
@@ -616,10 +627,12 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
         a->start_game_id = o->spectate;
     } else if (o->create_room) {
         a->start_action = APP_REQ_CREATE_ROOM;
-    } else {
+    } else if (o->addr) {
         a->start_action = APP_REQ_QUICK_MATCH;
     }
+    if (!o->addr)
+        return;
     connect_now(a);
     if (!a->connecting)
-        a->start_action = 0; /* a bad address: the connect screen says why */
+        drop_quick_match(a); /* a bad address: the connect screen says why */
 }

@@ -117,7 +117,8 @@ struct app_net_event {
 
 /* What the app starts with (from the command line and the config file). */
 struct app_options {
-    const char *addr;         /* connect at once when set; else the connect screen */
+    const char *addr;         /* connect at once when set; else the connect screen
+                                 (room, create_room and spectate still apply) */
     const char *last_addr;    /* without addr: the connect screen's address field
                                  pre-filled with this (config), may be NULL */
     const char *name;         /* player name; NULL or invalid: the login name */
@@ -144,7 +145,9 @@ struct app {
 
     /* what to do once welcomed (command line): APP_REQ_QUICK_MATCH,
      * _CREATE_ROOM, _JOIN (start_code) or _SPECTATE (start_game_id); 0: show
-     * the lobby. Used once, cleared by WELCOME or CLOSED. */
+     * the lobby. Used by the first WELCOME; a connect that fails or is
+     * cancelled drops the quick match (the lobby after a retry) but keeps
+     * the others for the next connect. */
     uint8_t start_action;
     char start_code[PROTO_CODE_LEN + 1];
     uint32_t start_game_id;
@@ -183,7 +186,9 @@ struct app {
 
 /* Start the app. With o->addr set it requests CONNECT at once and, once
  * welcomed, quick match (or the room / spectating o asks for); without, it
- * opens on the connect screen pre-filled from o->last_addr and the name. */
+ * opens on the connect screen pre-filled from o->last_addr and the name, and
+ * the room / spectating o asks for follows the user's connect (no quick
+ * match: the lobby). */
 void app_init(struct app *a, const struct app_options *o, uint64_t now_ms);
 
 /* Feed one network event (with its snapshot). */

@@ -208,7 +208,17 @@ static void fill_connect(const struct app *a, struct scene *sc)
         snprintf(sc->status, sizeof sc->status, "Connecting to %.120s\u2026", a->addr);
         put(sc->detail, sizeof sc->detail, "Esc cancels");
     } else {
-        put(sc->status, sizeof sc->status, "Connect to a server");
+        /* What the command line asked for waits for this connect: say so. */
+        if (a->start_action == APP_REQ_JOIN)
+            snprintf(sc->status, sizeof sc->status, "Connect to a server to join room %s",
+                     a->start_code);
+        else if (a->start_action == APP_REQ_CREATE_ROOM)
+            put(sc->status, sizeof sc->status, "Connect to a server to create a room");
+        else if (a->start_action == APP_REQ_SPECTATE)
+            snprintf(sc->status, sizeof sc->status, "Connect to a server to watch game #%u",
+                     (unsigned)a->start_game_id);
+        else
+            put(sc->status, sizeof sc->status, "Connect to a server");
         put(sc->detail, sizeof sc->detail,
             "Type the address and your name, then press Enter (Tab moves between fields)");
     }

@@ -572,6 +572,76 @@ static void test_spectate(void **state)
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
 }
 
+/* Connect from the connect screen (Enter) and answer WELCOME. */
+static void connect_by_hand(void)
+{
+    key(APP_KEY_ENTER);
+    req(APP_REQ_CONNECT);
+    F.e.phase = SESSION_LOBBY;
+    net(SESSION_EV_WELCOME);
+    req(APP_REQ_REMEMBER);
+}
+
+/* --create-room, --room and --spectate without an address: the connect screen
+ * says what follows, and the user's connect carries it out. */
+static void test_start_action_without_address(void **state)
+{
+    (void)state;
+    reset_fx();
+    struct app_options c = {.last_addr = "h:1", .name = "alice", .create_room = 1};
+    app_init(&F.a, &c, F.now);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    assert_string_equal(scene()->status, "Connect to a server to create a room");
+    connect_by_hand();
+    req(APP_REQ_CREATE_ROOM);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
+    assert_int_equal(F.a.wait_kind, APP_WAIT_ROOM);
+    /* Used once: after changing server, the lobby. */
+    key(APP_KEY_ESC);
+    req(APP_REQ_LEAVE);
+    key(APP_KEY_ESC);
+    req(APP_REQ_DISCONNECT);
+    closed(SESSION_CLOSE_USER, 0, "closed by the user");
+    assert_string_equal(scene()->status, "Connect to a server");
+    connect_by_hand();
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+
+    reset_fx();
+    struct app_options r = {.last_addr = "h:1", .name = "bob", .room = "QWERTY"};
+    app_init(&F.a, &r, F.now);
+    assert_string_equal(scene()->status, "Connect to a server to join room QWERTY");
+    connect_by_hand();
+    assert_string_equal(req(APP_REQ_JOIN).code, "QWERTY");
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
+    assert_int_equal(F.a.wait_kind, APP_WAIT_JOINING);
+
+    /* A failed connect and a cancelled one keep the game to watch for the next. */
+    reset_fx();
+    struct app_options w = {.name = "eve", .spectate = 77};
+    app_init(&F.a, &w, F.now);
+    assert_string_equal(scene()->status, "Connect to a server to watch game #77");
+    app_text(&F.a, "nope:1");
+    key(APP_KEY_ENTER);
+    req(APP_REQ_CONNECT);
+    closed(SESSION_CLOSE_CONNECT, 0, "cannot connect to nope port 1: connection refused");
+    assert_string_equal(scene()->error, "Connection refused");
+    assert_string_equal(scene()->status, "Connect to a server to watch game #77");
+    key(APP_KEY_ENTER);
+    req(APP_REQ_CONNECT);
+    key(APP_KEY_ESC);
+    req(APP_REQ_DISCONNECT);
+    closed(SESSION_CLOSE_USER, 0, "closed by the user");
+    connect_by_hand();
+    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 77);
+    no_req();
+    game_start(PROTO_SPECTATOR, 77);
+    assert_int_equal(F.a.screen, APP_SCREEN_SPECTATING);
+}
+
 static void test_arrows_and_digits(void **state)
 {
     (void)state;
@@ -1148,6 +1218,7 @@ int main(void)
         cmocka_unit_test(test_create_room),
         cmocka_unit_test(test_join_by_code),
         cmocka_unit_test(test_spectate),
+        cmocka_unit_test(test_start_action_without_address),
         cmocka_unit_test(test_arrows_and_digits),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_close_window),
