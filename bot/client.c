@@ -182,20 +182,34 @@ static void want_next_game(struct bot_client *c)
 
 /* ---- events ---- */
 
-/* A name's bytes fit to print on a terminal: C1 controls (U+0080..U+009F,
- * which the name rules allow) become '?'. */
+/* Whether the UTF-8 sequence at p (n bytes left) is a control a terminal
+ * should not get raw: a C1 control (U+0080..U+009F, which the name rules
+ * allow) or a bidirectional control (U+061C, U+200E/F, U+202A..U+202E,
+ * U+2066..U+2069), which would reorder the rest of the line. Returns its
+ * length, or 0. */
+static size_t unprintable(const unsigned char *p, size_t n)
+{
+    if (n >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+        return 2;
+    if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
+        return 2;
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+        (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+        return 3;
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+        return 3;
+    return 0;
+}
+
+/* A name's bytes fit to print on a terminal: the controls above become '?'. */
 static void printable_name(const struct proto_name *n, char *out, size_t cap)
 {
+    const unsigned char *s = (const unsigned char *)n->s;
     size_t j = 0;
-    for (size_t i = 0; i < n->len && j + 1 < cap; i++) {
-        unsigned char b = (unsigned char)n->s[i];
-        if (b == 0xC2 && i + 1 < n->len && (unsigned char)n->s[i + 1] >= 0x80 &&
-            (unsigned char)n->s[i + 1] <= 0x9F) {
-            out[j++] = '?';
-            i++;
-            continue;
-        }
-        out[j++] = (char)b;
+    for (size_t i = 0; i < n->len && j + 1 < cap;) {
+        size_t skip = unprintable(s + i, n->len - i);
+        out[j++] = skip ? '?' : (char)s[i];
+        i += skip ? skip : 1;
     }
     out[j] = '\0';
 }
@@ -225,6 +239,12 @@ static void on_game_over(struct bot_client *c)
     stats_game(sh->st, g->you, g->winner, g->reason);
     if (sh->opt->clients == 1 && !sh->opt->quiet)
         print_game(c, g);
+    if (g->reason == PROTO_REASON_ABORTED) {
+        /* Only a server shutting down aborts a game: the run cannot go on,
+         * even when this was its last game. */
+        client_fail(c, "the server is shutting down: game %u was aborted", (unsigned)c->games_done);
+        return;
+    }
     want_next_game(c);
 }
 
@@ -241,6 +261,10 @@ static void on_server_error(struct bot_client *c, const struct session_event *ev
     }
     if (code == PROTO_ERR_NO_SUCH_ROOM) {
         client_fail(c, "no open room has the code %s (server: %s)", c->sh->opt->room, text);
+        return;
+    }
+    if (code == PROTO_ERR_SHUTTING_DOWN) {
+        client_fail(c, "the server is shutting down%s%s", text[0] ? ": " : "", text);
         return;
     }
     client_fail(c, "unexpected server error %s%s%s", proto_error_name(code), text[0] ? ": " : "",

@@ -68,11 +68,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "ttt-bot: %s\n", err);
         return 1;
     }
-    if (opt.clients > 1 && !opt.quiet &&
-        (opt.rematch ? opt.clients % 2 != 0 : ((uint64_t)opt.clients * opt.games) % 2 != 0))
-        fprintf(stderr, "ttt-bot: note: with %u clients%s one bot needs an opponent from "
-                "another process\n", (unsigned)opt.clients,
-                opt.rematch ? " and --rematch" : " and an odd number of games in all");
+    /* The bots of a swarm play each other. */
+    if (opt.clients > 1 && opt.rematch && opt.clients % 2 != 0)
+        fprintf(stderr, "ttt-bot: note: with %u clients and --rematch the bots play in pairs: "
+                "one needs an opponent from another process\n", (unsigned)opt.clients);
+    else if (opt.clients > 1 && !opt.rematch && !opt.quiet && (uint64_t)opt.clients * opt.games % 2)
+        fprintf(stderr, "ttt-bot: note: %llu games in all is odd and each game seats two of the "
+                "bots: one bot plays one game more\n",
+                (unsigned long long)opt.clients * opt.games);
     uint64_t seed = opt.seed_given ? opt.seed : clock_seed();
     static struct stats st;
     stats_init(&st);

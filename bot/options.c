@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "sock.h"
 
 #ifndef TTT_VERSION
 #define TTT_VERSION "unknown"
@@ -182,18 +183,22 @@ int bot_options_parse(int argc, char **argv, struct bot_options *o, char err[BOT
             printf("ttt-bot %s (protocol version %d)\n", TTT_VERSION, PROTO_VERSION);
             return BOT_OPTIONS_EXIT_OK;
         case ':':
-            return fail(err, "%s needs a value (see --help)", typed(argv, optind - 1));
+            return fail(err, "%s needs a value (see ttt-bot --help)", typed(argv, optind - 1));
         default:
             if (optopt > ' ' && optopt < 127)
-                return fail(err, "unknown option '-%c' (see --help)", optopt);
-            return fail(err, "unknown option '%s' (see --help)", typed(argv, optind - 1));
+                return fail(err, "unknown option '-%c' (see ttt-bot --help)", optopt);
+            return fail(err, "unknown option '%s' (see ttt-bot --help)", typed(argv, optind - 1));
         }
     }
     for (int i = optind; i < argc; i++) {
         if (hosts++ > 0)
             return fail(err, "one server address only: '%s' is one too many", argv[i]);
+        char host[sizeof o->host], why[SOCK_ERR_LEN];
+        uint16_t port;
         if (argv[i][0] == '\0' || strlen(argv[i]) >= sizeof o->host)
             return fail(err, "'%s' is not a server address (HOST[:PORT])", argv[i]);
+        if (sock_split_hostport(argv[i], host, sizeof host, &port, why) < 0)
+            return fail(err, "'%s' is not a server address (HOST[:PORT]): %s", argv[i], why);
         snprintf(o->host, sizeof o->host, "%s", argv[i]);
     }
     if (o->mode != BOT_MODE_QUICK) {

@@ -148,9 +148,9 @@ void stats_print_text(const struct stats *st, const struct stats_run *run, FILE 
     char wins[160], losses[160];
     by_reason_text(st->wins_by, wins, sizeof wins);
     by_reason_text(st->losses_by, losses, sizeof losses);
-    fprintf(out, "ttt-bot: %llu games against %s in %.3f s (%.1f games/s), %u client%s, "
+    fprintf(out, "ttt-bot: %llu game%s against %s in %.3f s (%.1f games/s), %u client%s, "
             "strategy %s, seed %llu%s\n",
-            (unsigned long long)st->games, run->host, run->seconds,
+            (unsigned long long)st->games, st->games == 1 ? "" : "s", run->host, run->seconds,
             per_second(st->games, run->seconds), (unsigned)run->clients,
             run->clients == 1 ? "" : "s", run->strategy, (unsigned long long)run->seed,
             run->failure ? " (FAILED)" : "");

@@ -3,9 +3,10 @@
  * and who has ended, stops the run when all have played or at the first
  * failure (or SIGINT/SIGTERM, through a signalfd), and draws the progress
  * line. The game budget: with quick match and no --rematch the bots share
- * clients x games games -- a bot that finishes a game takes the next one
- * while any is left, so no bot is left alone in the queue at the end; with
- * --rematch (or a room) each bot plays exactly --games games.
+ * clients x games games (one more when that is odd) -- a bot that finishes a
+ * game takes the next one while any is left, so no bot is left alone in the
+ * queue at the end; with --rematch (or a room) each bot plays exactly
+ * --games games.
  */
 #include "swarm.h"
 
@@ -118,6 +119,15 @@ static void on_signal(struct loop *loop, int fd, void *ctx, unsigned events)
     stop(sw);
 }
 
+/* The shared budget, in games counted per bot (each game counts twice, once
+ * for each of its players): clients x games, plus one when the swarm plays
+ * itself and that is odd, so that no bot is left alone in the queue. */
+static uint64_t games_target(const struct bot_options *opt)
+{
+    uint64_t n = (uint64_t)opt->clients * opt->games;
+    return opt->clients > 1 && !opt->rematch ? n + n % 2 : n;
+}
+
 struct swarm *swarm_new(const struct bot_options *opt, uint64_t seed, struct stats *st,
                         int max_fds, char err[BOT_ERR_LEN])
 {
@@ -130,7 +140,7 @@ struct swarm *swarm_new(const struct bot_options *opt, uint64_t seed, struct sta
     sw->opt = opt;
     sw->signal_fd = -1;
     sw->shared = (struct bot_shared){
-        .opt = opt, .st = st, .games_target = (uint64_t)opt->clients * opt->games,
+        .opt = opt, .st = st, .games_target = games_target(opt),
         .ctx = sw, .welcomed = on_welcomed, .ended = on_ended,
     };
     sw->shared.loop = loop_new(max_fds);

@@ -24,6 +24,11 @@ bad --create-room --clients 2
 bad --frobnicate
 bad --games
 bad host1 host2
+# Addresses that do not parse are a bad command line too.
+bad "[::1"
+bad 127.0.0.1:99999
+bad 127.0.0.1:
+bad 127.0.0.1:1x
 "$TTT_BOT" --help | grep -q '^usage: ttt-bot' || fail "--help"
 "$TTT_BOT" --version | grep -q '^ttt-bot ' || fail "--version"
 
@@ -35,23 +40,29 @@ rc=0
 "$TTT_BOT" "127.0.0.1:$port" >"$T/refused" 2>"$T/refused.err" || rc=$?
 [ "$rc" -eq 1 ] || fail "refused connection: exit $rc, expected 1"
 grep -qi "refused" "$T/refused.err" || fail "refused connection: unclear message: $(cat "$T/refused.err")"
-# An address that does not parse (no DNS involved: CI may have no resolver).
-rc=0
-"$TTT_BOT" "[::1" >"$T/noaddr" 2>"$T/noaddr.err" || rc=$?
-[ "$rc" -eq 1 ] || fail "bad address: exit $rc, expected 1"
-[ "$(wc -l <"$T/noaddr.err")" -eq 1 ] || fail "bad address: not one line: $(cat "$T/noaddr.err")"
 
+# shutdown_run WHAT OUT WAIT BOT-ARGS...: start tttd and ttt-bot, stop tttd
+# after WAIT (a command) returns; ttt-bot must exit 1 saying the server is
+# shutting down, with "ok":false in its JSON.
+shutdown_run() {
+  local what=$1 out=$2 wait_cmd=$3 rc=0
+  shift 3
+  start_tttd --bind 127.0.0.1 || fail "tttd did not start"
+  start_bot "$out" "$@" --json
+  $wait_cmd
+  stop_tttd
+  wait "$BOT_PID" || rc=$?
+  [ "$rc" -eq 1 ] || fail "$what: exit $rc, expected 1: $(cat "$out.err")"
+  grep -q "shutting down" "$out.err" || fail "$what: unclear message: $(cat "$out.err")"
+  grep -q '"ok":false' "$out" || fail "$what: the JSON does not say ok false"
+}
+sleep1() { sleep 1; }
 # The server shuts down mid-run: games aborted, SHUTTING_DOWN, exit 1.
-start_tttd --bind 127.0.0.1 --quiet || fail "tttd did not start"
-start_bot "$T/down" --clients 20 --games 1000000 --think 20 --json
-bot=$BOT_PID
-sleep 1
-stop_tttd
-rc=0
-wait $bot || rc=$?
-[ "$rc" -eq 1 ] || fail "server shutdown: exit $rc, expected 1: $(cat "$T/down.err")"
-grep -q "SHUTTING_DOWN" "$T/down.err" || fail "server shutdown: unclear message: $(cat "$T/down.err")"
-grep -q '"ok":false' "$T/down" || fail "server shutdown: the JSON does not say ok false"
+shutdown_run "server shutdown" "$T/down" sleep1 --clients 20 --games 1000000 --think 20
+# ... also when the aborted game is each bot's last one (--games 1).
+shutdown_run "shutdown in the last game" "$T/last" wait_game_started --clients 2 --games 1 --think 1000
+# (the run stops at the first failure, so the other bot's may not be counted)
+grep -q '"aborted":[12],' "$T/last" || fail "shutdown in the last game: no game aborted: $(tail -n 1 "$T/last")"
 
 # The server dies (SIGKILL) mid-game: the clients retry within the grace
 # period, then give up with a message, exit 1.

@@ -26,6 +26,17 @@ done
 all=$(hist latency_us count); steady=$(hist latency_steady_us count)
 [ "$all" -eq "$m" ] || fail "latency_us counts $all moves, moves says $m"
 [ "$steady" -gt 0 ] && [ "$steady" -lt "$all" ] || fail "latency_steady_us counts $steady of $all moves"
+# An odd number of games in all: one bot plays one more, so that none waits
+# alone in the queue (3 x 1 is 4 games, 5 x 3 is 16), and the run ends.
+for cg in "3 1 4" "5 3 16"; do
+  set -- $cg
+  rc=0
+  timeout 60 "$TTT_BOT" "127.0.0.1:$TTTD_PORT" --clients "$1" --games "$2" --json \
+    >"$T/odd" 2>"$T/odd.err" || rc=$?
+  [ "$rc" -eq 0 ] || fail "--clients $1 --games $2 exited $rc (124: it hung): $(cat "$T/odd.err")"
+  expect_num games "$3" "$T/odd" "--clients $1 --games $2"
+  grep -q "one bot plays one game more" "$T/odd.err" || fail "--clients $1 --games $2: no note: $(cat "$T/odd.err")"
+done
 # --quiet --json prints the JSON line alone.
 run_bot "$T/q" --clients 2 --games 1 --quiet --json || fail "quiet run exited $?"
 [ "$(wc -l <"$T/q")" -eq 1 ] || fail "--quiet --json printed more than one line: $(cat "$T/q")"
