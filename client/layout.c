@@ -77,15 +77,7 @@ static void finish(struct layout *l, const struct scene *sc, int w, int h)
     int inner_w = maxi(w - 2 * pad, 1);
     int btn_h = text * 9 / 4;
     int nfields = l->field_count;
-    /* Overlays: the toast and the dialog. */
-    if (sc->toast[0]) {
-        if (l->notice.h)
-            l->toast = l->notice;
-        else {
-            int tw = mini(inner_w, text * 26), th = line_h(text) + pad / 2;
-            l->toast = mkrect((w - tw) / 2, h - pad - th, tw, th);
-        }
-    }
+    /* The overlay: the dialog. */
     if (sc->dialog_shown) {
         int dw = mini(inner_w, text * 24);
         int dh = pad + 2 * line_h(text) + pad + btn_h + pad;
@@ -133,13 +125,20 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
     int btn_h = text * 9 / 4;
     int row_gap = maxi(pad / 3, 1);
     int y = pad;
+    /* With the board shown every header line keeps its place whether or not
+     * it has text (title, players, clock bar, status, hint), and an error
+     * goes to the message line above the buttons: the board then has the
+     * same place and size all through a game -- either player's turn, game
+     * over, watching. */
+    int board = sc->board.shown;
 
     /* Header. */
-    if (sc->title[0]) {
-        l->title = mkrect(pad, y, inner_w, line_h(l->title_px));
-        y += l->title.h + pad / 2;
+    if (sc->title[0] || board) {
+        if (sc->title[0])
+            l->title = mkrect(pad, y, inner_w, line_h(l->title_px));
+        y += line_h(l->title_px) + pad / 2;
     }
-    if (sc->players[0].name[0] || sc->players[1].name[0]) {
+    if (sc->players[0].name[0] || sc->players[1].name[0] || board) {
         int bar_h = line_h(text) + pad / 2;
         int clock_w = sc->clock.shown ? mini(text * 4, inner_w / 3) : 0;
         int name_w = (inner_w - clock_w) / 2;
@@ -148,22 +147,25 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
             l->clock = mkrect(pad + name_w, y, clock_w, bar_h);
         l->players[1] = mkrect(pad + name_w + clock_w, y, inner_w - name_w - clock_w, bar_h);
         y += bar_h;
-        if (sc->clock.shown && sc->clock.total_ms) {
+        if ((sc->clock.shown && sc->clock.total_ms) || board) {
             int bar = maxi(2, text / 4);
-            l->clock_bar = mkrect(pad, y + pad / 4, inner_w, bar);
+            if (sc->clock.shown && sc->clock.total_ms)
+                l->clock_bar = mkrect(pad, y + pad / 4, inner_w, bar);
             y += pad / 4 + bar;
         }
         y += pad / 2;
     }
-    if (sc->status[0]) {
-        l->status = mkrect(pad, y, inner_w, line_h(l->status_px));
-        y += l->status.h;
+    if (sc->status[0] || board) {
+        if (sc->status[0])
+            l->status = mkrect(pad, y, inner_w, line_h(l->status_px));
+        y += line_h(l->status_px);
     }
-    if (sc->detail[0]) {
-        l->detail = mkrect(pad, y, inner_w, line_h(l->small_px));
-        y += l->detail.h;
+    if (sc->detail[0] || board) {
+        if (sc->detail[0])
+            l->detail = mkrect(pad, y, inner_w, line_h(l->small_px));
+        y += line_h(l->small_px);
     }
-    if (sc->error[0]) {
+    if (sc->error[0] && !board) {
         l->error = mkrect(pad, y, inner_w, line_h(text));
         y += l->error.h;
     }
@@ -173,7 +175,7 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
     int has_list = sc->list_empty[0] != 0;
     for (int i = 0; i < sc->button_count; i++)
         has_list |= sc->buttons[i].group == SCENE_GROUP_LIST;
-    int row_mode = sc->board.shown || has_list;
+    int row_mode = board || has_list;
     int bottom = h - pad;
     int nmain = 0;
     for (int i = 0; i < sc->button_count; i++)
@@ -182,11 +184,28 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
         place_row(l, sc, SCENE_GROUP_MAIN, pad, inner_w, bottom - btn_h, btn_h, text * 9);
         bottom -= btn_h + pad / 2;
     }
-    /* The message line above the buttons: reserved whenever the board is
-     * shown so that a notice or toast appearing does not resize the board. */
-    if (sc->board.shown || sc->notice[0]) {
-        l->notice = mkrect(pad, bottom - line_h(text), inner_w, line_h(text));
-        bottom -= l->notice.h + pad / 2;
+    /* The message line above the buttons, reserved under a board or a list
+     * so that a notice, error or toast appearing moves nothing; the toast is
+     * drawn there, over the notice, never over a button. An error next to
+     * a notice gets a line of its own above it. Other screens keep a band at
+     * the bottom for the toast, under their centred column. */
+    int msg_h = line_h(text);
+    if (row_mode || sc->notice[0]) {
+        l->notice = mkrect(pad, bottom - msg_h, inner_w, msg_h);
+        bottom -= msg_h + pad / 2;
+        if (sc->toast[0])
+            l->toast = l->notice;
+        if (board && sc->error[0] && !sc->notice[0]) {
+            l->error = l->notice;
+        } else if (board && sc->error[0]) {
+            l->error = mkrect(pad, bottom - msg_h, inner_w, msg_h);
+            bottom -= msg_h + pad / 2;
+        }
+    } else {
+        int tw = mini(inner_w, text * 26), th = msg_h + pad / 2;
+        if (sc->toast[0])
+            l->toast = mkrect((w - tw) / 2, bottom - th, tw, th);
+        bottom -= th + pad / 2;
     }
 
     /* Middle: fixed-height items first, centred as a block when there is
@@ -204,7 +223,7 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
     if (!row_mode && nmain > 0)
         fixed += nmain * (btn_h + row_gap) + pad / 2;
     int avail = maxi(bottom - y, 0);
-    if (!sc->board.shown && !has_list && fixed < avail)
+    if (!board && !has_list && fixed < avail)
         y += (avail - fixed) / 2;
 
     if (big_h) {
@@ -266,7 +285,7 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
             l->list_empty = mkrect(pad, y, inner_w, line_h(text));
     }
 
-    if (sc->board.shown) {
+    if (board) {
         int space = maxi(bottom - y, 3);
         int side = maxi(mini(inner_w, space), 3);
         int gap = maxi(2, side / 36);

@@ -9,6 +9,14 @@
  * The board is square, horizontally centred in the window and vertically
  * centred in the space between the header text and the buttons; its cells are
  * separated by gaps (where the grid lines are drawn) that belong to no cell.
+ * With the board shown, the header lines and the message line above the
+ * buttons keep their places whether or not they have text, so the board's
+ * rect depends on the window size only: it does not move between turns, at
+ * game over, or for a spectator.
+ *
+ * The toast never covers a button: under a board or a list it is drawn in
+ * the message line above the buttons, elsewhere in a band at the bottom kept
+ * free for it.
  */
 #ifndef TTT_LAYOUT_H
 #define TTT_LAYOUT_H
@@ -27,7 +35,8 @@ struct layout {
     int text_px;              /* body text size in pixels */
     int title_px, status_px, small_px, big_px; /* other text sizes */
 
-    /* Header lines (zero rects when their text is empty). */
+    /* Header lines (zero rects when their text is empty, though with the
+     * board shown their space is kept). */
     struct layout_rect title, status, detail;
     struct layout_rect players[2];  /* X's name (left), O's name (right) */
     struct layout_rect clock;       /* the clock text, between the names */
@@ -55,6 +64,10 @@ struct layout {
     int button_count;
     struct layout_rect list_empty;  /* the "no games" line */
 
+    /* The notice is the message line above the buttons (there under a board
+     * or a list even when empty); error is a header line, or with the board
+     * shown the message line (a line above it next to a notice); the toast
+     * is the message line, or a band at the bottom without one. */
     struct layout_rect notice, error, toast;
     struct layout_rect dialog, dialog_text; /* zero when no dialog */
 };

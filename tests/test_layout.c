@@ -86,10 +86,12 @@ static void test_cells_round_trip(void **state)
         layout_compute(&l, w, h, &sc);
         if (w < 50 || h < 50)
             continue; /* checked for sanity only, in test_every_rect_inside */
-        /* Square, centred horizontally, a fair share of the window. */
+        /* Square, centred horizontally, a fair share of the window (in a
+         * window far lower than the client's 400 px minimum the header lines,
+         * kept whether or not they have text, take more than half). */
         assert_int_equal(l.board.w, l.board.h);
         int m = w < h ? w : h;
-        assert_true(l.board.w * 100 >= m * 50);
+        assert_true(l.board.w * 100 >= m * (h >= 150 ? 50 : 40));
         int left = l.board.x, right = w - (l.board.x + l.board.w);
         assert_true(left - right <= 1 && right - left <= 1);
         assert_true(l.gap >= 2);
@@ -168,6 +170,137 @@ static void test_board_between_header_and_buttons(void **state)
          * within the line under it. */
         assert_true(l.board.y >= l.detail.y + l.detail.h);
         assert_true(l.board.y + l.board.h <= l.notice.y);
+    }
+}
+
+static int same_rect(struct layout_rect a, struct layout_rect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* The board keeps its place and size through a game: whatever header lines,
+ * notice, error, toast or buttons a screen with the board shows -- your turn,
+ * the opponent's, a move being sent, the opponent away, game over (with a
+ * rematch offer, or the server gone), watching. */
+static void test_board_stays_put(void **state)
+{
+    (void)state;
+    struct scene sc[8];
+    playing_scene(&sc[0]); /* your turn: the hint line, no title */
+    snprintf(sc[0].title, sizeof sc[0].title, "Game #12");
+    sc[1] = sc[0]; /* the opponent's turn: no hint, a toast */
+    sc[1].detail[0] = '\0';
+    sc[1].board.clickable = 0;
+    snprintf(sc[1].toast, sizeof sc[1].toast, "Not your turn: waiting for bob");
+    sc[2] = sc[1]; /* the opponent away, no title */
+    sc[2].title[0] = '\0';
+    snprintf(sc[2].notice, sizeof sc[2].notice, "bob lost the connection: 15 s to come back");
+    sc[3] = sc[0]; /* game over: no clock, three buttons, a notice */
+    snprintf(sc[3].title, sizeof sc[3].title, "Game over");
+    snprintf(sc[3].status, sizeof sc[3].status, "You won");
+    snprintf(sc[3].detail, sizeof sc[3].detail, "three in a row");
+    memset(&sc[3].clock, 0, sizeof sc[3].clock);
+    sc[3].board.clickable = 0;
+    sc[3].board.line[0] = 0, sc[3].board.line[1] = 4, sc[3].board.line[2] = 8;
+    sc[3].button_count = 0;
+    add_button(&sc[3], APP_BTN_REMATCH, "Accept rematch", SCENE_GROUP_MAIN);
+    add_button(&sc[3], APP_BTN_NEW_OPPONENT, "New opponent", SCENE_GROUP_MAIN);
+    add_button(&sc[3], APP_BTN_LOBBY, "Lobby", SCENE_GROUP_MAIN);
+    snprintf(sc[3].notice, sizeof sc[3].notice, "bob wants a rematch: press R to accept");
+    sc[4] = sc[3]; /* game over, then the server went away: an error, no notice */
+    sc[4].notice[0] = '\0';
+    snprintf(sc[4].error, sizeof sc[4].error, "The server is shutting down");
+    sc[5] = sc[0]; /* watching: a title, no "(you)", one button */
+    snprintf(sc[5].title, sizeof sc[5].title, "Watching game #12");
+    snprintf(sc[5].status, sizeof sc[5].status, "alice to move");
+    snprintf(sc[5].detail, sizeof sc[5].detail, "Esc goes back to the lobby");
+    sc[5].players[0].you = 0;
+    sc[5].board.clickable = 0;
+    sc[5].button_count = 0;
+    add_button(&sc[5], APP_BTN_LEAVE, "Back to the lobby", SCENE_GROUP_MAIN);
+    sc[6] = sc[5]; /* the watched game is over */
+    snprintf(sc[6].title, sizeof sc[6].title, "Game over");
+    snprintf(sc[6].status, sizeof sc[6].status, "alice won");
+    snprintf(sc[6].detail, sizeof sc[6].detail, "bob ran out of time");
+    memset(&sc[6].clock, 0, sizeof sc[6].clock);
+    sc[6].button_count = 0;
+    add_button(&sc[6], APP_BTN_WATCH, "Watch another game", SCENE_GROUP_MAIN);
+    add_button(&sc[6], APP_BTN_LOBBY, "Lobby", SCENE_GROUP_MAIN);
+    sc[7] = sc[0]; /* the leave dialog over your turn */
+    add_leave_dialog(&sc[7]);
+    for (size_t s = 0; s < NSIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        struct layout first;
+        layout_compute(&first, w, h, &sc[0]);
+        for (size_t k = 1; k < sizeof sc / sizeof sc[0]; k++) {
+            struct layout l;
+            layout_compute(&l, w, h, &sc[k]);
+            if (!same_rect(l.board, first.board))
+                fail_msg("%dx%d: scene %zu puts the board at %d,%d size %d; scene 0 at %d,%d size %d",
+                         w, h, k, l.board.x, l.board.y, l.board.w, first.board.x, first.board.y,
+                         first.board.w);
+            assert_int_equal(l.cell, first.cell);
+            /* The error and the toast sit above the buttons, clear of the board. */
+            assert_false(overlap(l.error, l.board));
+            assert_false(overlap(l.toast, l.board));
+        }
+    }
+}
+
+/* A toast is never drawn over a button or a field: under a board, under a
+ * live list (the "Watch a game" screen's Refresh and Back), on the menus. */
+static void test_toast_clear_of_buttons(void **state)
+{
+    (void)state;
+    struct scene sc[5];
+    playing_scene(&sc[0]);
+    scene_reset(&sc[1]); /* the live list after "That game is over or does not exist" */
+    snprintf(sc[1].title, sizeof sc[1].title, "Watch a game");
+    snprintf(sc[1].list_empty, sizeof sc[1].list_empty, "No games being played right now");
+    add_button(&sc[1], APP_BTN_REFRESH, "Refresh", SCENE_GROUP_MAIN);
+    add_button(&sc[1], APP_BTN_BACK, "Back", SCENE_GROUP_MAIN);
+    sc[2] = sc[1]; /* the same with more rows than fit */
+    sc[2].list_empty[0] = '\0';
+    sc[2].button_count = 0;
+    for (int i = 0; i < 32; i++)
+        add_button(&sc[2], APP_BTN_GAME_BASE + i, "#12  alice vs bob, 3 moves played", SCENE_GROUP_LIST);
+    add_button(&sc[2], APP_BTN_REFRESH, "Refresh", SCENE_GROUP_MAIN);
+    add_button(&sc[2], APP_BTN_BACK, "Back", SCENE_GROUP_MAIN);
+    scene_reset(&sc[3]); /* the lobby menu: a column of six */
+    snprintf(sc[3].title, sizeof sc[3].title, "Lobby");
+    snprintf(sc[3].status, sizeof sc[3].status, "Hello, alice");
+    snprintf(sc[3].detail, sizeof sc[3].detail, "On example.org: quick match pairs you with the next player");
+    static const char *menu[] = { "Quick match", "Create a room", "Join a room by code", "Watch a game",
+                                  "Change server", "Quit" };
+    for (int i = 0; i < 6; i++)
+        add_button(&sc[3], APP_BTN_QUICK_MATCH + i, menu[i], SCENE_GROUP_MAIN);
+    scene_reset(&sc[4]); /* the connect screen: two fields, two buttons, an error */
+    snprintf(sc[4].title, sizeof sc[4].title, "Tic-tac-toe");
+    snprintf(sc[4].status, sizeof sc[4].status, "Connect to a server");
+    snprintf(sc[4].error, sizeof sc[4].error, "Connection refused");
+    sc[4].field_count = 2;
+    sc[4].fields[0].id = APP_BTN_FIELD_ADDR;
+    sc[4].fields[1].id = APP_BTN_FIELD_NAME;
+    add_button(&sc[4], APP_BTN_CONNECT, "Connect", SCENE_GROUP_MAIN);
+    add_button(&sc[4], APP_BTN_QUIT, "Quit", SCENE_GROUP_MAIN);
+    for (size_t k = 0; k < sizeof sc / sizeof sc[0]; k++) {
+        snprintf(sc[k].toast, sizeof sc[k].toast, "That game is over or does not exist");
+        for (size_t s = 0; s < NSIZES; s++) {
+            int w = sizes[s][0], h = sizes[s][1];
+            if (w < 320 || h < 400)
+                continue; /* smaller than the client's window can be */
+            struct layout l;
+            layout_compute(&l, w, h, &sc[k]);
+            assert_true(l.toast.w > 0 && l.toast.h > 0);
+            for (int i = 0; i < l.button_count; i++)
+                if (overlap(l.toast, l.buttons[i]))
+                    fail_msg("%dx%d, scene %zu: the toast covers button %d (%s)", w, h, k, i,
+                             sc[k].buttons[i].label);
+            for (int i = 0; i < l.field_count; i++)
+                assert_false(overlap(l.toast, l.fields[i]));
+            assert_false(overlap(l.toast, l.board));
+            assert_false(overlap(l.toast, l.list_empty));
+        }
     }
 }
 
@@ -355,6 +488,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cells_round_trip),
         cmocka_unit_test(test_board_between_header_and_buttons),
+        cmocka_unit_test(test_board_stays_put),
+        cmocka_unit_test(test_toast_clear_of_buttons),
         cmocka_unit_test(test_every_rect_inside),
         cmocka_unit_test(test_text_grows_with_window),
         cmocka_unit_test(test_buttons_hit),
