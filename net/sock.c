@@ -1,7 +1,8 @@
-/* sock.c: the socket helpers behind sock.h: listening (dual-stack by
- * default), accepting, connecting, address text both ways, and the list of
- * this machine's addresses for players to use. Errors come back as one-line
- * plain-English reasons in the caller's buffer; nothing here prints. */
+/* sock.c: the socket helpers behind sock.h: listening (on every address of
+ * a name, dual-stack by default), accepting, connecting, address text both
+ * ways, and the list of this machine's addresses for players to use. Errors
+ * come back as one-line plain-English reasons in the caller's buffer;
+ * nothing here prints. */
 #include "sock.h"
 
 #include <arpa/inet.h>
@@ -76,14 +77,65 @@ static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char
     return NULL;
 }
 
-/* Socket, options, bind, listen on one address. The fd, or -1 with errno. */
-static int listen_on(const struct sockaddr *sa, socklen_t len, int backlog)
+/* Text of an address's host part, HOST_TEXT_LEN at most: IPv4, IPv6 with
+ * its zone ("fe80::1%eth0", or the interface number if it has no name),
+ * an IPv4-mapped IPv6 address as IPv4. */
+#define HOST_TEXT_LEN (INET6_ADDRSTRLEN + IF_NAMESIZE + 1)
+static void host_text(const struct sockaddr *sa, char *out, size_t out_len)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host, sizeof host);
+        snprintf(out, out_len, "%s", host);
+        return;
+    }
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+        inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host, sizeof host);
+        snprintf(out, out_len, "%s", host);
+        return;
+    }
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+    char ifname[IF_NAMESIZE];
+    if (in6->sin6_scope_id == 0)
+        snprintf(out, out_len, "%s", host);
+    else if (if_indextoname(in6->sin6_scope_id, ifname))
+        snprintf(out, out_len, "%s%%%s", host, ifname);
+    else
+        snprintf(out, out_len, "%s%%%u", host, (unsigned)in6->sin6_scope_id);
+}
+
+uint16_t sock_addr_port(const struct sockaddr *sa)
+{
+    return ntohs(sa->sa_family == AF_INET6 ? ((const struct sockaddr_in6 *)sa)->sin6_port
+                                           : ((const struct sockaddr_in *)sa)->sin_port);
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+    if (ss->ss_family == AF_INET6)
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+    else
+        ((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/* 0.0.0.0 or ::. */
+static int is_any(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET6)
+        return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+    return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+/* Socket, options, bind, listen on one address; an IPv6 socket takes IPv4
+ * clients too unless v6only. The fd, or -1 with errno. */
+static int listen_on(const struct sockaddr *sa, socklen_t len, int backlog, int v6only)
 {
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
     if (set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
-        (sa->sa_family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0) < 0) ||
+        (sa->sa_family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only) < 0) ||
         bind(fd, sa, len) < 0 || listen(fd, backlog) < 0) {
         int saved = errno;
         close(fd);
@@ -93,76 +145,211 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int backlog)
     return fd;
 }
 
-static int listen_error(int e, const char *bind_addr, uint16_t port, char *err)
+/* What to do about a link-local IPv6 address given without a zone: name
+ * the interface that has it, if one does. */
+static void zone_hint(const struct in6_addr *a, char *out, size_t out_len)
 {
-    if (e == EADDRINUSE)
+    char host[INET6_ADDRSTRLEN] = "?";
+    inet_ntop(AF_INET6, a, host, sizeof host);
+    struct ifaddrs *list = NULL;
+    const char *ifname = NULL;
+    if (getifaddrs(&list) == 0) {
+        for (const struct ifaddrs *ifa = list; ifa && !ifname; ifa = ifa->ifa_next)
+            if (ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_INET6 &&
+                !memcmp(&((const struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr, a, sizeof *a))
+                ifname = ifa->ifa_name;
+    }
+    if (ifname)
+        snprintf(out, out_len, " (a link-local IPv6 address needs a zone: %s%%%s)", host, ifname);
+    else
+        snprintf(out, out_len,
+                 " (a link-local IPv6 address needs a zone, e.g. %s%%eth0; and no interface here has this one)",
+                 host);
+    if (list)
+        freeifaddrs(list);
+}
+
+/* Say in err why listening on `sa` failed with errno e, and return -1 with
+ * errno e. `name` is what the user asked for (a name, or the address as
+ * typed); NULL for every address, and then no address is named. */
+static int listen_error(int e, const struct sockaddr *sa, const char *name, uint16_t port, char *err)
+{
+    char host[HOST_TEXT_LEN] = "", where[192] = "", hint[160] = "";
+    if (name) {
+        host_text(sa, host, sizeof host);
+        if (strcmp(name, host) != 0)
+            snprintf(where, sizeof where, "%.100s (%s)", name, host);
+        else
+            snprintf(where, sizeof where, "%s", host);
+    }
+    if (e == EADDRNOTAVAIL)
+        snprintf(hint, sizeof hint, " (not an address of this machine)");
+    else if (e == EAFNOSUPPORT && sa->sa_family == AF_INET6)
+        snprintf(hint, sizeof hint, " (no IPv6 on this machine)");
+    else if (e == EINVAL && sa->sa_family == AF_INET6 &&
+             IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr) &&
+             ((const struct sockaddr_in6 *)sa)->sin6_scope_id == 0)
+        zone_hint(&((const struct sockaddr_in6 *)sa)->sin6_addr, hint, sizeof hint);
+
+    if (e == EADDRINUSE && name && !is_any(sa))
+        set_err(err, "port %u is already in use on %s", (unsigned)port, where);
+    else if (e == EADDRINUSE)
         set_err(err, "port %u is already in use", (unsigned)port);
     else if (e == EACCES)
         set_err(err, "port %u needs more privileges (permission denied)", (unsigned)port);
-    else if (e == EADDRNOTAVAIL && bind_addr)
-        set_err(err, "%s is not an address of this machine", bind_addr);
+    else if (port == 0)
+        set_err(err, "cannot listen on %s: %s%s", name ? where : "any port", strerror(e), hint);
     else
-        set_err(err, "cannot listen on port %u: %s", (unsigned)port, plain(e));
+        set_err(err, "cannot listen on %s%sport %u: %s%s", where, name ? " " : "", (unsigned)port, strerror(e),
+                hint);
     errno = e;
     return -1;
 }
 
-static int bound_port_of(int fd, uint16_t *bound_port, char *err)
+/* 1 when no address before `ai` in `res` is the same as its. */
+static int first_of_its_kind(const struct addrinfo *res, const struct addrinfo *ai)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
-        int saved = errno;
-        set_err(err, "getsockname: %s", strerror(saved));
-        close(fd);
-        errno = saved;
+    for (const struct addrinfo *p = res; p != ai; p = p->ai_next)
+        if (p->ai_addrlen == ai->ai_addrlen && !memcmp(p->ai_addr, ai->ai_addr, ai->ai_addrlen))
+            return 0;
+    return 1;
+}
+
+/* An address of `res` that sock_listen_all binds (the first of its kind,
+ * IPv4 or IPv6). */
+static int usable(const struct addrinfo *res, const struct addrinfo *ai)
+{
+    return (ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
+           ai->ai_addrlen <= sizeof(struct sockaddr_storage) && first_of_its_kind(res, ai);
+}
+
+static void close_listeners(struct sock_listener *l, int n)
+{
+    for (int i = 0; i < n; i++)
+        close(l[i].fd);
+}
+
+/* One try of sock_listen_all over the addresses of `res` (see sock.h).
+ * The count; -1 with err set, errno kept and nothing open; or 0 when
+ * `port` is 0 and the port the kernel gave the first address is taken on
+ * a later one: try again (never on the last try). */
+static int listen_each(const struct addrinfo *res, const char *name, uint16_t port, int backlog,
+                       struct sock_listener *out, int max, int last_try, char *err)
+{
+    /* "::" is dual-stack unless an IPv4 address to bind comes with it. */
+    int has_v4 = 0, k = 0;
+    for (const struct addrinfo *ai = res; ai && k < max; ai = ai->ai_next)
+        if (usable(res, ai)) {
+            has_v4 |= ai->ai_family == AF_INET;
+            k++;
+        }
+    struct sockaddr_storage left_out; /* the first address left out, and why */
+    int left_e = 0, n = 0;
+    uint16_t use = port;
+    for (const struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {
+        if (!usable(res, ai))
+            continue;
+        struct sockaddr_storage ss;
+        memset(&ss, 0, sizeof ss);
+        memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+        set_port(&ss, use);
+        const struct sockaddr *sa = (const struct sockaddr *)&ss;
+        struct sock_listener *l = &out[n];
+        int v6only = ai->ai_family == AF_INET6 && is_any(sa) && has_v4;
+        socklen_t len = sizeof l->addr;
+        l->fd = listen_on(sa, ai->ai_addrlen, backlog, v6only);
+        if (l->fd >= 0 && getsockname(l->fd, (struct sockaddr *)&l->addr, &len) < 0) {
+            int saved = errno;
+            close(l->fd);
+            l->fd = -1;
+            errno = saved;
+        }
+        if (l->fd < 0) {
+            int e = errno;
+            if (e == EADDRNOTAVAIL || e == EAFNOSUPPORT) {
+                if (!left_e) {
+                    left_e = e;
+                    left_out = ss;
+                }
+                continue;
+            }
+            close_listeners(out, n);
+            if (e == EADDRINUSE && port == 0 && n > 0 && !last_try)
+                return 0;
+            return listen_error(e, sa, name, use, err);
+        }
+        l->any = is_any(sa);
+        l->dual_stack = ai->ai_family == AF_INET6 && l->any && !v6only;
+        if (n++ == 0)
+            use = sock_addr_port((const struct sockaddr *)&l->addr);
+    }
+    if (left_e)
+        (void)listen_error(left_e, (const struct sockaddr *)&left_out, name, use, err);
+    if (n == 0 && !left_e) {
+        set_err(err, "%s has no IPv4 or IPv6 address", name ? name : "(every address)");
+        errno = EADDRNOTAVAIL;
+    }
+    return n > 0 ? n : -1;
+}
+
+static int listen_tries(const struct addrinfo *res, const char *name, uint16_t port, int backlog,
+                        struct sock_listener *out, int max, char *err)
+{
+    enum { TRIES = 16 };
+    int n = 0;
+    for (int t = 1; n == 0; t++)
+        n = listen_each(res, name, port, backlog, out, max, t == TRIES, err);
+    return n;
+}
+
+int sock_listen_all(const char *bind_addr, uint16_t port, int backlog, struct sock_listener *out, int max,
+                    char *err)
+{
+    if (err)
+        err[0] = '\0';
+    if (max < 1) {
+        set_err(err, "no room for a listening socket");
+        errno = EINVAL;
         return -1;
     }
-    uint16_t port = ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                             : ((struct sockaddr_in *)&ss)->sin_port;
-    if (bound_port)
-        *bound_port = ntohs(port);
-    return fd;
+    if (bind_addr) {
+        struct addrinfo *res = resolve(bind_addr, port, AI_PASSIVE, err);
+        if (!res)
+            return -1;
+        int n = listen_tries(res, bind_addr, port, backlog, out, max, err);
+        int saved = errno;
+        freeaddrinfo(res);
+        errno = saved;
+        return n;
+    }
+    /* Every address: "::" dual-stack, or 0.0.0.0 on a machine without IPv6. */
+    struct sockaddr_in6 any6;
+    memset(&any6, 0, sizeof any6);
+    any6.sin6_family = AF_INET6;
+    any6.sin6_addr = in6addr_any;
+    struct sockaddr_in any4;
+    memset(&any4, 0, sizeof any4);
+    any4.sin_family = AF_INET;
+    any4.sin_addr.s_addr = htonl(INADDR_ANY);
+    struct addrinfo ai6 = { .ai_family = AF_INET6, .ai_addrlen = sizeof any6, .ai_addr = (struct sockaddr *)&any6 };
+    struct addrinfo ai4 = { .ai_family = AF_INET, .ai_addrlen = sizeof any4, .ai_addr = (struct sockaddr *)&any4 };
+    int n = listen_tries(&ai6, NULL, port, backlog, out, max, err);
+    if (n < 0 && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
+        if (err)
+            err[0] = '\0';
+        n = listen_tries(&ai4, NULL, port, backlog, out, max, err);
+    }
+    return n;
 }
 
 int sock_listen(const char *bind_addr, uint16_t port, int backlog, uint16_t *bound_port, char *err)
 {
-    int fd;
-    if (!bind_addr) {
-        struct sockaddr_in6 any6;
-        memset(&any6, 0, sizeof any6);
-        any6.sin6_family = AF_INET6;
-        any6.sin6_addr = in6addr_any;
-        any6.sin6_port = htons(port);
-        fd = listen_on((const struct sockaddr *)&any6, sizeof any6, backlog);
-        if (fd < 0 && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
-            /* No IPv6 on this machine: IPv4 only. */
-            struct sockaddr_in any4;
-            memset(&any4, 0, sizeof any4);
-            any4.sin_family = AF_INET;
-            any4.sin_addr.s_addr = htonl(INADDR_ANY);
-            any4.sin_port = htons(port);
-            fd = listen_on((const struct sockaddr *)&any4, sizeof any4, backlog);
-        }
-        if (fd < 0)
-            return listen_error(errno, NULL, port, err);
-        return bound_port_of(fd, bound_port, err);
-    }
-
-    struct addrinfo *res = resolve(bind_addr, port, AI_PASSIVE, err);
-    if (!res)
+    struct sock_listener l;
+    if (sock_listen_all(bind_addr, port, backlog, &l, 1, err) < 0)
         return -1;
-    int e = EADDRNOTAVAIL;
-    fd = -1;
-    for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = listen_on(ai->ai_addr, ai->ai_addrlen, backlog);
-        if (fd < 0)
-            e = errno;
-    }
-    freeaddrinfo(res);
-    if (fd < 0)
-        return listen_error(e, bind_addr, port, err);
-    return bound_port_of(fd, bound_port, err);
+    if (bound_port)
+        *bound_port = sock_addr_port((const struct sockaddr *)&l.addr);
+    return l.fd;
 }
 
 int sock_accept(int listen_fd, char *peer, size_t peer_len, char *err)
@@ -269,26 +456,16 @@ int sock_split_hostport(const char *text, char *host, size_t host_len, uint16_t 
 
 void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len)
 {
-    char host[INET6_ADDRSTRLEN];
     if (out_len == 0)
         return;
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-        snprintf(out, out_len, "%s:%u", host, (unsigned)ntohs(in->sin_port));
-    } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
-            /* An IPv4 peer on a dual-stack socket: show it as IPv4. */
-            inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], host, sizeof host);
-            snprintf(out, out_len, "%s:%u", host, (unsigned)ntohs(in6->sin6_port));
-        } else {
-            inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-            snprintf(out, out_len, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
-        }
-    } else {
+    if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) {
         snprintf(out, out_len, "(address family %d)", (int)sa->sa_family);
+        return;
     }
+    char host[HOST_TEXT_LEN];
+    host_text(sa, host, sizeof host);
+    int v6 = strchr(host, ':') != NULL; /* not an IPv4-mapped one, shown as IPv4 */
+    snprintf(out, out_len, "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)sock_addr_port(sa));
 }
 
 /* ---- connecting ---- */
@@ -384,9 +561,14 @@ static int is_private_addr(const struct sockaddr *sa)
            (a & 0xFFC00000u) == 0x64400000u;        /* 100.64/10 */
 }
 
-/* As sock.h says; and -1 with errno if the kernel will not list the
- * interfaces (getifaddrs failed), so that a caller can say so. */
-int sock_local_addrs(uint16_t port, struct sock_local_addr *out, int max)
+void sock_describe_addr(const struct sockaddr *sa, struct sock_local_addr *out)
+{
+    sock_format_addr(sa, out->text, sizeof out->text);
+    out->is_loopback = is_loopback_addr(sa);
+    out->is_private = !out->is_loopback && is_private_addr(sa);
+}
+
+int sock_local_addrs(uint16_t port, int family, struct sock_local_addr *out, int max)
 {
     struct ifaddrs *list;
     if (getifaddrs(&list) < 0)
@@ -396,25 +578,22 @@ int sock_local_addrs(uint16_t port, struct sock_local_addr *out, int max)
     for (int want_loopback = 0; want_loopback < 2; want_loopback++) {
         for (const struct ifaddrs *ifa = list; ifa && n < max; ifa = ifa->ifa_next) {
             const struct sockaddr *sa = ifa->ifa_addr;
-            if (!sa || !(ifa->ifa_flags & IFF_UP) ||
-                (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) || is_link_local(sa))
+            if (!sa || !(ifa->ifa_flags & IFF_UP) || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+                (family != AF_UNSPEC && sa->sa_family != family) || is_link_local(sa))
                 continue;
             int loopback = (ifa->ifa_flags & IFF_LOOPBACK) || is_loopback_addr(sa);
             if (loopback != want_loopback)
                 continue;
             struct sockaddr_storage ss;
             memset(&ss, 0, sizeof ss);
-            if (sa->sa_family == AF_INET) {
-                memcpy(&ss, sa, sizeof(struct sockaddr_in));
-                ((struct sockaddr_in *)&ss)->sin_port = htons(port);
-            } else {
-                memcpy(&ss, sa, sizeof(struct sockaddr_in6));
-                ((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-            }
+            memcpy(&ss, sa, sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+            set_port(&ss, port);
             struct sock_local_addr *a = &out[n++];
-            sock_format_addr((const struct sockaddr *)&ss, a->text, sizeof a->text);
-            a->is_loopback = loopback;
-            a->is_private = !loopback && is_private_addr(sa);
+            sock_describe_addr((const struct sockaddr *)&ss, a);
+            if (loopback) {
+                a->is_loopback = 1;
+                a->is_private = 0;
+            }
         }
     }
     freeifaddrs(list);

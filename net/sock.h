@@ -13,9 +13,35 @@
 #define SOCK_ADDR_LEN 64   /* "[v6]:port" text, NUL-terminated */
 #define SOCK_DEFAULT_PORT 7777
 
-/* Listen on `bind_addr` (NULL = every address, IPv4 and IPv6: one dual-stack
- * socket) and `port` (0 = kernel's choice). *bound_port gets the port.
- * EADDRINUSE is reported as "port N is already in use". */
+/* One listening socket and the address it is bound to. */
+struct sock_listener {
+    int fd;                       /* non-blocking, close-on-exec */
+    struct sockaddr_storage addr; /* as bound (getsockname): the port, an IPv6 zone */
+    int any;                      /* 0.0.0.0 or ::, every address of its family */
+    int dual_stack;               /* an IPv6 socket that takes IPv4 clients too */
+};
+
+/* Listen on every address `bind_addr` resolves to, each with its own
+ * socket, all on one port: `port`, or with 0 a port the kernel picks (the
+ * same for all). "localhost" with ::1 and 127.0.0.1 gives two listeners;
+ * an address that comes twice is bound once. NULL is every address, IPv4
+ * and IPv6: one dual-stack socket on ::, or an IPv4 one on 0.0.0.0 on a
+ * machine without IPv6. "::" is dual-stack too, unless the name also has
+ * an IPv4 address (which then gets its own socket). At most `max`
+ * listeners, the first ones, go to out[]. An address of the name that
+ * cannot be used here (not on this machine: EADDRNOTAVAIL, EAFNOSUPPORT)
+ * is left out when another one works, and err then says why (else err is
+ * ""). Returns the count, >= 1; or -1 with err set, errno kept and nothing
+ * left open: "port N is already in use[ on ADDR]", "port N needs more
+ * privileges ...", "cannot listen on ADDR port N: REASON (WHAT TO DO)",
+ * e.g. "(not an address of this machine)", or for a link-local IPv6
+ * address without its zone "(a link-local IPv6 address needs a zone: ...)". */
+int sock_listen_all(const char *bind_addr, uint16_t port, int backlog, struct sock_listener *out, int max,
+                    char *err);
+
+/* sock_listen_all with room for one listener: the first address of
+ * `bind_addr` that can be used. Its fd, or -1 with err set (err may be
+ * NULL); *bound_port (may be NULL) gets the port. */
 int sock_listen(const char *bind_addr, uint16_t port, int backlog, uint16_t *bound_port, char *err);
 
 /* Accept one connection: the fd, or -1 with errno EAGAIN when none is
@@ -45,7 +71,11 @@ int sock_connect_from(const char *host, uint16_t port, unsigned first, unsigned 
  * set (e.g. "connection refused"). */
 int sock_connect_result(int fd, char *err);
 
-/* Format a socket address as "HOST:PORT" ("[v6]:PORT"). */
+/* The port of an AF_INET or AF_INET6 address, in host order. */
+uint16_t sock_addr_port(const struct sockaddr *sa);
+
+/* Format a socket address as "HOST:PORT" ("[v6]:PORT", "[fe80::1%eth0]:PORT"
+ * with an IPv6 zone, an IPv4-mapped IPv6 address as IPv4). */
 void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len);
 
 /* One address players can use. */
@@ -55,8 +85,14 @@ struct sock_local_addr {
     int is_private;           /* RFC 1918, 100.64/10, fc00::/7 */
 };
 
-/* Addresses of every interface that is up (getifaddrs), link-local left out,
- * loopback last, each with `port`. Returns the count written (<= max). */
-int sock_local_addrs(uint16_t port, struct sock_local_addr *out, int max);
+/* Describe the address `sa` (AF_INET or AF_INET6, its port included) as
+ * one entry of sock_local_addrs. */
+void sock_describe_addr(const struct sockaddr *sa, struct sock_local_addr *out);
+
+/* Addresses of `family` (AF_INET, AF_INET6, or AF_UNSPEC for both) of every
+ * interface that is up (getifaddrs), link-local left out, loopback last,
+ * each with `port`. Returns the count written (<= max), or -1 with errno
+ * when the interfaces cannot be listed. */
+int sock_local_addrs(uint16_t port, int family, struct sock_local_addr *out, int max);
 
 #endif

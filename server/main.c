@@ -1,6 +1,7 @@
 /* main.c: tttd's start and end: options, the file limit, signals (through a
- * signalfd, so they are just another event), the listening socket, the
- * addresses players can use, the record file, the loop, and the graceful
+ * signalfd, so they are just another event), the listening sockets (one per
+ * address of --bind), the addresses players can use (exactly those that
+ * accept connections), the record file, the loop, and the graceful
  * shutdown (abort live games, SHUTTING_DOWN to everyone, exit 0). */
 #include <errno.h>
 #include <signal.h>
@@ -20,6 +21,11 @@
 #define LINGER_RESERVE 256u     /* refused connections that linger (conn.c) */
 #define SHUTDOWN_MAX_MS 3000u   /* linger 2 s, plus a margin */
 #define MAX_ADDRS 64
+#define MAX_LISTEN 16           /* addresses of one --bind name */
+
+/* The listening sockets; closed (fd -1) when shutting down. */
+static struct sock_listener listeners[MAX_LISTEN];
+static int nlisteners;
 
 /* Make room for max_clients descriptors; lowers max_clients (saying so)
  * when the system will not allow that many. Returns the descriptor limit. */
@@ -56,36 +62,55 @@ static uint32_t raise_nofile(struct options *o)
     return (uint32_t)limit;
 }
 
-static int is_wildcard(const char *addr)
+/* Print where players can reach us, flushed at once: for a listener on
+ * 0.0.0.0 or :: the addresses of this machine in its families (both for a
+ * dual-stack one), for any other its own address. */
+static void publish(uint16_t port)
 {
-    return !addr || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
-}
-
-/* Print where players can reach us, flushed at once. */
-static void publish(const struct server *srv)
-{
-    printf("listening on port %u\n", (unsigned)srv->port);
-    if (!is_wildcard(srv->opt.bind)) {
-        int v6 = strchr(srv->opt.bind, ':') != NULL;
-        printf("%s%s%s:%u\n", v6 ? "[" : "", srv->opt.bind, v6 ? "]" : "", (unsigned)srv->port);
-        fflush(stdout);
-        return;
-    }
+    printf("listening on port %u\n", (unsigned)port);
     struct sock_local_addr addrs[MAX_ADDRS];
-    int n = sock_local_addrs(srv->port, addrs, MAX_ADDRS);
+    int n = 0, any = 0, unlisted = 0;
+    for (int i = 0; i < nlisteners && n < MAX_ADDRS; i++) {
+        const struct sock_listener *l = &listeners[i];
+        if (!l->any) {
+            sock_describe_addr((const struct sockaddr *)&l->addr, &addrs[n++]);
+            continue;
+        }
+        any = 1;
+        int family = l->dual_stack ? AF_UNSPEC : l->addr.ss_family;
+        int k = sock_local_addrs(port, family, addrs + n, MAX_ADDRS - n);
+        if (k < 0)
+            unlisted = 1;
+        else
+            n += k;
+    }
     int public = 0;
     for (int i = 0; i < n; i++) {
         printf("%s\n", addrs[i].text);
         if (!addrs[i].is_loopback && !addrs[i].is_private)
             public = 1;
     }
-    if (n < 0)
+    if (unlisted)
         printf("(could not list this machine's addresses)\n");
-    if (!public)
+    if (any && !public)
         printf("note: none of these addresses is public: players outside this network need port "
                "forwarding of TCP port %u to this machine\n",
-               (unsigned)srv->port);
+               (unsigned)port);
     fflush(stdout);
+}
+
+/* Stop listening: close every listening socket (watched by `loop`, if
+ * not NULL). A second call does nothing. */
+static void close_listeners(struct loop *loop)
+{
+    for (int i = 0; i < nlisteners; i++) {
+        if (listeners[i].fd < 0)
+            continue;
+        if (loop)
+            loop_del_fd(loop, listeners[i].fd);
+        close(listeners[i].fd);
+        listeners[i].fd = -1;
+    }
 }
 
 static void begin_shutdown(struct server *srv, const char *why)
@@ -97,11 +122,7 @@ static void begin_shutdown(struct server *srv, const char *why)
     }
     srv->shutting_down = 1;
     log_info("shutting down (%s): ending %u live games", why, (unsigned)srv->nlive);
-    if (srv->listen_fd >= 0) {
-        loop_del_fd(srv->loop, srv->listen_fd);
-        close(srv->listen_fd);
-        srv->listen_fd = -1;
-    }
+    close_listeners(srv->loop);
     game_abort_all(srv);
     for (struct conn *c = srv->conns; c; c = c->all_next)
         conn_error(c, PROTO_ERR_SHUTTING_DOWN, "the server is shutting down");
@@ -178,11 +199,15 @@ int main(int argc, char **argv)
         log_error("no log writer thread (%s): logging straight to stderr", strerror(errno));
 
     int status = 1;
-    srv.listen_fd = sock_listen(srv.opt.bind, srv.opt.port, SOMAXCONN, &srv.port, err);
-    if (srv.listen_fd < 0) {
+    nlisteners = sock_listen_all(srv.opt.bind, srv.opt.port, SOMAXCONN, listeners, MAX_LISTEN, err);
+    if (nlisteners < 0) {
+        nlisteners = 0;
         fprintf(stderr, "tttd: %s\n", err);
         goto out;
     }
+    if (err[0])
+        log_info("%s; listening on the other addresses of %s", err, srv.opt.bind);
+    srv.port = sock_addr_port((const struct sockaddr *)&listeners[0].addr);
     if (srv.opt.record && !(srv.record = record_open(srv.opt.record, err, sizeof err))) {
         fprintf(stderr, "tttd: %s\n", err);
         goto out;
@@ -191,9 +216,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "tttd: cannot start the event loop: %s\n", strerror(errno));
         goto out;
     }
-    if (loop_add_fd(srv.loop, srv.listen_fd, LOOP_READABLE, conn_accept_ready, &srv) < 0 ||
-        loop_add_fd(srv.loop, srv.signal_fd, LOOP_READABLE, on_signal, &srv) < 0) {
-        fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
+    for (int i = 0; i < nlisteners; i++) {
+        if (loop_add_fd(srv.loop, listeners[i].fd, LOOP_READABLE, conn_accept_ready, &srv) < 0) {
+            fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
+            goto out;
+        }
+    }
+    if (loop_add_fd(srv.loop, srv.signal_fd, LOOP_READABLE, on_signal, &srv) < 0) {
+        fprintf(stderr, "tttd: cannot watch the signals: %s\n", strerror(errno));
         goto out;
     }
     loop_set_before_sleep(srv.loop, conn_before_sleep, &srv);
@@ -203,7 +233,7 @@ int main(int argc, char **argv)
         (void)loop_timer_at(srv.loop, &retry_timer, loop_now_ms(srv.loop) + 1000u);
     }
 
-    publish(&srv);
+    publish(srv.port);
     log_info("tttd ready: port %u, up to %u clients, turn %u s, grace %u s, hello %u s, idle %u s%s%s",
              (unsigned)srv.port, (unsigned)srv.opt.max_clients, (unsigned)srv.opt.turn_s,
              (unsigned)srv.opt.grace_s, (unsigned)srv.opt.hello_timeout_s,
@@ -229,10 +259,9 @@ out:
     game_free_all(&srv);
     lobby_free(&srv);
     record_close(srv.record);
+    close_listeners(srv.loop);
     if (srv.loop)
         loop_free(srv.loop);
-    if (srv.listen_fd >= 0)
-        close(srv.listen_fd);
     if (srv.signal_fd >= 0)
         close(srv.signal_fd);
     log_stop();

@@ -1,6 +1,9 @@
 /* test_sock.c: the socket helpers against the real kernel on loopback:
- * listening (v4, v6, dual-stack), accepting, port in use, host:port text,
- * connecting (success, refused, unknown host) and the local address list. */
+ * listening (v4, v6, dual-stack, every address of a name, 0.0.0.0 and ::,
+ * a link-local address with and without its zone), accepting, port in use,
+ * the reasons given for an unusable address, host:port text (zones too),
+ * connecting (success, refused, unknown host) and the local address list
+ * (by family). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -170,13 +176,16 @@ static void test_port_in_use(void **state)
     int lfd = sock_listen("127.0.0.1", 0, 16, &port, err);
     assert_true(lfd >= 0);
     char expect[64];
-    snprintf(expect, sizeof expect, "port %u is already in use", (unsigned)port);
+    snprintf(expect, sizeof expect, "port %u is already in use on 127.0.0.1", (unsigned)port);
     errno = 0;
     assert_int_equal(sock_listen("127.0.0.1", port, 16, NULL, err), -1);
     assert_string_equal(err, expect);
     assert_int_equal(errno, EADDRINUSE);
     /* The dual-stack listener also covers 127.0.0.1: in use too. */
+    snprintf(expect, sizeof expect, "port %u is already in use", (unsigned)port);
     assert_int_equal(sock_listen(NULL, port, 16, NULL, err), -1);
+    assert_string_equal(err, expect);
+    assert_int_equal(sock_listen("0.0.0.0", port, 16, NULL, err), -1);
     assert_string_equal(err, expect);
     close(lfd);
 }
@@ -185,10 +194,213 @@ static void test_listen_bad_address(void **state)
 {
     (void)state;
     char err[SOCK_ERR_LEN] = "";
-    assert_int_equal(sock_listen("192.0.2.1", 0, 16, NULL, err), -1); /* TEST-NET-1 */
-    assert_non_null(strstr(err, "192.0.2.1"));
+    /* TEST-NET-2: not an address of this machine. The reason names the
+     * address (not just the port) and says what is wrong with it. */
+    errno = 0;
+    assert_int_equal(sock_listen("198.51.100.77", 7777, 16, NULL, err), -1);
+    assert_int_equal(errno, EADDRNOTAVAIL);
+    assert_string_equal(err, "cannot listen on 198.51.100.77 port 7777: Cannot assign requested address "
+                             "(not an address of this machine)");
+    assert_int_equal(sock_listen("198.51.100.77", 0, 16, NULL, err), -1);
+    assert_string_equal(err, "cannot listen on 198.51.100.77: Cannot assign requested address "
+                             "(not an address of this machine)");
     assert_int_equal(sock_listen("no-such-host.invalid", 0, 16, NULL, err), -1);
     assert_non_null(strstr(err, "no-such-host.invalid"));
+    struct sock_listener l;
+    errno = 0;
+    assert_int_equal(sock_listen_all("127.0.0.1", 0, 16, &l, 0, err), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_true(err[0] != '\0');
+}
+
+/* A link-local IPv6 address of an interface that is up, as text, and the
+ * interface's name; 0 when there is none. */
+static int find_link_local(char *addr, size_t addr_len, char *ifname, size_t ifname_len)
+{
+    struct ifaddrs *list;
+    int found = 0;
+    assert_int_equal(getifaddrs(&list), 0);
+    for (const struct ifaddrs *ifa = list; ifa && !found; ifa = ifa->ifa_next) {
+        if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET6 || !(ifa->ifa_flags & IFF_UP))
+            continue;
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr;
+        if (!IN6_IS_ADDR_LINKLOCAL(a))
+            continue;
+        assert_non_null(inet_ntop(AF_INET6, a, addr, (socklen_t)addr_len));
+        snprintf(ifname, ifname_len, "%s", ifa->ifa_name);
+        found = 1;
+    }
+    freeifaddrs(list);
+    return found;
+}
+
+static void test_listen_link_local(void **state)
+{
+    (void)state;
+    if (!have_ipv6())
+        skip();
+    /* Without a zone the kernel refuses a link-local address (EINVAL): the
+     * reason names the address and asks for the zone. */
+    char err[SOCK_ERR_LEN] = "";
+    assert_int_equal(sock_listen("fe80::1", 7777, 16, NULL, err), -1);
+    if (errno == EINVAL)
+        assert_string_equal(err, "cannot listen on fe80::1 port 7777: Invalid argument (a link-local IPv6 "
+                                 "address needs a zone, e.g. fe80::1%eth0; and no interface here has this one)");
+    else
+        assert_non_null(strstr(err, "cannot listen on fe80::1 port 7777: "));
+    /* A zone that does not have the address. */
+    assert_int_equal(sock_listen("fe80::1%lo", 0, 16, NULL, err), -1);
+    assert_int_equal(errno, EADDRNOTAVAIL);
+    assert_string_equal(err, "cannot listen on fe80::1%lo: Cannot assign requested address "
+                             "(not an address of this machine)");
+
+    char addr[INET6_ADDRSTRLEN], ifname[IF_NAMESIZE], want[128], zoned[128];
+    if (!find_link_local(addr, sizeof addr, ifname, sizeof ifname)) {
+        print_message("no interface with a link-local IPv6 address: the rest skipped\n");
+        skip();
+    }
+    /* This machine's own link-local address, without its zone: the reason
+     * says which zone. */
+    assert_int_equal(sock_listen(addr, 0, 16, NULL, err), -1);
+    assert_int_equal(errno, EINVAL);
+    snprintf(want, sizeof want, "(a link-local IPv6 address needs a zone: %s%%%s)", addr, ifname);
+    if (!strstr(err, want))
+        fail_msg("\"%s\" does not end with \"%s\"", err, want);
+    /* With its zone, by name and by number, it works. */
+    for (int by_number = 0; by_number < 2; by_number++) {
+        if (by_number)
+            snprintf(zoned, sizeof zoned, "%s%%%u", addr, if_nametoindex(ifname));
+        else
+            snprintf(zoned, sizeof zoned, "%s%%%s", addr, ifname);
+        struct sock_listener l;
+        int n = sock_listen_all(zoned, 0, 16, &l, 1, err);
+        if (n != 1)
+            fail_msg("listen on %s: %s", zoned, err);
+        assert_string_equal(err, "");
+        assert_false(l.any);
+        char text[SOCK_ADDR_LEN];
+        sock_format_addr((const struct sockaddr *)&l.addr, text, sizeof text);
+        uint16_t port = sock_addr_port((const struct sockaddr *)&l.addr);
+        snprintf(want, sizeof want, "[%s%%%s]:%u", addr, ifname, (unsigned)port);
+        assert_string_equal(text, want);
+        snprintf(zoned, sizeof zoned, "%s%%%s", addr, ifname);
+        int c = connect_to(zoned, port);
+        snprintf(want, sizeof want, "[%s%%%s]:", addr, ifname);
+        accept_one(l.fd, want);
+        close(c);
+        close(l.fd);
+    }
+}
+
+/* Does `host` on this port accept a connection? 1 or 0. */
+static int accepts(const char *host, uint16_t port)
+{
+    char err[SOCK_ERR_LEN];
+    int fd = sock_connect_start(host, port, err);
+    if (fd < 0)
+        return 0;
+    struct pollfd p = {fd, POLLOUT, 0};
+    int ok = poll(&p, 1, 5000) == 1 && sock_connect_result(fd, err) == 0;
+    close(fd);
+    return ok;
+}
+
+/* 0.0.0.0 is IPv4 only, :: and the default take both families. */
+static void test_listen_any(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bind;
+        int family, dual_stack;
+    } cases[] = {
+        {"0.0.0.0", AF_INET, 0},
+        {"::", AF_INET6, 1},
+        {NULL, AF_INET6, 1},
+    };
+    int v6 = have_ipv6();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (!v6 && cases[i].family == AF_INET6 && cases[i].bind)
+            continue;
+        struct sock_listener l[4];
+        char err[SOCK_ERR_LEN] = "x";
+        int n = sock_listen_all(cases[i].bind, 0, 16, l, 4, err);
+        if (n != 1)
+            fail_msg("listen on %s: %d listeners, %s", cases[i].bind ? cases[i].bind : "(default)", n, err);
+        assert_string_equal(err, "");
+        assert_true(l[0].any);
+        assert_nonblocking_cloexec(l[0].fd);
+        uint16_t port = sock_addr_port((const struct sockaddr *)&l[0].addr);
+        assert_int_not_equal(port, 0);
+        if (!v6) { /* the default falls back to IPv4 */
+            assert_int_equal(l[0].addr.ss_family, AF_INET);
+            assert_false(l[0].dual_stack);
+        } else {
+            assert_int_equal(l[0].addr.ss_family, cases[i].family);
+            assert_int_equal(l[0].dual_stack, cases[i].dual_stack);
+            assert_int_equal(accepts("::1", port), cases[i].family == AF_INET6);
+        }
+        assert_true(accepts("127.0.0.1", port));
+        close(l[0].fd);
+    }
+}
+
+/* A name with several addresses gets a listener on each, on one port. */
+static void test_listen_every_address_of_a_name(void **state)
+{
+    (void)state;
+    /* What localhost resolves to here (/etc/hosts): distinct addresses. */
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    assert_int_equal(getaddrinfo("localhost", "0", &hints, &res), 0);
+    char want[8][SOCK_ADDR_LEN];
+    int nwant = 0;
+    for (const struct addrinfo *ai = res; ai && nwant < 8; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET6 && !have_ipv6())
+            continue; /* left out: not on this machine */
+        char text[SOCK_ADDR_LEN];
+        sock_format_addr(ai->ai_addr, text, sizeof text);
+        int dup = 0;
+        for (int i = 0; i < nwant; i++)
+            dup |= !strcmp(want[i], text);
+        if (!dup)
+            snprintf(want[nwant++], sizeof want[0], "%s", text);
+    }
+    freeaddrinfo(res);
+    assert_true(nwant >= 1);
+
+    struct sock_listener l[8];
+    char err[SOCK_ERR_LEN] = "";
+    int n = sock_listen_all("localhost", 0, 16, l, 8, err);
+    if (n < 0)
+        fail_msg("listen on localhost: %s", err);
+    assert_int_equal(n, nwant);
+    uint16_t port = sock_addr_port((const struct sockaddr *)&l[0].addr);
+    for (int i = 0; i < n; i++) {
+        assert_false(l[i].any);
+        assert_int_equal(sock_addr_port((const struct sockaddr *)&l[i].addr), port);
+        /* Each listener is on its own address, in the order of the lookup. */
+        char text[SOCK_ADDR_LEN], expect[SOCK_ADDR_LEN + 8];
+        sock_format_addr((const struct sockaddr *)&l[i].addr, text, sizeof text);
+        snprintf(expect, sizeof expect, "%.*s%u", (int)(strrchr(want[i], ':') + 1 - want[i]), want[i],
+                 (unsigned)port);
+        assert_string_equal(text, expect);
+        char host[SOCK_ADDR_LEN];
+        assert_int_equal(sock_split_hostport(text, host, sizeof host, &port, err), 0);
+        int c = connect_to(host, port);
+        accept_one(l[i].fd, text[0] == '[' ? "[" : host);
+        close(c);
+    }
+    /* Room for one: the first address only (sock_listen). */
+    for (int i = 0; i < n; i++)
+        close(l[i].fd);
+    assert_int_equal(sock_listen_all("localhost", 0, 16, l, 1, err), 1);
+    char text[SOCK_ADDR_LEN];
+    sock_format_addr((const struct sockaddr *)&l[0].addr, text, sizeof text);
+    assert_int_equal(strncmp(text, want[0], (size_t)(strrchr(want[0], ':') - want[0])), 0);
+    close(l[0].fd);
 }
 
 static void test_split_hostport(void **state)
@@ -332,13 +544,33 @@ static void test_format_addr(void **state)
     in6.sin6_port = htons(65535);
     sock_format_addr((struct sockaddr *)&in6, out, sizeof out);
     assert_string_equal(out, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe]:65535");
+    /* A zone: the interface's name, or its number when it has none. */
+    assert_int_equal(inet_pton(AF_INET6, "fe80::1", &in6.sin6_addr), 1);
+    in6.sin6_port = htons(9);
+    in6.sin6_scope_id = if_nametoindex("lo");
+    assert_int_not_equal(in6.sin6_scope_id, 0);
+    sock_format_addr((struct sockaddr *)&in6, out, sizeof out);
+    assert_string_equal(out, "[fe80::1%lo]:9");
+    in6.sin6_scope_id = 999999;
+    sock_format_addr((struct sockaddr *)&in6, out, sizeof out);
+    assert_string_equal(out, "[fe80::1%999999]:9");
+    /* The longest link-local address with a zone fits too. */
+    assert_int_equal(inet_pton(AF_INET6, "fe80::ffff:ffff:ffff:ffff", &in6.sin6_addr), 1);
+    in6.sin6_port = htons(65535);
+    in6.sin6_scope_id = 4294967295u;
+    sock_format_addr((struct sockaddr *)&in6, out, sizeof out);
+    assert_string_equal(out, "[fe80::ffff:ffff:ffff:ffff%4294967295]:65535");
+    /* Not IPv4 or IPv6. */
+    struct sockaddr other = { .sa_family = AF_UNIX };
+    sock_format_addr(&other, out, sizeof out);
+    assert_non_null(strstr(out, "address family"));
 }
 
 static void test_local_addrs(void **state)
 {
     (void)state;
     struct sock_local_addr addrs[64];
-    int n = sock_local_addrs(4321, addrs, 64);
+    int n = sock_local_addrs(4321, AF_UNSPEC, addrs, 64);
     assert_true(n >= 1);
     assert_true(addrs[n - 1].is_loopback);
     int seen_loopback = 0, seen_127 = 0;
@@ -363,9 +595,30 @@ static void test_local_addrs(void **state)
             assert_true(addrs[i].is_private);
     }
     assert_true(seen_127);
+    /* By family: the IPv4 ones and the IPv6 ones make the whole list. */
+    struct sock_local_addr v4[64], v6[64];
+    int n4 = sock_local_addrs(4321, AF_INET, v4, 64);
+    int n6 = sock_local_addrs(4321, AF_INET6, v6, 64);
+    assert_int_equal(n4 + n6, n);
+    for (int i = 0; i < n4; i++)
+        assert_true(v4[i].text[0] != '[');
+    for (int i = 0; i < n6; i++)
+        assert_true(v6[i].text[0] == '[');
+    assert_true(n4 >= 1);
     /* max bounds the count. */
-    assert_int_equal(sock_local_addrs(4321, addrs, 1), 1);
-    assert_int_equal(sock_local_addrs(4321, addrs, 0), 0);
+    assert_int_equal(sock_local_addrs(4321, AF_UNSPEC, addrs, 1), 1);
+    assert_int_equal(sock_local_addrs(4321, AF_UNSPEC, addrs, 0), 0);
+    /* One address described alone. */
+    struct sockaddr_in in;
+    memset(&in, 0, sizeof in);
+    in.sin_family = AF_INET;
+    in.sin_port = htons(5);
+    assert_int_equal(inet_pton(AF_INET, "10.9.8.7", &in.sin_addr), 1);
+    struct sock_local_addr one;
+    sock_describe_addr((const struct sockaddr *)&in, &one);
+    assert_string_equal(one.text, "10.9.8.7:5");
+    assert_true(one.is_private);
+    assert_false(one.is_loopback);
 }
 
 int main(void)
@@ -377,6 +630,9 @@ int main(void)
         cmocka_unit_test(test_accept_eagain),
         cmocka_unit_test(test_port_in_use),
         cmocka_unit_test(test_listen_bad_address),
+        cmocka_unit_test(test_listen_link_local),
+        cmocka_unit_test(test_listen_any),
+        cmocka_unit_test(test_listen_every_address_of_a_name),
         cmocka_unit_test(test_split_hostport),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_connect_unknown_host),
