@@ -266,9 +266,21 @@ static void watch(struct app *a, uint32_t game_id)
     set_waiting(a, APP_WAIT_JOINING);
 }
 
-static void open_list(struct app *a)
+static int list_shown(const struct app *a)
+{
+    return !a->quit && a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_LIST;
+}
+
+/* Ask for the live game list; the next refresh comes APP_LIST_REFRESH_MS later. */
+static void request_list(struct app *a)
 {
     app_push(a, APP_REQ_LIST_GAMES);
+    a->list_refresh_ms = a->now_ms + APP_LIST_REFRESH_MS;
+}
+
+static void open_list(struct app *a)
+{
+    request_list(a);
     a->list_loaded = 0;
     a->list.count = 0;
     set_lobby(a, APP_LOBBY_LIST);
@@ -337,7 +349,7 @@ void app_activate(struct app *a, int id)
         else
             set_lobby(a, APP_LOBBY_MENU);
         break;
-    case APP_BTN_REFRESH: app_push(a, APP_REQ_LIST_GAMES); break;
+    case APP_BTN_REFRESH: request_list(a); break;
     case APP_BTN_CANCEL:
         if (a->screen == APP_SCREEN_CONNECT)
             disconnect(a, "");
@@ -516,14 +528,26 @@ void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
         break;
     case SESSION_EV_GAME_LIST: {
         int first = !a->list_loaded;
+        unsigned row = (unsigned)(before - APP_BTN_GAME_BASE);
+        uint32_t focus_game = before >= APP_BTN_GAME_BASE && row < a->list.count
+                                  ? a->list.games[row].game_id : 0;
         a->list = e->list;
         if (a->list.count > PROTO_LIST_MAX)
             a->list.count = PROTO_LIST_MAX;
         a->list_loaded = 1;
-        if (first)
+        if (first) {
             a->focus = 0; /* the first game (or Refresh when there is none) */
-        else
-            keep_focus(a, before);
+            break;
+        }
+        /* A refresh keeps the focus on the same game where it moved to, else
+         * on the same button. */
+        for (unsigned i = 0; focus_game && i < a->list.count; i++) {
+            if (a->list.games[i].game_id == focus_game) {
+                before = APP_BTN_GAME_BASE + (int)i;
+                break;
+            }
+        }
+        keep_focus(a, before);
         break;
     }
     case SESSION_EV_SERVER_ERROR:
@@ -562,6 +586,8 @@ void app_tick(struct app *a, uint64_t now_ms)
     a->now_ms = now_ms;
     if (a->toast[0] && now_ms >= a->toast_until_ms)
         a->toast[0] = '\0';
+    if (list_shown(a) && now_ms >= a->list_refresh_ms)
+        request_list(a);
 }
 
 /* Shorten *best to the time until the countdown to deadline_ms shows its next whole second. */
@@ -586,6 +612,11 @@ int app_redraw_in(const struct app *a, uint64_t now_ms)
         next_second(a->reconnect_deadline_ms, now_ms, &best);
     if (a->toast[0]) {
         uint64_t wait = a->toast_until_ms > now_ms ? a->toast_until_ms - now_ms : 0;
+        if (wait < best)
+            best = wait;
+    }
+    if (list_shown(a)) {
+        uint64_t wait = a->list_refresh_ms > now_ms ? a->list_refresh_ms - now_ms : 0;
         if (wait < best)
             best = wait;
     }

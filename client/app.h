@@ -129,6 +129,7 @@ struct app_options {
 
 #define APP_REQ_QUEUE 16
 #define APP_TOAST_MS 2500
+#define APP_LIST_REFRESH_MS 2000 /* the live game list asks again this often while shown */
 #define APP_TEXT_MAX 160
 
 struct app {
@@ -156,6 +157,7 @@ struct app {
     char code[PROTO_CODE_LEN + 1]; /* typed room code */
     struct app_game_list list;
     uint8_t list_loaded;
+    uint64_t list_refresh_ms; /* while the list is shown: LIST_GAMES again at this time */
     char room_code[PROTO_CODE_LEN + 1]; /* our room, while waiting */
     uint32_t watch_id;        /* the game SPECTATE asked for, while joining it */
 
@@ -218,12 +220,14 @@ void app_key(struct app *a, enum app_key key, uint64_t now_ms);
 void app_text(struct app *a, const char *utf8);
 void app_close_window(struct app *a, uint64_t now_ms);
 
-/* Advance the clock: a toast whose time is up goes away. */
+/* Advance the clock: a toast whose time is up goes away; the live game list,
+ * while shown, requests LIST_GAMES every APP_LIST_REFRESH_MS. */
 void app_tick(struct app *a, uint64_t now_ms);
 
 /* Milliseconds until the screen changes by itself -- the next whole second
  * of a shown countdown (turn clock, opponent's grace, reconnect grace), or a
- * toast expiring -- or -1 when it only changes on input or the network. */
+ * toast expiring -- or the shown game list is due for a refresh (call
+ * app_tick then); -1 when only input or the network changes anything. */
 int app_redraw_in(const struct app *a, uint64_t now_ms);
 
 /* Pop the oldest request: 1 with *r filled, 0 when none. */

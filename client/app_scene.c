@@ -29,8 +29,8 @@ static void button_label(const struct app *a, int id, char *out, size_t cap)
         unsigned i = (unsigned)(id - APP_BTN_GAME_BASE);
         if (i < a->list.count) {
             const struct proto_game_entry *g = &a->list.games[i];
-            snprintf(out, cap, "%s vs %s, %u move%s played", g->x_name.s, g->o_name.s,
-                     (unsigned)g->ply, g->ply == 1 ? "" : "s");
+            snprintf(out, cap, "#%u  %s vs %s, %u move%s played", (unsigned)g->game_id,
+                     g->x_name.s, g->o_name.s, (unsigned)g->ply, g->ply == 1 ? "" : "s");
         }
         return;
     }
@@ -282,8 +282,12 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
     const struct session_game *g = &a->game;
     app_turn_words(a, sc->status, sizeof sc->status);
+    /* The game's id is what `ttt --spectate GAME_ID` takes. */
+    if (a->screen == APP_SCREEN_SPECTATING)
+        snprintf(sc->title, sizeof sc->title, "Watching game #%u", (unsigned)g->game_id);
+    else
+        snprintf(sc->title, sizeof sc->title, "Game #%u", (unsigned)g->game_id);
     if (a->screen == APP_SCREEN_SPECTATING) {
-        put(sc->title, sizeof sc->title, "Watching");
         put(sc->detail, sizeof sc->detail, "Esc goes back to the lobby");
     } else if (g->to_move == g->you) {
         sc->status_tone = SCENE_TONE_GOOD;

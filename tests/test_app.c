@@ -250,6 +250,7 @@ static void test_happy_path(void **state)
     assert_false(sc->players[1].you);
     assert_true(sc->players[0].to_move);
     assert_string_equal(sc->status, "Your turn");
+    assert_string_equal(sc->title, "Game #1"); /* the id --spectate takes */
     assert_true(sc->board.shown);
     assert_true(sc->board.clickable);
     assert_true(sc->clock.shown);
@@ -511,9 +512,9 @@ static void test_spectate(void **state)
     assert_string_equal(sc->list_empty, "");
     const struct scene_button *b = button(sc, APP_BTN_GAME_BASE + 1);
     assert_non_null(b);
-    assert_string_equal(b->label, "carol vs dave, 1 move played");
+    assert_string_equal(b->label, "#41  carol vs dave, 1 move played");
     assert_int_equal(b->group, SCENE_GROUP_LIST);
-    assert_string_equal(button(sc, APP_BTN_GAME_BASE)->label, "alice vs bob, 0 moves played");
+    assert_string_equal(button(sc, APP_BTN_GAME_BASE)->label, "#40  alice vs bob, 0 moves played");
     assert_int_equal(focused(), APP_BTN_REFRESH); /* a refresh keeps the focus */
     key(APP_KEY_UP);
     assert_int_equal(focused(), APP_BTN_GAME_BASE + 1);
@@ -534,7 +535,7 @@ static void test_spectate(void **state)
     game_start(PROTO_SPECTATOR, 40);
     assert_int_equal(F.a.screen, APP_SCREEN_SPECTATING);
     sc = scene();
-    assert_string_equal(sc->title, "Watching");
+    assert_string_equal(sc->title, "Watching game #40"); /* the id --spectate takes */
     assert_string_equal(sc->status, "alice to move");
     assert_false(sc->board.clickable);
     assert_false(sc->players[0].you);
@@ -570,6 +571,52 @@ static void test_spectate(void **state)
     key(APP_KEY_ESC);
     req(APP_REQ_LEAVE);
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
+}
+
+/* The live list asks again every APP_LIST_REFRESH_MS while it is shown, and
+ * only then; a refresh keeps the focus on the same game. */
+static void test_list_refresh(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    assert_int_equal(app_redraw_in(&F.a, F.now), -1);
+    app_button(&F.a, APP_BTN_WATCH, F.now);
+    req(APP_REQ_LIST_GAMES);
+    assert_int_equal(app_redraw_in(&F.a, F.now), APP_LIST_REFRESH_MS);
+    game_list(3); /* games 40, 41, 42 */
+    key(APP_KEY_DOWN);
+    assert_int_equal(focused(), APP_BTN_GAME_BASE + 1);
+    F.now += APP_LIST_REFRESH_MS - 1;
+    app_tick(&F.a, F.now);
+    no_req();
+    assert_int_equal(app_redraw_in(&F.a, F.now), 1);
+    F.now += 1;
+    app_tick(&F.a, F.now);
+    req(APP_REQ_LIST_GAMES);
+    no_req();
+    assert_int_equal(app_redraw_in(&F.a, F.now), APP_LIST_REFRESH_MS);
+    game_list(3); /* the same games: the same focus */
+    assert_int_equal(focused(), APP_BTN_GAME_BASE + 1);
+    /* Game 40 ended: 41 moved up a row and keeps the focus. */
+    F.e.list.games[0] = F.e.list.games[1];
+    F.e.list.games[1] = F.e.list.games[2];
+    F.e.list.count = 2;
+    net(SESSION_EV_GAME_LIST);
+    assert_int_equal(focused(), APP_BTN_GAME_BASE);
+    assert_string_equal(button(scene(), APP_BTN_GAME_BASE)->label, "#41  carol vs dave, 1 move played");
+    /* Refresh by hand: the next one is a whole period later. */
+    F.now += 500;
+    app_button(&F.a, APP_BTN_REFRESH, F.now);
+    req(APP_REQ_LIST_GAMES);
+    assert_int_equal(app_redraw_in(&F.a, F.now), APP_LIST_REFRESH_MS);
+    /* Away from the list: no more requests, nothing to wake up for. */
+    key(APP_KEY_ESC);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
+    assert_int_equal(app_redraw_in(&F.a, F.now), -1);
+    F.now += 10 * APP_LIST_REFRESH_MS;
+    app_tick(&F.a, F.now);
+    no_req();
 }
 
 /* Connect from the connect screen (Enter) and answer WELCOME. */
@@ -1218,6 +1265,7 @@ int main(void)
         cmocka_unit_test(test_create_room),
         cmocka_unit_test(test_join_by_code),
         cmocka_unit_test(test_spectate),
+        cmocka_unit_test(test_list_refresh),
         cmocka_unit_test(test_start_action_without_address),
         cmocka_unit_test(test_arrows_and_digits),
         cmocka_unit_test(test_escape),
