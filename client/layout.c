@@ -47,25 +47,66 @@ static struct layout_rect clip(struct layout_rect r, int w, int h)
     return mkrect(x0, y0, x1 - x0, y1 - y0);
 }
 
-/* Place n buttons of the given group in one centred row at y. */
-static void place_row(struct layout *l, const struct scene *sc, uint8_t group,
-                      int x, int width, int y, int bh, int maxw)
+/* The width a button of height bh needs for its label at text size px, with
+ * the drawing's inset (bh / 3 a side). The layout has no font: a character
+ * is taken as 0.68 em, as wide as DejaVu Sans Bold's widest words average. */
+static int label_w(const struct scene_button *b, int px, int bh)
 {
-    int n = 0;
-    for (int i = 0; i < sc->button_count; i++)
-        n += sc->buttons[i].group == group;
-    if (n == 0)
-        return;
-    int gap = maxi(l->pad / 2, 1);
-    int bw = mini(maxw, (width - (n - 1) * gap) / n);
-    bw = maxi(bw, 1);
-    int total = n * bw + (n - 1) * gap;
-    int bx = x + (width - total) / 2;
+    int chars = (int)strnlen(b->label, sizeof b->label);
+    return chars * px * 17 / 25 + 2 * (bh / 3) + 2;
+}
+
+/* The widths of a row's buttons: each as wide as its label needs (need) and
+ * at least min wide; 0 when the row does not fit in room that way. */
+static int row_widths(const struct scene *sc, uint8_t group, const int *need, int min, int room,
+                      int *bw)
+{
+    int total = 0;
     for (int i = 0; i < sc->button_count; i++) {
         if (sc->buttons[i].group != group)
             continue;
-        l->buttons[i] = mkrect(bx, y, bw, bh);
-        bx += bw + gap;
+        bw[i] = maxi(min, need[i]);
+        total += bw[i];
+    }
+    return total <= room;
+}
+
+/* Place the buttons of the given group in one centred row at y: each as wide
+ * as its label needs and, as far as the row has room, at least minw; all
+ * narrowed in proportion when even the labels do not fit. */
+static void place_row(struct layout *l, const struct scene *sc, uint8_t group,
+                      int x, int width, int y, int bh, int minw)
+{
+    int n = 0, total = 0;
+    int need[SCENE_BUTTONS_MAX] = { 0 }, bw[SCENE_BUTTONS_MAX] = { 0 };
+    for (int i = 0; i < sc->button_count; i++) {
+        if (sc->buttons[i].group != group)
+            continue;
+        need[i] = label_w(&sc->buttons[i], l->text_px, bh);
+        total += need[i];
+        n++;
+    }
+    if (n == 0)
+        return;
+    int gap = maxi(l->pad / 2, 1);
+    int room = maxi(width - (n - 1) * gap, n);
+    int min = minw;
+    while (min > 0 && !row_widths(sc, group, need, min, room, bw))
+        min--;
+    int fitted = 0;
+    for (int i = 0; i < sc->button_count; i++) {
+        if (sc->buttons[i].group != group)
+            continue;
+        if (total > room)
+            bw[i] = maxi((int)((long long)need[i] * room / total), 1);
+        fitted += bw[i];
+    }
+    int bx = x + (width - fitted - (n - 1) * gap) / 2;
+    for (int i = 0; i < sc->button_count; i++) {
+        if (sc->buttons[i].group != group)
+            continue;
+        l->buttons[i] = mkrect(bx, y, bw[i], bh);
+        bx += bw[i] + gap;
     }
 }
 

@@ -57,7 +57,9 @@ struct layout {
     int field_count;
 
     /* Buttons, indexed like scene.buttons. A list row that does not fit is
-     * not shown (zero rect); the rows shown always include the focused one. */
+     * not shown (zero rect); the rows shown always include the focused one.
+     * A row of buttons gives each the width its label needs at text_px
+     * (estimated: no font here), narrowed when the window is too narrow. */
     struct layout_rect buttons[SCENE_BUTTONS_MAX];
     int button_ids[SCENE_BUTTONS_MAX];
     uint8_t button_live[SCENE_BUTTONS_MAX]; /* shown, enabled, and clickable now */

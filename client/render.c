@@ -442,8 +442,42 @@ static void draw_field(struct render *rd, const struct scene_field *f, struct la
     check(rd, SDL_RenderSetClipRect(rd->r, NULL));
 }
 
+/* The label's box inside button rect r. */
+static struct layout_rect label_box(struct layout_rect r)
+{
+    int pad = r.h / 3;
+    struct layout_rect in = { r.x + pad, r.y, r.w - 2 * pad, r.h };
+    return in;
+}
+
+/* The largest size up to px at which label fits in width w (4 at the least). */
+static int fit_px(struct render *rd, const char *label, int px, int bold, int w)
+{
+    int tw = 0, th = 0;
+    if (font_measure(rd->fc, label, px, bold, &tw, &th) < 0 || tw <= w || w <= 0)
+        return px;
+    int fit = px * w / tw; /* glyph widths are not quite linear in the size: check */
+    while (fit > 4 && font_measure(rd->fc, label, fit, bold, &tw, &th) == 0 && tw > w)
+        fit--;
+    return fit < 4 ? 4 : fit;
+}
+
+/* The text size of a group's labels: the body size, or what the longest
+ * label needs to fit its button, so that neighbours never differ. */
+static int group_px(struct render *rd, const struct scene *sc, const struct layout *l, uint8_t group)
+{
+    int px = l->text_px;
+    for (int i = 0; i < sc->button_count && i < l->button_count; i++) {
+        const struct scene_button *b = &sc->buttons[i];
+        if (b->group == group && l->buttons[i].w > 0)
+            px = fit_px(rd, b->label, px, b->primary, label_box(l->buttons[i]).w);
+    }
+    return px;
+}
+
+/* Button b in rect r with its label at px (a list row's shrinks alone to fit). */
 static void draw_button(struct render *rd, const struct scene_button *b, struct layout_rect r,
-                        const struct layout *l)
+                        const struct layout *l, int px)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
@@ -463,9 +497,7 @@ static void draw_button(struct render *rd, const struct scene_button *b, struct 
         float t = fmaxf(2.0f, (float)l->text_px / 7);
         frame_rrect(rd, r, rad, t, RENDER_CURSOR, 255);
     }
-    int pad = r.h / 3;
-    struct layout_rect in = { r.x + pad, r.y, r.w - 2 * pad, r.h };
-    text(rd, b->label, l->text_px, b->primary, ink, in,
+    text(rd, b->label, px, b->primary, ink, label_box(r),
          b->group == SCENE_GROUP_LIST ? ALIGN_LEFT : ALIGN_CENTER);
 }
 
@@ -504,9 +536,11 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
         draw_board(rd, &sc->board, l, mine);
     }
 
+    int main_px = group_px(rd, sc, l, SCENE_GROUP_MAIN);
     for (int i = 0; i < sc->button_count && i < l->button_count; i++)
         if (sc->buttons[i].group != SCENE_GROUP_DIALOG)
-            draw_button(rd, &sc->buttons[i], l->buttons[i], l);
+            draw_button(rd, &sc->buttons[i], l->buttons[i], l,
+                        sc->buttons[i].group == SCENE_GROUP_MAIN ? main_px : l->text_px);
     text(rd, sc->list_empty, l->text_px, 0, RENDER_TEXT_DIM, l->list_empty, ALIGN_CENTER);
     text(rd, sc->notice, l->text_px, 1, tone_color(sc->notice_tone), l->notice, ALIGN_CENTER);
 
@@ -532,9 +566,10 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
         fill_rrect(rd, l->dialog, rad, RENDER_PANEL, 255);
         frame_rrect(rd, l->dialog, rad, hairline(l), RENDER_BORDER, 255);
         text2(rd, sc->dialog_text, l->text_px, RENDER_TEXT, l->dialog_text);
+        int dialog_px = group_px(rd, sc, l, SCENE_GROUP_DIALOG);
         for (int i = 0; i < sc->button_count && i < l->button_count; i++)
             if (sc->buttons[i].group == SCENE_GROUP_DIALOG)
-                draw_button(rd, &sc->buttons[i], l->buttons[i], l);
+                draw_button(rd, &sc->buttons[i], l->buttons[i], l, dialog_px);
     }
     return rd->failed ? -1 : 0;
 }

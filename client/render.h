@@ -4,6 +4,10 @@
  * feathered edges; text goes through the font cache (font.h).
  *
  * The palette is fixed and public so tests can look for its colours.
+ *
+ * The buttons of a row (or of the menu column, or of the dialog) draw their
+ * labels at one size: the body size, or less when one label must shrink to
+ * fit its button (a list row shrinks alone).
  */
 #ifndef TTT_RENDER_H
 #define TTT_RENDER_H

@@ -1,8 +1,9 @@
 /* test_render.c: scenes drawn by SDL's software renderer into a surface, at
  * two window sizes, with pixels checked: marks where they are and nowhere
  * else, the winning line's colour along the line only, the hover highlight
- * on the hovered free cell only, the last move marked, text drawn, the text
- * cache not growing on an unchanged frame; plus the font search. */
+ * on the hovered free cell only, the last move marked, text drawn, the labels
+ * of a row of buttons at one size, the text cache not growing on an unchanged
+ * frame; plus the font search. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -390,6 +391,101 @@ static void test_screens_draw(void **state)
     canvas_close(&c);
 }
 
+/* The rows of ink (pixels off the fill colour) of a button's label: *top and
+ * *bottom, the first and last. 0 when it has any. */
+static int ink_rows(const struct canvas *c, struct layout_rect r, uint32_t fill, int *top, int *bottom)
+{
+    *top = -1;
+    *bottom = -1;
+    int inset = r.h / 3; /* clear of the rounded frame */
+    for (int y = r.y + 4; y < r.y + r.h - 4; y++)
+        for (int x = r.x + inset; x < r.x + r.w - inset; x++) {
+            uint32_t p = pixel(c, x, y);
+            int far = 0;
+            for (int k = 0; k < 24; k += 8) {
+                int d = (int)((p >> k) & 0xFF) - (int)((fill >> k) & 0xFF);
+                far |= d > 60 || d < -60;
+            }
+            if (far) {
+                if (*top < 0)
+                    *top = y;
+                *bottom = y;
+            }
+        }
+    return *top >= 0 ? 0 : -1;
+}
+
+/* Buttons 0 (plain) and 1 (primary) have labels with an ascender (h, b) and
+ * a descender (g, y): drawn at one size, their ink spans the same rows. */
+static void same_label_rows(const struct canvas *c, const char *what)
+{
+    int top[2], bottom[2];
+    assert_int_equal(ink_rows(c, c->l.buttons[0], RENDER_PANEL, &top[0], &bottom[0]), 0);
+    assert_int_equal(ink_rows(c, c->l.buttons[1], RENDER_PRIMARY, &top[1], &bottom[1]), 0);
+    if (abs(top[0] - top[1]) > 1 || abs(bottom[0] - bottom[1]) > 1)
+        fail_msg("%dx%d%s: labels drawn at rows %d-%d and %d-%d", c->s->w, c->s->h, what, top[0],
+                 bottom[0], top[1], bottom[1]);
+}
+
+static void add_row_button(struct scene *sc, int id, const char *label, int primary)
+{
+    struct scene_button *b = &sc->buttons[sc->button_count++];
+    b->id = id;
+    snprintf(b->label, sizeof b->label, "%s", label);
+    b->enabled = 1;
+    b->primary = (uint8_t)primary;
+}
+
+/* The buttons of one row draw their labels at one size: at the default window
+ * size none has to shrink, and where the window is too narrow they shrink
+ * together ("Watch another game" next to "Lobby" on a spectator's game over). */
+static void test_button_row_one_size(void **state)
+{
+    (void)state;
+    static const int wins[][2] = { { 640, 720 }, { 330, 720 }, { 1600, 1200 } };
+    for (size_t s = 0; s < sizeof wins / sizeof wins[0]; s++) {
+        struct canvas c;
+        canvas_open(&c, wins[s][0], wins[s][1]);
+        struct scene sc;
+        base_scene(&sc, "XOXOOXXXO");
+        sc.clock.shown = 0;
+        sc.button_count = 0;
+        add_row_button(&sc, APP_BTN_WATCH, "Watch another game", 0);
+        add_row_button(&sc, APP_BTN_LOBBY, "Lobby", 1);
+        draw(&c, &sc);
+        same_label_rows(&c, "");
+        if (wins[s][0] < 640) {
+            canvas_close(&c);
+            continue;
+        }
+        /* A button too narrow for its label: its neighbour's shrinks with it. */
+        c.l.buttons[0].w = c.l.buttons[0].h * 3;
+        assert_int_equal(render_frame(c.rd, &sc, &c.l), 0);
+        assert_int_equal(SDL_RenderFlush(c.r), 0);
+        same_label_rows(&c, ", a narrow button");
+        /* Wide enough: every label of a game-over row fits at the body size. */
+        static const char *rows[][3] = { { "Watch another game", "Lobby", NULL },
+                                         { "Accept rematch", "New opponent", "Lobby" },
+                                         { "Rematch offered", "New opponent", "Lobby" },
+                                         { "Back to connect", "Quit", NULL } };
+        for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+            sc.button_count = 0;
+            for (int i = 0; i < 3 && rows[k][i]; i++)
+                add_row_button(&sc, APP_BTN_REMATCH + i, rows[k][i], 1);
+            layout_compute(&c.l, wins[s][0], wins[s][1], &sc);
+            for (int i = 0; i < sc.button_count; i++) {
+                int w, h;
+                assert_int_equal(font_measure(render_fonts(c.rd), rows[k][i], c.l.text_px, 1, &w, &h), 0);
+                struct layout_rect r = c.l.buttons[i];
+                if (w > r.w - 2 * (r.h / 3))
+                    fail_msg("%dx%d: \"%s\" needs %d px, its button has %d", wins[s][0], wins[s][1],
+                             rows[k][i], w, r.w - 2 * (r.h / 3));
+            }
+        }
+        canvas_close(&c);
+    }
+}
+
 /* Many different strings and sizes: the caches stay bounded, and what was
  * evicted is drawn again correctly. */
 static void test_cache_bounded(void **state)
@@ -523,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_winning_lines),
         cmocka_unit_test(test_hover_last_cursor),
         cmocka_unit_test(test_screens_draw),
+        cmocka_unit_test(test_button_row_one_size),
         cmocka_unit_test(test_cache_bounded),
         cmocka_unit_test(test_tiny_windows),
         cmocka_unit_test(test_font_search),
