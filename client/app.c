@@ -400,6 +400,16 @@ void app_activate(struct app *a, int id)
 
 /* ---- network events ---- */
 
+/* The keyboard cursor rests on free cells only: a move that fills its cell
+ * hides it (the next key shows it again nearby, app_input.c). */
+static void hide_taken_cursor(struct app *a)
+{
+    if (a->cursor < BOARD_CELLS && a->game.board.cells[a->cursor] != BOARD_EMPTY) {
+        a->cursor_home = a->cursor;
+        a->cursor = BOARD_NO_CELL;
+    }
+}
+
 /* A connect failed or was cancelled before WELCOME: the quick match an address
  * alone implies is not repeated by a retry from the connect screen, but a room,
  * a room code or a game asked for by name still waits for the next WELCOME. */
@@ -504,6 +514,7 @@ void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
         set_screen(a, app_is_player(a) ? APP_SCREEN_PLAYING : APP_SCREEN_SPECTATING);
         a->pending_cell = BOARD_NO_CELL;
         a->cursor = BOARD_NO_CELL;
+        a->cursor_home = 4;
         a->rematch_sent = 0;
         a->closed = 0;
         a->room_code[0] = '\0';
@@ -512,6 +523,7 @@ void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
     case SESSION_EV_STATE:
     case SESSION_EV_MOVED:
         a->pending_cell = BOARD_NO_CELL;
+        hide_taken_cursor(a);
         break;
     case SESSION_EV_GAME_OVER:
         a->pending_cell = BOARD_NO_CELL;
@@ -634,6 +646,7 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
     a->screen = APP_SCREEN_CONNECT;
     a->hover = BOARD_NO_CELL;
     a->cursor = BOARD_NO_CELL;
+    a->cursor_home = 4;
     a->pending_cell = BOARD_NO_CELL;
     a->game.last_cell = BOARD_NO_CELL;
     memset(a->game.line, PROTO_NO_CELL, sizeof a->game.line);

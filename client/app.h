@@ -169,7 +169,10 @@ struct app {
 
     /* playing */
     uint8_t hover;            /* cell under the mouse, BOARD_NO_CELL if none */
-    uint8_t cursor;           /* keyboard cursor cell, BOARD_NO_CELL until an arrow shows it */
+    uint8_t cursor;           /* keyboard cursor cell, always a free one; BOARD_NO_CELL
+                                 until a key shows it, and after a move fills it */
+    uint8_t cursor_home;      /* where the cursor was last (the centre at first): it
+                                 shows again on the free cell nearest to it */
     uint8_t pending_cell;     /* MOVE sent, not confirmed (BOARD_NO_CELL if none) */
     uint8_t confirm_leave;    /* the confirm dialog: 0 closed, 1 leave, 2 resign */
     uint8_t rematch_sent;
@@ -212,7 +215,8 @@ void app_button(struct app *a, int id, uint64_t now_ms);
  * to the menu (code entry, list), leave the queue or room, open / close the
  * leave dialog (playing), lobby (game over, spectating), give up
  * (reconnecting). While playing, 1-9 (keypad layout) and the arrows + Enter
- * or Space play on the board; elsewhere arrows and Tab move the focus among
+ * or Space play on the board (the arrows move a cursor over the free cells
+ * only, skipping taken ones); elsewhere arrows and Tab move the focus among
  * app_buttons() and Enter or Space press the focused one (Enter in a field:
  * Connect / Join). R offers or accepts a rematch at a finished game. Tab and
  * Backspace work in text fields. */

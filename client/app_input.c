@@ -123,6 +123,11 @@ static void backspace(struct app *a)
 
 /* ---- the board ---- */
 
+static int abs_int(int v)
+{
+    return v < 0 ? -v : v;
+}
+
 unsigned app_digit_cell(unsigned digit)
 {
     if (digit < 1 || digit > 9)
@@ -160,24 +165,64 @@ void app_hover_cell(struct app *a, unsigned cell)
     a->hover = cell < BOARD_CELLS ? (uint8_t)cell : BOARD_NO_CELL;
 }
 
-/* Arrow keys on the board: the cursor appears (where the mouse is, else in
- * the centre) on the first press and moves on the next ones. */
+/* The keyboard cursor only ever rests on a free cell (a move that fills its
+ * cell hides it: app.c). The first arrow, Enter or Space shows it: under the
+ * mouse when that cell is free, else on the free cell nearest to where it
+ * last was (the centre at first). An arrow then moves it to the nearest free
+ * cell that way, over taken ones -- the straight line first, then the next
+ * lines -- and leaves it where it is when there is none. */
+
+static int free_cell(const struct app *a, unsigned c)
+{
+    return c < BOARD_CELLS && a->game.board.cells[c] == BOARD_EMPTY;
+}
+
+static unsigned distance(unsigned from, unsigned to)
+{
+    int dr = (int)(from / 3) - (int)(to / 3), dc = (int)(from % 3) - (int)(to % 3);
+    return (unsigned)(dr * dr + dc * dc);
+}
+
+static void show_cursor(struct app *a)
+{
+    if (free_cell(a, a->hover)) {
+        a->cursor = a->hover;
+        return;
+    }
+    unsigned from = a->cursor_home < BOARD_CELLS ? a->cursor_home : 4, best = BOARD_NO_CELL;
+    for (unsigned c = 0; c < BOARD_CELLS; c++)
+        if (free_cell(a, c) && (best == BOARD_NO_CELL || distance(from, c) < distance(from, best)))
+            best = c;
+    a->cursor = (uint8_t)best;
+}
+
 static void move_cursor(struct app *a, enum app_key key)
 {
     if (a->cursor >= BOARD_CELLS) {
-        a->cursor = a->hover < BOARD_CELLS ? a->hover : 4;
+        show_cursor(a);
         return;
     }
-    unsigned row = a->cursor / 3u, col = a->cursor % 3u;
-    if (key == APP_KEY_UP && row > 0)
-        row--;
-    else if (key == APP_KEY_DOWN && row < 2)
-        row++;
-    else if (key == APP_KEY_LEFT && col > 0)
-        col--;
-    else if (key == APP_KEY_RIGHT && col < 2)
-        col++;
-    a->cursor = (uint8_t)(row * 3 + col);
+    int row = a->cursor / 3, col = a->cursor % 3;
+    int vertical = key == APP_KEY_UP || key == APP_KEY_DOWN;
+    int sign = key == APP_KEY_UP || key == APP_KEY_LEFT ? -1 : 1;
+    unsigned best = BOARD_NO_CELL;
+    int best_along = 0, best_across = 0;
+    for (unsigned c = 0; c < BOARD_CELLS; c++) {
+        int dr = (int)(c / 3) - row, dc = (int)(c % 3) - col;
+        int along = sign * (vertical ? dr : dc), across = abs_int(vertical ? dc : dr);
+        if (!free_cell(a, c) || along <= 0)
+            continue;
+        if (best == BOARD_NO_CELL || across < best_across ||
+            (across == best_across && along < best_along)) {
+            best = c;
+            best_along = along;
+            best_across = across;
+        }
+    }
+    if (best != BOARD_NO_CELL) {
+        a->cursor = (uint8_t)best;
+        a->cursor_home = (uint8_t)best;
+    }
 }
 
 /* ---- keys ---- */
@@ -241,7 +286,7 @@ void app_key(struct app *a, enum app_key key, uint64_t now_ms)
             if (a->cursor < BOARD_CELLS)
                 app_click_cell(a, a->cursor, now_ms);
             else
-                move_cursor(a, key); /* show the cursor first */
+                show_cursor(a); /* show where it would play first */
         }
         return;
     }

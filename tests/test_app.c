@@ -737,6 +737,59 @@ static void test_arrows_and_digits(void **state)
     req(APP_REQ_FULLSCREEN);
 }
 
+/* The keyboard cursor never rests on a taken cell: arrows skip them, and a
+ * move that fills the cursor's cell hides it until the next key. */
+static void test_cursor_skips_taken(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 1);
+    key(APP_KEY_5);
+    assert_int_equal(req(APP_REQ_MOVE).cell, 4);
+    moved(4);
+    moved(1); /* .O. / .X. / ... */
+    key(APP_KEY_RIGHT); /* the centre is taken: the nearest free cell */
+    assert_int_equal(scene()->board.cursor, 3);
+    key(APP_KEY_RIGHT); /* over the X */
+    assert_int_equal(scene()->board.cursor, 5);
+    key(APP_KEY_UP);
+    assert_int_equal(scene()->board.cursor, 2);
+    key(APP_KEY_LEFT); /* over the O */
+    assert_int_equal(scene()->board.cursor, 0);
+    key(APP_KEY_UP); /* the edge: stays */
+    assert_int_equal(scene()->board.cursor, 0);
+    key(APP_KEY_DOWN);
+    assert_int_equal(scene()->board.cursor, 3);
+    key(APP_KEY_ENTER);
+    assert_int_equal(req(APP_REQ_MOVE).cell, 3);
+    assert_int_equal(scene()->board.cursor, 3); /* pending */
+    moved(3);
+    assert_int_equal(scene()->board.cursor, BOARD_NO_CELL); /* its cell is taken now */
+    moved(0); /* OO. / XX. / ... */
+    /* Enter with no cursor shows it, next to where it was, and plays nothing. */
+    key(APP_KEY_ENTER);
+    no_req();
+    assert_int_equal(scene()->board.cursor, 6);
+    key(APP_KEY_RIGHT);
+    assert_int_equal(scene()->board.cursor, 7);
+    key(APP_KEY_UP); /* the column is taken above: the nearest free cell up the next one */
+    assert_int_equal(scene()->board.cursor, 5);
+    key(APP_KEY_UP);
+    assert_int_equal(scene()->board.cursor, 2);
+    key(APP_KEY_SPACE);
+    assert_int_equal(req(APP_REQ_MOVE).cell, 2);
+    moved(2); /* OOX / XX. / ... */
+    /* The opponent takes the cursor's cell: hidden, not left on their mark. */
+    key(APP_KEY_LEFT);
+    assert_int_equal(scene()->board.cursor, 5);
+    moved(5); /* OOX / XXO / ... */
+    assert_int_equal(scene()->board.cursor, BOARD_NO_CELL);
+    key(APP_KEY_LEFT);
+    assert_int_equal(scene()->board.cursor, 8);
+    no_req();
+}
+
 static void test_escape(void **state)
 {
     (void)state;
@@ -1268,6 +1321,7 @@ int main(void)
         cmocka_unit_test(test_list_refresh),
         cmocka_unit_test(test_start_action_without_address),
         cmocka_unit_test(test_arrows_and_digits),
+        cmocka_unit_test(test_cursor_skips_taken),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_close_window),
         cmocka_unit_test(test_reconnecting),
