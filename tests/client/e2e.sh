@@ -11,7 +11,11 @@
 # message sent by $TTT_WM_CLOSE, tests/client/wm_close.c, as a window
 # manager's close button would; SIGTERM when that helper is not built) must
 # resign it with a LEAVE (record reason "resign", not a "forfeit" after the
-# grace period) and ttt must exit 0 within 5 s.
+# grace period) and ttt must exit 0 within 5 s. The board must not move during
+# a game (one layout line). Then `ttt --create-room` without an address opens
+# the connect screen (the address remembered from before) and Enter there
+# creates the room; and `ttt HOST --spectate` of a game that does not exist
+# lands on the watch list, which asks the server again every 2 s by itself.
 #
 # How the script knows where the cells are and whose turn it is: ttt run with
 # TTT_DEBUG=1 prints to stderr
@@ -95,8 +99,22 @@ start_tttd --bind 127.0.0.1 --record "$WORK/games.jsonl" || fail "tttd did not s
 # that LeakSanitizer (in sanitizer builds) cannot name, so cannot suppress.
 export HOME=$WORK XDG_CONFIG_HOME=$WORK/config
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$HERE/lsan.supp:print_suppressions=0"
-TTT_DEBUG=1 SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 "$TTT" "127.0.0.1:$TTTD_PORT" --name alice 2>"$WORK/ttt.err" &
-TTT_PID=$!
+# Start alice's window: ttt ARGS..., with its stderr (emptied first) in ttt.err.
+run_ttt() {
+  : >"$WORK/ttt.err"
+  TTT_DEBUG=1 SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 "$TTT" "$@" \
+    2>"$WORK/ttt.err" &
+  TTT_PID=$!
+}
+# SIGTERM ends ttt with status 0 ($1: where it was).
+stop_ttt() {
+  kill -TERM "$TTT_PID"
+  wait "$TTT_PID"
+  local rc=$?
+  TTT_PID=
+  [ "$rc" -eq 0 ] || fail "ttt exited with status $rc after SIGTERM $1"
+}
+run_ttt "127.0.0.1:$TTTD_PORT" --name alice
 WID=$(timeout 15 xdotool search --sync --onlyvisible --name '^ttt$' | head -n 1)
 [ -n "$WID" ] || fail "the ttt window did not appear"
 
@@ -197,6 +215,9 @@ while :; do
 done
 sleep 0.5 # the game-over screen is drawn
 import -window "$WID" "$ART/e2e-final.png" || fail "screenshot failed"
+# The same place and size from the first move to game over: one layout line.
+[ "$(grep -c '^ttt-layout: ' "$WORK/ttt.err")" -eq 1 ] ||
+  fail "the board moved during the game: $(grep '^ttt-layout: ' "$WORK/ttt.err" | cut -d' ' -f2-8 | tr '\n' ';')"
 echo "screenshot: $ART/e2e-final.png"
 final=$(field board)
 marks=${final//./}
@@ -229,17 +250,10 @@ for ((i = 0; i < ${#REC[@]}; i++)); do
 done
 
 # ---- a clean exit: the window closes, ttt says goodbye and exits 0 ----
-kill -TERM "$TTT_PID"
-wait "$TTT_PID"
-ttt_rc=$?
-TTT_PID=
-[ "$ttt_rc" -eq 0 ] || fail "ttt exited with status $ttt_rc after SIGTERM"
+stop_ttt "after the game"
 
 # ---- closing the window mid-game resigns politely (LEAVE), at once ----
-: >"$WORK/ttt.err"
-TTT_DEBUG=1 SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 "$TTT" \
-  "127.0.0.1:$TTTD_PORT" --name alice 2>"$WORK/ttt.err" &
-TTT_PID=$!
+run_ttt "127.0.0.1:$TTTD_PORT" --name alice
 wait_for 100 queued || fail "second ttt did not enter quick match"
 "$BOT" "127.0.0.1:$TTTD_PORT" --games 1 --strategy random --name bot --think 300 \
   >"$WORK/bot.out" 2>"$WORK/bot.err" &
@@ -273,6 +287,31 @@ grep -q "\"winner\":\"$want_winner\",\"reason\":\"resign\"" <<<"$line2" ||
 wait "$BOT_PID"
 BOT_PID=
 
+# ---- --create-room without an address: connect from the connect screen ----
+# (the address field holds the address remembered from the games above)
+run_ttt --create-room --name alice
+WID=$(timeout 15 xdotool search --sync --onlyvisible --pid "$TTT_PID" | head -n 1)
+[ -n "$WID" ] || fail "the --create-room window did not appear"
+sleep 0.3
+grep -q '^ttt-state: ' "$WORK/ttt.err" && fail "ttt connected without being asked to"
+xdotool key --window "$WID" Return
+room_wait() { grep -q '^ttt-state: .*phase ROOM_WAIT' "$WORK/ttt.err"; }
+wait_for 100 room_wait || fail "--create-room without an address: no room after connecting from the connect screen"
+stop_ttt "in a room"
+
+# ---- a game that does not exist: the watch list, refreshed every 2 s ----
+run_ttt "127.0.0.1:$TTTD_PORT" --spectate 99999 --name alice
+lists() { grep -c '^ttt-state: event 9 ' "$WORK/ttt.err"; } # SESSION_EV_GAME_LIST
+first_list() { [ "$(lists)" -ge 1 ]; }
+wait_for 100 first_list || fail "--spectate 99999: no watch list"
+t0=$(date +%s%N)
+three_lists() { [ "$(lists)" -ge 3 ]; }
+wait_for 100 three_lists || fail "the watch list was not refreshed (GAME_LIST answers: $(lists))"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$ms" -ge 3000 ] || fail "the watch list was refreshed twice in $ms ms (every 2 s expected)"
+echo "watch list: refreshed twice in $ms ms"
+stop_ttt "on the watch list"
+
 if [ -n "$SHOTS" ]; then
   winner=$(sed -n 's/.*"winner":"\([^"]*\)".*/\1/p' <<<"$line")
   if [ "$winner" = "$FIRST_ME" ] && [ -f "$WORK/playing.png" ]; then
@@ -286,4 +325,5 @@ if [ -n "$SHOTS" ]; then
 fi
 
 STATUS=0
-echo "PASS: ${#REC[@]} moves, alice ($FIRST_ME) played ${CLICKED[*]}; closing mid-game resigned"
+echo "PASS: ${#REC[@]} moves, alice ($FIRST_ME) played ${CLICKED[*]}; closing mid-game resigned;" \
+  "--create-room from the connect screen; the watch list refreshes"
