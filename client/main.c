@@ -1,8 +1,9 @@
 /* main.c: ttt, the SDL2 client's main thread: command line, font, window
  * and renderer, and an event loop that sleeps in SDL_WaitEventTimeout until
  * input, a network event (an SDL user event pushed by the network thread) or
- * the app's next self-change arrives, and redraws only when something
- * changed. It turns pixels into cells and buttons (layout), SDL keys into
+ * the app's next self-change or timer arrives, and redraws only when
+ * something changed (after a network event or a timeout: only when the
+ * scene did). It turns pixels into cells and buttons (layout), SDL keys into
  * app keys, and routes the app's requests: network ones to the network
  * thread, QUIT / FULLSCREEN / REMEMBER here. */
 #include <ctype.h>
@@ -40,7 +41,10 @@ struct ui {
     struct scene scene;
     struct layout layout;       /* as last drawn: what the mouse is tested against */
     int laid_out;
-    int dirty;
+    int dirty;                  /* draw the next frame */
+    int stale;                  /* time passed or the network spoke: draw the next frame
+                                   if its scene differs from the one on screen */
+    struct scene shown;         /* the scene on screen */
     unsigned hover;
     int closing;                /* the window was closed; waiting for the app's QUIT */
     uint64_t close_deadline_ms;
@@ -132,7 +136,7 @@ static void take_net_events(struct ui *u)
         if (u->debug)
             print_state(&e);
         app_on_net(&u->app, &e, netthread_now_ms());
-        u->dirty = 1;
+        u->stale = 1;
     }
 }
 
@@ -313,6 +317,9 @@ static void print_layout(struct ui *u)
     fflush(stderr);
 }
 
+/* Draw the frame; unless u->dirty, only when its scene differs from the one
+ * on screen (a refreshed game list with the same games, a wake-up for the
+ * app's timer that changed nothing: no frame). */
 static void draw(struct ui *u)
 {
     int w, h;
@@ -322,6 +329,10 @@ static void draw(struct ui *u)
     }
     uint64_t now = netthread_now_ms();
     app_fill_scene(&u->app, &u->scene, now);
+    if (!u->dirty && u->laid_out && w == u->layout.w && h == u->layout.h &&
+        memcmp(&u->scene, &u->shown, sizeof u->scene) == 0)
+        return;
+    memcpy(&u->shown, &u->scene, sizeof u->shown); /* both from scene_reset: same scene, same bytes */
     layout_compute(&u->layout, w, h, &u->scene);
     u->laid_out = 1;
     if (render_frame(u->render, &u->scene, &u->layout) < 0)
@@ -356,9 +367,9 @@ static void run(struct ui *u)
             break; /* the app never said QUIT: leave anyway */
         app_tick(&u->app, now);
         route_requests(u);
-        if (u->dirty) {
+        if (u->dirty || u->stale) {
             draw(u);
-            u->dirty = 0;
+            u->dirty = u->stale = 0;
         }
         int timeout = wait_timeout(u, now);
         SDL_Event ev;
@@ -368,7 +379,7 @@ static void run(struct ui *u)
                 fprintf(stderr, "ttt: waiting for events: %s\n", SDL_GetError());
                 break;
             }
-            u->dirty = 1; /* the timeout: the app's screen changes now */
+            u->stale = 1; /* the timeout: the app's screen changes now, or its timer is due */
             continue;
         }
         on_event(u, &ev);
