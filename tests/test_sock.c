@@ -24,21 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "server/ipv6.h"
 #include "sock.h"
-
-static int have_ipv6(void)
-{
-    int fd = socket(AF_INET6, SOCK_STREAM, 0);
-    if (fd < 0)
-        return 0;
-    struct sockaddr_in6 sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin6_family = AF_INET6;
-    sa.sin6_addr = in6addr_loopback;
-    int ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-    close(fd);
-    return ok;
-}
 
 static void assert_nonblocking_cloexec(int fd)
 {
@@ -109,7 +96,7 @@ static void test_listen_v4_loopback(void **state)
 static void test_listen_v6_loopback(void **state)
 {
     (void)state;
-    if (!have_ipv6())
+    if (!th_have_ipv6())
         skip();
     uint16_t port = 0;
     char err[SOCK_ERR_LEN] = "";
@@ -137,7 +124,7 @@ static void test_listen_dual_stack(void **state)
     int c4 = connect_to("127.0.0.1", port);
     accept_one(lfd, "127.0.0.1:");
     close(c4);
-    if (have_ipv6()) {
+    if (th_have_ipv6()) {
         int c6 = connect_to("::1", port);
         accept_one(lfd, "[::1]:");
         close(c6);
@@ -237,7 +224,7 @@ static int find_link_local(char *addr, size_t addr_len, char *ifname, size_t ifn
 static void test_listen_link_local(void **state)
 {
     (void)state;
-    if (!have_ipv6())
+    if (!th_have_ipv6())
         skip();
     /* Without a zone the kernel refuses a link-local address (EINVAL): the
      * reason names the address and asks for the zone. */
@@ -317,7 +304,7 @@ static void test_listen_any(void **state)
         {"::", AF_INET6, 1},
         {NULL, AF_INET6, 1},
     };
-    int v6 = have_ipv6();
+    int v6 = th_have_ipv6();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (!v6 && cases[i].family == AF_INET6 && cases[i].bind)
             continue;
@@ -358,7 +345,7 @@ static void test_listen_every_address_of_a_name(void **state)
     char want[8][SOCK_ADDR_LEN];
     int nwant = 0;
     for (const struct addrinfo *ai = res; ai && nwant < 8; ai = ai->ai_next) {
-        if (ai->ai_family == AF_INET6 && !have_ipv6())
+        if (ai->ai_family == AF_INET6 && !th_have_ipv6())
             continue; /* left out: not on this machine */
         char text[SOCK_ADDR_LEN];
         sock_format_addr(ai->ai_addr, text, sizeof text);

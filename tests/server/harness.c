@@ -1,7 +1,8 @@
 /* harness.c: the tttd integration-test harness (see harness.h): spawning,
  * signalling, reaping and cleaning up real tttd processes, running tttd for
- * its command line alone, and loopback protocol clients with timed frame
- * reads and cmocka assertions that report what actually arrived. */
+ * its command line alone, and protocol clients (on loopback, or on any
+ * address tttd prints) with timed frame reads and cmocka assertions that
+ * report what actually arrived. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -171,6 +173,8 @@ static int wait_pid(pid_t pid, int timeout_ms, int *reaped)
 /* In the child after fork: die with the parent, default signal state,
  * stdin from /dev/null, stdout and stderr to the given descriptors, then
  * become tttd with argv. Never returns. */
+int (*th_server_child_setup)(void);
+
 static void exec_child(pid_t parent, const char *const *argv, int outfd, int errfd)
 {
     sigset_t none;
@@ -183,6 +187,8 @@ static void exec_child(pid_t parent, const char *const *argv, int outfd, int err
     int nullfd = open("/dev/null", O_RDONLY);
     if (nullfd < 0 || dup2(nullfd, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0)
         _exit(127);
+    if (th_server_child_setup && th_server_child_setup() != 0)
+        _exit(126);
     execvp(argv[0], (char *const *)argv);
     dprintf(2, "harness: exec %s: %s\n", argv[0], strerror(errno));
     _exit(127);
@@ -253,10 +259,16 @@ int th_server_start(struct th_server *s, const char *const *args)
     argv[argc++] = TTTD_PATH;
     argv[argc++] = "--port";
     argv[argc++] = "0";
-    argv[argc++] = "--bind";
-    argv[argc++] = "127.0.0.1";
+    int own_bind = 0;
+    for (int i = 0; args && args[i]; i++)
+        own_bind |= !strcmp(args[i], "--bind") || !strcmp(args[i], TH_NO_BIND);
+    if (!own_bind) {
+        argv[argc++] = "--bind";
+        argv[argc++] = "127.0.0.1";
+    }
     for (int i = 0; args && args[i] && argc < 63; i++)
-        argv[argc++] = strcmp(args[i], TH_RECORD) == 0 ? s->record_path : args[i];
+        if (strcmp(args[i], TH_NO_BIND) != 0)
+            argv[argc++] = strcmp(args[i], TH_RECORD) == 0 ? s->record_path : args[i];
     argv[argc] = NULL;
 
     int pipefd[2];
@@ -593,29 +605,68 @@ int th_fixture_stop(void **state)
 
 /* ------------------------------------------------------------ clients */
 
-int th_connect(struct th_client *c, uint16_t port)
+/* Connect c, fresh, to sa. 0, or -1 with errno (c->fd = -1). */
+static int connect_sa(struct th_client *c, const struct sockaddr *sa, socklen_t len)
 {
     memset(c, 0, sizeof *c);
     proto_reader_init(&c->rd, PROTO_S2C, c->buf, sizeof c->buf);
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    c->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (c->fd < 0)
         return -1;
+    int one = 1;
+    (void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    for (;;) {
+        if (connect(c->fd, sa, len) == 0)
+            return 0;
+        if (errno != EINTR)
+            break;
+    }
+    int saved = errno;
+    close(c->fd);
+    c->fd = -1;
+    errno = saved;
+    return -1;
+}
+
+int th_connect(struct th_client *c, uint16_t port)
+{
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int one = 1;
-    (void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    for (;;) {
-        if (connect(c->fd, (const struct sockaddr *)&a, sizeof a) == 0)
-            return 0;
-        if (errno != EINTR)
-            break;
+    return connect_sa(c, (const struct sockaddr *)&a, sizeof a);
+}
+
+int th_connect_addr(struct th_client *c, const char *addr)
+{
+    char host[128];
+    const char *colon = strrchr(addr, ':');
+    size_t len = colon ? (size_t)(colon - addr) : 0;
+    if (len >= 2 && addr[0] == '[' && addr[len - 1] == ']') {
+        addr++;
+        len -= 2;
     }
-    close(c->fd);
     c->fd = -1;
-    return -1;
+    if (!colon || len == 0 || len >= sizeof host) {
+        errno = EINVAL;
+        return -1;
+    }
+    memcpy(host, addr, len);
+    host[len] = '\0';
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int rc = connect_sa(c, res->ai_addr, res->ai_addrlen);
+    int saved = errno;
+    freeaddrinfo(res);
+    errno = saved;
+    return rc;
 }
 
 void th_close(struct th_client *c)
@@ -869,8 +920,15 @@ void th_expect_silence_at(const char *file, int line, struct th_client *c, int m
 
 void th_hello_at(const char *file, int line, struct th_client *c, uint16_t port, const char *name)
 {
-    if (th_connect(c, port) < 0)
-        fail_at(file, line, "cannot connect to 127.0.0.1:%u: %s", (unsigned)port, strerror(errno));
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    th_hello_addr_at(file, line, c, addr, name);
+}
+
+void th_hello_addr_at(const char *file, int line, struct th_client *c, const char *addr, const char *name)
+{
+    if (th_connect_addr(c, addr) < 0)
+        fail_at(file, line, "cannot connect to %s: %s", addr, strerror(errno));
     struct proto_msg m;
     memset(&m, 0, sizeof m);
     m.type = PROTO_HELLO;

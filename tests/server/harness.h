@@ -29,6 +29,11 @@
  * server's record_path: {"--record", TH_RECORD, NULL} records games there. */
 #define TH_RECORD "@record"
 
+/* An argument of th_server_start equal to this string is left out, and so
+ * is the harness's "--bind 127.0.0.1": tttd listens on its default, every
+ * address. */
+#define TH_NO_BIND "@no-bind"
+
 /* A running tttd. Filled by th_server_start; do not copy while running. */
 struct th_server {
     pid_t pid;              /* -1 once reaped */
@@ -39,7 +44,8 @@ struct th_server {
 };
 
 /* Spawn TTTD_PATH --port 0 --bind 127.0.0.1 args... (args NULL-terminated,
- * may be NULL; TH_RECORD is replaced by record_path), stderr to
+ * may be NULL; TH_RECORD is replaced by record_path; with "--bind" or
+ * TH_NO_BIND among args there is no --bind 127.0.0.1), stderr to
  * dir/stderr.log, and read its stdout up to the line "listening on port N"
  * (10 s limit). Returns 0, or -1 (printing why, with tttd's stderr) with
  * nothing left running.
@@ -51,6 +57,13 @@ struct th_server {
  * th_server_wait return valgrind's status (99 on an error), and the start
  * and stop limits grow to 60 s and 30 s. th_run_tttd is never wrapped. */
 int th_server_start(struct th_server *s, const char *const *args);
+
+/* When not NULL, the child that th_server_start forks calls this just
+ * before it becomes tttd (to enter a namespace, say): only
+ * async-signal-safe calls, no cmocka. When it returns non-zero, the child
+ * exits with status 126 and th_server_start fails. Set it, start the
+ * server, set it back to NULL. */
+extern int (*th_server_child_setup)(void);
 
 /* Send `sig` to the server; 0 or -1. */
 int th_server_signal(struct th_server *s, int sig);
@@ -132,6 +145,11 @@ struct th_client {
 /* TCP connection to 127.0.0.1:port (close-on-exec). 0, or -1 (c->fd = -1). */
 int th_connect(struct th_client *c, uint16_t port);
 
+/* TCP connection to a numeric address as tttd prints it: "HOST:PORT" or
+ * "[IPv6]:PORT", with a zone ("[fe80::1%eth0]:PORT") or not. 0, or -1 with
+ * errno (EINVAL: not such an address) and c->fd = -1. */
+int th_connect_addr(struct th_client *c, const char *addr);
+
 /* Close the connection (if open); c->fd becomes -1. */
 void th_close(struct th_client *c);
 
@@ -182,6 +200,9 @@ void th_expect_silence_at(const char *file, int line, struct th_client *c, int m
  * turn_s and grace_s are saved in *c. */
 void th_hello_at(const char *file, int line, struct th_client *c, uint16_t port, const char *name);
 #define th_hello(c, port, name) th_hello_at(__FILE__, __LINE__, c, port, name)
+/* The same at an address as th_connect_addr takes. */
+void th_hello_addr_at(const char *file, int line, struct th_client *c, const char *addr, const char *name);
+#define th_hello_addr(c, addr, name) th_hello_addr_at(__FILE__, __LINE__, c, addr, name)
 /* Both th_hello, x sends QUICK_MATCH and gets QUEUED, then o; both get
  * GAME_START (x is X, o is O, same game id, the names) and STATE (empty
  * board, X to move). *game_id (may be NULL) gets the game's id. */

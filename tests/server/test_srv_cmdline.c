@@ -1,12 +1,19 @@
 /* test_srv_cmdline.c: tttd's command line, run as a real process: bad
  * options give exit status 2 and one line on stderr; --help and --version;
  * a port in use, an unusable bind address or record file give exit status 1
- * with one line; --port 0 prints "listening on port N" and then the
- * addresses players can use: exactly "127.0.0.1:N" with --bind 127.0.0.1,
- * "[::1]:N" with --bind ::1, and without --bind every address as HOST:N
- * (IPv6 in brackets, no link-local ones, loopback last, a port-forwarding
- * note when none is public); log lines on stderr are timestamped and hold
- * no raw client bytes, --quiet keeps only errors, --verbose adds frames. */
+ * with one line that names the address and what is wrong with it (not an
+ * address of this machine; a link-local one without its zone); --port 0
+ * prints "listening on port N" and then the addresses players can use:
+ * exactly "127.0.0.1:N" with --bind 127.0.0.1, "[::1]:N" with --bind ::1,
+ * "[fe80::...%IF]:N" with a zoned link-local address, and without --bind
+ * every address as HOST:N (IPv6 in brackets, no link-local ones, loopback
+ * last, a port-forwarding note when none is public). Every address printed
+ * takes a connection and answers HELLO, with the default bind, --bind ::,
+ * --bind 0.0.0.0 (IPv4 addresses only) and --bind localhost (each of its
+ * addresses: ::1 and 127.0.0.1 in a mount namespace whose /etc/hosts says
+ * so, an address of the name not on this machine left out with a log
+ * line). Log lines on stderr are timestamped and hold no raw client bytes,
+ * --quiet keeps only errors, --verbose adds frames. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +21,22 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
+#include "ipv6.h"
 
 #define RUN_MS 5000
 
@@ -122,13 +139,27 @@ static void unusable_bind_or_record_exit_1(void **state)
 {
     (void)state;
     /* 198.51.100.77 (TEST-NET-2) is not an address of this machine. */
-    static const char *const bind_args[] = { "--port", "0", "--bind", "198.51.100.77", NULL };
-    free(run_one_line_error(bind_args, 1));
+    static const char *const bind_args[] = { "--port", "7777", "--bind", "198.51.100.77", NULL };
+    char *err = run_one_line_error(bind_args, 1);
+    assert_string_equal(err, "tttd: cannot listen on 198.51.100.77 port 7777: Cannot assign requested address "
+                             "(not an address of this machine)\n");
+    free(err);
+    /* A link-local address needs its zone; the line names the address, not
+     * just the port. */
+    if (th_have_ipv6()) {
+        static const char *const ll_args[] = { "--port", "7777", "--bind", "[fe80::1]", NULL };
+        err = run_one_line_error(ll_args, 1);
+        if (!strstr(err, "tttd: cannot listen on fe80::1 port 7777: "))
+            fail_msg("does not name the address: %s", err);
+        if (strstr(err, "Invalid argument") && !strstr(err, "needs a zone"))
+            fail_msg("does not ask for a zone: %s", err);
+        free(err);
+    }
     static const char *const name_args[] = { "--port", "0", "--bind", "no-such-host.invalid", NULL };
     free(run_one_line_error(name_args, 1));
     static const char *const rec_args[] = { "--port", "0", "--bind", "127.0.0.1", "--record",
                                             "/nonexistent-dir-for-tttd-test/record.jsonl", NULL };
-    char *err = run_one_line_error(rec_args, 1);
+    err = run_one_line_error(rec_args, 1);
     assert_non_null(strstr(err, "/nonexistent-dir-for-tttd-test/record.jsonl"));
     free(err);
 }
@@ -263,6 +294,235 @@ static void bind_ipv6_loopback(void **state)
     bind_ipv6_as("[::1]");
 }
 
+#define MAX_PRINTED 64
+
+/* Start tttd with args (see th_server_start) and read the addresses it
+ * prints after "listening on port N" (the note left out) into addrs; every
+ * one must take a connection and answer HELLO with WELCOME. tttd must then
+ * exit 0 on SIGTERM. Returns the number of addresses and the port. */
+static int every_printed_address_works(const char *const *args, char addrs[][80], uint16_t *port)
+{
+    struct th_server s;
+    if (th_server_start(&s, args) < 0)
+        fail_msg("tttd did not start (%s %s)", args[0], args[1] ? args[1] : "");
+    *port = s.port;
+    int n = 0;
+    char line[128];
+    /* publish() flushes every line at once: once the first is here, all are. */
+    for (int timeout = TH_TIMEOUT_MS; th_server_stdout_line(&s, line, sizeof line, timeout) >= 0; timeout = 300) {
+        if (!strncmp(line, "note:", 5))
+            continue;
+        size_t len = strlen(line);
+        if (line[0] == '(' || n == MAX_PRINTED || len >= sizeof addrs[0])
+            fail_msg("unexpected line \"%s\"", line);
+        memcpy(addrs[n++], line, len + 1);
+    }
+    if (n == 0)
+        fail_msg("tttd printed no address");
+    for (int i = 0; i < n; i++) {
+        struct th_client c;
+        th_hello_addr(&c, addrs[i], "reach");
+        th_close(&c);
+    }
+    assert_int_equal(th_server_stop(&s), 0);
+    return n;
+}
+
+/* Is "HOST:port" (IPv4) or "[HOST]:port" among addrs[0..n)? */
+static int printed(char addrs[][80], int n, const char *host, uint16_t port)
+{
+    char want[80];
+    int v6 = strchr(host, ':') != NULL;
+    snprintf(want, sizeof want, "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)port);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(addrs[i], want))
+            return 1;
+    return 0;
+}
+
+/* --bind 0.0.0.0 listens on IPv4 only: it prints IPv4 addresses only. */
+static void bind_any_ipv4_prints_ipv4_only(void **state)
+{
+    (void)state;
+    static const char *const args[] = { "--bind", "0.0.0.0", NULL };
+    char addrs[MAX_PRINTED][80];
+    uint16_t port;
+    int n = every_printed_address_works(args, addrs, &port);
+    for (int i = 0; i < n; i++)
+        if (addrs[i][0] == '[' || strchr(addrs[i], ':') != strrchr(addrs[i], ':'))
+            fail_msg("--bind 0.0.0.0 printed the IPv6 address %s", addrs[i]);
+    assert_true(printed(addrs, n, "127.0.0.1", port));
+}
+
+/* The default and --bind :: take both families: IPv4 and IPv6 addresses
+ * are printed (with IPv6 here), and each works. */
+static void bind_default_and_ipv6_any_print_what_works(void **state)
+{
+    (void)state;
+    static const char *const def_args[] = { TH_NO_BIND, NULL };
+    static const char *const any6_args[] = { "--bind", "::", NULL };
+    static const char *const any6b_args[] = { "--bind", "[::]", NULL };
+    const char *const *cases[] = { def_args, any6_args, any6b_args };
+    int v6 = th_have_ipv6();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (i > 0 && !v6)
+            break; /* no IPv6: --bind :: cannot work */
+        char addrs[MAX_PRINTED][80];
+        uint16_t port;
+        int n = every_printed_address_works(cases[i], addrs, &port);
+        assert_true(printed(addrs, n, "127.0.0.1", port));
+        assert_int_equal(printed(addrs, n, "::1", port), v6);
+    }
+}
+
+/* What `name` resolves to here, as tttd would print it with `port`:
+ * distinct numeric addresses, IPv6 ones only with IPv6. */
+static int resolved(const char *name, uint16_t port, char addrs[][80], int max)
+{
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    assert_int_equal(getaddrinfo(name, NULL, &hints, &res), 0);
+    int n = 0, v6 = th_have_ipv6();
+    for (const struct addrinfo *ai = res; ai && n < max; ai = ai->ai_next) {
+        char host[INET6_ADDRSTRLEN];
+        const void *a = ai->ai_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
+                                                  : (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
+        if ((ai->ai_family == AF_INET6 && !v6) || !inet_ntop(ai->ai_family, a, host, sizeof host) ||
+            printed(addrs, n, host, port))
+            continue;
+        snprintf(addrs[n], sizeof addrs[0], ai->ai_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, (unsigned)port);
+        n++;
+    }
+    freeaddrinfo(res);
+    return n;
+}
+
+/* --bind localhost listens on every address localhost has here and prints
+ * each, numeric (not "localhost:N"). */
+static void bind_name_prints_each_address(void **state)
+{
+    (void)state;
+    static const char *const args[] = { "--bind", "localhost", NULL };
+    char addrs[MAX_PRINTED][80], want[MAX_PRINTED][80];
+    uint16_t port;
+    int n = every_printed_address_works(args, addrs, &port);
+    int nwant = resolved("localhost", port, want, MAX_PRINTED);
+    assert_int_equal(n, nwant);
+    for (int i = 0; i < n; i++)
+        assert_string_equal(addrs[i], want[i]);
+}
+
+/* A mount namespace whose /etc/hosts is hosts_path, for the tttd that
+ * th_server_start forks (th_server_child_setup). */
+static char hosts_path[300];
+
+static int own_etc_hosts(void)
+{
+    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount(hosts_path, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
+        return -1;
+    return 0;
+}
+
+/* Can a child of ours have its own /etc/hosts (root, or CAP_SYS_ADMIN)? */
+static int can_own_etc_hosts(void)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(own_etc_hosts() == 0 ? 0 : 1);
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A demanding user's localhost: ::1 and 127.0.0.1 (an /etc/hosts of our
+ * own, in a mount namespace). tttd listens on both and prints both, and
+ * both work. A name with an address that is not on this machine: that one
+ * is left out, with a log line that says so. */
+static void bind_name_with_both_families(void **state)
+{
+    (void)state;
+    if (!th_have_ipv6()) {
+        print_message("skipped: no IPv6 loopback here\n");
+        skip();
+    }
+    char dir[] = "/tmp/tttd-hosts.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    snprintf(hosts_path, sizeof hosts_path, "%s/hosts", dir);
+    FILE *f = fopen(hosts_path, "w");
+    assert_non_null(f);
+    fprintf(f, "::1 localhost\n127.0.0.1 localhost\n198.51.100.77 twohomes\n127.0.0.1 twohomes\n");
+    assert_int_equal(fclose(f), 0);
+    int can = can_own_etc_hosts();
+    if (!can) {
+        unlink(hosts_path);
+        rmdir(dir);
+        print_message("skipped: cannot give tttd an /etc/hosts of its own (needs root)\n");
+        skip();
+    }
+    th_server_child_setup = own_etc_hosts;
+
+    static const char *const args[] = { "--bind", "localhost", NULL };
+    char addrs[MAX_PRINTED][80];
+    uint16_t port;
+    int n = every_printed_address_works(args, addrs, &port);
+    assert_int_equal(n, 2);
+    assert_true(printed(addrs, n, "::1", port));
+    assert_true(printed(addrs, n, "127.0.0.1", port));
+
+    struct th_server s;
+    static const char *const two_args[] = { "--bind", "twohomes", NULL };
+    assert_int_equal(th_server_start(&s, two_args), 0);
+    th_server_child_setup = NULL;
+    char line[128], want[80];
+    assert_true(th_server_stdout_line(&s, line, sizeof line, TH_TIMEOUT_MS) >= 0);
+    snprintf(want, sizeof want, "127.0.0.1:%u", (unsigned)s.port);
+    assert_string_equal(line, want);
+    assert_int_equal(th_server_stdout_line(&s, line, sizeof line, 300), -1);
+    char *log = th_server_stderr(&s);
+    assert_non_null(log);
+    if (!strstr(log, "cannot listen on twohomes (198.51.100.77) port ") ||
+        !strstr(log, "(not an address of this machine); listening on the other addresses of twohomes"))
+        fail_msg("no log line about 198.51.100.77: %s", log);
+    free(log);
+    assert_int_equal(th_server_stop(&s), 0);
+    unlink(hosts_path);
+    rmdir(dir);
+}
+
+/* A link-local address with its zone: listened on and printed with it. */
+static void bind_link_local_with_zone(void **state)
+{
+    (void)state;
+    char addr[INET6_ADDRSTRLEN] = "", ifname[IF_NAMESIZE] = "";
+    struct ifaddrs *list;
+    assert_int_equal(getifaddrs(&list), 0);
+    for (const struct ifaddrs *ifa = list; ifa && !addr[0]; ifa = ifa->ifa_next) {
+        if (ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_INET6 && (ifa->ifa_flags & IFF_UP) &&
+            IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr)) {
+            assert_non_null(inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ifa->ifa_addr)->sin6_addr, addr,
+                                      sizeof addr));
+            snprintf(ifname, sizeof ifname, "%s", ifa->ifa_name);
+        }
+    }
+    freeifaddrs(list);
+    if (!addr[0]) {
+        print_message("skipped: no link-local IPv6 address here\n");
+        skip();
+    }
+    char bind[96], want[128];
+    snprintf(bind, sizeof bind, "[%s%%%s]", addr, ifname);
+    const char *const args[] = { "--bind", bind, NULL };
+    char addrs[MAX_PRINTED][80];
+    uint16_t port;
+    assert_int_equal(every_printed_address_works(args, addrs, &port), 1);
+    snprintf(want, sizeof want, "[%s%%%s]:%u", addr, ifname, (unsigned)port);
+    assert_string_equal(addrs[0], want);
+}
+
 /* Some traffic: a game between oddly named players, resigned; a client
  * with a broken HELLO. Waits until the server has closed them all. Skips
  * the test under TTT_SERVER_WRAPPER, whose output shares tttd's stderr. */
@@ -351,6 +611,11 @@ int main(void)
         T(bind_loopback_prints_exact_address),
         cmocka_unit_test(wildcard_lists_every_address),
         cmocka_unit_test(bind_ipv6_loopback),
+        cmocka_unit_test(bind_any_ipv4_prints_ipv4_only),
+        cmocka_unit_test(bind_default_and_ipv6_any_print_what_works),
+        cmocka_unit_test(bind_name_prints_each_address),
+        cmocka_unit_test(bind_name_with_both_families),
+        cmocka_unit_test(bind_link_local_with_zone),
         T(logs_timestamped_and_escaped),
         TH_WITH(quiet_logs_nothing_but_errors, quiet_args),
         TH_WITH(verbose_logs_frames, verbose_args),
