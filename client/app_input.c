@@ -7,6 +7,7 @@
 #include "app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BUTTONS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
@@ -123,11 +124,6 @@ static void backspace(struct app *a)
 
 /* ---- the board ---- */
 
-static int abs_int(int v)
-{
-    return v < 0 ? -v : v;
-}
-
 unsigned app_digit_cell(unsigned digit)
 {
     if (digit < 1 || digit > 9)
@@ -209,7 +205,7 @@ static void move_cursor(struct app *a, enum app_key key)
     int best_along = 0, best_across = 0;
     for (unsigned c = 0; c < BOARD_CELLS; c++) {
         int dr = (int)(c / 3) - row, dc = (int)(c % 3) - col;
-        int along = sign * (vertical ? dr : dc), across = abs_int(vertical ? dc : dr);
+        int along = sign * (vertical ? dr : dc), across = abs(vertical ? dc : dr);
         if (!free_cell(a, c) || along <= 0)
             continue;
         if (best == BOARD_NO_CELL || across < best_across ||
