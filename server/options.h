@@ -8,7 +8,8 @@
 enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
 
 struct options {
-    const char *bind;           /* NULL: every address, IPv4 and IPv6; never bracketed */
+    const char *bind;           /* NULL: every address, IPv4 and IPv6; else an address or a
+                                 * name (each of its addresses); never bracketed */
     char bind_buf[256];         /* --bind "[v6]" without its brackets */
     uint16_t port;              /* 0: the kernel picks */
     uint32_t max_clients;
