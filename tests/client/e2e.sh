@@ -132,7 +132,8 @@ has_layout() { grep -q '^ttt-layout: .* cells ' "$WORK/ttt.err"; }
 wait_for 50 has_layout || fail "ttt printed no board layout"
 
 state() { grep '^ttt-state: ' "$WORK/ttt.err" | tail -n 1; }
-field() { state | sed -n "s/.* $1 \([^ ]*\).*/\1/p"; }
+# A field of the last state line, or (with a second argument) of that line.
+field() { sed -n "s/.* $1 \([^ ]*\).*/\1/p" <<<"${2:-$(state)}"; }
 ME=$(field you)
 case "$ME" in X) THEM=O ;; O) THEM=X ;; *) fail "ttt does not know its mark (you=$ME)" ;; esac
 echo "alice plays $ME"
@@ -174,9 +175,11 @@ deadline=$((SECONDS + 120))
 while :; do
   [ $SECONDS -lt $deadline ] || fail "the game did not end within 120 s"
   kill -0 "$TTT_PID" 2>/dev/null || fail "ttt exited during the game"
-  board=$(field board)
-  [ "$(field over)" = 1 ] && break
-  if [ "$(field my_turn)" != 1 ]; then
+  # One state line for all three: the next may come between two reads.
+  now=$(state)
+  board=$(field board "$now")
+  [ "$(field over "$now")" = 1 ] && break
+  if [ "$(field my_turn "$now")" != 1 ]; then
     sleep 0.1
     continue
   fi
