@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 {
     struct server srv;
     memset(&srv, 0, sizeof srv);
-    srv.listen_fd = srv.signal_fd = -1;
+    srv.signal_fd = -1;
     char err[SOCK_ERR_LEN];
     int r = options_parse(argc, argv, &srv.opt, err, sizeof err);
     if (r == OPTIONS_EXIT_OK)

@@ -84,7 +84,6 @@ struct conn {
 struct server {
     struct options opt;
     struct loop *loop;
-    int listen_fd;
     int signal_fd;
     uint16_t port;
     uint8_t shutting_down;
