@@ -81,6 +81,8 @@ static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char
  * its zone ("fe80::1%eth0", or the interface number if it has no name),
  * an IPv4-mapped IPv6 address as IPv4. */
 #define HOST_TEXT_LEN (INET6_ADDRSTRLEN + IF_NAMESIZE + 1)
+/* sock_format_addr's "[HOST]:65535" fits in SOCK_ADDR_LEN. */
+_Static_assert(SOCK_ADDR_LEN >= HOST_TEXT_LEN - 1 + 8 + 1, "SOCK_ADDR_LEN too small for [v6%zone]:port");
 static void host_text(const struct sockaddr *sa, char *out, size_t out_len)
 {
     char host[INET6_ADDRSTRLEN] = "?";

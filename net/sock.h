@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #define SOCK_ERR_LEN 256
-#define SOCK_ADDR_LEN 64   /* "[v6]:port" text, NUL-terminated */
+#define SOCK_ADDR_LEN 72   /* "[v6%zone]:port" text, NUL-terminated */
 #define SOCK_DEFAULT_PORT 7777
 
 /* One listening socket and the address it is bound to. */
