@@ -41,9 +41,7 @@ struct ui {
     struct scene scene;
     struct layout layout;       /* as last drawn: what the mouse is tested against */
     int laid_out;
-    int dirty;                  /* draw the next frame */
-    int stale;                  /* time passed or the network spoke: draw the next frame
-                                   if its scene differs from the one on screen */
+    int dirty;                  /* draw the next frame even if its scene is the one shown */
     struct scene shown;         /* the scene on screen */
     unsigned hover;
     int closing;                /* the window was closed; waiting for the app's QUIT */
@@ -136,7 +134,6 @@ static void take_net_events(struct ui *u)
         if (u->debug)
             print_state(&e);
         app_on_net(&u->app, &e, netthread_now_ms());
-        u->stale = 1;
     }
 }
 
@@ -367,10 +364,11 @@ static void run(struct ui *u)
             break; /* the app never said QUIT: leave anyway */
         app_tick(&u->app, now);
         route_requests(u);
-        if (u->dirty || u->stale) {
-            draw(u);
-            u->dirty = u->stale = 0;
-        }
+        /* Every wake-up may have changed the scene (an event, the app's
+         * timer, a toast that expired while an unrelated event woke us):
+         * draw() compares and makes a frame only when it did. */
+        draw(u);
+        u->dirty = 0;
         int timeout = wait_timeout(u, now);
         SDL_Event ev;
         int got = timeout < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, timeout);
@@ -379,8 +377,7 @@ static void run(struct ui *u)
                 fprintf(stderr, "ttt: waiting for events: %s\n", SDL_GetError());
                 break;
             }
-            u->stale = 1; /* the timeout: the app's screen changes now, or its timer is due */
-            continue;
+            continue; /* the timeout: the app's screen changes now, or its timer is due */
         }
         on_event(u, &ev);
         while (!u->quit && SDL_PollEvent(&ev)) /* take what else is queued before redrawing */
