@@ -28,6 +28,17 @@ static void set_err(char *err, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Add to the text already in err (up to SOCK_ERR_LEN, cut if longer). */
+static void append_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append_err(char *err, const char *fmt, ...)
+{
+    size_t used = strlen(err);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + used, SOCK_ERR_LEN - used, fmt, ap);
+    va_end(ap);
+}
+
 /* A reason in plain words for the errno values users meet. */
 static const char *plain(int e)
 {
@@ -217,12 +228,26 @@ static int first_of_its_kind(const struct addrinfo *res, const struct addrinfo *
     return 1;
 }
 
+/* 1 when `res` has the wildcard (0.0.0.0 or ::) of ai's family and ai is
+ * another address of that family: the wildcard's socket takes its clients
+ * (and a socket of its own would clash with it on the port). */
+static int covered(const struct addrinfo *res, const struct addrinfo *ai)
+{
+    if (is_any(ai->ai_addr))
+        return 0;
+    for (const struct addrinfo *p = res; p; p = p->ai_next)
+        if (p->ai_family == ai->ai_family && is_any(p->ai_addr))
+            return 1;
+    return 0;
+}
+
 /* An address of `res` that sock_listen_all binds (the first of its kind,
- * IPv4 or IPv6). */
+ * IPv4 or IPv6, not covered by a wildcard). */
 static int usable(const struct addrinfo *res, const struct addrinfo *ai)
 {
     return (ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
-           ai->ai_addrlen <= sizeof(struct sockaddr_storage) && first_of_its_kind(res, ai);
+           ai->ai_addrlen <= sizeof(struct sockaddr_storage) && first_of_its_kind(res, ai) &&
+           !covered(res, ai);
 }
 
 static void close_listeners(struct sock_listener *l, int n)
@@ -239,12 +264,17 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
                        struct sock_listener *out, int max, int last_try, char *err)
 {
     /* "::" is dual-stack unless an IPv4 address to bind comes with it. */
-    int has_v4 = 0, k = 0;
-    for (const struct addrinfo *ai = res; ai && k < max; ai = ai->ai_next)
-        if (usable(res, ai)) {
-            has_v4 |= ai->ai_family == AF_INET;
-            k++;
+    int has_v4 = 0, k = 0, more = 0;
+    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        if (!usable(res, ai))
+            continue;
+        if (k == max) {
+            more = 1; /* more addresses than room: the first `max` are used */
+            break;
         }
+        has_v4 |= ai->ai_family == AF_INET;
+        k++;
+    }
     struct sockaddr_storage left_out; /* the first address left out, and why */
     int left_e = 0, n = 0;
     uint16_t use = port;
@@ -285,8 +315,14 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
         if (n++ == 0)
             use = sock_addr_port((const struct sockaddr *)&l->addr);
     }
-    if (left_e)
+    if (left_e) {
         (void)listen_error(left_e, (const struct sockaddr *)&left_out, name, use, err);
+        if (n > 0 && err)
+            append_err(err, "; listening on the other addresses of %s", name ? name : "(every address)");
+    }
+    if (more && n > 0 && err)
+        append_err(err, "%s%s has more than %d addresses: listening on the first %d", err[0] ? "; " : "",
+                   name ? name : "(every address)", max, max);
     if (n == 0 && !left_e) {
         set_err(err, "%s has no IPv4 or IPv6 address", name ? name : "(every address)");
         errno = EADDRNOTAVAIL;

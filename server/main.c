@@ -205,8 +205,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "tttd: %s\n", err);
         goto out;
     }
-    if (err[0])
-        log_info("%s; listening on the other addresses of %s", err, srv.opt.bind);
+    if (err[0]) /* an address of the name left out: the operator must hear it, even --quiet */
+        log_error("%s", err);
     srv.port = sock_addr_port((const struct sockaddr *)&listeners[0].addr);
     if (srv.opt.record && !(srv.record = record_open(srv.opt.record, err, sizeof err))) {
         fprintf(stderr, "tttd: %s\n", err);
