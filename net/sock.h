@@ -27,11 +27,12 @@ struct sock_listener {
  * an address that comes twice is bound once. NULL is every address, IPv4
  * and IPv6: one dual-stack socket on ::, or an IPv4 one on 0.0.0.0 on a
  * machine without IPv6. "::" is dual-stack too, unless the name also has
- * an IPv4 address (which then gets its own socket). At most `max`
- * listeners, the first ones, go to out[]. An address of the name that
- * cannot be used here (not on this machine: EADDRNOTAVAIL, EAFNOSUPPORT)
- * is left out when another one works, and err then says why (else err is
- * ""). Returns the count, >= 1; or -1 with err set, errno kept and nothing
+ * an IPv4 address (which then gets its own socket); an address of the
+ * same family as a wildcard of the name is left to the wildcard's socket.
+ * At most `max` listeners, the first ones, go to out[]. An address of the
+ * name that cannot be used here (not on this machine: EADDRNOTAVAIL,
+ * EAFNOSUPPORT) is left out when another one works; err then says why, and
+ * says when the name had more addresses than `max` (else err is ""). Returns the count, >= 1; or -1 with err set, errno kept and nothing
  * left open: "port N is already in use[ on ADDR]", "port N needs more
  * privileges ...", "cannot listen on ADDR port N: REASON (WHAT TO DO)",
  * e.g. "(not an address of this machine)", or for a link-local IPv6
