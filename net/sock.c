@@ -228,17 +228,26 @@ static int first_of_its_kind(const struct addrinfo *res, const struct addrinfo *
     return 1;
 }
 
-/* 1 when `res` has the wildcard (0.0.0.0 or ::) of ai's family and ai is
- * another address of that family: the wildcard's socket takes its clients
- * (and a socket of its own would clash with it on the port). */
+/* 1 when `res` has the wildcard of this family (0.0.0.0 or ::). */
+static int has_any(const struct addrinfo *res, int family)
+{
+    for (const struct addrinfo *p = res; p; p = p->ai_next)
+        if (p->ai_family == family && is_any(p->ai_addr))
+            return 1;
+    return 0;
+}
+
+/* 1 when a wildcard of `res` takes ai's clients, so that ai gets no socket
+ * of its own (which would clash with the wildcard's on the port): 0.0.0.0
+ * takes every IPv4 address, :: every IPv6 one, and every IPv4 one too when
+ * it is dual-stack (no 0.0.0.0 in `res`). */
 static int covered(const struct addrinfo *res, const struct addrinfo *ai)
 {
     if (is_any(ai->ai_addr))
         return 0;
-    for (const struct addrinfo *p = res; p; p = p->ai_next)
-        if (p->ai_family == ai->ai_family && is_any(p->ai_addr))
-            return 1;
-    return 0;
+    if (has_any(res, ai->ai_family))
+        return 1;
+    return ai->ai_family == AF_INET && has_any(res, AF_INET6);
 }
 
 /* An address of `res` that sock_listen_all binds (the first of its kind,
@@ -263,8 +272,8 @@ static void close_listeners(struct sock_listener *l, int n)
 static int listen_each(const struct addrinfo *res, const char *name, uint16_t port, int backlog,
                        struct sock_listener *out, int max, int last_try, char *err)
 {
-    /* "::" is dual-stack unless an IPv4 address to bind comes with it. */
-    int has_v4 = 0, k = 0, more = 0;
+    /* "::" is dual-stack unless 0.0.0.0 comes with it (which always binds). */
+    int any4 = has_any(res, AF_INET), k = 0, more = 0;
     for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
         if (!usable(res, ai))
             continue;
@@ -272,7 +281,6 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
             more = 1; /* more addresses than room: the first `max` are used */
             break;
         }
-        has_v4 |= ai->ai_family == AF_INET;
         k++;
     }
     struct sockaddr_storage left_out; /* the first address left out, and why */
@@ -287,7 +295,7 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
         set_port(&ss, use);
         const struct sockaddr *sa = (const struct sockaddr *)&ss;
         struct sock_listener *l = &out[n];
-        int v6only = ai->ai_family == AF_INET6 && is_any(sa) && has_v4;
+        int v6only = ai->ai_family == AF_INET6 && is_any(sa) && any4;
         socklen_t len = sizeof l->addr;
         l->fd = listen_on(sa, ai->ai_addrlen, backlog, v6only);
         if (l->fd >= 0 && getsockname(l->fd, (struct sockaddr *)&l->addr, &len) < 0) {

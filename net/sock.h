@@ -27,8 +27,9 @@ struct sock_listener {
  * an address that comes twice is bound once. NULL is every address, IPv4
  * and IPv6: one dual-stack socket on ::, or an IPv4 one on 0.0.0.0 on a
  * machine without IPv6. "::" is dual-stack too, unless the name also has
- * an IPv4 address (which then gets its own socket); an address of the
- * same family as a wildcard of the name is left to the wildcard's socket.
+ * 0.0.0.0 (which then takes the IPv4 clients); the other addresses of a
+ * name with a wildcard are left to the wildcard's socket (:: dual-stack
+ * takes the IPv4 ones too).
  * At most `max` listeners, the first ones, go to out[]. An address of the
  * name that cannot be used here (not on this machine: EADDRNOTAVAIL,
  * EAFNOSUPPORT) is left out when another one works; err then says why, and

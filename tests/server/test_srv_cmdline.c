@@ -484,7 +484,10 @@ static char *bind_name_log(const char *name, char addrs[][80], int *n)
  * - a name with an address that is not on this machine: that one is left
  *   out, with a log line that says so (an error line: --quiet shows it);
  * - a name with 0.0.0.0 and 127.0.0.1: the wildcard takes 127.0.0.1's
- *   clients (a socket of its own would clash with it on the port);
+ *   clients (a socket of its own would clash with it on the port); one
+ *   with :: and 127.0.0.1, or :: and an IPv4 address not on this machine:
+ *   :: is dual-stack and takes both families; one with 0.0.0.0 and ::
+ *   IPv4 on the one, IPv6 on the other;
  * - a name with 18 addresses: the first 16 are used, and a line says so. */
 static void bind_name_with_both_families(void **state)
 {
@@ -498,7 +501,8 @@ static void bind_name_with_both_families(void **state)
     FILE *f = fopen(hosts_path, "w");
     assert_non_null(f);
     fprintf(f, "::1 localhost\n127.0.0.1 localhost\n198.51.100.77 twohomes\n127.0.0.1 twohomes\n"
-               "0.0.0.0 anyandlo\n127.0.0.1 anyandlo\n");
+               "0.0.0.0 anyandlo\n127.0.0.1 anyandlo\n:: dualname\n127.0.0.1 dualname\n"
+               "0.0.0.0 bothany\n:: bothany\n:: dualfar\n198.51.100.77 dualfar\n");
     for (int i = 1; i <= 18; i++)
         fprintf(f, "127.0.0.%d many\n", i);
     assert_int_equal(fclose(f), 0);
@@ -520,6 +524,12 @@ static void bind_name_with_both_families(void **state)
     assert_true(printed(addrs, n, "127.0.0.1", port));
     for (int i = 0; i < n; i++)
         assert_null(strchr(addrs[i], '['));
+    static const char *const wild[] = { "dualname", "dualfar", "bothany" };
+    for (int i = 0; i < 3; i++) {
+        n = bind_name(wild[i], addrs, &port);
+        assert_true(printed(addrs, n, "127.0.0.1", port));
+        assert_true(printed(addrs, n, "::1", port));
+    }
 
     char *log = bind_name_log("twohomes", addrs, &n);
     assert_int_equal(n, 1);
