@@ -20,11 +20,16 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "server/ipv6.h"
+#include "server/own_hosts.h"
 #include "sock.h"
 
 static void assert_nonblocking_cloexec(int fd)
@@ -331,6 +336,104 @@ static void test_listen_any(void **state)
     }
 }
 
+/* The descriptors this process has open. */
+static int open_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) >= 0)
+            n++;
+    return n;
+}
+
+/* A listening TCP socket on 127.0.0.<host>:port (it keeps the port taken
+ * there). */
+static int take_port(unsigned host, uint16_t port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+    sa.sin_addr.s_addr = htonl(0x7F000000u | host);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 1) < 0)
+        return -1;
+    return fd;
+}
+
+/* The child of test_listen_port0_retry, in a network namespace and with an
+ * /etc/hosts of its own: 0 when all went as it should, 77 when it cannot
+ * have them (not root), else the number of the check that failed. */
+static int port0_retry_child(const char *hosts)
+{
+    if (unshare(CLONE_NEWNET) < 0 || th_own_etc_hosts(hosts) < 0)
+        return 77;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+        return 77;
+    ifr.ifr_flags = (short)(ifr.ifr_flags | IFF_UP);
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+        return 77;
+    close(s);
+    /* Two ephemeral ports, 40000 and 40001. */
+    int f = open("/proc/sys/net/ipv4/ip_local_port_range", O_WRONLY | O_CLOEXEC);
+    if (f < 0 || write(f, "40000 40001", 11) != 11 || close(f) < 0)
+        return 77;
+    int before = open_fds();
+    struct sock_listener l[4];
+    char err[SOCK_ERR_LEN];
+    if (sock_listen_all("two", 0, 16, l, 4, err) != 2)
+        return 1;
+    uint16_t port = sock_addr_port((struct sockaddr *)&l[0].addr);
+    if ((port != 40000 && port != 40001) || sock_addr_port((struct sockaddr *)&l[1].addr) != port)
+        return 2;
+    close(l[0].fd);
+    close(l[1].fd);
+    /* Both taken on 127.0.0.2: whichever port 127.0.0.1 gets, 127.0.0.2
+     * cannot have it; every try fails, and nothing is left open. */
+    if (take_port(2, 40000) < 0 || take_port(2, 40001) < 0)
+        return 3;
+    errno = 0;
+    if (sock_listen_all("two", 0, 16, l, 4, err) != -1 || errno != EADDRINUSE || !strstr(err, "in use"))
+        return 4;
+    if (open_fds() != before + 2)
+        return 5;
+    return 0;
+}
+
+/* --port 0 on a name with two addresses: both get the port the kernel
+ * gives the first. When that port is taken on the second, sock_listen_all
+ * tries again (a different port, on a machine with more than two); when
+ * every try fails, it says so and leaves nothing open. Root only
+ * (a network namespace with two ephemeral ports, and an /etc/hosts with
+ * "two": 127.0.0.1 and 127.0.0.2). */
+static void test_listen_port0_retry(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ttt-sock-hosts.XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/hosts", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("127.0.0.1 two\n127.0.0.2 two\n", f);
+    assert_int_equal(fclose(f), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(port0_retry_child(path));
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    unlink(path);
+    rmdir(dir);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        print_message("skipped: no network namespace and /etc/hosts of our own (needs root)\n");
+        skip();
+    }
+    if (WEXITSTATUS(status) != 0)
+        fail_msg("check %d of the port 0 retry failed", WEXITSTATUS(status));
+}
+
 /* A name with several addresses gets a listener on each, on one port. */
 static void test_listen_every_address_of_a_name(void **state)
 {
@@ -620,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_listen_link_local),
         cmocka_unit_test(test_listen_any),
         cmocka_unit_test(test_listen_every_address_of_a_name),
+        cmocka_unit_test(test_listen_port0_retry),
         cmocka_unit_test(test_split_hostport),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_connect_unknown_host),

@@ -25,18 +25,17 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "ipv6.h"
+#include "own_hosts.h"
 
 #define RUN_MS 5000
 
@@ -420,10 +419,7 @@ static char hosts_path[300];
 
 static int own_etc_hosts(void)
 {
-    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-        mount(hosts_path, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
-        return -1;
-    return 0;
+    return th_own_etc_hosts(hosts_path);
 }
 
 /* Can a child of ours have its own /etc/hosts (root, or CAP_SYS_ADMIN)? */
