@@ -84,12 +84,16 @@ static void publish(uint16_t port)
         else
             n += k;
     }
+    /* Loopback (this machine only) last, whichever listener it came from. */
     int public = 0;
-    for (int i = 0; i < n; i++) {
-        printf("%s\n", addrs[i].text);
-        if (!addrs[i].is_loopback && !addrs[i].is_private)
-            public = 1;
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n; i++) {
+            if ((addrs[i].is_loopback != 0) != pass)
+                continue;
+            printf("%s\n", addrs[i].text);
+            if (!addrs[i].is_loopback && !addrs[i].is_private)
+                public = 1;
+        }
     if (unlisted)
         printf("(could not list this machine's addresses)\n");
     if (any && !public)

@@ -339,6 +339,12 @@ static int printed(char addrs[][80], int n, const char *host, uint16_t port)
     return 0;
 }
 
+/* Whether a printed address is a loopback one (127.x.x.x or [::1]). */
+static int is_loopback_text(const char *addr)
+{
+    return !strncmp(addr, "127.", 4) || !strncmp(addr, "[::1]:", 6);
+}
+
 /* --bind 0.0.0.0 listens on IPv4 only: it prints IPv4 addresses only. */
 static void bind_any_ipv4_prints_ipv4_only(void **state)
 {
@@ -525,6 +531,10 @@ static void bind_name_with_both_families(void **state)
         n = bind_name(wild[i], addrs, &port);
         assert_true(printed(addrs, n, "127.0.0.1", port));
         assert_true(printed(addrs, n, "::1", port));
+        /* loopback last, also with two wildcard listeners */
+        for (int j = 1; j < n; j++)
+            if (is_loopback_text(addrs[j - 1]) && !is_loopback_text(addrs[j]))
+                fail_msg("%s: %s printed before %s", wild[i], addrs[j - 1], addrs[j]);
     }
 
     char *log = bind_name_log("twohomes", addrs, &n);
