@@ -265,6 +265,10 @@ static void close_listeners(struct sock_listener *l, int n)
         close(l[i].fd);
 }
 
+/* With port 0, how many ports sock_listen_all tries for a name whose
+ * later addresses find the first one's port taken. */
+#define LISTEN_TRIES 16
+
 /* One try of sock_listen_all over the addresses of `res` (see sock.h).
  * The count; -1 with err set, errno kept and nothing open; or 0 when
  * `port` is 0 and the port the kernel gave the first address is taken on
@@ -314,8 +318,18 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
                 continue;
             }
             close_listeners(out, n);
-            if (e == EADDRINUSE && port == 0 && n > 0 && !last_try)
-                return 0;
+            if (e == EADDRINUSE && port == 0 && n > 0) {
+                if (!last_try)
+                    return 0;
+                /* The user asked for any port: name the one tried last only
+                 * as a detail. */
+                char where[SOCK_ADDR_LEN];
+                sock_format_addr(sa, where, sizeof where);
+                set_err(err, "no port is free on every address of %s (%d tries; the last, %s, was in use)",
+                        name ? name : "(every address)", LISTEN_TRIES, where);
+                errno = e;
+                return -1;
+            }
             return listen_error(e, sa, name, use, err);
         }
         l->any = is_any(sa);
@@ -341,10 +355,9 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
 static int listen_tries(const struct addrinfo *res, const char *name, uint16_t port, int backlog,
                         struct sock_listener *out, int max, char *err)
 {
-    enum { TRIES = 16 };
     int n = 0;
     for (int t = 1; n == 0; t++)
-        n = listen_each(res, name, port, backlog, out, max, t == TRIES, err);
+        n = listen_each(res, name, port, backlog, out, max, t == LISTEN_TRIES, err);
     return n;
 }
 

@@ -34,7 +34,8 @@ struct sock_listener {
  * name that cannot be used here (not on this machine: EADDRNOTAVAIL,
  * EAFNOSUPPORT) is left out when another one works; err then says why, and
  * says when the name had more addresses than `max` (else err is ""). Returns the count, >= 1; or -1 with err set, errno kept and nothing
- * left open: "port N is already in use[ on ADDR]", "port N needs more
+ * left open: "port N is already in use[ on ADDR]", with port 0 "no port
+ * is free on every address of NAME (...)", "port N needs more
  * privileges ...", "cannot listen on ADDR port N: REASON (WHAT TO DO)",
  * e.g. "(not an address of this machine)", or for a link-local IPv6
  * address without its zone "(a link-local IPv6 address needs a zone: ...)". */
