@@ -160,6 +160,11 @@ static void band_path(struct render *rd, int n, float radius, float width, uint3
     check(rd, SDL_RenderGeometry(rd->r, NULL, rd->v, 4 * n, rd->idx, k));
 }
 
+static int same_rect(struct layout_rect a, struct layout_rect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
 static SDL_FRect frect(struct layout_rect r)
 {
     SDL_FRect f = { (float)r.x, (float)r.y, (float)r.w, (float)r.h };
@@ -521,7 +526,11 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
     }
     text(rd, sc->status, l->status_px, 1, tone_color(sc->status_tone), l->status, ALIGN_CENTER);
     text(rd, sc->detail, l->small_px, 0, RENDER_TEXT_DIM, l->detail, ALIGN_CENTER);
-    text(rd, sc->error, l->text_px, 0, RENDER_BAD, l->error, ALIGN_CENTER);
+    /* A toast in the message line hides the line's own text while it shows
+     * (it is narrower than the line: the text would peek out both sides). */
+    int toast_in_line = sc->toast[0] && l->toast.w > 0;
+    if (!(toast_in_line && same_rect(l->error, l->toast)))
+        text(rd, sc->error, l->text_px, 0, RENDER_BAD, l->error, ALIGN_CENTER);
 
     text(rd, sc->big, l->big_px, 1, RENDER_TEXT, l->big, ALIGN_CENTER);
     text(rd, sc->big_caption, l->text_px, 0, RENDER_TEXT_DIM, l->big_caption, ALIGN_CENTER);
@@ -542,7 +551,8 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
             draw_button(rd, &sc->buttons[i], l->buttons[i], l,
                         sc->buttons[i].group == SCENE_GROUP_MAIN ? main_px : l->text_px);
     text(rd, sc->list_empty, l->text_px, 0, RENDER_TEXT_DIM, l->list_empty, ALIGN_CENTER);
-    text(rd, sc->notice, l->text_px, 1, tone_color(sc->notice_tone), l->notice, ALIGN_CENTER);
+    if (!(toast_in_line && same_rect(l->notice, l->toast)))
+        text(rd, sc->notice, l->text_px, 1, tone_color(sc->notice_tone), l->notice, ALIGN_CENTER);
 
     if (sc->toast[0] && l->toast.w > 0) {
         int w = 0, h = 0;

@@ -523,6 +523,28 @@ static void test_cache_bounded(void **state)
     canvas_close(&c);
 }
 
+/* A toast in the message line hides the notice under it while it shows:
+ * the pill is narrower than the line, and the notice's text would show on
+ * both sides of it. */
+static void test_toast_hides_notice(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 640, 720);
+    struct scene sc;
+    base_scene(&sc, "X...O....");
+    snprintf(sc.notice, sizeof sc.notice, "bob lost the connection: 19 s to come back to the game");
+    sc.notice_tone = SCENE_TONE_WARN;
+    draw(&c, &sc);
+    assert_true(count(&c, c.l.notice, RENDER_WARN) > 0); /* the notice, alone */
+    snprintf(sc.toast, sizeof sc.toast, "Not your turn");
+    sc.toast_tone = SCENE_TONE_BAD;
+    draw(&c, &sc);
+    assert_true(count(&c, c.l.toast, RENDER_BAD) > 0);
+    assert_int_equal(count(&c, c.l.notice, RENDER_WARN), 0);
+    canvas_close(&c);
+}
+
 /* Tiny and odd windows draw without failing (marks still where the layout
  * put cells, when it put any). */
 static void test_tiny_windows(void **state)
@@ -621,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_screens_draw),
         cmocka_unit_test(test_button_row_one_size),
         cmocka_unit_test(test_cache_bounded),
+        cmocka_unit_test(test_toast_hides_notice),
         cmocka_unit_test(test_tiny_windows),
         cmocka_unit_test(test_font_search),
     };
