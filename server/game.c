@@ -188,10 +188,14 @@ static const char *escaped(const struct proto_name *n, char out[LOG_NAME_MAX])
 
 /* ---- life of a game ---- */
 
+/* Start the mover's clock. The deadline only ever moves later, so a timer
+ * still armed for an earlier one is left alone: it fires early and re-arms
+ * itself for the rest (turn_expired). A move costs no timer-heap work. */
 static void arm_turn(struct game *g)
 {
     g->turn_deadline_ms = loop_now_ms(g->srv->loop) + (uint64_t)g->srv->opt.turn_s * 1000u;
-    (void)loop_timer_at(g->srv->loop, &g->turn, g->turn_deadline_ms);
+    if (!loop_timer_armed(&g->turn))
+        (void)loop_timer_at(g->srv->loop, &g->turn, g->turn_deadline_ms);
 }
 
 static void seat_conn(struct game *g, int i, struct conn *c)
@@ -345,7 +349,10 @@ void game_resign(struct conn *c)
 static void turn_expired(struct loop *loop, void *ctx)
 {
     struct game *g = ctx;
-    (void)loop;
+    if (loop_now_ms(loop) < g->turn_deadline_ms) { /* armed for an earlier move: on to this one's */
+        (void)loop_timer_at(loop, &g->turn, g->turn_deadline_ms);
+        return;
+    }
     uint8_t mover = board_to_move(&g->board);
     game_end(g, mover == BOARD_X ? BOARD_O : BOARD_X, PROTO_REASON_TIMEOUT, NULL);
 }
