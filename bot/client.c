@@ -9,6 +9,7 @@
  * no --rematch the games come out of the run's shared budget.
  */
 #include "client.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -182,43 +183,11 @@ static void want_next_game(struct bot_client *c)
 
 /* ---- events ---- */
 
-/* Whether the UTF-8 sequence at p (n bytes left) is a control a terminal
- * should not get raw: a C1 control (U+0080..U+009F, which the name rules
- * allow) or a bidirectional control (U+061C, U+200E/F, U+202A..U+202E,
- * U+2066..U+2069), which would reorder the rest of the line. Returns its
- * length, or 0. */
-static size_t unprintable(const unsigned char *p, size_t n)
-{
-    if (n >= 2 && p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-        return 2;
-    if (n >= 2 && p[0] == 0xD8 && p[1] == 0x9C)
-        return 2;
-    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-        (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
-        return 3;
-    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
-        return 3;
-    return 0;
-}
-
-/* A name's bytes fit to print on a terminal: the controls above become '?'. */
-static void printable_name(const struct proto_name *n, char *out, size_t cap)
-{
-    const unsigned char *s = (const unsigned char *)n->s;
-    size_t j = 0;
-    for (size_t i = 0; i < n->len && j + 1 < cap;) {
-        size_t skip = unprintable(s + i, n->len - i);
-        out[j++] = skip ? '?' : (char)s[i];
-        i += skip ? skip : 1;
-    }
-    out[j] = '\0';
-}
-
 static void print_game(const struct bot_client *c, const struct session_game *g)
 {
     char x[PROTO_NAME_MAX + 1], o[PROTO_NAME_MAX + 1];
-    printable_name(&g->x_name, x, sizeof x);
-    printable_name(&g->o_name, o, sizeof o);
+    text_printable(g->x_name.s, g->x_name.len, x, sizeof x);
+    text_printable(g->o_name.s, g->o_name.len, o, sizeof o);
     const char *result = g->winner == 0 ? (g->reason == PROTO_REASON_ABORTED ? "aborted" : "draw")
                        : g->winner == g->you ? "won" : "lost";
     printf("game %u: %s (X) vs %s (O), playing %s: %s (%s)\n", (unsigned)c->games_done, x, o,

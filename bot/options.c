@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "text.h"
 #include "sock.h"
 
 #ifndef TTT_VERSION
@@ -120,9 +121,11 @@ int bot_options_parse(int argc, char **argv, struct bot_options *o, char err[BOT
         unsigned long long v;
         switch (c) {
         case O_NAME:
-            if (strlen(optarg) > PROTO_NAME_MAX || !proto_name_valid(optarg, strlen(optarg)))
-                return fail(err, "--name: '%s' is not a valid name (1 to 16 bytes of UTF-8, "
-                            "no control characters)", optarg);
+            if (!text_name_valid(optarg, strlen(optarg))) {
+                char shown[64];
+                text_printable(optarg, strlen(optarg), shown, sizeof shown);
+                return fail(err, "--name: '%s' is not a valid name (%s)", shown, TEXT_NAME_RULES);
+            }
             snprintf(o->name, sizeof o->name, "%s", optarg);
             break;
         case O_STRATEGY:

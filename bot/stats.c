@@ -1,6 +1,7 @@
 /* stats.c: the run's counters, the log-linear latency histogram and its
  * percentiles, and the summary printed as text and as JSON. */
 #include "stats.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -188,16 +189,11 @@ void stats_print_text(const struct stats *st, const struct stats_run *run, FILE 
  * message may be in it). */
 static void json_string(const char *s, FILE *out)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7F)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
+    char buf[1024];
+    if (text_json_escape(s, strlen(s), buf, sizeof buf) == (size_t)-1)
+        fprintf(out, "\"%s...\"", buf); /* cut: still valid JSON, escapes stay whole */
+    else
+        fprintf(out, "\"%s\"", buf);
 }
 
 static void json_reasons(const char *key, const uint64_t by[STATS_REASONS], FILE *out)

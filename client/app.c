@@ -3,6 +3,7 @@
  * no I/O: see app.h. Wording is in app_words.c, the scene in app_scene.c.
  */
 #include "app.h"
+#include "text.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -195,6 +196,18 @@ static void keep_focus(struct app *a, int id)
 
 /* ---- actions ---- */
 
+/* Drop the spaces at both ends of s, which a name may not have. */
+static void trim_spaces(char *s)
+{
+    size_t n = strlen(s), i = 0;
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    while (i < n && s[i] == ' ')
+        i++;
+    memmove(s, s + i, n - i);
+    s[n - i] = '\0';
+}
+
 static void connect_now(struct app *a)
 {
     if (!config_addr_valid(a->addr)) {
@@ -203,8 +216,9 @@ static void connect_now(struct app *a)
         app_focus_on(a, APP_BTN_FIELD_ADDR);
         return;
     }
-    if (!proto_name_valid(a->name, strlen(a->name))) {
-        copy_str(a->error, sizeof a->error, "Type your name (1 to 16 bytes, no control characters)");
+    trim_spaces(a->name);
+    if (!text_name_valid(a->name, strlen(a->name))) {
+        copy_str(a->error, sizeof a->error, "Type your name (1 to 16 bytes, no invisible characters)");
         a->field = 1;
         app_focus_on(a, APP_BTN_FIELD_NAME);
         return;
@@ -650,7 +664,7 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
     a->pending_cell = BOARD_NO_CELL;
     a->game.last_cell = BOARD_NO_CELL;
     memset(a->game.line, PROTO_NO_CELL, sizeof a->game.line);
-    if (o && o->name && proto_name_valid(o->name, strlen(o->name)))
+    if (o && o->name && text_name_valid(o->name, strlen(o->name)))
         copy_str(a->name, sizeof a->name, o->name);
     else if (o && o->name)
         config_name_from(o->name, a->name);

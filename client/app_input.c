@@ -5,6 +5,7 @@
  * app.c; see app.h.
  */
 #include "app.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +92,7 @@ void app_text(struct app *a, const char *utf8)
         if (kind == 'a') {
             ok = k == 1 && c > 0x20 && c < 0x7F;
         } else if (kind == 'n') {
-            ok = proto_name_valid(ch, k); /* one valid character */
+            ok = text_name_char(ch, k) == k; /* one character a name may hold */
         } else {
             if (c >= 'a' && c <= 'z')
                 ch[0] = (char)(c - 'a' + 'A');

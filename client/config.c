@@ -1,6 +1,7 @@
 /* config.c: the remembered address and name (XDG config file) and the
  * default player name. See config.h. */
 #include "config.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,16 +45,6 @@ int config_addr_valid(const char *addr)
     return 1;
 }
 
-/* Length of the valid, printable UTF-8 character at s (n bytes left), or 0:
- * a character is valid exactly when it alone is a valid name. */
-static size_t utf8_char_len(const unsigned char *s, size_t n)
-{
-    for (size_t len = 1; len <= 4 && len <= n; len++)
-        if (proto_name_valid((const char *)s, len))
-            return len;
-    return 0;
-}
-
 void config_name_from(const char *text, char out[PROTO_NAME_MAX + 1])
 {
     const unsigned char *s = (const unsigned char *)(text ? text : "");
@@ -63,7 +54,7 @@ void config_name_from(const char *text, char out[PROTO_NAME_MAX + 1])
 
     /* Copy valid characters, skipping leading spaces, until 16 bytes. */
     while (i < n) {
-        size_t len = utf8_char_len(s + i, n - i);
+        size_t len = text_name_char((const char *)s + i, n - i);
         if (len == 0) {
             i++;
             continue;
@@ -81,7 +72,7 @@ void config_name_from(const char *text, char out[PROTO_NAME_MAX + 1])
     while (o > 0 && clean[o - 1] == ' ')
         o--;
     clean[o] = '\0';
-    if (o == 0 || !proto_name_valid(clean, o)) {
+    if (o == 0 || !text_name_valid(clean, o)) {
         strcpy(out, "player");
         return;
     }
@@ -129,7 +120,7 @@ static void parse_line(struct config *c, const char *line, size_t n)
         if (config_addr_valid(val))
             memcpy(c->addr, val, vlen + 1);
     } else if (klen == 4 && memcmp(line, "name", 4) == 0) {
-        if (vlen <= PROTO_NAME_MAX && proto_name_valid(val, vlen))
+        if (vlen <= PROTO_NAME_MAX && text_name_valid(val, vlen))
             memcpy(c->name, val, vlen + 1);
     }
 }
@@ -229,7 +220,7 @@ int config_save(const struct config *c, const char *path)
     }
     size_t nlen = strnlen(c->name, sizeof c->name);
     int addr_ok = config_addr_valid(c->addr);
-    int name_ok = nlen <= PROTO_NAME_MAX && proto_name_valid(c->name, nlen);
+    int name_ok = nlen <= PROTO_NAME_MAX && text_name_valid(c->name, nlen);
     int len = snprintf(text, sizeof text, "# ttt client settings\n%s%s%s%s%s%s",
                        addr_ok ? "address=" : "", addr_ok ? c->addr : "", addr_ok ? "\n" : "",
                        name_ok ? "name=" : "", name_ok ? c->name : "", name_ok ? "\n" : "");

@@ -2,6 +2,7 @@
  * name (the protocol's name rules), room / spectate choices, window and font
  * options, --help and --version. Nothing here opens a window or a socket. */
 #include "options.h"
+#include "text.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -111,10 +112,12 @@ int options_parse(int argc, char **argv, struct client_options *o, char *err, si
                 return OPTIONS_BAD;
             break;
         case O_NAME:
-            if (!proto_name_valid(optarg, strlen(optarg)))
-                return fail(err, err_len,
-                            "--name: '%s' is not a valid name (1 to 16 bytes of UTF-8, no control characters)",
-                            optarg);
+            if (!text_name_valid(optarg, strlen(optarg))) {
+                char shown[64];
+                text_printable(optarg, strlen(optarg), shown, sizeof shown);
+                return fail(err, err_len, "--name: '%s' is not a valid name (%s)", shown,
+                            TEXT_NAME_RULES);
+            }
             o->name = optarg;
             break;
         case O_ROOM:

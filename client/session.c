@@ -10,6 +10,7 @@
  * rematch offer, ...) and are checked loosely and dropped without events.
  */
 #include "session.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -257,8 +258,7 @@ struct session *session_new(const struct session_config *cfg, char err[SESSION_E
     struct proto_name name;
     if (!cfg || !cfg->name || proto_name_set(&name, cfg->name) != PROTO_OK) {
         if (err)
-            copy_text(err, SESSION_ERR_LEN,
-                      "invalid player name (1 to 16 bytes of UTF-8, no control characters)");
+            copy_text(err, SESSION_ERR_LEN, "invalid player name (" TEXT_NAME_RULES ")");
         return NULL;
     }
     struct session *s = calloc(1, sizeof *s);

@@ -4,6 +4,7 @@
  * bytes it is given. Integers are read and written with explicit big-endian
  * shifts. The contract it implements is docs/PROTOCOL.md. */
 #include "proto.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -171,64 +172,13 @@ size_t proto_reader_pending(const struct proto_reader *r)
 
 /* ------------------------------------------------------- names and text */
 
-/* 1 if s[0..n) is UTF-8 without overlong forms, surrogates or code points
- * over U+10FFFF, and holds no byte below 0x20 and no 0x7F. */
-static int text_valid(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        uint8_t c = s[i];
-        uint8_t lo = 0x80, hi = 0xBF;
-        size_t more, k;
-
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7F)
-                return 0;
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            more = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            more = 2;
-            if (c == 0xE0)
-                lo = 0xA0;      /* overlong below U+0800 */
-            else if (c == 0xED)
-                hi = 0x9F;      /* surrogates U+D800..U+DFFF */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            more = 3;
-            if (c == 0xF0)
-                lo = 0x90;      /* overlong below U+10000 */
-            else if (c == 0xF4)
-                hi = 0x8F;      /* over U+10FFFF */
-        } else {
-            return 0;           /* continuation byte, C0, C1, F5..FF */
-        }
-        if (n - i - 1 < more)
-            return 0;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return 0;
-        for (k = 2; k <= more; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-        i += more + 1;
-    }
-    return 1;
-}
-
-int proto_name_valid(const char *s, size_t n)
-{
-    return n >= 1 && n <= PROTO_NAME_MAX && text_valid((const uint8_t *)s, n);
-}
-
 int proto_name_set(struct proto_name *name, const char *s)
 {
     size_t n = 0;
 
     while (n <= PROTO_NAME_MAX && s[n] != '\0')
         n++;
-    if (!proto_name_valid(s, n))
+    if (!text_name_valid(s, n))
         return PROTO_E_BAD_NAME;
     memcpy(name->s, s, n);
     name->s[n] = '\0';
@@ -296,7 +246,7 @@ static int take_name(struct cursor *c, struct proto_name *name)
 {
     uint8_t n;
 
-    if (!take_u8(c, &n) || n > c->left || !proto_name_valid((const char *)c->p, n))
+    if (!take_u8(c, &n) || n > c->left || !text_name_valid((const char *)c->p, n))
         return 0;
     memcpy(name->s, c->p, n);
     name->s[n] = '\0';
@@ -332,7 +282,7 @@ static int decode_hello(const uint8_t *p, uint16_t len, struct proto_msg *m)
     n = p[5];
     if ((size_t)6 + n != len)
         return PROTO_E_BAD_FRAME;
-    if (!proto_name_valid((const char *)p + 6, n))
+    if (!text_name_valid((const char *)p + 6, n))
         return PROTO_E_BAD_NAME;
     m->u.hello.version = p[4];
     memcpy(m->u.hello.name.s, p + 6, n);
@@ -413,7 +363,7 @@ static int decode_error(const uint8_t *p, uint16_t len, struct proto_msg *m)
 {
     uint8_t n = p[1];
 
-    if (p[0] == 0 || (size_t)2 + n != len || !text_valid(p + 2, n))
+    if (p[0] == 0 || (size_t)2 + n != len || !text_valid((const char *)p + 2, n))
         return PROTO_E_BAD_FRAME;
     m->u.error.code = p[0];
     memcpy(m->u.error.message.s, p + 2, n);

@@ -222,10 +222,6 @@ int proto_decode(enum proto_dir dir, const struct proto_frame *frame, struct pro
  * decoded by the peer, must give back *m. */
 int proto_encode(const struct proto_msg *m, uint8_t *buf, size_t cap);
 
-/* 1 if `s` (n bytes) is a valid player name: 1..16 bytes of UTF-8, no
- * overlong forms, no surrogates, nothing below 0x20, no 0x7F. */
-int proto_name_valid(const char *s, size_t n);
-
 /* Set *name from a NUL-terminated string; PROTO_OK or PROTO_E_BAD_NAME. */
 int proto_name_set(struct proto_name *name, const char *s);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "text.h"
 
 static const char *state_name(uint8_t state)
 {
@@ -36,7 +37,7 @@ static void welcome(struct conn *c, const struct proto_msg *hello)
     m.u.welcome.grace_s = c->srv->opt.grace_s;
     conn_send(c, &m);
     char name[LOG_NAME_MAX];
-    (void)log_escape(c->name.s, c->name.len, name, sizeof name);
+    (void)text_json_escape(c->name.s, c->name.len, name, sizeof name);
     log_info("#%llu hello \"%s\"", (unsigned long long)c->serial, name);
 }
 

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "record.h"
+#include "text.h"
 
 struct seat {
     struct game *game;
@@ -182,7 +183,7 @@ static void send_opponent(struct conn *c, uint8_t event, uint16_t grace_s)
 
 static const char *escaped(const struct proto_name *n, char out[LOG_NAME_MAX])
 {
-    (void)log_escape(n->s, n->len, out, LOG_NAME_MAX);
+    (void)text_json_escape(n->s, n->len, out, LOG_NAME_MAX);
     return out;
 }
 

@@ -36,14 +36,7 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* An error: always shown. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* `s` (n bytes) escaped as the inside of a JSON string, pure ASCII:
- * printable ASCII as is, " and \ backslashed, control bytes and every
- * non-ASCII code point as \uXXXX (surrogate pairs above U+FFFF), bytes that
- * are not UTF-8 as \u00XX. Always NUL-terminates; returns the length, or
- * (size_t)-1 if it did not fit (out then holds a truncated prefix). */
-size_t log_escape(const char *s, size_t n, char *out, size_t cap);
-
-/* Size that always suffices for log_escape of a player name (16 bytes). */
+/* Size that always suffices for text_json_escape of a player name (16 bytes). */
 #define LOG_NAME_MAX (16 * 6 + 1)
 
 #endif

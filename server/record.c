@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "text.h"
 
 #define RECORD_LINE_MAX 1024
 #define RECORD_PENDING_MAX (256u * 1024u)
@@ -105,8 +106,8 @@ static int utc_text(time_t t, char *out, size_t cap)
 size_t record_format(const struct record_game *g, char *out, size_t cap)
 {
     char x[LOG_NAME_MAX], o[LOG_NAME_MAX], started[32], ended[32], moves[40];
-    if (log_escape(g->x->s, g->x->len, x, sizeof x) == (size_t)-1 ||
-        log_escape(g->o->s, g->o->len, o, sizeof o) == (size_t)-1 ||
+    if (text_json_escape(g->x->s, g->x->len, x, sizeof x) == (size_t)-1 ||
+        text_json_escape(g->o->s, g->o->len, o, sizeof o) == (size_t)-1 ||
         utc_text(g->started, started, sizeof started) || utc_text(g->ended, ended, sizeof ended))
         return 0;
     size_t m = 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "text.h"
 
 static void test_path_rules(void **state)
 {
@@ -91,7 +92,7 @@ static void test_name_from(void **state)
     config_name_from("\xed\xa0\x80ok", out); /* a surrogate is dropped */
     assert_string_equal(out, "ok");
     config_default_name(out);
-    assert_true(proto_name_valid(out, strlen(out)));
+    assert_true(text_name_valid(out, strlen(out)));
 }
 
 static void test_save_load(void **state)

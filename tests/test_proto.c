@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "proto.h"
+#include "text.h"
 
 /* Fail the current test with a formatted message. */
 #define EXPECT(cond, ...)                                                                          \
@@ -809,7 +810,7 @@ static size_t edge_messages(struct proto_msg *ms, enum proto_dir *dirs, size_t c
     m->u.hello.name = name_of("abcdefghijklmnop");
     NEXT(PROTO_HELLO, PROTO_C2S);
     m->u.hello.version = 1;
-    m->u.hello.name = name_of("\xF4\x8F\xBF\xBF\xF0\x90\x80\x80\xEF\xBF\xBD\xC2\x80~!");
+    m->u.hello.name = name_of("\xF4\x8F\xBF\xBF\xF0\x90\x80\x80\xEF\xBF\xBD\xC2\xA0~!");
     NEXT(PROTO_HELLO, PROTO_C2S);
     m->u.hello.version = 1;
     m->u.hello.name = name_of("x");
@@ -1281,13 +1282,13 @@ static void reader_uses_direction(void **state)
 
 /* ----------------------------------------------- names and codes */
 
-/* proto_name_valid on a copy of s[0..n) that ends flush against the guard page. */
+/* text_name_valid on a copy of s[0..n) that ends flush against the guard page. */
 static int name_ok(const char *s, size_t n)
 {
     uint8_t *end = guard_end();
 
     memcpy(end - n, s, n);
-    return proto_name_valid((const char *)end - n, n);
+    return text_name_valid((const char *)end - n, n);
 }
 
 /* Names of 1..16 bytes of printable UTF-8 (2-, 3- and 4-byte forms included) are valid. */
@@ -1295,9 +1296,11 @@ static void name_valid_multibyte(void **state)
 {
     (void)state;
     assert_true(name_ok("a", 1));
-    assert_true(name_ok(" ~", 2));
+    assert_true(name_ok("a ~", 3));                           /* a space inside */
     assert_true(name_ok("\xC3\xA9lodie", 7));                 /* U+00E9 */
-    assert_true(name_ok("\xC2\x80", 2));                      /* U+0080, smallest 2-byte */
+    assert_true(name_ok("\xC2\xA0", 2));                      /* U+00A0, after C1 */
+    assert_true(name_ok("\xC2\xAC", 2));                      /* U+00AC, before U+00AD */
+    assert_true(name_ok("\xC2\xAE", 2));                      /* U+00AE, after it */
     assert_true(name_ok("\xE0\xA0\x80", 3));                  /* U+0800, smallest 3-byte */
     assert_true(name_ok("\xED\x9F\xBF", 3));                  /* U+D7FF, just below surrogates */
     assert_true(name_ok("\xEE\x80\x80", 3));                  /* U+E000, just above */
@@ -1334,6 +1337,9 @@ static void name_invalid_forms(void **state)
     assert_false(name_ok("\xE2\x82\x28", 3));                 /* bad 3rd byte */
     assert_false(name_ok("\xF0\x9F\x98\xC0", 4));             /* bad 4th byte */
     assert_false(name_ok("\xC3", 1));                         /* truncated 2-byte */
+    assert_false(name_ok(" bob", 4));                         /* leading space */
+    assert_false(name_ok("bob ", 4));                         /* trailing space */
+    assert_false(name_ok(" ", 1));
     assert_int_equal(proto_name_set(&n, "abcdefghijklmnopq"), PROTO_E_BAD_NAME);
     assert_int_equal(proto_name_set(&n, ""), PROTO_E_BAD_NAME);
     assert_int_equal(proto_name_set(&n, "\xED\xA0\x80"), PROTO_E_BAD_NAME);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "text.h"
 #include "options.h"
 #include "record.h"
 
@@ -93,27 +94,12 @@ static void test_bad_options(void **state)
     assert_int_equal(parse(&o, err, "extra", NULL), OPTIONS_BAD);
 }
 
-static void test_escape(void **state)
+/* The worst 16-byte name, escaped, fits LOG_NAME_MAX. */
+static void test_escaped_name_fits(void **state)
 {
     (void)state;
     char out[LOG_NAME_MAX];
-    assert_int_equal(log_escape("bob", 3, out, sizeof out), 3);
-    assert_string_equal(out, "bob");
-    log_escape("a\"b\\c", 5, out, sizeof out);
-    assert_string_equal(out, "a\\\"b\\\\c");
-    log_escape("\x01\x7f", 2, out, sizeof out);
-    assert_string_equal(out, "\\u0001\\u007f");
-    log_escape("\xc3\xa9", 2, out, sizeof out); /* é */
-    assert_string_equal(out, "\\u00e9");
-    log_escape("\xf0\x9f\x98\x80", 4, out, sizeof out); /* U+1F600 */
-    assert_string_equal(out, "\\ud83d\\ude00");
-    log_escape("\xff\xc0\xaf", 3, out, sizeof out); /* not UTF-8 */
-    assert_string_equal(out, "\\u00ff\\u00c0\\u00af");
-    char small[4];
-    assert_int_equal(log_escape("abcdef", 6, small, sizeof small), (size_t)-1);
-    assert_string_equal(small, "abc");
-    /* The worst 16-byte name fits LOG_NAME_MAX. */
-    assert_int_not_equal(log_escape("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 16,
+    assert_int_not_equal(text_json_escape("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 16,
                                     out, sizeof out),
                          (size_t)-1);
 }
@@ -233,7 +219,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_every_option),
         cmocka_unit_test(test_bad_options),
-        cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_escaped_name_fits),
         cmocka_unit_test(test_record_line),
         cmocka_unit_test(test_log_never_blocks),
     };

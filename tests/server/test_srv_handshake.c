@@ -117,7 +117,8 @@ static void good_names_welcomed(void **state)
         { "a", 1 },
         { "abcdefghijklmnop", 16 },                                       /* 16 ASCII bytes */
         { "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 16 }, /* 4 emoji */
-        { "\xc2\x85x", 3 },                                               /* C1 U+0085 is allowed */
+        { "\xc2\xa0x", 3 },                                               /* U+00A0, just past C1 */
+        { "\xd0\x90\xd0\xbd\xd0\xbd\xd0\xb0", 8 },                         /* Cyrillic */
         { "\xf4\x8f\xbf\xbf", 4 },                                        /* U+10FFFF */
         { "a b\"\\", 5 },
     };
@@ -149,6 +150,15 @@ static void bad_names_fatal(void **state)
         { "\xf4\x90\x80\x80", 4 },                   /* above U+10FFFF */
         { "ab\xe2\x82", 4 },                         /* truncated sequence */
         { "\x80x", 2 },                              /* stray continuation byte */
+        { "a\xc2\x9b" "b", 4 },                      /* C1 U+009B (CSI) */
+        { "a\xc2\xad" "b", 4 },                      /* soft hyphen U+00AD */
+        { "\xe2\x80\xae" "bob", 6 },                 /* right-to-left override */
+        { "b\xe2\x80\x8b" "ob", 6 },                 /* zero-width space */
+        { "bo\xe2\x81\xa6" "b", 6 },                 /* left-to-right isolate U+2066 */
+        { "\xef\xbb\xbf" "bob", 6 },                 /* byte-order mark */
+        { "bob\xef\xbf\xb9", 6 },                    /* U+FFF9 */
+        { " bob", 4 },                               /* leading space */
+        { "bob ", 4 },                               /* trailing space */
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         uint8_t f[64];

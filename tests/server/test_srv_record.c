@@ -154,13 +154,13 @@ static void names_are_json_escaped(void **state)
     (void)state;
     time_t t0 = time(NULL);
     struct th_client x, o;
-    /* quote, backslash, e-acute, an emoji, U+0085 (a C1 control), 12 bytes */
+    /* quote, backslash, e-acute, an emoji, U+00A0 (no-break space), 12 bytes */
     uint32_t ids[1];
-    th_pair(&x, &o, th_srv.port, "a\"b\\\xc3\xa9\xf0\x9f\x98\x80\xc2\x85", "b/o s", &ids[0]);
+    th_pair(&x, &o, th_srv.port, "a\"b\\\xc3\xa9\xf0\x9f\x98\x80\xc2\xa0", "b/o s", &ids[0]);
     resign_game(&x, &o, &x, PROTO_MARK_O);
     char *text = wait_lines(th_srv.record_path, 1);
     check_line(text, 0, ids[0],
-               "\"x\":\"a\\\"b\\\\\\u00e9\\ud83d\\ude00\\u0085\",\"o\":\"b/o s\",\"moves\":[],"
+               "\"x\":\"a\\\"b\\\\\\u00e9\\ud83d\\ude00\\u00a0\",\"o\":\"b/o s\",\"moves\":[],"
                "\"winner\":\"O\",\"reason\":\"resign\"",
                t0);
     free(text);

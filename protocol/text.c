@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/* text.c: UTF-8 decoding, the name and message rules, and escaping text for
+ * output. The one place that knows what a character from the network may
+ * be; the codec, the server's logs and record, the bot and the client all
+ * ask here. */
+#include "text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+size_t text_utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
+{
+    uint8_t b = s[0];
+    uint8_t lo = 0x80, hi = 0xBF;
+    size_t len;
+    uint32_t v;
+
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+        v = b & 0x1Fu;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        v = b & 0x0Fu;
+        if (b == 0xE0)
+            lo = 0xA0; /* overlong below U+0800 */
+        else if (b == 0xED)
+            hi = 0x9F; /* surrogates U+D800..U+DFFF */
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        v = b & 0x07u;
+        if (b == 0xF0)
+            lo = 0x90; /* overlong below U+10000 */
+        else if (b == 0xF4)
+            hi = 0x8F; /* over U+10FFFF */
+    } else {
+        return 0; /* a continuation byte, C0, C1 (overlong), F5..FF */
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3Fu);
+    }
+    *cp = v;
+    return len;
+}
+
+/* The invisible and bidirectional formatting characters, as closed ranges. */
+static const uint32_t formatting[][2] = {
+    {0x00AD, 0x00AD}, {0x061C, 0x061C}, {0x180E, 0x180E}, {0x200B, 0x200F},
+    {0x2028, 0x202E}, {0x2060, 0x2064}, {0x2066, 0x206F}, {0xFEFF, 0xFEFF},
+    {0xFFF9, 0xFFFB},
+};
+
+int text_cp_forbidden(uint32_t cp)
+{
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+        return 1; /* C0, DEL, C1 */
+    for (size_t i = 0; i < sizeof formatting / sizeof formatting[0]; i++)
+        if (cp >= formatting[i][0] && cp <= formatting[i][1])
+            return 1;
+    return 0;
+}
+
+int text_valid(const char *s, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        uint32_t cp;
+        size_t len = text_utf8_next(p + i, n - i, &cp);
+        if (len == 0 || text_cp_forbidden(cp))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+int text_name_valid(const char *s, size_t n)
+{
+    return n >= 1 && n <= TEXT_NAME_MAX && s[0] != ' ' && s[n - 1] != ' ' && text_valid(s, n);
+}
+
+size_t text_name_char(const char *s, size_t n)
+{
+    uint32_t cp;
+    size_t len = n ? text_utf8_next((const uint8_t *)s, n, &cp) : 0;
+    return len && !text_cp_forbidden(cp) ? len : 0;
+}
+
+size_t text_json_escape(const char *s, size_t n, char *out, size_t cap)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    size_t o = 0;
+
+    if (cap == 0)
+        return (size_t)-1;
+    for (size_t i = 0; i < n;) {
+        char tmp[16];
+        size_t tl;
+        uint32_t cp;
+        size_t len = text_utf8_next(p + i, n - i, &cp);
+        if (len == 0) {
+            cp = p[i];
+            len = 1;
+        }
+        if (cp == '"' || cp == '\\') {
+            tmp[0] = '\\';
+            tmp[1] = (char)cp;
+            tl = 2;
+        } else if (cp >= 0x20 && cp < 0x7F) {
+            tmp[0] = (char)cp;
+            tl = 1;
+        } else if (cp < 0x10000) {
+            tl = (size_t)snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
+        } else {
+            uint32_t v = cp - 0x10000;
+            tl = (size_t)snprintf(tmp, sizeof tmp, "\\u%04x\\u%04x", (unsigned)(0xD800 + (v >> 10)),
+                                  (unsigned)(0xDC00 + (v & 0x3FF)));
+        }
+        if (o + tl >= cap) {
+            out[o] = '\0';
+            return (size_t)-1;
+        }
+        memcpy(out + o, tmp, tl);
+        o += tl;
+        i += len;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t text_printable(const char *s, size_t n, char *out, size_t cap)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    size_t o = 0;
+
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = text_utf8_next(p + i, n - i, &cp);
+        int keep = len > 0 && !text_cp_forbidden(cp);
+        size_t w = keep ? len : 1;
+        if (o + w >= cap)
+            break;
+        if (keep)
+            memcpy(out + o, p + i, len);
+        else
+            out[o] = '?';
+        o += w;
+        i += len ? len : 1;
+    }
+    out[o] = '\0';
+    return o;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* text.h: text from the network -- UTF-8 decoding, the rules a player name
+ * and an ERROR message follow (docs/PROTOCOL.md, "Names and text"), and the
+ * two safe ways to show text: escaped as a JSON string, or made printable.
+ * Pure: no allocation, no globals, never reads past the bytes given. */
+#ifndef TTT_TEXT_H
+#define TTT_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TEXT_NAME_MAX 16 /* bytes of UTF-8 in a player name (PROTO_NAME_MAX) */
+
+/* Decode one well-formed UTF-8 sequence at s[0..n) (n > 0): returns its
+ * length (1..4) and sets *cp, or 0 when it is overlong, a surrogate, over
+ * U+10FFFF, truncated, or not a lead byte (*cp then unspecified). */
+size_t text_utf8_next(const uint8_t *s, size_t n, uint32_t *cp);
+
+/* 1 if code point cp may not appear in a name or a message: C0 controls,
+ * DEL, C1 controls, and the invisible and bidirectional formatting
+ * characters (U+00AD, U+061C, U+180E, U+200B..U+200F, U+2028..U+202E,
+ * U+2060..U+2064, U+2066..U+206F, U+FEFF, U+FFF9..U+FFFB). */
+int text_cp_forbidden(uint32_t cp);
+
+/* 1 if s[0..n) is well-formed UTF-8 with no forbidden code point: the rule
+ * of an ERROR message (any length, empty included). */
+int text_valid(const char *s, size_t n);
+
+/* 1 if s[0..n) is a valid player name: 1..16 bytes, text_valid, and neither
+ * beginning nor ending with a space (U+0020). */
+int text_name_valid(const char *s, size_t n);
+
+/* The name rules in words, for error messages. */
+#define TEXT_NAME_RULES "1 to 16 bytes of UTF-8; no control, invisible or bidirectional " \
+                        "characters; no space at either end"
+
+/* Length of the character at s[0..n) when it may stand inside a name (a
+ * space included), else 0. For editing a name one character at a time. */
+size_t text_name_char(const char *s, size_t n);
+
+/* s[0..n) as the inside of a JSON string, pure ASCII: '"' and '\\' are
+ * backslashed, printable ASCII is kept, anything else is \uXXXX (a
+ * surrogate pair above U+FFFF); bytes that are not UTF-8 are escaped one by
+ * one as \u00XX. Writes a NUL-terminated string to out[0..cap). Returns its
+ * length, or (size_t)-1 when it did not fit (out then holds what fitted,
+ * NUL-terminated, when cap > 0). */
+size_t text_json_escape(const char *s, size_t n, char *out, size_t cap);
+
+/* s[0..n) made safe to print on a terminal or draw: well-formed characters
+ * that are not forbidden are kept; each forbidden character, and each byte
+ * that is not part of a well-formed sequence, becomes '?'. Writes a
+ * NUL-terminated string to out[0..cap) (cap > 0), cut at a character
+ * boundary when it does not fit; returns the length written. */
+size_t text_printable(const char *s, size_t n, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* test_text.c: the text rules of protocol/text.c -- every forbidden range at
+ * its edges, with the characters just outside accepted; the name's space
+ * rule; JSON escaping; and making hostile text printable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "text.h"
+
+/* cp encoded as UTF-8 into out (4 bytes at most); returns the length. */
+static size_t encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* 1 if "a" cp "b" is a valid name. */
+static int name_with(uint32_t cp)
+{
+    char s[8] = "a";
+    size_t n = 1 + encode(cp, s + 1);
+    s[n++] = 'b';
+    return text_name_valid(s, n);
+}
+
+static const uint32_t ranges[][2] = {
+    {0x0000, 0x001F}, {0x007F, 0x009F}, {0x00AD, 0x00AD}, {0x061C, 0x061C},
+    {0x180E, 0x180E}, {0x200B, 0x200F}, {0x2028, 0x202E}, {0x2060, 0x2064},
+    {0x2066, 0x206F}, {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB},
+};
+
+/* Every code point of every forbidden range is refused in a name and in a
+ * message; the code points just outside each range are accepted. */
+static void forbidden_ranges_and_their_edges(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        for (uint32_t cp = ranges[i][0]; cp <= ranges[i][1]; cp++) {
+            char s[4];
+            size_t n = encode(cp, s);
+            assert_true(text_cp_forbidden(cp));
+            assert_false(name_with(cp));
+            assert_false(text_valid(s, n));
+            assert_int_equal(text_name_char(s, n), 0);
+        }
+        if (ranges[i][0] > 0x20)
+            assert_true(name_with(ranges[i][0] - 1));
+        assert_true(name_with(ranges[i][1] + 1));
+    }
+    assert_true(name_with(0x10FFFF));
+    assert_true(name_with(0x1F600));
+}
+
+/* A space may stand inside a name, not at either end; a message may hold one anywhere. */
+static void spaces_in_names(void **state)
+{
+    (void)state;
+    assert_true(text_name_valid("al ice", 6));
+    assert_false(text_name_valid(" alice", 6));
+    assert_false(text_name_valid("alice ", 6));
+    assert_false(text_name_valid(" ", 1));
+    assert_true(text_valid(" try again ", 11));
+    assert_true(text_valid("", 0));
+    assert_int_equal(text_name_char(" x", 2), 1);
+    assert_int_equal(text_name_char("\xE2\x82\xAC", 3), 3);
+    assert_int_equal(text_name_char("\xE2\x82", 2), 0);
+    assert_int_equal(text_name_char("", 0), 0);
+}
+
+static void json_escape(void **state)
+{
+    char out[64];
+    (void)state;
+    assert_int_equal(text_json_escape("bob", 3, out, sizeof out), 3);
+    assert_string_equal(out, "bob");
+    text_json_escape("a\"b\\c", 5, out, sizeof out);
+    assert_string_equal(out, "a\\\"b\\\\c");
+    text_json_escape("\x01\x7f", 2, out, sizeof out);
+    assert_string_equal(out, "\\u0001\\u007f");
+    text_json_escape("\xc3\xa9", 2, out, sizeof out);
+    assert_string_equal(out, "\\u00e9");
+    text_json_escape("\xe2\x80\xae", 3, out, sizeof out);
+    assert_string_equal(out, "\\u202e");
+    text_json_escape("\xf0\x9f\x98\x80", 4, out, sizeof out);
+    assert_string_equal(out, "\\ud83d\\ude00");
+    text_json_escape("\xff\xc0\xaf", 3, out, sizeof out); /* not UTF-8 */
+    assert_string_equal(out, "\\u00ff\\u00c0\\u00af");
+    assert_int_equal(text_json_escape("abcdef", 6, out, 4), (size_t)-1);
+    assert_string_equal(out, "abc");
+    assert_int_equal(text_json_escape("a", 1, out, 0), (size_t)-1);
+}
+
+/* Forbidden characters and broken bytes become '?'; the rest is kept whole. */
+static void printable(void **state)
+{
+    char out[32];
+    (void)state;
+    assert_int_equal(text_printable("ok \xc3\xa9", 5, out, sizeof out), 5);
+    assert_string_equal(out, "ok \xc3\xa9");
+    text_printable("a\xe2\x80\xae" "b\xc2\x9b" "c\x1b[2J\xff", 13, out, sizeof out);
+    assert_string_equal(out, "a?b?c?[2J?");
+    text_printable("\xed\xa0\x80", 3, out, sizeof out); /* a surrogate: 3 bad bytes */
+    assert_string_equal(out, "???");
+    /* cut at a character boundary: the euro sign does not fit in 3 bytes + NUL */
+    assert_int_equal(text_printable("ab\xe2\x82\xac", 5, out, 4), 2);
+    assert_string_equal(out, "ab");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(forbidden_ranges_and_their_edges),
+        cmocka_unit_test(spaces_in_names),
+        cmocka_unit_test(json_escape),
+        cmocka_unit_test(printable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
