@@ -30,7 +30,7 @@
 #include <arpa/inet.h>
 
 #ifndef TTTD_PATH
-#error "TTTD_PATH must name the tttd binary (tests/server.cmake defines it)"
+#error "TTTD_PATH must name the tttd binary (tests/server/CMakeLists.txt defines it)"
 #endif
 
 #define START_LIMIT_MS 10000

@@ -7,7 +7,7 @@
  *
  * Include <setjmp.h>, <stdarg.h>, <stddef.h>, <stdint.h> and <cmocka.h>
  * before this header (cmocka's own rule). TTTD_PATH is defined by the build
- * (tests/server.cmake). Every server started is also remembered by the
+ * (tests/server/CMakeLists.txt). Every server started is also remembered by the
  * harness, so a test that fails half-way (cmocka longjmps out of it) leaves
  * no tttd running: they are killed when the test program exits, and a
  * server whose test program dies is killed by the kernel (PR_SET_PDEATHSIG).

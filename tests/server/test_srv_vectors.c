@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "vectors.h"
 
 #ifndef TTT_VECTORS_FILE
 #error "TTT_VECTORS_FILE must name tests/data/protocol-v1-vectors.txt"
@@ -23,84 +24,16 @@
 
 /* ------------------------------------------------------------ vectors */
 
-enum kind { K_VALID, K_INVALID, K_PARTIAL };
-
-struct vec {
-    int line;
-    enum kind kind;
-    enum proto_dir dir;
-    char desc[160];
-    uint8_t bytes[PROTO_FRAME_MAX];
-    size_t n;
-};
-
-#define VEC_MAX 256
 static struct vec vecs[VEC_MAX];
 static size_t nvecs;
-
-/* Parse "KIND DIR DESCRIPTION | hex bytes"; 0 on success. */
-static int parse_line(char *text, int lineno, struct vec *v)
-{
-    char kind[16], dir[8];
-    int off = 0;
-    char *bar = strstr(text, " | ");
-    if (!bar || sscanf(text, "%15s %7s %n", kind, dir, &off) != 2)
-        return -1;
-    *bar = '\0';
-    v->line = lineno;
-    if (!strcmp(kind, "VALID"))
-        v->kind = K_VALID;
-    else if (!strcmp(kind, "INVALID"))
-        v->kind = K_INVALID;
-    else if (!strcmp(kind, "PARTIAL"))
-        v->kind = K_PARTIAL;
-    else
-        return -1;
-    if (!strcmp(dir, "c2s"))
-        v->dir = PROTO_C2S;
-    else if (!strcmp(dir, "s2c"))
-        v->dir = PROTO_S2C;
-    else
-        return -1;
-    snprintf(v->desc, sizeof v->desc, "%s", text + off);
-    v->n = 0;
-    for (char *p = bar + 3;;) {
-        while (*p == ' ')
-            p++;
-        if (*p == '\0' || *p == '\n' || *p == '\r')
-            break;
-        char *end;
-        unsigned long b = strtoul(p, &end, 16);
-        if (end != p + 2 || b > 0xff || v->n == sizeof v->bytes)
-            return -1;
-        v->bytes[v->n++] = (uint8_t)b;
-        p = end;
-    }
-    return v->n ? 0 : -1;
-}
 
 static int load_vectors(void **state)
 {
     (void)state;
-    FILE *f = fopen(TTT_VECTORS_FILE, "r");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", TTT_VECTORS_FILE);
+    int n = vec_load(TTT_VECTORS_FILE, vecs, VEC_MAX);
+    if (n < 0)
         return -1;
-    }
-    char text[4096];
-    int lineno = 0;
-    while (fgets(text, sizeof text, f)) {
-        lineno++;
-        if (text[0] == '#' || text[0] == '\n')
-            continue;
-        if (nvecs == VEC_MAX || parse_line(text, lineno, &vecs[nvecs]) != 0) {
-            fprintf(stderr, "%s:%d: cannot parse this line\n", TTT_VECTORS_FILE, lineno);
-            fclose(f);
-            return -1;
-        }
-        nvecs++;
-    }
-    fclose(f);
+    nvecs = (size_t)n;
     th_ignore_sigpipe();
     return 0;
 }
@@ -180,7 +113,7 @@ static void send_expect_fatal(struct th_client *c, const struct vec *v, size_t n
     int r = th_recv(c, &m, TH_TIMEOUT_MS);
     if (r != 1 || m.type != PROTO_ERROR || m.u.error.code != code) {
         char what[300];
-        fail_msg("line %d (%s), %zu of %zu bytes: expected ERROR %s, got %s", v->line, v->desc, n, v->n,
+        fail_msg("line %d (%s), %zu of %zu bytes: expected ERROR %s, got %s", v->lineno, v->desc, n, v->n,
                  proto_error_name(code),
                  r == 1 ? th_describe(&m, what, sizeof what) : r == 0 ? "nothing" : "EOF or an error");
     }
@@ -208,7 +141,7 @@ static void every_invalid_line(int welcomed)
     int count = 0;
     for (size_t i = 0; i < nvecs; i++) {
         const struct vec *v = &vecs[i];
-        if (v->kind != K_INVALID || v->dir != PROTO_C2S)
+        if (v->kind != VEC_INVALID || v->dir != PROTO_C2S)
             continue;
         struct th_client c;
         open_client(&c, welcomed);
@@ -245,7 +178,7 @@ static void invalid_line_from_a_player(void **state)
     int count = 0;
     for (size_t i = 0; i < nvecs; i++) {
         const struct vec *v = &vecs[i];
-        if (v->kind != K_INVALID || v->dir != PROTO_C2S)
+        if (v->kind != VEC_INVALID || v->dir != PROTO_C2S)
             continue;
         struct th_client x, o;
         th_pair(&x, &o, th_srv.port, "x", "o", NULL);
@@ -281,7 +214,7 @@ static void partial_lines_get_no_answer(void **state)
     int count = 0;
     for (size_t i = 0; i < nvecs; i++) {
         const struct vec *v = &vecs[i];
-        if (v->kind != K_PARTIAL || v->dir != PROTO_C2S)
+        if (v->kind != VEC_PARTIAL || v->dir != PROTO_C2S)
             continue;
         struct th_client c;
         assert_int_equal(th_connect(&c, th_srv.port), 0);

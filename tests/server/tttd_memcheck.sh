@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/valgrind/tttd_memcheck.sh: tttd under valgrind's memcheck through a
+# tests/server/tttd_memcheck.sh: tttd under valgrind's memcheck through a
 # busy life: a swarm of bots playing (quick match and rematches), a private
 # room, timers running out (turn time, hello timeout), a vanished player's
 # forfeit, garbage, a half frame, a flood, a spectator-less LIST_GAMES, then

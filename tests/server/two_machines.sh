@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/netns/two_machines.sh: "two machines" on one host. tttd runs in one
+# tests/server/two_machines.sh: "two machines" on one host. tttd runs in one
 # network namespace, two ttt-bots in another; a veth pair joins them, with an
 # IPv4 (10.77.N.1/24 and .2) and an IPv6 ULA (fd77:N::1/64 and ::2) address on
 # each end. The bots connect to the addresses tttd PRINTED (not to addresses

@@ -28,8 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "server/ipv6.h"
-#include "server/own_hosts.h"
+#include "ipv6.h"
+#include "own_hosts.h"
 #include "sock.h"
 
 static void assert_nonblocking_cloexec(int fd)

@@ -20,6 +20,7 @@
 
 #include "proto.h"
 #include "text.h"
+#include "vectors.h"
 
 /* Fail the current test with a formatted message. */
 #define EXPECT(cond, ...)                                                                          \
@@ -33,158 +34,17 @@
 
 /* ------------------------------------------------------------ vectors */
 
-enum vec_kind { VEC_VALID, VEC_INVALID, VEC_PARTIAL };
-
-struct vec {
-    int lineno;
-    enum vec_kind kind;
-    enum proto_dir dir;
-    char desc[1024];
-    uint8_t bytes[2 * PROTO_FRAME_MAX];
-    size_t n;
-};
-
-#define VEC_MAX 256
 static struct vec vecs[VEC_MAX];
 static size_t nvecs;
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Parse hex pairs, optionally separated by single spaces, from s[0..len).
- * Returns the byte count, or -1 on any malformed input or overflow. */
-static long parse_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap)
-{
-    size_t i = 0, n = 0;
-
-    while (i < len) {
-        int hi, lo;
-        if (n > 0 && spaced) {
-            if (s[i] != ' ')
-                return -1;
-            i++;
-        }
-        if (i + 2 > len || n == cap)
-            return -1;
-        hi = hex_digit(s[i]);
-        lo = hex_digit(s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[n++] = (uint8_t)(hi << 4 | lo);
-        i += 2;
-    }
-    return (long)n;
-}
-
-/* Parse one non-comment line of the vectors file into *v; 0 on success. */
-static int parse_vector_line(char *line, int lineno, struct vec *v)
-{
-    char *bar = strstr(line, " | ");
-    char *p = line, *sp;
-    size_t len;
-    long n;
-
-    len = strlen(line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        line[--len] = '\0';
-    if (!bar)
-        return -1;
-    *bar = '\0';
-    v->lineno = lineno;
-    sp = strchr(p, ' ');
-    if (!sp)
-        return -1;
-    *sp = '\0';
-    if (strcmp(p, "VALID") == 0)
-        v->kind = VEC_VALID;
-    else if (strcmp(p, "INVALID") == 0)
-        v->kind = VEC_INVALID;
-    else if (strcmp(p, "PARTIAL") == 0)
-        v->kind = VEC_PARTIAL;
-    else
-        return -1;
-    p = sp + 1;
-    sp = strchr(p, ' ');
-    if (!sp)
-        return -1;
-    *sp = '\0';
-    if (strcmp(p, "c2s") == 0)
-        v->dir = PROTO_C2S;
-    else if (strcmp(p, "s2c") == 0)
-        v->dir = PROTO_S2C;
-    else
-        return -1;
-    p = sp + 1;
-    if (strlen(p) >= sizeof v->desc)
-        return -1;
-    strcpy(v->desc, p);
-    p = bar + 3;
-    n = parse_hex(p, strlen(p), 1, v->bytes, sizeof v->bytes);
-    if (n <= 0)
-        return -1;
-    v->n = (size_t)n;
-    return 0;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (n == cap) {
-            char *nb = realloc(buf, cap = cap ? 2 * cap : 8192);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    *len = n;
-    return buf;
-}
 
 /* Group setup: load every line of the project's vectors file. */
 static int load_vectors(void **state)
 {
-    FILE *f = fopen(TTT_VECTORS_FILE, "r");
-    char line[4096];
-    int lineno = 0;
-
     (void)state;
-    if (!f) {
-        print_error("cannot open %s\n", TTT_VECTORS_FILE);
+    int n = vec_load(TTT_VECTORS_FILE, vecs, VEC_MAX);
+    if (n < 0)
         return -1;
-    }
-    nvecs = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        if (nvecs == VEC_MAX || parse_vector_line(line, lineno, &vecs[nvecs]) != 0) {
-            print_error("%s:%d: cannot parse this line\n", TTT_VECTORS_FILE, lineno);
-            fclose(f);
-            return -1;
-        }
-        nvecs++;
-    }
-    fclose(f);
+    nvecs = (size_t)n;
     return 0;
 }
 
@@ -367,7 +227,7 @@ static const char *match_description(const struct proto_msg *m, const char *desc
         case F_TEXT:
             if (f[i].kind == F_HEX || strncmp(val, "hex:", 4) == 0) {
                 const char *h = f[i].kind == F_HEX ? val : val + 4;
-                wn = parse_hex(h, strlen(h), 0, want, sizeof want);
+                wn = vec_hex(h, strlen(h), 0, want, sizeof want);
             } else {
                 wn = (long)strlen(val);
                 if ((size_t)wn > sizeof want)
@@ -494,10 +354,10 @@ static void vectors_file_matches_shared_copy(void **state)
     char *ours, *shared;
 
     (void)state;
-    ours = read_file(TTT_VECTORS_FILE, &n_ours);
+    ours = vec_read_file(TTT_VECTORS_FILE, &n_ours);
     assert_non_null(ours);
     assert_true(n_ours > 0);
-    shared = read_file(TTT_SHARED_VECTORS_FILE, &n_shared);
+    shared = vec_read_file(TTT_SHARED_VECTORS_FILE, &n_shared);
     if (shared) {
         EXPECT(n_ours == n_shared && memcmp(ours, shared, n_ours) == 0,
                "%s differs from %s: copy the shared file into the project", TTT_VECTORS_FILE,
