@@ -1,73 +1,70 @@
 /* app_scene.c: app_fill_scene -- the UI state turned into a struct scene
  * (scene.h): the words, fields, buttons, board, players and clock of the
- * current screen. Reads the app, never changes it; see app.h.
+ * current screen. Reads the app, never changes it; see app.h. The questions
+ * it asks of the state are in app_state.c, the result and turn words in
+ * app_words.c.
  */
 #include "app.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "app_state.h"
 #include "scene.h"
 
 #define IDS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
 
-static void put(char *out, size_t cap, const char *text)
-{
-    snprintf(out, cap, "%s", text);
-}
+/* The buttons whose words never change. */
+static const char *const fixed_labels[APP_BTN_GAME_BASE] = {
+    [APP_BTN_CONNECT] = "Connect",
+    [APP_BTN_QUIT] = "Quit",
+    [APP_BTN_QUICK_MATCH] = "Quick match",
+    [APP_BTN_CREATE_ROOM] = "Create a room",
+    [APP_BTN_JOIN_ROOM] = "Join a room by code",
+    [APP_BTN_JOIN_GO] = "Join",
+    [APP_BTN_REFRESH] = "Refresh",
+    [APP_BTN_CANCEL] = "Cancel",
+    [APP_BTN_STAY] = "Keep playing",
+    [APP_BTN_RESIGN] = "Resign",
+    [APP_BTN_NEW_OPPONENT] = "New opponent",
+    [APP_BTN_LOBBY] = "Lobby",
+    [APP_BTN_GIVE_UP] = "Give up",
+    [APP_BTN_RECONNECT] = "Back to connect",
+};
 
-static int live_game(const struct app *a)
+/* A live-list row's words: "#12  alice vs bob, 3 moves played". */
+static void game_label(const struct app *a, unsigned i, char *out, size_t cap)
 {
-    return !a->game.over &&
-           (a->game.to_move == PROTO_MARK_X || a->game.to_move == PROTO_MARK_O);
+    if (i >= a->list.count)
+        return;
+    const struct proto_game_entry *g = &a->list.games[i];
+    snprintf(out, cap, "#%u  %s vs %s, %u move%s played", (unsigned)g->game_id, g->x_name.s,
+             g->o_name.s, (unsigned)g->ply, g->ply == 1 ? "" : "s");
 }
 
 /* A button's words on the current screen. */
 static void button_label(const struct app *a, int id, char *out, size_t cap)
 {
+    const char *t = "";
     if (id >= APP_BTN_GAME_BASE) {
-        unsigned i = (unsigned)(id - APP_BTN_GAME_BASE);
-        if (i < a->list.count) {
-            const struct proto_game_entry *g = &a->list.games[i];
-            snprintf(out, cap, "#%u  %s vs %s, %u move%s played", (unsigned)g->game_id,
-                     g->x_name.s, g->o_name.s, (unsigned)g->ply, g->ply == 1 ? "" : "s");
-        }
+        game_label(a, (unsigned)(id - APP_BTN_GAME_BASE), out, cap);
         return;
     }
-    const char *t = "";
-    switch (id) {
-    case APP_BTN_CONNECT: t = "Connect"; break;
-    case APP_BTN_QUIT: t = "Quit"; break;
-    case APP_BTN_QUICK_MATCH: t = "Quick match"; break;
-    case APP_BTN_CREATE_ROOM: t = "Create a room"; break;
-    case APP_BTN_JOIN_ROOM: t = "Join a room by code"; break;
-    case APP_BTN_WATCH:
+    if (id == APP_BTN_WATCH)
         t = a->screen == APP_SCREEN_GAME_OVER ? "Watch another game" : "Watch a game";
-        break;
-    case APP_BTN_JOIN_GO: t = "Join"; break;
-    case APP_BTN_BACK:
+    else if (id == APP_BTN_BACK)
         t = a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU ? "Change server"
                                                                               : "Back";
-        break;
-    case APP_BTN_REFRESH: t = "Refresh"; break;
-    case APP_BTN_CANCEL: t = "Cancel"; break;
-    case APP_BTN_LEAVE:
+    else if (id == APP_BTN_LEAVE)
         t = a->screen == APP_SCREEN_SPECTATING ? "Back to the lobby" : "Leave";
-        break;
-    case APP_BTN_LEAVE_CONFIRM: t = a->confirm_leave == 2 ? "Resign" : "Leave"; break;
-    case APP_BTN_STAY: t = "Keep playing"; break;
-    case APP_BTN_RESIGN: t = "Resign"; break;
-    case APP_BTN_REMATCH:
+    else if (id == APP_BTN_LEAVE_CONFIRM)
+        t = a->confirm_leave == 2 ? "Resign" : "Leave";
+    else if (id == APP_BTN_REMATCH)
         t = a->rematch_sent ? "Rematch offered"
           : a->game.opponent_rematch ? "Accept rematch" : "Rematch";
-        break;
-    case APP_BTN_NEW_OPPONENT: t = "New opponent"; break;
-    case APP_BTN_LOBBY: t = "Lobby"; break;
-    case APP_BTN_GIVE_UP: t = "Give up"; break;
-    case APP_BTN_RECONNECT: t = "Back to connect"; break;
-    default: break;
-    }
-    put(out, cap, t);
+    else if (id > APP_BTN_NONE && fixed_labels[id])
+        t = fixed_labels[id];
+    scene_put(out, cap, t);
 }
 
 static int primary_button(const struct app *a, int id)
@@ -110,9 +107,9 @@ static void add_field(struct scene *sc, int id, const char *label, const char *t
         return;
     struct scene_field *f = &sc->fields[sc->field_count++];
     f->id = id;
-    put(f->label, sizeof f->label, label);
-    put(f->text, sizeof f->text, text);
-    put(f->placeholder, sizeof f->placeholder, placeholder);
+    scene_put(f->label, sizeof f->label, label);
+    scene_put(f->text, sizeof f->text, text);
+    scene_put(f->placeholder, sizeof f->placeholder, placeholder);
     f->focused = (uint8_t)focused;
     f->caret = (uint16_t)strlen(f->text);
 }
@@ -154,11 +151,11 @@ static void fill_controls(const struct app *a, struct scene *sc)
 static void fill_players(const struct app *a, struct scene *sc)
 {
     const struct session_game *g = &a->game;
-    int live = live_game(a);
+    int live = app_game_live(a);
     for (int i = 0; i < 2; i++) {
         uint8_t mark = (uint8_t)(i + 1);
         struct scene_player *p = &sc->players[i];
-        put(p->name, sizeof p->name, mark == PROTO_MARK_X ? g->x_name.s : g->o_name.s);
+        scene_put(p->name, sizeof p->name, mark == PROTO_MARK_X ? g->x_name.s : g->o_name.s);
         p->mark = mark;
         p->you = g->you == mark;
         p->to_move = live && g->to_move == mark;
@@ -169,7 +166,7 @@ static void fill_players(const struct app *a, struct scene *sc)
 static void fill_clock(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
     const struct session_game *g = &a->game;
-    if (!live_game(a) || g->turn_deadline_ms == 0)
+    if (!app_game_live(a) || g->turn_deadline_ms == 0)
         return;
     uint64_t left = g->turn_deadline_ms > now_ms ? g->turn_deadline_ms - now_ms : 0;
     unsigned s = app_secs_left(g->turn_deadline_ms, now_ms);
@@ -186,7 +183,7 @@ static void fill_board(const struct app *a, struct scene *sc)
     struct scene_board *b = &sc->board;
     b->shown = 1;
     memcpy(b->cells, g->board.cells, BOARD_CELLS);
-    int playing = a->screen == APP_SCREEN_PLAYING && app_is_player(a) && live_game(a);
+    int playing = a->screen == APP_SCREEN_PLAYING && app_is_player(a) && app_game_live(a);
     b->clickable = (uint8_t)(playing && g->to_move == g->you &&
                              a->pending_cell == BOARD_NO_CELL && !a->confirm_leave);
     b->hover = playing ? a->hover : BOARD_NO_CELL;
@@ -203,45 +200,45 @@ static void fill_board(const struct app *a, struct scene *sc)
 
 static void fill_connect(const struct app *a, struct scene *sc)
 {
-    put(sc->title, sizeof sc->title, "Tic-tac-toe");
+    scene_put(sc->title, sizeof sc->title, "Tic-tac-toe");
     if (a->connecting) {
         snprintf(sc->status, sizeof sc->status, "Connecting to %.120s\u2026", a->addr);
-        put(sc->detail, sizeof sc->detail, "Esc cancels");
+        scene_put(sc->detail, sizeof sc->detail, "Esc cancels");
     } else {
         /* What the command line asked for waits for this connect: say so. */
         if (a->start_action == APP_REQ_JOIN)
             snprintf(sc->status, sizeof sc->status, "Connect to a server to join room %s",
                      a->start_code);
         else if (a->start_action == APP_REQ_CREATE_ROOM)
-            put(sc->status, sizeof sc->status, "Connect to a server to create a room");
+            scene_put(sc->status, sizeof sc->status, "Connect to a server to create a room");
         else if (a->start_action == APP_REQ_SPECTATE)
             snprintf(sc->status, sizeof sc->status, "Connect to a server to watch game #%u",
                      (unsigned)a->start_game_id);
         else
-            put(sc->status, sizeof sc->status, "Connect to a server");
-        put(sc->detail, sizeof sc->detail,
+            scene_put(sc->status, sizeof sc->status, "Connect to a server");
+        scene_put(sc->detail, sizeof sc->detail,
             "Type the address and your name, then press Enter (Tab moves between fields)");
     }
-    put(sc->error, sizeof sc->error, a->error);
+    scene_put(sc->error, sizeof sc->error, a->error);
 }
 
 static void fill_lobby(const struct app *a, struct scene *sc)
 {
     if (a->lobby_mode == APP_LOBBY_CODE) {
-        put(sc->title, sizeof sc->title, "Join a room");
-        put(sc->status, sizeof sc->status, "Type the room code your friend gave you");
-        put(sc->detail, sizeof sc->detail, "Enter joins, Esc goes back");
+        scene_put(sc->title, sizeof sc->title, "Join a room");
+        scene_put(sc->status, sizeof sc->status, "Type the room code your friend gave you");
+        scene_put(sc->detail, sizeof sc->detail, "Enter joins, Esc goes back");
     } else if (a->lobby_mode == APP_LOBBY_LIST) {
-        put(sc->title, sizeof sc->title, "Watch a game");
+        scene_put(sc->title, sizeof sc->title, "Watch a game");
         if (!a->list_loaded) {
-            put(sc->status, sizeof sc->status, "Loading the games being played\u2026");
+            scene_put(sc->status, sizeof sc->status, "Loading the games being played\u2026");
         } else if (a->list.count == 0) {
-            put(sc->list_empty, sizeof sc->list_empty, "No games being played right now");
+            scene_put(sc->list_empty, sizeof sc->list_empty, "No games being played right now");
         } else {
-            put(sc->status, sizeof sc->status, "Choose a game to watch");
+            scene_put(sc->status, sizeof sc->status, "Choose a game to watch");
         }
     } else {
-        put(sc->title, sizeof sc->title, "Lobby");
+        scene_put(sc->title, sizeof sc->title, "Lobby");
         snprintf(sc->status, sizeof sc->status, "Hello, %s", a->name);
         snprintf(sc->detail, sizeof sc->detail,
                  "On %.100s: quick match pairs you with the next player who asks", a->addr);
@@ -252,27 +249,27 @@ static void fill_waiting(const struct app *a, struct scene *sc)
 {
     switch (a->wait_kind) {
     case APP_WAIT_ROOM:
-        put(sc->title, sizeof sc->title, "Private room");
+        scene_put(sc->title, sizeof sc->title, "Private room");
         if (!a->room_code[0]) {
-            put(sc->status, sizeof sc->status, "Creating a room\u2026");
+            scene_put(sc->status, sizeof sc->status, "Creating a room\u2026");
             break;
         }
-        put(sc->big, sizeof sc->big, a->room_code);
-        put(sc->big_caption, sizeof sc->big_caption, "Room code: tell it to your friend");
-        put(sc->status, sizeof sc->status, "Waiting for your friend to join");
-        put(sc->detail, sizeof sc->detail, "They choose \"Join a room by code\" and type it");
+        scene_put(sc->big, sizeof sc->big, a->room_code);
+        scene_put(sc->big_caption, sizeof sc->big_caption, "Room code: tell it to your friend");
+        scene_put(sc->status, sizeof sc->status, "Waiting for your friend to join");
+        scene_put(sc->detail, sizeof sc->detail, "They choose \"Join a room by code\" and type it");
         break;
     case APP_WAIT_JOINING:
-        put(sc->title, sizeof sc->title, "Joining");
+        scene_put(sc->title, sizeof sc->title, "Joining");
         if (a->watch_id)
             snprintf(sc->status, sizeof sc->status, "Joining game %u\u2026", (unsigned)a->watch_id);
         else
             snprintf(sc->status, sizeof sc->status, "Joining room %s\u2026", a->code);
         break;
     default:
-        put(sc->title, sizeof sc->title, "Quick match");
-        put(sc->status, sizeof sc->status, "Looking for an opponent\u2026");
-        put(sc->detail, sizeof sc->detail,
+        scene_put(sc->title, sizeof sc->title, "Quick match");
+        scene_put(sc->status, sizeof sc->status, "Looking for an opponent\u2026");
+        scene_put(sc->detail, sizeof sc->detail,
             "The game starts as soon as another player asks for a match");
         break;
     }
@@ -288,10 +285,10 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
     else
         snprintf(sc->title, sizeof sc->title, "Game #%u", (unsigned)g->game_id);
     if (a->screen == APP_SCREEN_SPECTATING) {
-        put(sc->detail, sizeof sc->detail, "Esc goes back to the lobby");
+        scene_put(sc->detail, sizeof sc->detail, "Esc goes back to the lobby");
     } else if (g->to_move == g->you) {
         sc->status_tone = SCENE_TONE_GOOD;
-        put(sc->detail, sizeof sc->detail,
+        scene_put(sc->detail, sizeof sc->detail,
             a->pending_cell < BOARD_CELLS ? "Sending your move\u2026"
                                           : "Click a square, or use 1-9 / the arrows and Enter");
     }
@@ -302,7 +299,7 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
     }
     if (a->confirm_leave) {
         sc->dialog_shown = 1;
-        put(sc->dialog_text, sizeof sc->dialog_text,
+        scene_put(sc->dialog_text, sizeof sc->dialog_text,
             a->confirm_leave == 2 ? "Resign this game? It counts as a loss."
                                   : "Leave the game? It counts as a loss.");
     }
@@ -311,7 +308,7 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
 static void fill_game_over(const struct app *a, struct scene *sc)
 {
     const struct session_game *g = &a->game;
-    put(sc->title, sizeof sc->title, "Game over");
+    scene_put(sc->title, sizeof sc->title, "Game over");
     app_result_words(g, sc->status, sizeof sc->status, sc->detail, sizeof sc->detail);
     int player = app_is_player(a);
     if (player && g->winner == g->you)
@@ -319,7 +316,7 @@ static void fill_game_over(const struct app *a, struct scene *sc)
     else if (player && (g->winner == PROTO_MARK_X || g->winner == PROTO_MARK_O))
         sc->status_tone = SCENE_TONE_BAD;
     if (a->closed) {
-        put(sc->error, sizeof sc->error, a->error);
+        scene_put(sc->error, sizeof sc->error, a->error);
         return;
     }
     if (!player)
@@ -338,13 +335,13 @@ static void fill_game_over(const struct app *a, struct scene *sc)
 
 static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
-    put(sc->title, sizeof sc->title, "Connection lost");
-    put(sc->status, sizeof sc->status, "Reconnecting\u2026");
+    scene_put(sc->title, sizeof sc->title, "Connection lost");
+    scene_put(sc->status, sizeof sc->status, "Reconnecting\u2026");
     sc->status_tone = SCENE_TONE_WARN;
-    put(sc->detail, sizeof sc->detail, "Your seat is kept while the countdown runs");
+    scene_put(sc->detail, sizeof sc->detail, "Your seat is kept while the countdown runs");
     unsigned s = app_secs_left(a->reconnect_deadline_ms, now_ms);
     snprintf(sc->big, sizeof sc->big, "%u", s);
-    put(sc->big_caption, sizeof sc->big_caption,
+    scene_put(sc->big_caption, sizeof sc->big_caption,
         s == 1 ? "second left to get back into the game"
                : "seconds left to get back into the game");
     uint64_t left = a->reconnect_deadline_ms > now_ms ? a->reconnect_deadline_ms - now_ms : 0;
@@ -377,7 +374,7 @@ void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms)
     }
     fill_controls(a, sc);
     if (a->toast[0] && now_ms < a->toast_until_ms) {
-        put(sc->toast, sizeof sc->toast, a->toast);
+        scene_put(sc->toast, sizeof sc->toast, a->toast);
         sc->toast_tone = a->toast_error ? SCENE_TONE_BAD : SCENE_TONE_NORMAL;
     }
 }

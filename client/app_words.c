@@ -1,25 +1,28 @@
 /* app_words.c: what the ttt client says in plain English -- why a
  * connection closed, what a server error means, how a game ended and whose
- * turn it is. Pure functions over the session's data; see app.h.
+ * turn it is. Pure functions over the session's data; see app.h. The
+ * questions they ask of the state are in app_state.c.
  */
 #include "app.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static void put(char *out, size_t cap, const char *text)
-{
-    if (out && cap > 0)
-        snprintf(out, cap, "%s", text);
-}
+#include "app_state.h"
+#include "scene.h"
 
-/* The name on a seat, or "X" / "O" when the server sent none. */
-static const char *seat_name(const struct session_game *g, uint8_t mark)
+/* The words for one code in a table of them. */
+struct code_words {
+    uint8_t code;
+    const char *say;
+};
+
+static const char *lookup(const struct code_words *t, size_t n, uint8_t code)
 {
-    const struct proto_name *n = mark == PROTO_MARK_X ? &g->x_name : &g->o_name;
-    if (n->s[0])
-        return n->s;
-    return mark == PROTO_MARK_X ? "X" : "O";
+    for (size_t i = 0; i < n; i++)
+        if (t[i].code == code)
+            return t[i].say;
+    return NULL;
 }
 
 /* Words for a failed connect, from the session's message. */
@@ -45,20 +48,33 @@ static const char *connect_words(const char *m)
     return NULL;
 }
 
+/* Errors that end the session. */
+static const struct code_words fatal_table[] = {
+    {PROTO_ERR_BAD_FRAME, "protocol error: the server rejected a message"},
+    {PROTO_ERR_BAD_VERSION, "version mismatch"},
+    {PROTO_ERR_BAD_NAME, "the server refused the name"},
+    {PROTO_ERR_UNEXPECTED, "protocol error: the server did not expect a message"},
+    {PROTO_ERR_SERVER_FULL, "server full"},
+    {PROTO_ERR_TIMEOUT, "the server closed the connection (idle too long)"},
+    {PROTO_ERR_SHUTTING_DOWN, "the server is shutting down"},
+    {PROTO_ERR_SLOW_DOWN, "the server closed the connection (messages too fast)"},
+    {PROTO_ERR_REPLACED, "the game was taken over from another window"},
+};
+
+/* Errors the session lives through. */
+static const struct code_words error_table[] = {
+    {PROTO_ERR_NOT_YOUR_TURN, "not your turn"},
+    {PROTO_ERR_CELL_TAKEN, "that square is taken"},
+    {PROTO_ERR_STALE_PLY, "the board changed: try again"},
+    {PROTO_ERR_NO_SUCH_ROOM, "no room with that code"},
+    {PROTO_ERR_NO_SUCH_GAME, "that game is over or does not exist"},
+    {PROTO_ERR_BAD_TOKEN, "the game could not be resumed"},
+    {PROTO_ERR_UNEXPECTED, "the server did not expect that just now"},
+};
+
 static const char *fatal_words(uint8_t code)
 {
-    switch (code) {
-    case PROTO_ERR_BAD_FRAME: return "protocol error: the server rejected a message";
-    case PROTO_ERR_BAD_VERSION: return "version mismatch";
-    case PROTO_ERR_BAD_NAME: return "the server refused the name";
-    case PROTO_ERR_UNEXPECTED: return "protocol error: the server did not expect a message";
-    case PROTO_ERR_SERVER_FULL: return "server full";
-    case PROTO_ERR_TIMEOUT: return "the server closed the connection (idle too long)";
-    case PROTO_ERR_SHUTTING_DOWN: return "the server is shutting down";
-    case PROTO_ERR_SLOW_DOWN: return "the server closed the connection (messages too fast)";
-    case PROTO_ERR_REPLACED: return "the game was taken over from another window";
-    default: return NULL;
-    }
+    return lookup(fatal_table, sizeof fatal_table / sizeof fatal_table[0], code);
 }
 
 void app_close_words(const struct session_event *ev, char *out, size_t cap)
@@ -72,7 +88,7 @@ void app_close_words(const struct session_event *ev, char *out, size_t cap)
     case SESSION_CLOSE_CONNECT:
         say = connect_words(m);
         if (!say) {
-            put(out, cap, m[0] ? m : "cannot connect");
+            scene_put(out, cap, m[0] ? m : "cannot connect");
             return;
         }
         break;
@@ -100,30 +116,18 @@ void app_close_words(const struct session_event *ev, char *out, size_t cap)
         say = "disconnected";
         break;
     }
-    put(out, cap, say);
+    scene_put(out, cap, say);
 }
 
 void app_error_words(uint8_t code, char *out, size_t cap)
 {
-    const char *say;
-    switch (code) {
-    case PROTO_ERR_NOT_YOUR_TURN: say = "not your turn"; break;
-    case PROTO_ERR_CELL_TAKEN: say = "that square is taken"; break;
-    case PROTO_ERR_STALE_PLY: say = "the board changed: try again"; break;
-    case PROTO_ERR_NO_SUCH_ROOM: say = "no room with that code"; break;
-    case PROTO_ERR_NO_SUCH_GAME: say = "that game is over or does not exist"; break;
-    case PROTO_ERR_BAD_TOKEN: say = "the game could not be resumed"; break;
-    case PROTO_ERR_UNEXPECTED: say = "the server did not expect that just now"; break;
-    default:
+    const char *say = lookup(error_table, sizeof error_table / sizeof error_table[0], code);
+    if (!say)
         say = fatal_words(code);
-        if (!say) {
-            if (out && cap > 0)
-                snprintf(out, cap, "server error %s", proto_error_name(code));
-            return;
-        }
-        break;
-    }
-    put(out, cap, say);
+    if (say)
+        scene_put(out, cap, say);
+    else if (out && cap > 0)
+        snprintf(out, cap, "server error %s", proto_error_name(code));
 }
 
 /* The headline kinds of a result. */
@@ -135,17 +139,17 @@ static enum headline result_parts(const struct session_game *g, char *reason, si
     uint8_t loser = w == PROTO_MARK_X ? PROTO_MARK_O : PROTO_MARK_X;
     int player = you == PROTO_MARK_X || you == PROTO_MARK_O;
     int lost_me = player && loser == you;
-    const char *who = seat_name(g, loser);
+    const char *who = app_seat_name(g, loser);
     char tmp[APP_TEXT_MAX];
     switch (g->reason) {
     case PROTO_REASON_ABORTED:
-        put(reason, cap, "server shutting down");
+        scene_put(reason, cap, "server shutting down");
         return H_ABORTED;
     case PROTO_REASON_FULL:
-        put(reason, cap, "the board is full");
+        scene_put(reason, cap, "the board is full");
         return H_DRAW;
     case PROTO_REASON_LINE:
-        put(reason, cap, "three in a row");
+        scene_put(reason, cap, "three in a row");
         break;
     case PROTO_REASON_RESIGN:
         if (lost_me)
@@ -154,18 +158,18 @@ static enum headline result_parts(const struct session_game *g, char *reason, si
             snprintf(tmp, sizeof tmp, "%s left", who);
         else
             snprintf(tmp, sizeof tmp, "%s resigned", who);
-        put(reason, cap, tmp);
+        scene_put(reason, cap, tmp);
         break;
     case PROTO_REASON_TIMEOUT:
         snprintf(tmp, sizeof tmp, "%s ran out of time", lost_me ? "you" : who);
-        put(reason, cap, tmp);
+        scene_put(reason, cap, tmp);
         break;
     case PROTO_REASON_FORFEIT:
         snprintf(tmp, sizeof tmp, "%s forfeited (stayed away too long)", lost_me ? "you" : who);
-        put(reason, cap, tmp);
+        scene_put(reason, cap, tmp);
         break;
     default:
-        put(reason, cap, "");
+        scene_put(reason, cap, "");
         break;
     }
     if (w != PROTO_MARK_X && w != PROTO_MARK_O)
@@ -183,9 +187,9 @@ static void headline_text(const struct session_game *g, enum headline h, int low
     if (!out || cap == 0)
         return;
     if (h == H_OTHER_WON)
-        snprintf(out, cap, "%s won", seat_name(g, g->winner));
+        snprintf(out, cap, "%s won", app_seat_name(g, g->winner));
     else
-        put(out, cap, lower ? lower_words[h] : upper_words[h]);
+        scene_put(out, cap, lower ? lower_words[h] : upper_words[h]);
 }
 
 void app_result_words(const struct session_game *g, char *title, size_t title_cap,
@@ -201,35 +205,24 @@ void app_result_line(const struct session_game *g, char *out, size_t cap)
     enum headline h = result_parts(g, why, sizeof why);
     headline_text(g, h, 1, head, sizeof head);
     if (h == H_DRAW || why[0] == '\0')
-        put(out, cap, head);
+        scene_put(out, cap, head);
     else if (out && cap > 0)
         snprintf(out, cap, "%s: %s", head, why);
-}
-
-int app_is_player(const struct app *a)
-{
-    return a->game.you == PROTO_MARK_X || a->game.you == PROTO_MARK_O;
-}
-
-const char *app_opponent_name(const struct app *a)
-{
-    const struct proto_name *n = a->game.you == PROTO_MARK_X ? &a->game.o_name : &a->game.x_name;
-    return n->s[0] ? n->s : "your opponent";
 }
 
 void app_turn_words(const struct app *a, char *out, size_t cap)
 {
     const struct session_game *g = &a->game;
     if (g->over || (g->to_move != PROTO_MARK_X && g->to_move != PROTO_MARK_O)) {
-        put(out, cap, "");
+        scene_put(out, cap, "");
         return;
     }
     if (!out || cap == 0)
         return;
     if (g->you != PROTO_MARK_X && g->you != PROTO_MARK_O)
-        snprintf(out, cap, "%s to move", seat_name(g, g->to_move));
+        snprintf(out, cap, "%s to move", app_seat_name(g, g->to_move));
     else if (g->to_move == g->you)
         snprintf(out, cap, "Your turn");
     else
-        snprintf(out, cap, "Waiting for %s", seat_name(g, g->to_move));
+        snprintf(out, cap, "Waiting for %s", app_seat_name(g, g->to_move));
 }

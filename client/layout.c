@@ -1,7 +1,11 @@
-/* layout.c: the ttt client's window geometry (see layout.h): a vertical stack
- * of header lines, a middle area (large text, fields, list rows, the board)
- * and the buttons, all sized from one text unit that follows the window's
- * smaller side; plus the hit tests that map a pixel back to a cell or button.
+/* layout.c: the ttt client's window geometry (see layout.h), all sized from
+ * one text unit that follows the window's smaller side. place() lays a scene
+ * out region by region: the header from the top (title, players bar and
+ * clock, status, detail), the buttons and the message line from the bottom,
+ * then the middle between them (large text, fields and the menu column; the
+ * live list; the board), and the dialog over everything; layout_compute()
+ * shrinks the text unit until the board gets a fair share of the window.
+ * Plus the hit tests that map a pixel back to a cell or button.
  */
 #include "layout.h"
 
@@ -110,25 +114,306 @@ static void place_row(struct layout *l, const struct scene *sc, uint8_t group,
     }
 }
 
-/* The overlays (toast, dialog), the hit-test tables, and every rect
- * clipped to the window. */
-static void finish(struct layout *l, const struct scene *sc, int w, int h)
+/* What a scene's content asks of the layout, counted once. */
+struct shape {
+    int board;    /* the board is shown: the header lines keep their places */
+    int list;     /* a live list (rows, or its empty line) is shown */
+    int row_mode; /* the main buttons are a row at the bottom (under a board or a list) */
+    int nmain;    /* how many main-group buttons */
+};
+
+static struct shape shape_of(const struct scene *sc)
+{
+    struct shape s = { sc->board.shown != 0, sc->list_empty[0] != 0, 0, 0 };
+    for (int i = 0; i < sc->button_count; i++) {
+        s.list |= sc->buttons[i].group == SCENE_GROUP_LIST;
+        s.nmain += sc->buttons[i].group == SCENE_GROUP_MAIN;
+    }
+    s.row_mode = s.board || s.list;
+    return s;
+}
+
+static int inner_width(const struct layout *l)
+{
+    return maxi(l->w - 2 * l->pad, 1);
+}
+
+static int button_h(const struct layout *l)
+{
+    return l->text_px * 9 / 4;
+}
+
+static int row_gap(const struct layout *l)
+{
+    return maxi(l->pad / 3, 1);
+}
+
+/* The margins and text sizes, all following the body size `text`. */
+static void set_sizes(struct layout *l, int w, int h, int text)
+{
+    memset(l, 0, sizeof *l);
+    l->w = w;
+    l->h = h;
+    l->text_px = text;
+    l->pad = maxi(2, text * 2 / 3);
+    l->title_px = text * 3 / 2;
+    l->status_px = text * 6 / 5;
+    l->small_px = maxi(6, text * 5 / 6);
+    l->big_px = text * 4;
+}
+
+/* One header line of height lh at y: placed when it has text, its space kept
+ * when `keep` (the board is shown). Returns the y under it. */
+static int header_line(struct layout_rect *r, const char *text, int keep, const struct layout *l,
+                       int y, int lh)
+{
+    if (!text[0] && !keep)
+        return y;
+    if (text[0])
+        *r = mkrect(l->pad, y, inner_width(l), lh);
+    return y + lh;
+}
+
+/* The players bar at y: X's name left, O's right, the clock text between
+ * them, and the turn clock bar under them. Returns the y under it. */
+static int place_players(struct layout *l, const struct scene *sc, int board, int y)
+{
+    if (!sc->players[0].name[0] && !sc->players[1].name[0] && !board)
+        return y;
+    int pad = l->pad, text = l->text_px, inner_w = inner_width(l);
+    int bar_h = line_h(text) + pad / 2;
+    int clock_w = sc->clock.shown ? mini(text * 4, inner_w / 3) : 0;
+    int name_w = (inner_w - clock_w) / 2;
+    l->players[0] = mkrect(pad, y, name_w, bar_h);
+    if (clock_w)
+        l->clock = mkrect(pad + name_w, y, clock_w, bar_h);
+    l->players[1] = mkrect(pad + name_w + clock_w, y, inner_w - name_w - clock_w, bar_h);
+    y += bar_h;
+    int timed = sc->clock.shown && sc->clock.total_ms;
+    if (timed || board) {
+        int bar = maxi(2, text / 4);
+        if (timed)
+            l->clock_bar = mkrect(pad, y + pad / 4, inner_w, bar);
+        y += pad / 4 + bar;
+    }
+    return y + pad / 2;
+}
+
+/* The header, top down: title, players bar, status, detail, and (without a
+ * board) the error. With the board shown every line keeps its place whether
+ * or not it has text, and an error goes to the message line above the
+ * buttons: the board then has the same place and size all through a game --
+ * either player's turn, game over, watching. Returns the y under it. */
+static int place_header(struct layout *l, const struct scene *sc, int board)
+{
+    int y = header_line(&l->title, sc->title, board, l, l->pad, line_h(l->title_px));
+    if (sc->title[0] || board)
+        y += l->pad / 2;
+    y = place_players(l, sc, board, y);
+    y = header_line(&l->status, sc->status, board, l, y, line_h(l->status_px));
+    y = header_line(&l->detail, sc->detail, board, l, y, line_h(l->small_px));
+    if (!board)
+        y = header_line(&l->error, sc->error, 0, l, y, line_h(l->text_px));
+    return y + l->pad / 2;
+}
+
+/* The bottom, bottom up: the main buttons as a row under the board or the
+ * list, then the message line above them, reserved under a board or a list
+ * so that a notice, error or toast appearing moves nothing; the toast is
+ * drawn there, over the notice, never over a button. An error next to a
+ * notice gets a line of its own above it. Other screens keep a band at the
+ * bottom for the toast, under their centred column. Returns the y above. */
+static int place_bottom(struct layout *l, const struct scene *sc, struct shape s)
+{
+    int pad = l->pad, inner_w = inner_width(l), btn_h = button_h(l);
+    int bottom = l->h - pad;
+    if (s.row_mode && s.nmain > 0) {
+        place_row(l, sc, SCENE_GROUP_MAIN, pad, inner_w, bottom - btn_h, btn_h, l->text_px * 9);
+        bottom -= btn_h + pad / 2;
+    }
+    int msg_h = line_h(l->text_px);
+    if (!s.row_mode && !sc->notice[0]) {
+        int tw = mini(inner_w, l->text_px * 26), th = msg_h + pad / 2;
+        if (sc->toast[0])
+            l->toast = mkrect((l->w - tw) / 2, bottom - th, tw, th);
+        return bottom - (th + pad / 2);
+    }
+    l->notice = mkrect(pad, bottom - msg_h, inner_w, msg_h);
+    bottom -= msg_h + pad / 2;
+    if (sc->toast[0])
+        l->toast = l->notice;
+    if (s.board && sc->error[0] && !sc->notice[0]) {
+        l->error = l->notice;
+    } else if (s.board && sc->error[0]) {
+        l->error = mkrect(pad, bottom - msg_h, inner_w, msg_h);
+        bottom -= msg_h + pad / 2;
+    }
+    return bottom;
+}
+
+/* The height of the large text, its caption and its countdown bar. */
+static int big_h(const struct layout *l, const struct scene *sc)
+{
+    return sc->big[0] ? line_h(l->big_px) : 0;
+}
+
+static int caption_h(const struct layout *l, const struct scene *sc)
+{
+    return sc->big[0] && sc->big_caption[0] ? line_h(l->text_px) : 0;
+}
+
+static int countdown_h(const struct layout *l, const struct scene *sc)
+{
+    return sc->big[0] && sc->countdown_total_ms ? maxi(3, l->text_px / 3) + l->pad / 2 : 0;
+}
+
+static int field_h(const struct layout *l)
+{
+    return line_h(l->text_px) + l->text_px * 2;
+}
+
+/* The height of the middle's fixed items: the large text, the fields and
+ * (on menus) the button column. */
+static int column_h(const struct layout *l, const struct scene *sc, struct shape s)
+{
+    int pad = l->pad, bh = big_h(l, sc);
+    int fixed = bh + caption_h(l, sc) + countdown_h(l, sc) + (bh ? pad / 2 : 0);
+    fixed += clampi(sc->field_count, 0, SCENE_FIELDS_MAX) * (field_h(l) + pad / 2);
+    if (!s.row_mode && s.nmain > 0)
+        fixed += s.nmain * (button_h(l) + row_gap(l)) + pad / 2;
+    return fixed;
+}
+
+/* The large text at y with its caption and countdown bar (col_x, col_w: the
+ * centred column the bar spans). Returns the y under them. */
+static int place_big(struct layout *l, const struct scene *sc, int y, int col_x, int col_w)
+{
+    int bh = big_h(l, sc), ch = caption_h(l, sc), cd = countdown_h(l, sc);
+    if (!bh)
+        return y;
+    int pad = l->pad, inner_w = inner_width(l);
+    l->big = mkrect(pad, y, inner_w, bh);
+    y += bh;
+    if (ch) {
+        l->big_caption = mkrect(pad, y, inner_w, ch);
+        y += ch;
+    }
+    if (cd) {
+        l->countdown = mkrect(col_x, y + pad / 4, col_w, cd - pad / 2);
+        y += cd;
+    }
+    return y + pad / 2;
+}
+
+/* The middle's fixed items from y down: the large text, the fields (a label
+ * line above each box) and, on menus, the main buttons as a centred column.
+ * Without a board or a list to take the rest of the space, they are centred
+ * as a block between y and bottom. Returns the y under them. */
+static int place_column(struct layout *l, const struct scene *sc, struct shape s, int y,
+                        int bottom)
 {
     int pad = l->pad, text = l->text_px;
-    int inner_w = maxi(w - 2 * pad, 1);
-    int btn_h = text * 9 / 4;
-    int nfields = l->field_count;
-    /* The overlay: the dialog. */
-    if (sc->dialog_shown) {
-        int dw = mini(inner_w, text * 24);
-        int dh = pad + 2 * line_h(text) + pad + btn_h + pad;
-        dh = mini(dh, maxi(h - 2 * pad, 1));
-        l->dialog = mkrect((w - dw) / 2, (h - dh) / 2, dw, dh);
-        l->dialog_text = mkrect(l->dialog.x + pad, l->dialog.y + pad, dw - 2 * pad, 2 * line_h(text));
-        place_row(l, sc, SCENE_GROUP_DIALOG, l->dialog.x + pad, dw - 2 * pad,
-                  l->dialog.y + dh - pad - btn_h, btn_h, text * 9);
+    int col_w = mini(inner_width(l), text * 16);
+    int col_x = (l->w - col_w) / 2;
+    int fixed = column_h(l, sc, s);
+    int avail = maxi(bottom - y, 0);
+    if (!s.row_mode && fixed < avail)
+        y += (avail - fixed) / 2;
+    y = place_big(l, sc, y, col_x, col_w);
+    l->field_count = clampi(sc->field_count, 0, SCENE_FIELDS_MAX);
+    for (int i = 0; i < l->field_count; i++) {
+        l->field_ids[i] = sc->fields[i].id;
+        l->field_labels[i] = mkrect(col_x, y, col_w, line_h(text));
+        l->fields[i] = mkrect(col_x, y + line_h(text), col_w, text * 2);
+        y += field_h(l) + pad / 2;
     }
+    if (s.row_mode || s.nmain == 0)
+        return y;
+    y += pad / 2;
+    for (int i = 0; i < sc->button_count; i++) {
+        if (sc->buttons[i].group != SCENE_GROUP_MAIN)
+            continue;
+        l->buttons[i] = mkrect(col_x, y, col_w, button_h(l));
+        y += button_h(l) + row_gap(l);
+    }
+    return y;
+}
 
+/* The live list's rows from y down, as many as fit above bottom, scrolled so
+ * that the focused row is among them; or the "no games" line. Returns the y
+ * under the rows. */
+static int place_list(struct layout *l, const struct scene *sc, int y, int bottom)
+{
+    int list_w = mini(inner_width(l), l->text_px * 28);
+    int list_x = (l->w - list_w) / 2;
+    int rh = l->text_px * 2, gap = row_gap(l);
+    int fit = maxi((maxi(bottom - y, 0) + gap) / (rh + gap), 1);
+    int nrows = 0, focus_row = 0;
+    for (int i = 0; i < sc->button_count; i++) {
+        if (sc->buttons[i].group != SCENE_GROUP_LIST)
+            continue;
+        if (sc->buttons[i].focused)
+            focus_row = nrows;
+        nrows++;
+    }
+    int first = focus_row >= fit ? focus_row - fit + 1 : 0;
+    int row = 0;
+    for (int i = 0; i < sc->button_count; i++) {
+        if (sc->buttons[i].group != SCENE_GROUP_LIST)
+            continue;
+        if (row >= first && row < first + fit) {
+            l->buttons[i] = mkrect(list_x, y, list_w, rh);
+            y += rh + gap;
+        }
+        row++;
+    }
+    if (nrows == 0 && sc->list_empty[0])
+        l->list_empty = mkrect(l->pad, y, inner_width(l), line_h(l->text_px));
+    return y;
+}
+
+/* The board: the largest square that fits between y and bottom and in the
+ * window's width, centred in that space, its cells separated by gaps of
+ * about a 36th of its side. A window too small for even the smallest board
+ * shows none. */
+static void place_board(struct layout *l, int y, int bottom)
+{
+    int space = maxi(bottom - y, 3);
+    int side = maxi(mini(inner_width(l), space), 3);
+    int gap = maxi(2, side / 36);
+    int cell = maxi((side - 2 * gap) / 3, 1);
+    side = 3 * cell + 2 * gap;
+    int bx = (l->w - side) / 2;
+    int by = y + (space - side) / 2;
+    if (bx < 0 || by < 0 || bx + side > l->w || by + side > l->h)
+        return;
+    l->board = mkrect(bx, by, side, side);
+    l->cell = cell;
+    l->gap = gap;
+    for (int c = 0; c < BOARD_CELLS; c++)
+        l->cells[c] = mkrect(bx + (c % 3) * (cell + gap), by + (c / 3) * (cell + gap), cell, cell);
+}
+
+/* The confirm dialog, centred over everything, its text and its row of
+ * buttons. */
+static void place_dialog(struct layout *l, const struct scene *sc)
+{
+    if (!sc->dialog_shown)
+        return;
+    int pad = l->pad, text = l->text_px, btn_h = button_h(l);
+    int dw = mini(inner_width(l), text * 24);
+    int dh = pad + 2 * line_h(text) + pad + btn_h + pad;
+    dh = mini(dh, maxi(l->h - 2 * pad, 1));
+    l->dialog = mkrect((l->w - dw) / 2, (l->h - dh) / 2, dw, dh);
+    l->dialog_text = mkrect(l->dialog.x + pad, l->dialog.y + pad, dw - 2 * pad, 2 * line_h(text));
+    place_row(l, sc, SCENE_GROUP_DIALOG, l->dialog.x + pad, dw - 2 * pad,
+              l->dialog.y + dh - pad - btn_h, btn_h, text * 9);
+}
+
+/* The hit-test tables, and every rect clipped to the window. */
+static void finish(struct layout *l, const struct scene *sc)
+{
+    int w = l->w, h = l->h;
     l->button_count = clampi(sc->button_count, 0, SCENE_BUTTONS_MAX);
     for (int i = 0; i < l->button_count; i++) {
         const struct scene_button *b = &sc->buttons[i];
@@ -138,7 +423,7 @@ static void finish(struct layout *l, const struct scene *sc, int w, int h)
         l->button_live[i] = l->buttons[i].w > 0 && b->enabled &&
                             (sc->dialog_shown ? in_dialog : !in_dialog);
     }
-    for (int i = 0; i < nfields; i++) {
+    for (int i = 0; i < l->field_count; i++) {
         l->fields[i] = clip(l->fields[i], w, h);
         l->field_labels[i] = clip(l->field_labels[i], w, h);
     }
@@ -150,203 +435,21 @@ static void finish(struct layout *l, const struct scene *sc, int w, int h)
         *texts[i] = clip(*texts[i], w, h);
 }
 
+/* Lay out sc at body text size `text`: the header from the top, the buttons
+ * and message line from the bottom, then the middle between them. */
 static void place(struct layout *l, int w, int h, const struct scene *sc, int text)
 {
-    memset(l, 0, sizeof *l);
-    l->w = w;
-    l->h = h;
-    l->text_px = text;
-    l->pad = maxi(2, text * 2 / 3);
-    l->title_px = text * 3 / 2;
-    l->status_px = text * 6 / 5;
-    l->small_px = maxi(6, text * 5 / 6);
-    l->big_px = text * 4;
-    int pad = l->pad;
-    int inner_w = maxi(w - 2 * pad, 1);
-    int btn_h = text * 9 / 4;
-    int row_gap = maxi(pad / 3, 1);
-    int y = pad;
-    /* With the board shown every header line keeps its place whether or not
-     * it has text (title, players, clock bar, status, hint), and an error
-     * goes to the message line above the buttons: the board then has the
-     * same place and size all through a game -- either player's turn, game
-     * over, watching. */
-    int board = sc->board.shown;
-
-    /* Header. */
-    if (sc->title[0] || board) {
-        if (sc->title[0])
-            l->title = mkrect(pad, y, inner_w, line_h(l->title_px));
-        y += line_h(l->title_px) + pad / 2;
-    }
-    if (sc->players[0].name[0] || sc->players[1].name[0] || board) {
-        int bar_h = line_h(text) + pad / 2;
-        int clock_w = sc->clock.shown ? mini(text * 4, inner_w / 3) : 0;
-        int name_w = (inner_w - clock_w) / 2;
-        l->players[0] = mkrect(pad, y, name_w, bar_h);
-        if (clock_w)
-            l->clock = mkrect(pad + name_w, y, clock_w, bar_h);
-        l->players[1] = mkrect(pad + name_w + clock_w, y, inner_w - name_w - clock_w, bar_h);
-        y += bar_h;
-        if ((sc->clock.shown && sc->clock.total_ms) || board) {
-            int bar = maxi(2, text / 4);
-            if (sc->clock.shown && sc->clock.total_ms)
-                l->clock_bar = mkrect(pad, y + pad / 4, inner_w, bar);
-            y += pad / 4 + bar;
-        }
-        y += pad / 2;
-    }
-    if (sc->status[0] || board) {
-        if (sc->status[0])
-            l->status = mkrect(pad, y, inner_w, line_h(l->status_px));
-        y += line_h(l->status_px);
-    }
-    if (sc->detail[0] || board) {
-        if (sc->detail[0])
-            l->detail = mkrect(pad, y, inner_w, line_h(l->small_px));
-        y += line_h(l->small_px);
-    }
-    if (sc->error[0] && !board) {
-        l->error = mkrect(pad, y, inner_w, line_h(text));
-        y += l->error.h;
-    }
-    y += pad / 2;
-
-    /* Bottom: the main buttons as a row under the board or the list. */
-    int has_list = sc->list_empty[0] != 0;
-    for (int i = 0; i < sc->button_count; i++)
-        has_list |= sc->buttons[i].group == SCENE_GROUP_LIST;
-    int row_mode = board || has_list;
-    int bottom = h - pad;
-    int nmain = 0;
-    for (int i = 0; i < sc->button_count; i++)
-        nmain += sc->buttons[i].group == SCENE_GROUP_MAIN;
-    if (row_mode && nmain > 0) {
-        place_row(l, sc, SCENE_GROUP_MAIN, pad, inner_w, bottom - btn_h, btn_h, text * 9);
-        bottom -= btn_h + pad / 2;
-    }
-    /* The message line above the buttons, reserved under a board or a list
-     * so that a notice, error or toast appearing moves nothing; the toast is
-     * drawn there, over the notice, never over a button. An error next to
-     * a notice gets a line of its own above it. Other screens keep a band at
-     * the bottom for the toast, under their centred column. */
-    int msg_h = line_h(text);
-    if (row_mode || sc->notice[0]) {
-        l->notice = mkrect(pad, bottom - msg_h, inner_w, msg_h);
-        bottom -= msg_h + pad / 2;
-        if (sc->toast[0])
-            l->toast = l->notice;
-        if (board && sc->error[0] && !sc->notice[0]) {
-            l->error = l->notice;
-        } else if (board && sc->error[0]) {
-            l->error = mkrect(pad, bottom - msg_h, inner_w, msg_h);
-            bottom -= msg_h + pad / 2;
-        }
-    } else {
-        int tw = mini(inner_w, text * 26), th = msg_h + pad / 2;
-        if (sc->toast[0])
-            l->toast = mkrect((w - tw) / 2, bottom - th, tw, th);
-        bottom -= th + pad / 2;
-    }
-
-    /* Middle: fixed-height items first, centred as a block when there is
-     * no board or list to take the rest. */
-    int col_w = mini(inner_w, text * 16);
-    int col_x = (w - col_w) / 2;
-    int fixed = 0;
-    int big_h = sc->big[0] ? line_h(l->big_px) : 0;
-    int cap_h = sc->big[0] && sc->big_caption[0] ? line_h(text) : 0;
-    int cd_h = sc->big[0] && sc->countdown_total_ms ? maxi(3, text / 3) + pad / 2 : 0;
-    fixed += big_h + cap_h + cd_h + (big_h ? pad / 2 : 0);
-    int nfields = clampi(sc->field_count, 0, SCENE_FIELDS_MAX);
-    int field_h = line_h(text) + text * 2;
-    fixed += nfields * (field_h + pad / 2);
-    if (!row_mode && nmain > 0)
-        fixed += nmain * (btn_h + row_gap) + pad / 2;
-    int avail = maxi(bottom - y, 0);
-    if (!board && !has_list && fixed < avail)
-        y += (avail - fixed) / 2;
-
-    if (big_h) {
-        l->big = mkrect(pad, y, inner_w, big_h);
-        y += big_h;
-        if (cap_h) {
-            l->big_caption = mkrect(pad, y, inner_w, cap_h);
-            y += cap_h;
-        }
-        if (cd_h) {
-            l->countdown = mkrect(col_x, y + pad / 4, col_w, cd_h - pad / 2);
-            y += cd_h;
-        }
-        y += pad / 2;
-    }
-    for (int i = 0; i < nfields; i++) {
-        l->field_ids[i] = sc->fields[i].id;
-        l->field_labels[i] = mkrect(col_x, y, col_w, line_h(text));
-        l->fields[i] = mkrect(col_x, y + line_h(text), col_w, text * 2);
-        y += field_h + pad / 2;
-    }
-    l->field_count = nfields;
-    if (!row_mode && nmain > 0) {
-        y += pad / 2;
-        for (int i = 0; i < sc->button_count; i++) {
-            if (sc->buttons[i].group != SCENE_GROUP_MAIN)
-                continue;
-            l->buttons[i] = mkrect(col_x, y, col_w, btn_h);
-            y += btn_h + row_gap;
-        }
-    }
-
-    if (has_list) {
-        int list_w = mini(inner_w, text * 28);
-        int list_x = (w - list_w) / 2;
-        int rh = text * 2;
-        int space = maxi(bottom - y, 0);
-        int fit = maxi((space + row_gap) / (rh + row_gap), 1);
-        int nrows = 0, focus_row = 0;
-        for (int i = 0; i < sc->button_count; i++) {
-            if (sc->buttons[i].group != SCENE_GROUP_LIST)
-                continue;
-            if (sc->buttons[i].focused)
-                focus_row = nrows;
-            nrows++;
-        }
-        int first = focus_row >= fit ? focus_row - fit + 1 : 0;
-        int row = 0;
-        for (int i = 0; i < sc->button_count; i++) {
-            if (sc->buttons[i].group != SCENE_GROUP_LIST)
-                continue;
-            if (row >= first && row < first + fit) {
-                l->buttons[i] = mkrect(list_x, y, list_w, rh);
-                y += rh + row_gap;
-            }
-            row++;
-        }
-        if (nrows == 0 && sc->list_empty[0])
-            l->list_empty = mkrect(pad, y, inner_w, line_h(text));
-    }
-
-    if (board) {
-        int space = maxi(bottom - y, 3);
-        int side = maxi(mini(inner_w, space), 3);
-        int gap = maxi(2, side / 36);
-        int cell = maxi((side - 2 * gap) / 3, 1);
-        side = 3 * cell + 2 * gap;
-        int bx = (w - side) / 2;
-        int by = y + (space - side) / 2;
-        /* A window too small for even the smallest board shows none. */
-        if (bx < 0 || by < 0 || bx + side > w || by + side > h) {
-            finish(l, sc, w, h);
-            return;
-        }
-        l->board = mkrect(bx, by, side, side);
-        l->cell = cell;
-        l->gap = gap;
-        for (int c = 0; c < BOARD_CELLS; c++)
-            l->cells[c] = mkrect(bx + (c % 3) * (cell + gap), by + (c / 3) * (cell + gap), cell, cell);
-    }
-
-    finish(l, sc, w, h);
+    set_sizes(l, w, h, text);
+    struct shape s = shape_of(sc);
+    int y = place_header(l, sc, s.board);
+    int bottom = place_bottom(l, sc, s);
+    y = place_column(l, sc, s, y, bottom);
+    if (s.list)
+        y = place_list(l, sc, y, bottom);
+    if (s.board)
+        place_board(l, y, bottom);
+    place_dialog(l, sc);
+    finish(l, sc);
 }
 
 void layout_compute(struct layout *l, int w, int h, const struct scene *sc)

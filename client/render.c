@@ -1,11 +1,7 @@
-/* render.c: draws a scene with an SDL_Renderer (see render.h).
- *
- * Every shape is a path of (centre, direction) points: a circle has one
- * centre, a capsule (a thick stroke with round ends) two, a rounded rect
- * four. A path is filled (a triangle fan) or stroked as a band (a closed
- * triangle strip), each with a one-pixel feather whose alpha falls to zero
- * so edges look smooth on any renderer, the software one included. Text is
- * drawn from the font cache's white textures, tinted per draw.
+/* render.c: draws a scene with an SDL_Renderer (see render.h): the header
+ * lines, the players bar and clock, the board and its marks, the fields, the
+ * buttons, the toast and the dialog. Shapes come from the rasteriser
+ * (raster.h) and text from the font cache's white textures, tinted per draw.
  */
 #include "render.h"
 
@@ -14,33 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PI_F 3.14159265f
-#define PATH_MAX_PTS 512
-#define VERT_MAX (4 * PATH_MAX_PTS + 8)
-#define IDX_MAX (18 * PATH_MAX_PTS + 8)
-#define FEATHER 1.0f
-
-struct path_pt {
-    float cx, cy;     /* the centre this point turns around */
-    float dx, dy;     /* unit direction from the centre (also the outward normal) */
-};
+#include "raster.h"
 
 struct render {
     SDL_Renderer *r;
     struct font_cache *fc;
+    struct raster *ra;
     int failed;
-    struct path_pt path[PATH_MAX_PTS];
-    SDL_Vertex v[VERT_MAX];
-    int idx[IDX_MAX];
 };
 
 enum align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
-
-static SDL_Color rgba(uint32_t hex, uint8_t a)
-{
-    SDL_Color c = { (uint8_t)(hex >> 16), (uint8_t)(hex >> 8), (uint8_t)hex, a };
-    return c;
-}
 
 static void check(struct render *rd, int rc)
 {
@@ -48,122 +27,7 @@ static void check(struct render *rd, int rc)
         rd->failed = 1;
 }
 
-/* ---- paths ---- */
-
-static int segments_for(float radius, int lo, int hi)
-{
-    int n = (int)(radius * 0.8f);
-    return n < lo ? lo : n > hi ? hi : n;
-}
-
-/* An arc of n+1 points around (cx, cy) from angle a0 to a1. */
-static int path_arc(struct path_pt *p, int at, float cx, float cy, float a0, float a1, int n)
-{
-    for (int i = 0; i <= n && at < PATH_MAX_PTS; i++) {
-        float a = a0 + (a1 - a0) * (float)i / (float)n;
-        p[at].cx = cx;
-        p[at].cy = cy;
-        p[at].dx = cosf(a);
-        p[at].dy = sinf(a);
-        at++;
-    }
-    return at;
-}
-
-static int path_circle(struct path_pt *p, float cx, float cy, float radius)
-{
-    int n = segments_for(radius, 24, 160);
-    /* n points: the arc's last point would repeat the first. */
-    return path_arc(p, 0, cx, cy, 0.0f, 2.0f * PI_F * (float)(n - 1) / (float)n, n - 1);
-}
-
-static int path_capsule(struct path_pt *p, float x0, float y0, float x1, float y1, float radius)
-{
-    float a = atan2f(y1 - y0, x1 - x0);
-    int n = segments_for(radius, 6, 40);
-    int at = path_arc(p, 0, x1, y1, a - PI_F / 2, a + PI_F / 2, n);
-    return path_arc(p, at, x0, y0, a + PI_F / 2, a + 3 * PI_F / 2, n);
-}
-
-/* A rounded rect's corners turn around centres inset by `radius`. */
-static int path_rrect(struct path_pt *p, SDL_FRect r, float radius)
-{
-    float rad = fminf(radius, fminf(r.w, r.h) / 2);
-    int n = segments_for(rad, 2, 16);
-    float l = r.x + rad, t = r.y + rad, rt = r.x + r.w - rad, b = r.y + r.h - rad;
-    int at = path_arc(p, 0, rt, b, 0, PI_F / 2, n);
-    at = path_arc(p, at, l, b, PI_F / 2, PI_F, n);
-    at = path_arc(p, at, l, t, PI_F, 3 * PI_F / 2, n);
-    return path_arc(p, at, rt, t, 3 * PI_F / 2, 2 * PI_F, n);
-}
-
-static void vert(SDL_Vertex *v, const struct path_pt *p, float off, SDL_Color c)
-{
-    v->position.x = p->cx + p->dx * off;
-    v->position.y = p->cy + p->dy * off;
-    v->color = c;
-    v->tex_coord.x = 0;
-    v->tex_coord.y = 0;
-}
-
-/* Fill the convex shape the path draws at `radius` around its centres. */
-static void fill_path(struct render *rd, int n, float radius, uint32_t hex, uint8_t alpha)
-{
-    if (n < 3)
-        return;
-    SDL_Color c = rgba(hex, alpha), clear = rgba(hex, 0);
-    float inner = fmaxf(radius - FEATHER / 2, 0), outer = radius + FEATHER / 2;
-    float sx = 0, sy = 0;
-    for (int i = 0; i < n; i++) {
-        vert(&rd->v[1 + i], &rd->path[i], inner, c);
-        vert(&rd->v[1 + n + i], &rd->path[i], outer, clear);
-        sx += rd->v[1 + i].position.x;
-        sy += rd->v[1 + i].position.y;
-    }
-    rd->v[0].position.x = sx / (float)n;
-    rd->v[0].position.y = sy / (float)n;
-    rd->v[0].color = c;
-    rd->v[0].tex_coord.x = rd->v[0].tex_coord.y = 0;
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        int a = 1 + i, b = 1 + (i + 1) % n;
-        int fa = a + n, fb = b + n;
-        int tri[9] = { 0, a, b, a, b, fb, a, fb, fa };
-        memcpy(&rd->idx[k], tri, sizeof tri);
-        k += 9;
-    }
-    check(rd, SDL_RenderGeometry(rd->r, NULL, rd->v, 1 + 2 * n, rd->idx, k));
-}
-
-/* Stroke the closed path at `radius` with a band `width` wide. */
-static void band_path(struct render *rd, int n, float radius, float width, uint32_t hex, uint8_t alpha)
-{
-    if (n < 3)
-        return;
-    SDL_Color c = rgba(hex, alpha), clear = rgba(hex, 0);
-    float offs[4] = { radius + width / 2 + FEATHER / 2, radius + width / 2 - FEATHER / 2,
-                      radius - width / 2 + FEATHER / 2, radius - width / 2 - FEATHER / 2 };
-    for (int j = 0; j < 4; j++)
-        offs[j] = fmaxf(offs[j], 0);
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < 4; j++)
-            vert(&rd->v[4 * i + j], &rd->path[i], offs[j], (j == 1 || j == 2) ? c : clear);
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        int a = 4 * i, b = 4 * ((i + 1) % n);
-        for (int j = 0; j < 3; j++) {
-            int q[6] = { a + j, b + j, b + j + 1, a + j, b + j + 1, a + j + 1 };
-            memcpy(&rd->idx[k], q, sizeof q);
-            k += 6;
-        }
-    }
-    check(rd, SDL_RenderGeometry(rd->r, NULL, rd->v, 4 * n, rd->idx, k));
-}
-
-static int same_rect(struct layout_rect a, struct layout_rect b)
-{
-    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
-}
+/* ---- shapes ---- */
 
 static SDL_FRect frect(struct layout_rect r)
 {
@@ -173,36 +37,25 @@ static SDL_FRect frect(struct layout_rect r)
 
 static void fill_rrect(struct render *rd, struct layout_rect r, float radius, uint32_t hex, uint8_t a)
 {
-    if (r.w <= 0 || r.h <= 0)
-        return;
-    float rad = fminf(radius, fminf((float)r.w, (float)r.h) / 2);
-    /* The path turns at `rad` around inset centres: draw it at radius rad. */
-    int n = path_rrect(rd->path, frect(r), rad);
-    fill_path(rd, n, rad, hex, a);
+    check(rd, raster_fill_rrect(rd->ra, frect(r), radius, hex, a));
 }
 
 static void frame_rrect(struct render *rd, struct layout_rect r, float radius, float width,
                         uint32_t hex, uint8_t a)
 {
-    if (r.w <= 0 || r.h <= 0)
-        return;
-    float rad = fminf(radius, fminf((float)r.w, (float)r.h) / 2);
-    int n = path_rrect(rd->path, frect(r), rad);
-    band_path(rd, n, rad - width / 2, width, hex, a);
+    check(rd, raster_frame_rrect(rd->ra, frect(r), radius, width, hex, a));
 }
 
 static void capsule(struct render *rd, float x0, float y0, float x1, float y1, float width,
                     uint32_t hex, uint8_t a)
 {
-    int n = path_capsule(rd->path, x0, y0, x1, y1, width / 2);
-    fill_path(rd, n, width / 2, hex, a);
+    check(rd, raster_capsule(rd->ra, x0, y0, x1, y1, width, hex, a));
 }
 
 static void ring(struct render *rd, float cx, float cy, float radius, float width,
                  uint32_t hex, uint8_t a)
 {
-    int n = path_circle(rd->path, cx, cy, radius + width / 2);
-    band_path(rd, n, radius, width, hex, a);
+    check(rd, raster_ring(rd->ra, cx, cy, radius, width, hex, a));
 }
 
 static void fill_rect(struct render *rd, struct layout_rect r, uint32_t hex, uint8_t a)
@@ -306,6 +159,25 @@ static int cell_ok(uint8_t c)
     return c < BOARD_CELLS;
 }
 
+/* The winning line through the centres of its end cells, reaching past them. */
+static void draw_win_line(struct render *rd, const struct scene_board *b, const struct layout *l)
+{
+    if (!cell_ok(b->line[0]) || !cell_ok(b->line[2]))
+        return;
+    struct layout_rect a = l->cells[b->line[0]], z = l->cells[b->line[2]];
+    float x0 = (float)a.x + (float)a.w / 2, y0 = (float)a.y + (float)a.h / 2;
+    float x1 = (float)z.x + (float)z.w / 2, y1 = (float)z.y + (float)z.h / 2;
+    float len = hypotf(x1 - x0, y1 - y0);
+    if (len <= 0)
+        return;
+    float ext = (float)l->cell * 0.32f;
+    float ux = (x1 - x0) / len, uy = (y1 - y0) / len;
+    /* Narrower than a mark's stroke (0.12 of a cell), so an X whose stroke
+     * lies along a diagonal line still shows on both sides. */
+    float w = fmaxf(3.0f, (float)l->cell * 0.05f);
+    capsule(rd, x0 - ux * ext, y0 - uy * ext, x1 + ux * ext, y1 + uy * ext, w, RENDER_WIN, 255);
+}
+
 /* The board; `mine` is the mark this client plays (BOARD_EMPTY when
  * watching), previewed faintly in the hovered cell. */
 static void draw_board(struct render *rd, const struct scene_board *b, const struct layout *l,
@@ -340,24 +212,7 @@ static void draw_board(struct render *rd, const struct scene_board *b, const str
         frame_rrect(rd, c, radius, t, RENDER_CURSOR, 255);
     }
 
-    if (cell_ok(b->line[0]) && cell_ok(b->line[2])) {
-        struct layout_rect a = l->cells[b->line[0]], z = l->cells[b->line[2]];
-        float x0 = (float)a.x + (float)a.w / 2, y0 = (float)a.y + (float)a.h / 2;
-        float x1 = (float)z.x + (float)z.w / 2, y1 = (float)z.y + (float)z.h / 2;
-        float len = hypotf(x1 - x0, y1 - y0);
-        if (len > 0) {
-            float ext = (float)l->cell * 0.32f;
-            float ux = (x1 - x0) / len, uy = (y1 - y0) / len;
-            /* Narrower than a mark's stroke (0.12 of a cell), so an X whose
-             * stroke lies along a diagonal line still shows on both sides. */
-            float w = fmaxf(3.0f, (float)l->cell * 0.05f);
-            x0 -= ux * ext;
-            y0 -= uy * ext;
-            x1 += ux * ext;
-            y1 += uy * ext;
-            capsule(rd, x0, y0, x1, y1, w, RENDER_WIN, 255);
-        }
-    }
+    draw_win_line(rd, b, l);
 }
 
 /* ---- the rest ---- */
@@ -506,15 +361,21 @@ static void draw_button(struct render *rd, const struct scene_button *b, struct 
          b->group == SCENE_GROUP_LIST ? ALIGN_LEFT : ALIGN_CENTER);
 }
 
-int render_frame(struct render *rd, const struct scene *sc, const struct layout *l)
+static int same_rect(struct layout_rect a, struct layout_rect b)
 {
-    rd->failed = 0;
-    check(rd, SDL_RenderSetClipRect(rd->r, NULL));
-    check(rd, SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND));
-    check(rd, SDL_SetRenderDrawColor(rd->r, (uint8_t)(RENDER_BG >> 16), (uint8_t)(RENDER_BG >> 8),
-                                     (uint8_t)RENDER_BG, 255));
-    check(rd, SDL_RenderClear(rd->r));
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
 
+/* 1 when the toast is shown in line r: it hides r's own text while it shows
+ * (it is narrower than the line: the text would peek out both sides). */
+static int under_toast(const struct scene *sc, const struct layout *l, struct layout_rect r)
+{
+    return sc->toast[0] && l->toast.w > 0 && same_rect(r, l->toast);
+}
+
+/* The header lines: title, players bar and clock, status, detail, error. */
+static void draw_header(struct render *rd, const struct scene *sc, const struct layout *l)
+{
     text(rd, sc->title, l->title_px, 1, RENDER_TEXT, l->title, ALIGN_CENTER);
     draw_player(rd, &sc->players[0], l->players[0], 0, l->text_px);
     draw_player(rd, &sc->players[1], l->players[1], 1, l->text_px);
@@ -526,61 +387,89 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
     }
     text(rd, sc->status, l->status_px, 1, tone_color(sc->status_tone), l->status, ALIGN_CENTER);
     text(rd, sc->detail, l->small_px, 0, RENDER_TEXT_DIM, l->detail, ALIGN_CENTER);
-    /* A toast in the message line hides the line's own text while it shows
-     * (it is narrower than the line: the text would peek out both sides). */
-    int toast_in_line = sc->toast[0] && l->toast.w > 0;
-    if (!(toast_in_line && same_rect(l->error, l->toast)))
+    if (!under_toast(sc, l, l->error))
         text(rd, sc->error, l->text_px, 0, RENDER_BAD, l->error, ALIGN_CENTER);
+}
 
+/* The middle: the large text with its caption and countdown, the fields,
+ * the board. */
+static void draw_middle(struct render *rd, const struct scene *sc, const struct layout *l)
+{
     text(rd, sc->big, l->big_px, 1, RENDER_TEXT, l->big, ALIGN_CENTER);
     text(rd, sc->big_caption, l->text_px, 0, RENDER_TEXT_DIM, l->big_caption, ALIGN_CENTER);
     draw_bar(rd, l->countdown, sc->countdown_ms, sc->countdown_total_ms, RENDER_WARN);
-
     for (int i = 0; i < l->field_count && i < sc->field_count; i++)
         draw_field(rd, &sc->fields[i], l->field_labels[i], l->fields[i], l);
-
     if (sc->board.shown && l->cell > 0) {
         uint8_t mine = sc->players[0].you ? sc->players[0].mark
                        : sc->players[1].you ? sc->players[1].mark : BOARD_EMPTY;
         draw_board(rd, &sc->board, l, mine);
     }
+}
 
+/* The buttons and list rows outside the dialog, the "no games" line, the
+ * notice. */
+static void draw_controls(struct render *rd, const struct scene *sc, const struct layout *l)
+{
     int main_px = group_px(rd, sc, l, SCENE_GROUP_MAIN);
     for (int i = 0; i < sc->button_count && i < l->button_count; i++)
         if (sc->buttons[i].group != SCENE_GROUP_DIALOG)
             draw_button(rd, &sc->buttons[i], l->buttons[i], l,
                         sc->buttons[i].group == SCENE_GROUP_MAIN ? main_px : l->text_px);
     text(rd, sc->list_empty, l->text_px, 0, RENDER_TEXT_DIM, l->list_empty, ALIGN_CENTER);
-    if (!(toast_in_line && same_rect(l->notice, l->toast)))
+    if (!under_toast(sc, l, l->notice))
         text(rd, sc->notice, l->text_px, 1, tone_color(sc->notice_tone), l->notice, ALIGN_CENTER);
+}
 
-    if (sc->toast[0] && l->toast.w > 0) {
-        int w = 0, h = 0;
-        if (font_measure(rd->fc, sc->toast, l->text_px, 0, &w, &h) < 0)
-            rd->failed = 1;
-        struct layout_rect t = l->toast;
-        int tw = w + 2 * l->pad;
-        if (tw < t.w) {
-            t.x += (t.w - tw) / 2;
-            t.w = tw;
-        }
-        uint32_t fill = sc->toast_tone == SCENE_TONE_BAD ? RENDER_BAD : RENDER_GRID;
-        fill_rrect(rd, t, (float)t.h / 2, fill, 255);
-        struct layout_rect in = { t.x + l->pad / 2, t.y, t.w - l->pad, t.h };
-        text(rd, sc->toast, l->text_px, 0, 0xFFFFFFu, in, ALIGN_CENTER);
+/* The toast: a pill as wide as its text, centred in its rect. */
+static void draw_toast(struct render *rd, const struct scene *sc, const struct layout *l)
+{
+    if (!sc->toast[0] || l->toast.w <= 0)
+        return;
+    int w = 0, h = 0;
+    if (font_measure(rd->fc, sc->toast, l->text_px, 0, &w, &h) < 0)
+        rd->failed = 1;
+    struct layout_rect t = l->toast;
+    int tw = w + 2 * l->pad;
+    if (tw < t.w) {
+        t.x += (t.w - tw) / 2;
+        t.w = tw;
     }
+    uint32_t fill = sc->toast_tone == SCENE_TONE_BAD ? RENDER_BAD : RENDER_GRID;
+    fill_rrect(rd, t, (float)t.h / 2, fill, 255);
+    struct layout_rect in = { t.x + l->pad / 2, t.y, t.w - l->pad, t.h };
+    text(rd, sc->toast, l->text_px, 0, 0xFFFFFFu, in, ALIGN_CENTER);
+}
 
-    if (sc->dialog_shown && l->dialog.w > 0) {
-        fill_rect(rd, (struct layout_rect){ 0, 0, l->w, l->h }, 0x000000u, 90);
-        float rad = (float)l->pad;
-        fill_rrect(rd, l->dialog, rad, RENDER_PANEL, 255);
-        frame_rrect(rd, l->dialog, rad, hairline(l), RENDER_BORDER, 255);
-        text2(rd, sc->dialog_text, l->text_px, RENDER_TEXT, l->dialog_text);
-        int dialog_px = group_px(rd, sc, l, SCENE_GROUP_DIALOG);
-        for (int i = 0; i < sc->button_count && i < l->button_count; i++)
-            if (sc->buttons[i].group == SCENE_GROUP_DIALOG)
-                draw_button(rd, &sc->buttons[i], l->buttons[i], l, dialog_px);
-    }
+/* The dialog over a dimmed window: its panel, text and buttons. */
+static void draw_dialog(struct render *rd, const struct scene *sc, const struct layout *l)
+{
+    if (!sc->dialog_shown || l->dialog.w <= 0)
+        return;
+    fill_rect(rd, (struct layout_rect){ 0, 0, l->w, l->h }, 0x000000u, 90);
+    float rad = (float)l->pad;
+    fill_rrect(rd, l->dialog, rad, RENDER_PANEL, 255);
+    frame_rrect(rd, l->dialog, rad, hairline(l), RENDER_BORDER, 255);
+    text2(rd, sc->dialog_text, l->text_px, RENDER_TEXT, l->dialog_text);
+    int dialog_px = group_px(rd, sc, l, SCENE_GROUP_DIALOG);
+    for (int i = 0; i < sc->button_count && i < l->button_count; i++)
+        if (sc->buttons[i].group == SCENE_GROUP_DIALOG)
+            draw_button(rd, &sc->buttons[i], l->buttons[i], l, dialog_px);
+}
+
+int render_frame(struct render *rd, const struct scene *sc, const struct layout *l)
+{
+    rd->failed = 0;
+    check(rd, SDL_RenderSetClipRect(rd->r, NULL));
+    check(rd, SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND));
+    check(rd, SDL_SetRenderDrawColor(rd->r, (uint8_t)(RENDER_BG >> 16), (uint8_t)(RENDER_BG >> 8),
+                                     (uint8_t)RENDER_BG, 255));
+    check(rd, SDL_RenderClear(rd->r));
+    draw_header(rd, sc, l);
+    draw_middle(rd, sc, l);
+    draw_controls(rd, sc, l);
+    draw_toast(rd, sc, l);
+    draw_dialog(rd, sc, l);
     return rd->failed ? -1 : 0;
 }
 
@@ -592,8 +481,15 @@ struct render *render_new(SDL_Renderer *r, const char *font_path, char err[FONT_
         return NULL;
     }
     rd->r = r;
+    rd->ra = raster_new(r);
+    if (!rd->ra) {
+        snprintf(err, FONT_ERR_MAX, "out of memory");
+        free(rd);
+        return NULL;
+    }
     rd->fc = font_cache_new(r, font_path, err);
     if (!rd->fc) {
+        raster_free(rd->ra);
         free(rd);
         return NULL;
     }
@@ -605,6 +501,7 @@ void render_free(struct render *rd)
     if (!rd)
         return;
     font_cache_free(rd->fc);
+    raster_free(rd->ra);
     free(rd);
 }
 

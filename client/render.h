@@ -1,7 +1,7 @@
 /* render.h: drawing a scene (scene.h) placed by a layout (layout.h) with an
  * SDL_Renderer -- any renderer, the software one included (tests draw into
- * an SDL_Surface). Shapes are triangles through SDL_RenderGeometry with
- * feathered edges; text goes through the font cache (font.h).
+ * an SDL_Surface). Shapes go through the path rasteriser (raster.h: triangles
+ * with feathered edges); text goes through the font cache (font.h).
  *
  * The palette is fixed and public so tests can look for its colours.
  *

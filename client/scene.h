@@ -1,6 +1,6 @@
 /* scene.h: the plain-data description of one frame of the ttt client.
  *
- * app_fill_scene() (app.c) fills a struct scene from the UI state; layout.c
+ * app_fill_scene() (app_scene.c) fills a struct scene from the UI state; layout.c
  * places it for a window size and render.c draws it. A scene holds no SDL
  * types and no pointers: only fixed-size arrays and small integers, so it can
  * be copied, compared and built by tests. Strings are UTF-8 and always
@@ -17,6 +17,7 @@
 #ifndef TTT_SCENE_H
 #define TTT_SCENE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -142,6 +143,25 @@ struct scene {
     uint8_t dialog_shown;
     char dialog_text[SCENE_TEXT_MAX];
 };
+
+/* Copy text (NULL: "") into out, a buffer of cap bytes: cut to fit at a
+ * character boundary, so UTF-8 stays whole, and always NUL-terminated.
+ * Nothing happens when out is NULL or cap is 0. For the scene's strings and
+ * the words written into them. */
+static inline void scene_put(char *out, size_t cap, const char *text)
+{
+    if (!out || cap == 0)
+        return;
+    size_t n = text ? strlen(text) : 0;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--; /* text[n] continues a character: cut before the character */
+    }
+    if (n > 0)
+        memcpy(out, text, n);
+    out[n] = '\0';
+}
 
 /* An empty scene: everything zero, every cell reference BOARD_NO_CELL. Start
  * each frame's fill from this. */
