@@ -1,17 +1,14 @@
-/* options.c: ttt-bot's command line: defaults, strict number parsing, the
- * checks between options, --help and --version. */
+/* options.c: ttt-bot's command line: the defaults, the table of options
+ * (net/args.c walks argv by it), what each one sets and the checks between
+ * them. */
 #include "options.h"
 
-#include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "proto.h"
 #include "text.h"
-#include "sock.h"
 
 #ifndef TTT_VERSION
 #define TTT_VERSION "unknown"
@@ -49,164 +46,112 @@ static const char usage_text[] =
     "Exit status: 0 when every game was played as the protocol says; 1 on a connection\n"
     "failure, a server error, a protocol violation or an illegal move; 2 on bad options.\n";
 
-enum {
-    O_NAME = 256, O_STRATEGY, O_GAMES, O_ROOM, O_CREATE_ROOM, O_REMATCH, O_CLIENTS,
-    O_THINK, O_SEED, O_QUIET, O_JSON, O_HELP, O_VERSION
+/* The table's order is the keys' order. */
+enum { O_NAME, O_STRATEGY, O_GAMES, O_ROOM, O_CREATE_ROOM, O_REMATCH, O_CLIENTS, O_THINK, O_SEED, O_QUIET,
+       O_JSON, O_COUNT };
+
+static const struct args_option option_table[O_COUNT] = {
+    [O_NAME] = {"name", ARGS_TEXT, NULL, 0, 0},
+    [O_STRATEGY] = {"strategy", ARGS_TEXT, NULL, 0, 0},
+    [O_GAMES] = {"games", ARGS_NUMBER, "a number", 1, MAX_GAMES},
+    [O_ROOM] = {"room", ARGS_TEXT, NULL, 0, 0},
+    [O_CREATE_ROOM] = {"create-room", ARGS_FLAG, NULL, 0, 0},
+    [O_REMATCH] = {"rematch", ARGS_FLAG, NULL, 0, 0},
+    [O_CLIENTS] = {"clients", ARGS_NUMBER, "a number", 1, MAX_CLIENTS},
+    [O_THINK] = {"think", ARGS_NUMBER, "a number of milliseconds", 0, MAX_THINK_MS},
+    [O_SEED] = {"seed", ARGS_NUMBER, "a number", 0, UINT64_MAX},
+    [O_QUIET] = {"quiet", ARGS_FLAG, NULL, 0, 0},
+    [O_JSON] = {"json", ARGS_FLAG, NULL, 0, 0},
 };
 
-static int fail(char err[BOT_ERR_LEN], const char *fmt, ...)
+/* --name NAME: the protocol's name rules. */
+static int take_name(const struct args_item *it, struct bot_options *o)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, BOT_ERR_LEN, fmt, ap);
-    va_end(ap);
-    return BOT_OPTIONS_BAD;
-}
+    char why[200];
 
-/* A whole decimal number in [lo, hi]; 0 on success. */
-static int parse_num(const char *s, unsigned long long lo, unsigned long long hi,
-                     unsigned long long *out)
-{
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
+    if (text_name_check(it->value, why, sizeof why) < 0)
+        return args_fail(it, "--name: %s", why);
+    snprintf(o->name, sizeof o->name, "%s", it->value);
     return 0;
 }
 
-/* The option as the user typed it, for messages. */
-static const char *typed(char **argv, int index)
+/* --room CODE and --create-room: one way to find a game. */
+static int take_mode(const struct args_item *it, struct bot_options *o, enum bot_mode mode)
 {
-    return index > 0 && argv[index] ? argv[index] : "?";
+    if (mode == BOT_MODE_JOIN_ROOM && proto_code_from_text(it->value, o->room) < 0)
+        return args_fail(it, "--room: '%s' is not a room code (6 characters from %s)", it->value,
+                         PROTO_CODE_ALPHABET);
+    if (o->mode != BOT_MODE_QUICK && o->mode != mode)
+        return args_fail(it, "--room and --create-room exclude each other");
+    o->mode = mode;
+    return 0;
 }
+
+/* The operand HOST[:PORT]: one at most. */
+static int take_host(const struct args_item *it, struct bot_options *o)
+{
+    if (o->host[0] != '\0')
+        return args_fail(it, "one server address only: '%s' is one too many", it->value);
+    if (args_server_address(it, sizeof o->host - 1) < 0)
+        return -1;
+    snprintf(o->host, sizeof o->host, "%s", it->value);
+    return 0;
+}
+
+/* args_spec.take: store one option or the operand. */
+static int take(const struct args_item *it, void *ctx)
+{
+    struct bot_options *o = ctx;
+
+    switch (it->key) {
+    case ARGS_OPERAND: return take_host(it, o);
+    case O_NAME: return take_name(it, o);
+    case O_STRATEGY:
+        if (strategy_parse(&o->strategy, it->value) < 0)
+            return args_fail(it, "--strategy: '%s' is not perfect, random or mixed:P with P from 0 to 1",
+                             it->value);
+        break;
+    case O_GAMES: o->games = (uint32_t)it->number; break;
+    case O_ROOM: return take_mode(it, o, BOT_MODE_JOIN_ROOM);
+    case O_CREATE_ROOM: return take_mode(it, o, BOT_MODE_CREATE_ROOM);
+    case O_REMATCH: o->rematch = 1; break;
+    case O_CLIENTS: o->clients = (uint32_t)it->number; break;
+    case O_THINK: o->think_ms = (uint32_t)it->number; break;
+    case O_SEED:
+        o->seed = it->number;
+        o->seed_given = 1;
+        break;
+    case O_QUIET: o->quiet = 1; break;
+    case O_JSON: o->json = 1; break;
+    }
+    return 0;
+}
+
+static const struct args_spec spec = {
+    .program = "ttt-bot", .version = TTT_VERSION, .protocol = PROTO_VERSION, .usage = usage_text,
+    .options = option_table, .count = O_COUNT, .take = take,
+};
 
 int bot_options_parse(int argc, char **argv, struct bot_options *o, char err[BOT_ERR_LEN])
 {
-    memset(o, 0, sizeof *o);
-    snprintf(o->host, sizeof o->host, "%s", BOT_DEFAULT_HOST);
+    enum args_result r;
+
+    memset(o, 0, sizeof *o); /* host "" until an operand names one */
     snprintf(o->name, sizeof o->name, "bot");
     o->strategy.kind = STRATEGY_PERFECT;
     o->strategy.p = 1.0;
     o->games = 1;
     o->clients = 1;
-    err[0] = '\0';
-
-    static const struct option longs[] = {
-        { "name", required_argument, NULL, O_NAME },
-        { "strategy", required_argument, NULL, O_STRATEGY },
-        { "games", required_argument, NULL, O_GAMES },
-        { "room", required_argument, NULL, O_ROOM },
-        { "create-room", no_argument, NULL, O_CREATE_ROOM },
-        { "rematch", no_argument, NULL, O_REMATCH },
-        { "clients", required_argument, NULL, O_CLIENTS },
-        { "think", required_argument, NULL, O_THINK },
-        { "seed", required_argument, NULL, O_SEED },
-        { "quiet", no_argument, NULL, O_QUIET },
-        { "json", no_argument, NULL, O_JSON },
-        { "help", no_argument, NULL, O_HELP },
-        { "version", no_argument, NULL, O_VERSION },
-        { NULL, 0, NULL, 0 },
-    };
-    int hosts = 0;
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        int c = getopt_long(argc, argv, ":", longs, NULL);
-        if (c == -1)
-            break;
-        unsigned long long v;
-        switch (c) {
-        case O_NAME:
-            if (!text_name_valid(optarg, strlen(optarg))) {
-                char shown[64];
-                text_printable(optarg, strlen(optarg), shown, sizeof shown);
-                return fail(err, "--name: '%s' is not a valid name (%s)", shown, TEXT_NAME_RULES);
-            }
-            snprintf(o->name, sizeof o->name, "%s", optarg);
-            break;
-        case O_STRATEGY:
-            if (strategy_parse(&o->strategy, optarg) < 0)
-                return fail(err, "--strategy: '%s' is not perfect, random or mixed:P with P "
-                            "from 0 to 1", optarg);
-            break;
-        case O_GAMES:
-            if (parse_num(optarg, 1, MAX_GAMES, &v) < 0)
-                return fail(err, "--games: '%s' is not a number from 1 to %lu", optarg, MAX_GAMES);
-            o->games = (uint32_t)v;
-            break;
-        case O_ROOM:
-            if (proto_code_from_text(optarg, o->room) < 0)
-                return fail(err, "--room: '%s' is not a room code (6 characters from %s)",
-                            optarg, PROTO_CODE_ALPHABET);
-            if (o->mode == BOT_MODE_CREATE_ROOM)
-                return fail(err, "--room and --create-room exclude each other");
-            o->mode = BOT_MODE_JOIN_ROOM;
-            break;
-        case O_CREATE_ROOM:
-            if (o->mode == BOT_MODE_JOIN_ROOM)
-                return fail(err, "--room and --create-room exclude each other");
-            o->mode = BOT_MODE_CREATE_ROOM;
-            break;
-        case O_REMATCH:
-            o->rematch = 1;
-            break;
-        case O_CLIENTS:
-            if (parse_num(optarg, 1, MAX_CLIENTS, &v) < 0)
-                return fail(err, "--clients: '%s' is not a number from 1 to %lu", optarg,
-                            MAX_CLIENTS);
-            o->clients = (uint32_t)v;
-            break;
-        case O_THINK:
-            if (parse_num(optarg, 0, MAX_THINK_MS, &v) < 0)
-                return fail(err, "--think: '%s' is not a number of milliseconds from 0 to %lu",
-                            optarg, MAX_THINK_MS);
-            o->think_ms = (uint32_t)v;
-            break;
-        case O_SEED:
-            if (parse_num(optarg, 0, UINT64_MAX, &v) < 0)
-                return fail(err, "--seed: '%s' is not a number from 0 to %llu", optarg,
-                            (unsigned long long)UINT64_MAX);
-            o->seed = v;
-            o->seed_given = 1;
-            break;
-        case O_QUIET:
-            o->quiet = 1;
-            break;
-        case O_JSON:
-            o->json = 1;
-            break;
-        case O_HELP:
-            fputs(usage_text, stdout);
-            return BOT_OPTIONS_EXIT_OK;
-        case O_VERSION:
-            printf("ttt-bot %s (protocol version %d)\n", TTT_VERSION, PROTO_VERSION);
-            return BOT_OPTIONS_EXIT_OK;
-        case ':':
-            return fail(err, "%s needs a value (see ttt-bot --help)", typed(argv, optind - 1));
-        default:
-            if (optopt > ' ' && optopt < 127)
-                return fail(err, "unknown option '-%c' (see ttt-bot --help)", optopt);
-            return fail(err, "unknown option '%s' (see ttt-bot --help)", typed(argv, optind - 1));
-        }
-    }
-    for (int i = optind; i < argc; i++) {
-        if (hosts++ > 0)
-            return fail(err, "one server address only: '%s' is one too many", argv[i]);
-        char host[sizeof o->host], why[SOCK_ERR_LEN];
-        uint16_t port;
-        if (argv[i][0] == '\0' || strlen(argv[i]) >= sizeof o->host)
-            return fail(err, "'%s' is not a server address (HOST[:PORT])", argv[i]);
-        if (sock_split_hostport(argv[i], host, sizeof host, &port, why) < 0)
-            return fail(err, "'%s' is not a server address (HOST[:PORT]): %s", argv[i], why);
-        snprintf(o->host, sizeof o->host, "%s", argv[i]);
-    }
+    r = args_parse(&spec, argc, argv, o, err, BOT_ERR_LEN);
+    if (r != ARGS_RUN)
+        return r == ARGS_EXIT ? BOT_OPTIONS_EXIT_OK : BOT_OPTIONS_BAD;
+    if (o->host[0] == '\0')
+        snprintf(o->host, sizeof o->host, "%s", BOT_DEFAULT_HOST);
     if (o->mode != BOT_MODE_QUICK) {
-        if (o->clients != 1)
-            return fail(err, "--room and --create-room play one client: drop --clients");
+        if (o->clients != 1) {
+            snprintf(err, BOT_ERR_LEN, "--room and --create-room play one client: drop --clients");
+            return BOT_OPTIONS_BAD;
+        }
         o->rematch = 1;
     }
     return BOT_OPTIONS_RUN;

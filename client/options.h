@@ -26,7 +26,4 @@ enum options_result { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_BAD = 2 };
  * in *o point into argv. */
 int options_parse(int argc, char **argv, struct client_options *o, char *err, size_t err_len);
 
-/* The --help text. */
-extern const char options_usage[];
-
 #endif

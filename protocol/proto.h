@@ -217,9 +217,10 @@ int proto_decode(enum proto_dir dir, const struct proto_frame *frame, struct pro
 
 /* Encode *m (header and payload) into buf[0..cap). Returns the frame length
  * (> 0), PROTO_E_NO_SPACE if it does not fit, or PROTO_E_INVALID if a field
- * cannot be represented (unknown type, name over 16 bytes, count over 32, ...).
- * Encoding trusts the caller for values such as cell ranges; what it writes,
- * decoded by the peer, must give back *m. */
+ * cannot be represented (unknown type, name over 16 bytes, count over 32, a
+ * payload length outside its type's bounds, such as a GAME_START name of 0
+ * bytes). Encoding trusts the caller for values such as cell ranges; what it
+ * writes, decoded by the peer, must give back *m. */
 int proto_encode(const struct proto_msg *m, uint8_t *buf, size_t cap);
 
 /* Set *name from a NUL-terminated string; PROTO_OK or PROTO_E_BAD_NAME. */

@@ -158,3 +158,16 @@ size_t text_printable(const char *s, size_t n, char *out, size_t cap)
     out[o] = '\0';
     return o;
 }
+
+int text_name_check(const char *s, char *why, size_t cap)
+{
+    size_t n = strlen(s);
+    char shown[64];
+
+    if (text_name_valid(s, n))
+        return 0;
+    text_printable(s, n, shown, sizeof shown);
+    if (cap > 0)
+        snprintf(why, cap, "'%s' is not a valid name (%s)", shown, TEXT_NAME_RULES);
+    return -1;
+}

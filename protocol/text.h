@@ -34,6 +34,11 @@ int text_name_valid(const char *s, size_t n);
 #define TEXT_NAME_RULES "1 to 16 bytes of UTF-8; no control, invisible or bidirectional " \
                         "characters; no space at either end"
 
+/* A name as a person typed it (NUL-terminated: a command line, a form): 0
+ * if it is valid, else -1 with one line in why[0..cap) saying so, the name
+ * made printable (at most 63 bytes of it) and the rules. */
+int text_name_check(const char *s, char *why, size_t cap);
+
 /* Length of the character at s[0..n) when it may stand inside a name (a
  * space included), else 0. For editing a name one character at a time. */
 size_t text_name_char(const char *s, size_t n);

@@ -1,19 +1,18 @@
-/* options.c: tttd's command line: defaults, strict number parsing, --help
- * and --version. Nothing here opens sockets or files. */
+/* options.c: tttd's command line: the defaults, the table of options (their
+ * ranges and wording; net/args.c walks argv by it) and what each one sets.
+ * Nothing here opens sockets or files. */
 #include "options.h"
 
-#include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "args.h"
+#include "proto.h"
 
 #ifndef TTT_VERSION
 #define TTT_VERSION "1.0.0"
 #endif
 
-const char options_usage[] =
+static const char usage[] =
     "usage: tttd [--bind ADDR] [--port N] [--max-clients N] [--turn-time S] [--grace S]\n"
     "            [--hello-timeout S] [--idle-timeout S] [--record FILE] [--quiet | --verbose]\n"
     "            [--help] [--version]\n"
@@ -35,127 +34,84 @@ const char options_usage[] =
     "  --verbose            log every frame too\n"
     "  --help, --version    print this or the version and exit\n";
 
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return OPTIONS_BAD;
-}
+/* The table's order is the keys' order. */
+enum { O_BIND, O_PORT, O_MAX_CLIENTS, O_TURN_TIME, O_GRACE, O_HELLO_TIMEOUT, O_IDLE_TIMEOUT, O_RECORD,
+       O_QUIET, O_VERBOSE, O_COUNT };
 
-/* A whole decimal number in [lo, hi]; 0 on success. */
-static int parse_num(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+static const struct args_option option_table[O_COUNT] = {
+    [O_BIND] = {"bind", ARGS_TEXT, "an address", 0, 0},
+    [O_PORT] = {"port", ARGS_NUMBER, "a port number", 0, 65535},
+    [O_MAX_CLIENTS] = {"max-clients", ARGS_NUMBER, "a number", 1, 1000000},
+    [O_TURN_TIME] = {"turn-time", ARGS_NUMBER, "a number of seconds", 1, 65535},
+    [O_GRACE] = {"grace", ARGS_NUMBER, "a number of seconds", 0, 65535},
+    [O_HELLO_TIMEOUT] = {"hello-timeout", ARGS_NUMBER, "a number of seconds", 1, 86400},
+    [O_IDLE_TIMEOUT] = {"idle-timeout", ARGS_NUMBER, "a number of seconds", 1, 86400},
+    [O_RECORD] = {"record", ARGS_TEXT, "a file name", 0, 0},
+    [O_QUIET] = {"quiet", ARGS_FLAG, NULL, 0, 0},
+    [O_VERBOSE] = {"verbose", ARGS_FLAG, NULL, 0, 0},
+};
+
+/* --bind ADDR, also as "[::1]", the way tttd prints an IPv6 address. */
+static int take_bind(const struct args_item *it, struct options *o)
 {
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
+    size_t len = strlen(it->value);
+
+    o->bind = it->value;
+    if (it->value[0] == '[') {
+        if (len < 3 || it->value[len - 1] != ']' || len - 2 >= sizeof o->bind_buf)
+            return args_fail(it, "--bind: bad address '%s'", it->value);
+        memcpy(o->bind_buf, it->value + 1, len - 2);
+        o->bind_buf[len - 2] = '\0';
+        o->bind = o->bind_buf;
+    }
     return 0;
 }
+
+/* --quiet or --verbose; the two exclude each other. */
+static int take_log_level(const struct args_item *it, struct options *o, int level)
+{
+    if (o->log_level != LOG_NORMAL && o->log_level != level)
+        return args_fail(it, "--quiet and --verbose cannot be used together");
+    o->log_level = level;
+    return 0;
+}
+
+/* args_spec.take: store one option; tttd takes no operand. */
+static int take(const struct args_item *it, void *ctx)
+{
+    struct options *o = ctx;
+    unsigned long long v = it->number; /* within the table's range */
+
+    switch (it->key) {
+    case O_BIND: return take_bind(it, o);
+    case O_PORT: o->port = (uint16_t)v; break;
+    case O_MAX_CLIENTS: o->max_clients = (uint32_t)v; break;
+    case O_TURN_TIME: o->turn_s = (uint16_t)v; break;
+    case O_GRACE: o->grace_s = (uint16_t)v; break;
+    case O_HELLO_TIMEOUT: o->hello_timeout_s = (uint32_t)v; break;
+    case O_IDLE_TIMEOUT: o->idle_timeout_s = (uint32_t)v; break;
+    case O_RECORD: o->record = it->value; break;
+    case O_QUIET: return take_log_level(it, o, LOG_QUIET);
+    case O_VERBOSE: return take_log_level(it, o, LOG_VERBOSE);
+    default: /* ARGS_OPERAND */
+        return args_fail(it, "unexpected argument '%s' (see tttd --help)", it->value);
+    }
+    return 0;
+}
+
+static const struct args_spec spec = {
+    .program = "tttd", .version = TTT_VERSION, .protocol = PROTO_VERSION, .usage = usage,
+    .options = option_table, .count = O_COUNT, .take = take,
+};
 
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len)
 {
     *o = (struct options){ .bind = NULL, .port = 7777, .max_clients = 10000, .turn_s = 30,
                            .grace_s = 20, .hello_timeout_s = 5, .idle_timeout_s = 30,
                            .record = NULL, .log_level = LOG_NORMAL };
-    enum { O_BIND = 256, O_PORT, O_MAX, O_TURN, O_GRACE, O_HELLO, O_IDLE, O_RECORD, O_QUIET,
-           O_VERBOSE, O_HELP, O_VERSION };
-    static const struct option longopts[] = {
-        { "bind", required_argument, NULL, O_BIND },
-        { "port", required_argument, NULL, O_PORT },
-        { "max-clients", required_argument, NULL, O_MAX },
-        { "turn-time", required_argument, NULL, O_TURN },
-        { "grace", required_argument, NULL, O_GRACE },
-        { "hello-timeout", required_argument, NULL, O_HELLO },
-        { "idle-timeout", required_argument, NULL, O_IDLE },
-        { "record", required_argument, NULL, O_RECORD },
-        { "quiet", no_argument, NULL, O_QUIET },
-        { "verbose", no_argument, NULL, O_VERBOSE },
-        { "help", no_argument, NULL, O_HELP },
-        { "version", no_argument, NULL, O_VERSION },
-        { NULL, 0, NULL, 0 },
-    };
-    int quiet = 0, verbose = 0;
-    opterr = 0;
-    optind = 1;
-    for (;;) {
-        int prev = optind;
-        int ch = getopt_long(argc, argv, ":", longopts, NULL);
-        if (ch == -1)
-            break;
-        unsigned long v = 0;
-        switch (ch) {
-        case O_BIND:
-            if (!*optarg)
-                return fail(err, err_len, "--bind needs an address");
-            o->bind = optarg;
-            size_t len = strlen(optarg);
-            if (optarg[0] == '[') { /* "[::1]", as the address is printed */
-                if (len < 3 || optarg[len - 1] != ']' || len - 2 >= sizeof o->bind_buf)
-                    return fail(err, err_len, "--bind: bad address '%s'", optarg);
-                memcpy(o->bind_buf, optarg + 1, len - 2);
-                o->bind_buf[len - 2] = '\0';
-                o->bind = o->bind_buf;
-            }
-            break;
-        case O_PORT:
-            if (parse_num(optarg, 0, 65535, &v))
-                return fail(err, err_len, "--port: '%s' is not a port number (0 to 65535)", optarg);
-            o->port = (uint16_t)v;
-            break;
-        case O_MAX:
-            if (parse_num(optarg, 1, 1000000, &v))
-                return fail(err, err_len, "--max-clients: '%s' is not a number from 1 to 1000000", optarg);
-            o->max_clients = (uint32_t)v;
-            break;
-        case O_TURN:
-            if (parse_num(optarg, 1, 65535, &v))
-                return fail(err, err_len, "--turn-time: '%s' is not a number of seconds from 1 to 65535", optarg);
-            o->turn_s = (uint16_t)v;
-            break;
-        case O_GRACE:
-            if (parse_num(optarg, 0, 65535, &v))
-                return fail(err, err_len, "--grace: '%s' is not a number of seconds from 0 to 65535", optarg);
-            o->grace_s = (uint16_t)v;
-            break;
-        case O_HELLO:
-            if (parse_num(optarg, 1, 86400, &v))
-                return fail(err, err_len, "--hello-timeout: '%s' is not a number of seconds from 1 to 86400", optarg);
-            o->hello_timeout_s = (uint32_t)v;
-            break;
-        case O_IDLE:
-            if (parse_num(optarg, 1, 86400, &v))
-                return fail(err, err_len, "--idle-timeout: '%s' is not a number of seconds from 1 to 86400", optarg);
-            o->idle_timeout_s = (uint32_t)v;
-            break;
-        case O_RECORD:
-            if (!*optarg)
-                return fail(err, err_len, "--record needs a file name");
-            o->record = optarg;
-            break;
-        case O_QUIET: quiet = 1; break;
-        case O_VERBOSE: verbose = 1; break;
-        case O_HELP:
-            fputs(options_usage, stdout);
-            return OPTIONS_EXIT_OK;
-        case O_VERSION:
-            printf("tttd %s (protocol version 1)\n", TTT_VERSION);
-            return OPTIONS_EXIT_OK;
-        case ':':
-            return fail(err, err_len, "%s needs a value (see tttd --help)", argv[prev]);
-        default:
-            return fail(err, err_len, "unknown option '%s' (see tttd --help)", argv[prev]);
-        }
+    switch (args_parse(&spec, argc, argv, o, err, err_len)) {
+    case ARGS_RUN: return OPTIONS_RUN;
+    case ARGS_EXIT: return OPTIONS_EXIT_OK;
+    default: return OPTIONS_BAD;
     }
-    if (optind < argc)
-        return fail(err, err_len, "unexpected argument '%s' (see tttd --help)", argv[optind]);
-    if (quiet && verbose)
-        return fail(err, err_len, "--quiet and --verbose cannot be used together");
-    o->log_level = quiet ? LOG_QUIET : verbose ? LOG_VERBOSE : LOG_NORMAL;
-    return OPTIONS_RUN;
 }

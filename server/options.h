@@ -28,7 +28,4 @@ enum options_result { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_BAD = 2 };
  * reason in err (the caller prints it and exits 2). */
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t err_len);
 
-/* The --help text. */
-extern const char options_usage[];
-
 #endif

@@ -825,7 +825,8 @@ static void encode_no_space(void **state)
     }
 }
 
-/* Fields the wire cannot carry give INVALID: unknown type, names over 16 bytes, over 32 list entries. */
+/* Fields the wire cannot carry give INVALID: unknown type, names over 16 bytes, a payload under its
+ * type's minimum, over 32 list entries. */
 static void encode_invalid_fields(void **state)
 {
     static struct proto_msg m;
@@ -849,6 +850,10 @@ static void encode_invalid_fields(void **state)
     m.u.game_start.game_id = 1;
     m.u.game_start.x_name = name_of("a");
     m.u.game_start.o_name.len = 200;
+    assert_int_equal(proto_encode(&m, out, sizeof out), PROTO_E_INVALID);
+    /* Two empty names: 7 bytes, under GAME_START's 9, which the peer's header check refuses. */
+    m.u.game_start.x_name.len = 0;
+    m.u.game_start.o_name.len = 0;
     assert_int_equal(proto_encode(&m, out, sizeof out), PROTO_E_INVALID);
 
     full_game_list(&m);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_text.c: the text rules of protocol/text.c -- every forbidden range at
  * its edges, with the characters just outside accepted; the name's space
- * rule; JSON escaping; and making hostile text printable. */
+ * rule; JSON escaping; making hostile text printable; and the one-line
+ * refusal of a typed name. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,6 +129,30 @@ static void printable(void **state)
     assert_string_equal(out, "ab");
 }
 
+/* A typed name: valid ones pass untouched; a refusal is one line with the name made printable
+ * (cut to 63 bytes) and the rules, cut to the buffer. */
+static void name_check(void **state)
+{
+    char why[256], small[8], longname[201];
+    (void)state;
+    strcpy(why, "untouched");
+    assert_int_equal(text_name_check("h\xc3\xa9lo\xc3\xafse", why, sizeof why), 0);
+    assert_string_equal(why, "untouched");
+    assert_int_equal(text_name_check("a\x1b[2Jb", why, sizeof why), -1);
+    assert_string_equal(why, "'a?[2Jb' is not a valid name (" TEXT_NAME_RULES ")");
+    assert_int_equal(text_name_check("", why, sizeof why), -1);
+    assert_string_equal(why, "'' is not a valid name (" TEXT_NAME_RULES ")");
+    assert_int_equal(text_name_check(" x", why, sizeof why), -1);
+    memset(longname, 'n', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    assert_int_equal(text_name_check(longname, why, sizeof why), -1);
+    assert_int_equal(strspn(why + 1, "n"), 63);
+    assert_null(strchr(why, '\n'));
+    assert_int_equal(text_name_check("", small, sizeof small), -1);
+    assert_string_equal(small, "'' is n");
+    assert_int_equal(text_name_check("", NULL, 0), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +160,7 @@ int main(void)
         cmocka_unit_test(spaces_in_names),
         cmocka_unit_test(json_escape),
         cmocka_unit_test(printable),
+        cmocka_unit_test(name_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
