@@ -1,6 +1,7 @@
 /* client.c: one bot (client.h). The loop calls it when its socket is ready
- * or one of its timers fires; it passes that on to the session, then reacts
- * to the session's events and tells the loop what to watch next.
+ * or one of its timers fires; it passes that on to the driver (which feeds
+ * the session), then reacts to the session's events, lets the driver write
+ * what the reactions queued, and tells the loop what to watch next.
  *
  * Game flow: after WELCOME, and after each GAME_OVER, the bot "wants its
  * next game": a room (--create-room/--room, the first time), a REMATCH
@@ -29,17 +30,20 @@ uint64_t bot_now_us(void)
 static void client_fail(struct bot_client *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* This bot failed: say why, once. */
+/* This bot failed: say why, once. The words may quote the server: they
+ * are made printable here, on the one path every failure takes to the
+ * terminal and the JSON summary. */
 static void client_fail(struct bot_client *c, const char *fmt, ...)
 {
     if (c->state != BOT_CLIENT_ACTIVE)
         return;
     c->state = BOT_CLIENT_FAILED;
-    char msg[BOT_ERR_LEN];
+    char raw[BOT_ERR_LEN], msg[BOT_ERR_LEN];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    text_printable(raw, strlen(raw), msg, sizeof msg);
     c->sh->ended(c->sh->ctx, c, msg);
 }
 
@@ -299,9 +303,11 @@ static void handle_event(struct bot_client *c, const struct session_event *ev)
         sh->st->reconnects++;
         c->move_out = 0;
         loop_timer_cancel(sh->loop, &c->wait);
-        if (sh->opt->clients == 1 && !sh->opt->quiet)
-            fprintf(stderr, "ttt-bot: connection lost mid-game (%s); reconnecting\n",
-                    session_error(c->s));
+        if (sh->opt->clients == 1 && !sh->opt->quiet) {
+            char why[SESSION_ERR_LEN];
+            text_printable(session_error(c->s), strlen(session_error(c->s)), why, sizeof why);
+            fprintf(stderr, "ttt-bot: connection lost mid-game (%s); reconnecting\n", why);
+        }
         break;
     case SESSION_EV_RESUMED:
         sh->st->resumed++;
@@ -321,21 +327,18 @@ static void handle_event(struct bot_client *c, const struct session_event *ev)
 
 static loop_fd_fn on_fd;
 
-/* Make the loop watch what the session needs now: its fd (which changes on
- * a reconnect), read or write, and its next deadline. */
-static void sync_loop(struct bot_client *c, int was_reconnecting)
+/* Make the loop watch what the driver needs now: its socket (which changes
+ * when a connect moves on to the next address, and on a reconnect), read
+ * or write, and its next deadline. */
+static void sync_loop(struct bot_client *c)
 {
     struct loop *loop = c->sh->loop;
-    int fd = session_fd(c->s);
-    enum session_phase ph = session_phase(c->s);
-    int reconnecting = ph == SESSION_RECONNECTING || ph == SESSION_CONNECTING;
+    int fd = driver_fd(&c->d);
     unsigned mask = LOOP_READABLE;
-    if (fd >= 0 && session_wants_write(c->s))
+    if (fd >= 0 && driver_wants_write(&c->d))
         mask |= LOOP_WRITABLE;
-    /* While connecting (to the host's next address when one fails) or
-     * reconnecting, the session may close a socket and open another that
-     * gets the same number within one call: register afresh. */
-    if (fd != c->fd || was_reconnecting || reconnecting) {
+    /* A new socket may have the number of one closed meanwhile: register afresh. */
+    if (fd != c->fd || driver_sockets(&c->d) != c->fd_socket) {
         if (c->fd >= 0)
             loop_del_fd(loop, c->fd);
         c->fd = -1;
@@ -345,6 +348,7 @@ static void sync_loop(struct bot_client *c, int was_reconnecting)
                 return;
             }
             c->fd = fd;
+            c->fd_socket = driver_sockets(&c->d);
             c->mask = mask;
         }
     } else if (fd >= 0 && mask != c->mask) {
@@ -354,7 +358,7 @@ static void sync_loop(struct bot_client *c, int was_reconnecting)
         }
         c->mask = mask;
     }
-    uint64_t when = session_next_deadline(c->s);
+    uint64_t when = driver_next_deadline(&c->d);
     if (when == UINT64_MAX)
         loop_timer_cancel(loop, &c->tick);
     else if ((!loop_timer_armed(&c->tick) || c->tick.when_ms != when) &&
@@ -372,33 +376,36 @@ void bot_client_release(struct bot_client *c)
     loop_timer_cancel(loop, &c->wait);
     if (c->s) {
         session_close(c->s);
+        driver_sync(&c->d, loop_now_ms(loop)); /* writes its last words, closes */
+        driver_release(&c->d);
         session_free(c->s);
         c->s = NULL;
     }
 }
 
-/* After any call into the session: react to its events, then re-sync. A
- * bot that ended gives its session back. */
-static void pump(struct bot_client *c, int was_reconnecting)
+/* After any call into the session or the driver: react to the session's
+ * events, let the driver write what the reactions queued (which may bring
+ * more events), then re-sync the loop. A bot that ended gives its session
+ * back. */
+static void pump(struct bot_client *c)
 {
     struct session_event ev;
-    while (c->s && session_next_event(c->s, &ev))
+    for (;;) {
+        while (c->s && session_next_event(c->s, &ev))
+            handle_event(c, &ev);
+        if (!c->s)
+            break;
+        driver_sync(&c->d, loop_now_ms(c->sh->loop));
+        if (!session_next_event(c->s, &ev))
+            break;
         handle_event(c, &ev);
+    }
     if (c->state == BOT_CLIENT_ACTIVE) {
-        sync_loop(c, was_reconnecting);
+        sync_loop(c);
         if (c->state == BOT_CLIENT_ACTIVE)
             return;
     }
     bot_client_release(c);
-}
-
-/* Whether the session may swap its socket in the next call. */
-static int reconnecting(const struct bot_client *c)
-{
-    if (!c->s)
-        return 0;
-    enum session_phase ph = session_phase(c->s);
-    return ph == SESSION_RECONNECTING || ph == SESSION_CONNECTING;
 }
 
 static void on_fd(struct loop *loop, int fd, void *ctx, unsigned events)
@@ -406,13 +413,12 @@ static void on_fd(struct loop *loop, int fd, void *ctx, unsigned events)
     struct bot_client *c = ctx;
     if (!c->s)
         return;
-    int was = reconnecting(c);
     uint64_t now = loop_now_ms(loop);
     if (events & LOOP_WRITABLE)
-        session_on_writable(c->s, now);
-    if ((events & LOOP_READABLE) && session_fd(c->s) == fd)
-        session_on_readable(c->s, now);
-    pump(c, was);
+        driver_on_writable(&c->d, now);
+    if ((events & LOOP_READABLE) && driver_fd(&c->d) == fd && driver_sockets(&c->d) == c->fd_socket)
+        driver_on_readable(&c->d, now);
+    pump(c);
 }
 
 static void on_tick(struct loop *loop, void *ctx)
@@ -420,9 +426,8 @@ static void on_tick(struct loop *loop, void *ctx)
     struct bot_client *c = ctx;
     if (!c->s)
         return;
-    int was = reconnecting(c);
-    session_tick(c->s, loop_now_ms(loop));
-    pump(c, was);
+    driver_tick(&c->d, loop_now_ms(loop));
+    pump(c);
 }
 
 static void on_wait(struct loop *loop, void *ctx)
@@ -431,9 +436,8 @@ static void on_wait(struct loop *loop, void *ctx)
     (void)loop;
     if (!c->s)
         return;
-    int was = reconnecting(c);
     act(c);
-    pump(c, was);
+    pump(c);
 }
 
 /* ---- starting ---- */
@@ -444,6 +448,7 @@ void bot_client_init(struct bot_client *c, struct bot_shared *sh, uint32_t index
     c->sh = sh;
     c->index = index;
     c->fd = -1;
+    driver_init(&c->d, NULL);
     loop_timer_init(&c->tick, on_tick, c);
     loop_timer_init(&c->wait, on_wait, c);
     strategy_rng_seed(&c->rng, seed, index);
@@ -476,6 +481,7 @@ void bot_client_start(struct bot_client *c)
         client_fail(c, "%s", err);
         return;
     }
-    (void)session_connect(c->s, c->sh->opt->host, loop_now_ms(c->sh->loop));
-    pump(c, 0); /* a failure queued EV_CLOSED */
+    driver_init(&c->d, c->s);
+    (void)driver_start(&c->d, c->sh->opt->host, loop_now_ms(c->sh->loop));
+    pump(c); /* a failure queued EV_CLOSED */
 }

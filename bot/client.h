@@ -1,13 +1,15 @@
-/* client.h: one bot -- its session (client/session.h), the loop's watch on
- * its socket and its timers, and its game flow: ask for games, move by the
- * strategy (after --think, within the rate limit), offer rematches, count
- * results and move round trips. The bots of one run share a struct
- * bot_shared, owned by the swarm (swarm.h). */
+/* client.h: one bot -- its session (session/session.h) over its socket
+ * (session/driver.h), the loop's watch on that socket and its timers, and
+ * its game flow: ask for games, move by the strategy (after --think, within
+ * the rate limit), offer rematches, count results and move round trips.
+ * The bots of one run share a struct bot_shared, owned by the swarm
+ * (swarm.h). */
 #ifndef TTT_BOT_CLIENT_H
 #define TTT_BOT_CLIENT_H
 
 #include <stdint.h>
 
+#include "driver.h"
 #include "loop.h"
 #include "options.h"
 #include "pace.h"
@@ -41,9 +43,11 @@ struct bot_client {
     uint32_t index;             /* 0-based */
     enum bot_client_state state;
     struct session *s;          /* NULL before start and after the end */
+    struct driver d;            /* s over its socket */
     int fd;                     /* the fd registered with the loop, or -1 */
+    uint32_t fd_socket;         /* ... and which of the driver's sockets it is */
     unsigned mask;
-    struct loop_timer tick;     /* session_tick at session_next_deadline */
+    struct loop_timer tick;     /* driver_tick at driver_next_deadline */
     struct loop_timer wait;     /* --think pause, or waiting for the rate */
     struct pace pace;
     struct strategy_rng rng;

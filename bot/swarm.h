@@ -1,6 +1,6 @@
 /* swarm.h: the bots of one ttt-bot run (bot/client.h, each with its own
- * client/session.h session) on one net/loop.h epoll loop: starting them,
- * the games they share, the end of the run. */
+ * session and socket, session/) on one net/loop.h epoll loop: starting
+ * them, the games they share, the end of the run. */
 #ifndef TTT_BOT_SWARM_H
 #define TTT_BOT_SWARM_H
 

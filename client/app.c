@@ -34,6 +34,23 @@ void app_push(struct app *a, uint8_t type)
     app_push_request(a, &r);
 }
 
+void app_push_session_request(struct app *a, const struct session_request *sr)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_SESSION;
+    r.session = *sr;
+    app_push_request(a, &r);
+}
+
+void app_push_session(struct app *a, uint8_t type)
+{
+    struct session_request r;
+    memset(&r, 0, sizeof r);
+    r.type = type;
+    app_push_session_request(a, &r);
+}
+
 int app_take_request(struct app *a, struct app_request *r)
 {
     if (a->req_count == 0)
@@ -243,13 +260,13 @@ static void quit(struct app *a)
 
 static void quick_match(struct app *a)
 {
-    app_push(a, APP_REQ_QUICK_MATCH);
+    app_push_session(a, SESSION_REQ_QUICK_MATCH);
     set_waiting(a, APP_WAIT_QUEUED);
 }
 
 static void create_room(struct app *a)
 {
-    app_push(a, APP_REQ_CREATE_ROOM);
+    app_push_session(a, SESSION_REQ_CREATE_ROOM);
     a->room_code[0] = '\0';
     set_waiting(a, APP_WAIT_ROOM);
 }
@@ -260,22 +277,22 @@ static void join_code(struct app *a)
         toast(a, "A room code has 6 characters");
         return;
     }
-    struct app_request r;
+    struct session_request r;
     memset(&r, 0, sizeof r);
-    r.type = APP_REQ_JOIN;
+    r.type = SESSION_REQ_JOIN_ROOM;
     memcpy(r.code, a->code, PROTO_CODE_LEN + 1);
-    app_push_request(a, &r);
+    app_push_session_request(a, &r);
     a->watch_id = 0;
     set_waiting(a, APP_WAIT_JOINING);
 }
 
 static void watch(struct app *a, uint32_t game_id)
 {
-    struct app_request r;
+    struct session_request r;
     memset(&r, 0, sizeof r);
-    r.type = APP_REQ_SPECTATE;
+    r.type = SESSION_REQ_SPECTATE;
     r.game_id = game_id;
-    app_push_request(a, &r);
+    app_push_session_request(a, &r);
     a->watch_id = game_id;
     set_waiting(a, APP_WAIT_JOINING);
 }
@@ -288,7 +305,7 @@ static int list_shown(const struct app *a)
 /* Ask for the live game list; the next refresh comes APP_LIST_REFRESH_MS later. */
 static void request_list(struct app *a)
 {
-    app_push(a, APP_REQ_LIST_GAMES);
+    app_push_session(a, SESSION_REQ_LIST_GAMES);
     a->list_refresh_ms = a->now_ms + APP_LIST_REFRESH_MS;
 }
 
@@ -309,13 +326,13 @@ static void to_lobby(struct app *a)
 /* Leave the queue, room, game or spectating, back to the lobby. */
 static void leave(struct app *a)
 {
-    app_push(a, APP_REQ_LEAVE);
+    app_push_session(a, SESSION_REQ_LEAVE);
     to_lobby(a);
 }
 
 static void disconnect(struct app *a, const char *why)
 {
-    app_push(a, APP_REQ_DISCONNECT);
+    app_push_session(a, SESSION_REQ_CLOSE);
     a->connecting = 0;
     a->closed = 0;
     copy_str(a->error, sizeof a->error, why);
@@ -333,7 +350,7 @@ static void rematch(struct app *a)
     if (a->screen != APP_SCREEN_GAME_OVER || a->closed || !app_is_player(a) ||
         a->game.opponent_left || a->rematch_sent)
         return;
-    app_push(a, APP_REQ_REMATCH);
+    app_push_session(a, SESSION_REQ_REMATCH);
     a->rematch_sent = 1;
     keep_focus(a, APP_BTN_NEW_OPPONENT);
 }
@@ -379,7 +396,7 @@ void app_activate(struct app *a, int id)
     case APP_BTN_RESIGN: open_confirm(a, 2); break;
     case APP_BTN_LEAVE_CONFIRM:
         if (a->confirm_leave == 2) {
-            app_push(a, APP_REQ_RESIGN);
+            app_push_session(a, SESSION_REQ_RESIGN);
             a->confirm_leave = 0;
             a->focus = 0;
         } else {
@@ -394,7 +411,7 @@ void app_activate(struct app *a, int id)
     case APP_BTN_NEW_OPPONENT:
         /* LEAVE first, then ask from the lobby: the session's barrier then
          * drops what the old game still sends (an OPPONENT left). */
-        app_push(a, APP_REQ_LEAVE);
+        app_push_session(a, SESSION_REQ_LEAVE);
         quick_match(a);
         break;
     case APP_BTN_LOBBY:
@@ -429,7 +446,7 @@ static void hide_taken_cursor(struct app *a)
  * a room code or a game asked for by name still waits for the next WELCOME. */
 static void drop_quick_match(struct app *a)
 {
-    if (a->start_action == APP_REQ_QUICK_MATCH)
+    if (a->start_action == SESSION_REQ_QUICK_MATCH)
         a->start_action = 0;
 }
 
@@ -448,15 +465,15 @@ static void on_welcome(struct app *a)
     uint8_t action = a->start_action;
     a->start_action = 0;
     switch (action) {
-    case APP_REQ_QUICK_MATCH: quick_match(a); break;
-    case APP_REQ_CREATE_ROOM: create_room(a); break;
-    case APP_REQ_JOIN:
+    case SESSION_REQ_QUICK_MATCH: quick_match(a); break;
+    case SESSION_REQ_CREATE_ROOM: create_room(a); break;
+    case SESSION_REQ_JOIN_ROOM:
         copy_str(a->code, sizeof a->code, a->start_code);
         join_code(a);
         if (a->screen != APP_SCREEN_WAITING)
             set_lobby(a, APP_LOBBY_CODE); /* not a valid code: let the user fix it */
         break;
-    case APP_REQ_SPECTATE: watch(a, a->start_game_id); break;
+    case SESSION_REQ_SPECTATE: watch(a, a->start_game_id); break;
     default: set_lobby(a, APP_LOBBY_MENU); break;
     }
 }
@@ -499,18 +516,96 @@ static void on_closed(struct app *a, const struct session_event *ev)
     set_screen(a, APP_SCREEN_CONNECT);
 }
 
-void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
+static void on_game_start(struct app *a)
+{
+    set_screen(a, app_is_player(a) ? APP_SCREEN_PLAYING : APP_SCREEN_SPECTATING);
+    a->pending_cell = BOARD_NO_CELL;
+    a->cursor = BOARD_NO_CELL;
+    a->cursor_home = 4;
+    a->rematch_sent = 0;
+    a->closed = 0;
+    a->room_code[0] = '\0';
+    a->watch_id = 0;
+}
+
+static void on_opponent(struct app *a, const struct session_event *ev, int before)
+{
+    if (ev->u.opponent.event == PROTO_OPP_RECONNECTED) {
+        char t[APP_TEXT_MAX];
+        snprintf(t, sizeof t, "%s is back", app_opponent_name(a));
+        tell(a, t);
+    }
+    keep_focus(a, before);
+}
+
+/* A new game list: a refresh keeps the focus on the same game where it
+ * moved to, else on the same button; the first list focuses its first row. */
+static void on_game_list(struct app *a, const struct session_game_list *list, int before)
+{
+    int first = !a->list_loaded;
+    unsigned row = (unsigned)(before - APP_BTN_GAME_BASE);
+    uint32_t focus_game = before >= APP_BTN_GAME_BASE && row < a->list.count
+                              ? a->list.games[row].game_id : 0;
+    a->list = *list;
+    if (a->list.count > PROTO_LIST_MAX)
+        a->list.count = PROTO_LIST_MAX;
+    a->list_loaded = 1;
+    if (first) {
+        a->focus = 0; /* the first game (or Refresh when there is none) */
+        return;
+    }
+    for (unsigned i = 0; focus_game && i < a->list.count; i++) {
+        if (a->list.games[i].game_id == focus_game) {
+            before = APP_BTN_GAME_BASE + (int)i;
+            break;
+        }
+    }
+    keep_focus(a, before);
+}
+
+static void on_game_news(struct app *a, const struct session_event *ev)
+{
+    switch (ev->type) {
+    case SESSION_EV_GAME_START:
+        on_game_start(a);
+        break;
+    case SESSION_EV_STATE:
+    case SESSION_EV_MOVED:
+        a->pending_cell = BOARD_NO_CELL;
+        hide_taken_cursor(a);
+        break;
+    case SESSION_EV_GAME_OVER:
+        a->pending_cell = BOARD_NO_CELL;
+        if (a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING)
+            set_screen(a, APP_SCREEN_GAME_OVER);
+        break;
+    case SESSION_EV_RECONNECTING:
+        set_screen(a, APP_SCREEN_RECONNECTING);
+        a->reconnect_deadline_ms = ev->u.reconnect.deadline_ms;
+        a->pending_cell = BOARD_NO_CELL;
+        break;
+    case SESSION_EV_RESUMED:
+        set_screen(a, APP_SCREEN_PLAYING);
+        a->pending_cell = BOARD_NO_CELL;
+        tell(a, "Reconnected: back in the game");
+        break;
+    default:
+        break;
+    }
+}
+
+void app_on_net(struct app *a, const struct session_event *ev,
+                const struct session_snapshot *snap, uint64_t now_ms)
 {
     a->now_ms = now_ms;
     int before = app_focused_button(a);
-    a->phase = e->phase;
-    a->my_turn = e->my_turn;
-    a->turn_s = e->turn_s;
-    a->grace_s = e->grace_s;
-    a->game = e->game;
+    a->phase = snap->phase;
+    a->my_turn = snap->my_turn;
+    a->turn_s = snap->turn_s;
+    a->grace_s = snap->grace_s;
+    a->game = snap->game;
     if (a->quit)
         return;
-    const struct session_event *ev = &e->ev;
     switch (ev->type) {
     case SESSION_EV_WELCOME:
         on_welcome(a);
@@ -524,75 +619,20 @@ void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms)
             set_waiting(a, APP_WAIT_ROOM);
         copy_str(a->room_code, sizeof a->room_code, ev->u.room_code);
         break;
-    case SESSION_EV_GAME_START:
-        set_screen(a, app_is_player(a) ? APP_SCREEN_PLAYING : APP_SCREEN_SPECTATING);
-        a->pending_cell = BOARD_NO_CELL;
-        a->cursor = BOARD_NO_CELL;
-        a->cursor_home = 4;
-        a->rematch_sent = 0;
-        a->closed = 0;
-        a->room_code[0] = '\0';
-        a->watch_id = 0;
-        break;
-    case SESSION_EV_STATE:
-    case SESSION_EV_MOVED:
-        a->pending_cell = BOARD_NO_CELL;
-        hide_taken_cursor(a);
-        break;
-    case SESSION_EV_GAME_OVER:
-        a->pending_cell = BOARD_NO_CELL;
-        if (a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING)
-            set_screen(a, APP_SCREEN_GAME_OVER);
-        break;
     case SESSION_EV_OPPONENT:
-        if (ev->u.opponent.event == PROTO_OPP_RECONNECTED) {
-            char t[APP_TEXT_MAX];
-            snprintf(t, sizeof t, "%s is back", app_opponent_name(a));
-            tell(a, t);
-        }
-        keep_focus(a, before);
+        on_opponent(a, ev, before);
         break;
-    case SESSION_EV_GAME_LIST: {
-        int first = !a->list_loaded;
-        unsigned row = (unsigned)(before - APP_BTN_GAME_BASE);
-        uint32_t focus_game = before >= APP_BTN_GAME_BASE && row < a->list.count
-                                  ? a->list.games[row].game_id : 0;
-        a->list = e->list;
-        if (a->list.count > PROTO_LIST_MAX)
-            a->list.count = PROTO_LIST_MAX;
-        a->list_loaded = 1;
-        if (first) {
-            a->focus = 0; /* the first game (or Refresh when there is none) */
-            break;
-        }
-        /* A refresh keeps the focus on the same game where it moved to, else
-         * on the same button. */
-        for (unsigned i = 0; focus_game && i < a->list.count; i++) {
-            if (a->list.games[i].game_id == focus_game) {
-                before = APP_BTN_GAME_BASE + (int)i;
-                break;
-            }
-        }
-        keep_focus(a, before);
+    case SESSION_EV_GAME_LIST:
+        on_game_list(a, &snap->list, before);
         break;
-    }
     case SESSION_EV_SERVER_ERROR:
         on_server_error(a, ev);
-        break;
-    case SESSION_EV_RECONNECTING:
-        set_screen(a, APP_SCREEN_RECONNECTING);
-        a->reconnect_deadline_ms = ev->u.reconnect.deadline_ms;
-        a->pending_cell = BOARD_NO_CELL;
-        break;
-    case SESSION_EV_RESUMED:
-        set_screen(a, APP_SCREEN_PLAYING);
-        a->pending_cell = BOARD_NO_CELL;
-        tell(a, "Reconnected: back in the game");
         break;
     case SESSION_EV_CLOSED:
         on_closed(a, ev);
         break;
     default:
+        on_game_news(a, ev);
         break;
     }
 }
@@ -678,15 +718,15 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
     /* The action asked for is kept with or without an address: without, it
      * waits for the user to connect from the connect screen. */
     if (o->room && o->room[0]) {
-        a->start_action = APP_REQ_JOIN;
+        a->start_action = SESSION_REQ_JOIN_ROOM;
         copy_str(a->start_code, sizeof a->start_code, o->room);
     } else if (o->spectate) {
-        a->start_action = APP_REQ_SPECTATE;
+        a->start_action = SESSION_REQ_SPECTATE;
         a->start_game_id = o->spectate;
     } else if (o->create_room) {
-        a->start_action = APP_REQ_CREATE_ROOM;
+        a->start_action = SESSION_REQ_CREATE_ROOM;
     } else if (o->addr) {
-        a->start_action = APP_REQ_QUICK_MATCH;
+        a->start_action = SESSION_REQ_QUICK_MATCH;
     }
     if (!o->addr)
         return;

@@ -1,8 +1,8 @@
 /* app.h: the ttt client's UI state machine -- which screen is shown, what
  * each input means, what goes to the server -- with no SDL and no sockets.
  *
- * Inputs: network events (struct app_net_event: a session event plus a
- * snapshot of the session taken right after it), user actions (cells,
+ * Inputs: network events (a session event and a snapshot of the session
+ * taken right after it: session/session.h), user actions (cells,
  * buttons, keys, typed text, window close) and the time. Outputs: the scene
  * to draw (app_fill_scene) and requests for the network thread or the main
  * loop (app_take_request). Times are monotonic milliseconds on the same clock
@@ -74,15 +74,11 @@ enum app_key {
     APP_KEY_BACKSPACE, APP_KEY_TAB
 };
 
+/* What the app asks for: of the network thread (a session request, or a
+ * new session), or of the main loop. */
 enum app_request_type {
-    APP_REQ_CONNECT = 1,      /* host, name: (re)start the session */
-    APP_REQ_DISCONNECT,       /* close the session */
-    APP_REQ_QUICK_MATCH, APP_REQ_CREATE_ROOM,
-    APP_REQ_JOIN,             /* code */
-    APP_REQ_SPECTATE,         /* game_id */
-    APP_REQ_LIST_GAMES,
-    APP_REQ_MOVE,             /* cell */
-    APP_REQ_RESIGN, APP_REQ_REMATCH, APP_REQ_LEAVE,
+    APP_REQ_SESSION = 1,      /* session: for the network thread's session */
+    APP_REQ_CONNECT,          /* host, name: (re)start the session */
     APP_REQ_QUIT,             /* for the main loop: exit (after the requests before it) */
     APP_REQ_FULLSCREEN,       /* for the main loop: toggle fullscreen */
     APP_REQ_REMEMBER          /* for the main loop: the server welcomed us: save host
@@ -91,28 +87,18 @@ enum app_request_type {
 
 struct app_request {
     uint8_t type;             /* enum app_request_type */
-    uint8_t cell;
-    uint32_t game_id;
-    char code[PROTO_CODE_LEN + 1];
+    struct session_request session;
     char host[CONFIG_ADDR_MAX + 1];
     char name[PROTO_NAME_MAX + 1];
 };
 
-/* The live game list, copied out of the session. */
-struct app_game_list {
-    uint8_t count;
-    struct proto_game_entry games[PROTO_LIST_MAX];
-};
-
-/* A session event and the session as it was right after it. ev.u.game_list
- * is not used: for SESSION_EV_GAME_LIST the entries are in `list`. */
-struct app_net_event {
-    struct session_event ev;
-    struct app_game_list list;
-    uint8_t phase;            /* enum session_phase */
-    uint8_t my_turn;          /* session_my_turn() */
-    uint16_t turn_s, grace_s;
-    struct session_game game;
+/* What the command line asks for once welcomed (struct app's start_action):
+ * a session request, by the names the scene knows it by. */
+enum app_start_action {
+    APP_REQ_QUICK_MATCH = SESSION_REQ_QUICK_MATCH,
+    APP_REQ_CREATE_ROOM = SESSION_REQ_CREATE_ROOM,
+    APP_REQ_JOIN = SESSION_REQ_JOIN_ROOM,         /* start_code */
+    APP_REQ_SPECTATE = SESSION_REQ_SPECTATE       /* start_game_id */
 };
 
 /* What the app starts with (from the command line and the config file). */
@@ -155,7 +141,7 @@ struct app {
 
     /* lobby */
     char code[PROTO_CODE_LEN + 1]; /* typed room code */
-    struct app_game_list list;
+    struct session_game_list list;
     uint8_t list_loaded;
     uint64_t list_refresh_ms; /* while the list is shown: LIST_GAMES again at this time */
     char room_code[PROTO_CODE_LEN + 1]; /* our room, while waiting */
@@ -196,8 +182,9 @@ struct app {
  * match: the lobby). */
 void app_init(struct app *a, const struct app_options *o, uint64_t now_ms);
 
-/* Feed one network event (with its snapshot). */
-void app_on_net(struct app *a, const struct app_net_event *e, uint64_t now_ms);
+/* Feed one session event and the session as it was right after it. */
+void app_on_net(struct app *a, const struct session_event *ev,
+                const struct session_snapshot *snap, uint64_t now_ms);
 
 /* User actions. cell is 0..8 (row by row from the top left); hover with
  * BOARD_NO_CELL when the mouse leaves the board. A click on a free cell on
@@ -289,6 +276,11 @@ unsigned app_secs_left(uint64_t deadline_ms, uint64_t now_ms);
  * frame). app_push queues one without arguments. */
 void app_push_request(struct app *a, const struct app_request *r);
 void app_push(struct app *a, uint8_t type);
+
+/* Queue a session request for the network thread; app_push_session queues
+ * one without arguments. */
+void app_push_session_request(struct app *a, const struct session_request *r);
+void app_push_session(struct app *a, uint8_t type);
 
 /* Show a short message for APP_TOAST_MS (error: drawn as an error). */
 void app_toast(struct app *a, const char *text, int error);

@@ -149,11 +149,11 @@ void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms)
         app_toast(a, "That square is taken", 1);
         return;
     }
-    struct app_request r;
+    struct session_request r;
     memset(&r, 0, sizeof r);
-    r.type = APP_REQ_MOVE;
+    r.type = SESSION_REQ_MOVE;
     r.cell = (uint8_t)cell;
-    app_push_request(a, &r);
+    app_push_session_request(a, &r);
     a->pending_cell = (uint8_t)cell;
 }
 
@@ -325,7 +325,7 @@ void app_close_window(struct app *a, uint64_t now_ms)
                  (a->screen == APP_SCREEN_WAITING && a->wait_kind != APP_WAIT_JOINING) ||
                  a->screen == APP_SCREEN_SPECTATING;
     if (seated)
-        app_push(a, APP_REQ_LEAVE);
+        app_push_session(a, SESSION_REQ_LEAVE);
     app_activate(a, APP_BTN_QUIT);
 }
 

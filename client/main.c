@@ -36,6 +36,7 @@ struct ui {
     SDL_Renderer *ren;
     struct render *render;
     struct netthread *net;
+    int ttf;                    /* TTF_Init done */
     Uint32 net_event;           /* registered SDL event type: "network events waiting" */
     struct app app;
     struct scene scene;
@@ -100,8 +101,12 @@ static void route_requests(struct ui *u)
         case APP_REQ_REMEMBER:
             remember(&r);
             break;
+        case APP_REQ_CONNECT:
+            if (netthread_connect(u->net, r.host, r.name) < 0)
+                fprintf(stderr, "ttt: too many requests waiting for the network; one dropped\n");
+            break;
         default:
-            if (netthread_request(u->net, &r) < 0)
+            if (netthread_request(u->net, &r.session) < 0)
                 fprintf(stderr, "ttt: too many requests waiting for the network; one dropped\n");
             break;
         }
@@ -110,30 +115,32 @@ static void route_requests(struct ui *u)
 
 /* TTT_DEBUG: one stderr line per network event, for scripts that play
  * through the window: event type, phase, our mark, whose turn, the board. */
-static void print_state(const struct app_net_event *e)
+static void print_state(const struct session_event *ev, const struct session_snapshot *snap)
 {
     char cells[BOARD_CELLS + 1];
+    const uint8_t *b = snap->game.board.cells;
     for (unsigned i = 0; i < BOARD_CELLS; i++)
-        cells[i] = e->game.board.cells[i] == BOARD_X ? 'X' : e->game.board.cells[i] == BOARD_O ? 'O' : '.';
+        cells[i] = b[i] == BOARD_X ? 'X' : b[i] == BOARD_O ? 'O' : '.';
     cells[BOARD_CELLS] = '\0';
     char phase[32];
-    snprintf(phase, sizeof phase, "%s", session_phase_name((enum session_phase)e->phase));
+    snprintf(phase, sizeof phase, "%s", session_phase_name((enum session_phase)snap->phase));
     for (char *c = phase; *c; c++) /* "room wait" -> ROOM_WAIT: one word for scripts */
         *c = *c == ' ' ? '_' : (char)toupper((unsigned char)*c);
-    const char *you = e->game.you == PROTO_MARK_X ? "X" : e->game.you == PROTO_MARK_O ? "O" : "-";
-    fprintf(stderr, "ttt-state: event %u phase %s you %s my_turn %u board %s over %u\n", (unsigned)e->ev.type,
-            phase, you, (unsigned)e->my_turn, cells,
-            (unsigned)e->game.over);
+    uint8_t you = snap->game.you;
+    fprintf(stderr, "ttt-state: event %u phase %s you %s my_turn %u board %s over %u\n",
+            (unsigned)ev->type, phase, you == PROTO_MARK_X ? "X" : you == PROTO_MARK_O ? "O" : "-",
+            (unsigned)snap->my_turn, cells, (unsigned)snap->game.over);
     fflush(stderr);
 }
 
 static void take_net_events(struct ui *u)
 {
-    struct app_net_event e;
-    while (netthread_take_event(u->net, &e)) {
+    struct session_event ev;
+    struct session_snapshot snap;
+    while (netthread_take_event(u->net, &ev, &snap)) {
         if (u->debug)
-            print_state(&e);
-        app_on_net(&u->app, &e, netthread_now_ms());
+            print_state(&ev, &snap);
+        app_on_net(&u->app, &ev, &snap, netthread_now_ms());
     }
 }
 
@@ -390,7 +397,7 @@ static void run(struct ui *u)
 static int fail(const char *what, const char *why)
 {
     fprintf(stderr, "ttt: %s: %s\n", what, why);
-    return 1;
+    return -1;
 }
 
 static SDL_Renderer *make_renderer(SDL_Window *win)
@@ -400,6 +407,76 @@ static SDL_Renderer *make_renderer(SDL_Window *win)
         return r;
     fprintf(stderr, "ttt: no accelerated renderer (%s); drawing in software\n", SDL_GetError());
     return SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+}
+
+/* SDL_ttf, the network wake-up's event type, the window, the renderer, the
+ * text drawing and the network thread: 0, or -1 having said why (close_ui
+ * frees what was made). */
+static int open_ui(struct ui *u, const struct client_options *o, const char *font_path)
+{
+    if (TTF_Init() != 0)
+        return fail("cannot start SDL_ttf", TTF_GetError());
+    u->ttf = 1;
+    u->net_event = SDL_RegisterEvents(1);
+    if (u->net_event == (Uint32)-1)
+        return fail("cannot register an SDL event type", SDL_GetError());
+    Uint32 wflags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    if (o->fullscreen)
+        wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    u->win = SDL_CreateWindow("ttt", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, WINDOW_W,
+                              WINDOW_H, wflags);
+    if (!u->win)
+        return fail("cannot open a window", SDL_GetError());
+    SDL_SetWindowMinimumSize(u->win, WINDOW_MIN_W, WINDOW_MIN_H);
+    u->ren = make_renderer(u->win);
+    if (!u->ren)
+        return fail("cannot create a renderer", SDL_GetError());
+    char ferr[FONT_ERR_MAX];
+    u->render = render_new(u->ren, font_path, ferr);
+    if (!u->render)
+        return fail("cannot draw text", ferr);
+    char nerr[NETTHREAD_ERR_LEN];
+    u->net = netthread_start(wake_main, &u->net_event, nerr);
+    if (!u->net)
+        return fail("network", nerr);
+    return 0;
+}
+
+/* Undo open_ui, as far as it went (the network thread says goodbye first). */
+static void close_ui(struct ui *u)
+{
+    netthread_stop(u->net, FLUSH_CAP_MS);
+    render_free(u->render);
+    if (u->ren)
+        SDL_DestroyRenderer(u->ren);
+    if (u->win)
+        SDL_DestroyWindow(u->win);
+    if (u->ttf)
+        TTF_Quit();
+}
+
+/* The app, from the command line and the remembered address and name. */
+static void start_app(struct ui *u, const struct client_options *o, const struct config *cfg)
+{
+    struct app_options ao;
+    memset(&ao, 0, sizeof ao);
+    ao.addr = o->addr;
+    ao.last_addr = cfg->addr[0] ? cfg->addr : NULL;
+    ao.name = o->name ? o->name : (cfg->name[0] ? cfg->name : NULL);
+    ao.room = o->room[0] ? o->room : NULL;
+    ao.create_room = o->create_room;
+    ao.spectate = o->spectate;
+    app_init(&u->app, &ao, netthread_now_ms());
+    u->dirty = 1;
+}
+
+/* Without X11 or Wayland SDL falls back to a driver with no screen: an
+ * invisible window nobody can play in. 1 when that happened unasked. */
+static int no_display(void)
+{
+    const char *video = SDL_GetCurrentVideoDriver();
+    return video && (strcmp(video, "offscreen") == 0 || strcmp(video, "dummy") == 0) &&
+           !getenv("SDL_VIDEODRIVER");
 }
 
 int main(int argc, char **argv)
@@ -426,14 +503,11 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    if (SDL_Init(SDL_INIT_VIDEO) != 0)
-        return fail("cannot start SDL video", SDL_GetError());
-    int rc = 1;
-    /* Without X11 or Wayland SDL falls back to a driver with no screen: an
-     * invisible window nobody can play in. Say so, unless asked for. */
-    const char *driver = SDL_GetCurrentVideoDriver();
-    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0) &&
-        !getenv("SDL_VIDEODRIVER")) {
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fail("cannot start SDL video", SDL_GetError());
+        return 1;
+    }
+    if (no_display()) {
         fprintf(stderr, "ttt: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not set)\n");
         SDL_Quit();
         return 1;
@@ -442,64 +516,13 @@ int main(int argc, char **argv)
     memset(&u, 0, sizeof u);
     u.hover = BOARD_NO_CELL;
     u.debug = getenv("TTT_DEBUG") != NULL;
-    if (TTF_Init() != 0) {
-        fail("cannot start SDL_ttf", TTF_GetError());
-        goto out_sdl;
+    int rc = 1;
+    if (open_ui(&u, &o, font_path) == 0) {
+        start_app(&u, &o, &cfg);
+        run(&u);
+        rc = 0;
     }
-    u.net_event = SDL_RegisterEvents(1);
-    if (u.net_event == (Uint32)-1) {
-        fail("cannot register an SDL event type", SDL_GetError());
-        goto out_ttf;
-    }
-    Uint32 wflags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-    if (o.fullscreen)
-        wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    u.win = SDL_CreateWindow("ttt", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, WINDOW_W, WINDOW_H, wflags);
-    if (!u.win) {
-        fail("cannot open a window", SDL_GetError());
-        goto out_ttf;
-    }
-    SDL_SetWindowMinimumSize(u.win, WINDOW_MIN_W, WINDOW_MIN_H);
-    u.ren = make_renderer(u.win);
-    if (!u.ren) {
-        fail("cannot create a renderer", SDL_GetError());
-        goto out_win;
-    }
-    u.render = render_new(u.ren, font_path, ferr);
-    if (!u.render) {
-        fail("cannot draw text", ferr);
-        goto out_ren;
-    }
-    char nerr[NETTHREAD_ERR_LEN];
-    u.net = netthread_start(wake_main, &u.net_event, nerr);
-    if (!u.net) {
-        fail("network", nerr);
-        goto out_render;
-    }
-
-    struct app_options ao;
-    memset(&ao, 0, sizeof ao);
-    ao.addr = o.addr;
-    ao.last_addr = cfg.addr[0] ? cfg.addr : NULL;
-    ao.name = o.name ? o.name : (cfg.name[0] ? cfg.name : NULL);
-    ao.room = o.room[0] ? o.room : NULL;
-    ao.create_room = o.create_room;
-    ao.spectate = o.spectate;
-    app_init(&u.app, &ao, netthread_now_ms());
-    u.dirty = 1;
-    run(&u);
-    rc = 0;
-
-    netthread_stop(u.net, FLUSH_CAP_MS);
-out_render:
-    render_free(u.render);
-out_ren:
-    SDL_DestroyRenderer(u.ren);
-out_win:
-    SDL_DestroyWindow(u.win);
-out_ttf:
-    TTF_Quit();
-out_sdl:
+    close_ui(&u);
     SDL_Quit();
     return rc;
 }

@@ -1,7 +1,8 @@
-/* netthread.c: the ttt client's network thread: one struct session driven by
- * poll(2) on its socket and a wake-up eventfd, the app's requests in, session
- * events with snapshots out (see netthread.h for the hand-over), and a clean
- * goodbye at exit (queued LEAVE written, half-close, wait for the server). */
+/* netthread.c: the ttt client's network thread: one session and its driver
+ * run by poll(2) on the socket and a wake-up eventfd, session requests in,
+ * session events with snapshots out (see netthread.h for the hand-over), and
+ * a clean goodbye at exit (queued LEAVE written, half-close, wait for the
+ * server). */
 #include "netthread.h"
 
 #include <errno.h>
@@ -17,7 +18,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "driver.h"
+
 #define CONNECT_TIMEOUT_MS 5000u
+
+/* A request for the thread: a new session, or one for the session. */
+struct request {
+    uint8_t connect;            /* 1: a new session (hostport, name); 0: r */
+    struct session_request r;
+    char hostport[NETTHREAD_ADDR_MAX];
+    char name[PROTO_NAME_MAX + 2]; /* a name one byte too long stays too long */
+};
+
+/* An event for the main thread, with the session as it was right after it. */
+struct outgoing {
+    struct session_event ev;
+    struct session_snapshot snap;
+};
 
 struct netthread {
     pthread_t thread;
@@ -28,9 +45,9 @@ struct netthread {
     /* Shared, under mu. */
     pthread_mutex_t mu;
     pthread_cond_t room;        /* the outbox has room, or stop was asked */
-    struct app_request req[NETTHREAD_REQ_QUEUE];
+    struct request req[NETTHREAD_REQ_QUEUE];
     size_t req_head, req_count;
-    struct app_net_event out[NETTHREAD_OUTBOX];
+    struct outgoing out[NETTHREAD_OUTBOX];
     size_t out_head, out_count;
     uint8_t wake_pending;       /* woken, and the outbox not drained since */
     uint8_t stop;
@@ -38,6 +55,7 @@ struct netthread {
 
     /* The network thread's own. */
     struct session *s;
+    struct driver d;            /* s over its socket */
 };
 
 uint64_t netthread_now_ms(void)
@@ -68,7 +86,7 @@ static void poke(struct netthread *t)
 /* Put one event in the outbox, waiting for room while the main thread is
  * behind (the session keeps further events queued meanwhile); dropped once
  * stopping, when nobody reads them any more. */
-static void post(struct netthread *t, const struct app_net_event *e)
+static void post(struct netthread *t, const struct outgoing *e)
 {
     int call_wake = 0;
     pthread_mutex_lock(&t->mu);
@@ -89,34 +107,13 @@ static void post(struct netthread *t, const struct app_net_event *e)
     }
 }
 
-/* The session as it is now, around one of its events. */
-static void snapshot(const struct session *s, const struct session_event *ev, struct app_net_event *e)
-{
-    memset(e, 0, sizeof *e);
-    e->ev = *ev;
-    if (ev->type == SESSION_EV_GAME_LIST) {
-        const struct proto_msg *m = ev->u.game_list;
-        e->ev.u.game_list = NULL; /* points into the session: not for another thread */
-        if (m && m->type == PROTO_GAME_LIST) {
-            e->list.count = m->u.game_list.count <= PROTO_LIST_MAX ? m->u.game_list.count : PROTO_LIST_MAX;
-            memcpy(e->list.games, m->u.game_list.games, e->list.count * sizeof e->list.games[0]);
-        }
-    }
-    e->phase = (uint8_t)session_phase(s);
-    e->my_turn = session_my_turn(s) ? 1 : 0;
-    e->turn_s = session_turn_s(s);
-    e->grace_s = session_grace_s(s);
-    e->game = *session_game(s);
-}
-
 static void forward_events(struct netthread *t)
 {
     if (!t->s)
         return;
-    struct session_event ev;
-    struct app_net_event e;
-    while (session_next_event(t->s, &ev)) {
-        snapshot(t->s, &ev, &e);
+    struct outgoing e;
+    while (session_next_event(t->s, &e.ev)) {
+        session_take_snapshot(t->s, &e.snap);
         post(t, &e);
     }
 }
@@ -124,14 +121,14 @@ static void forward_events(struct netthread *t)
 /* An EV_CLOSED the session could not give (it could not be created). */
 static void post_closed(struct netthread *t, const char *why)
 {
-    struct app_net_event e;
+    struct outgoing e;
     memset(&e, 0, sizeof e);
     e.ev.type = SESSION_EV_CLOSED;
     e.ev.u.closed.reason = SESSION_CLOSE_CONNECT;
     snprintf(e.ev.u.closed.message, sizeof e.ev.u.closed.message, "%s", why);
-    e.phase = SESSION_CLOSED;
-    e.game.last_cell = BOARD_NO_CELL;
-    memset(e.game.line, PROTO_NO_CELL, sizeof e.game.line);
+    e.snap.phase = SESSION_CLOSED;
+    e.snap.game.last_cell = BOARD_NO_CELL;
+    memset(e.snap.game.line, PROTO_NO_CELL, sizeof e.snap.game.line);
     post(t, &e);
 }
 
@@ -143,6 +140,8 @@ static void drop_session(struct netthread *t)
     if (!t->s)
         return;
     session_close(t->s);
+    driver_sync(&t->d, netthread_now_ms()); /* its last words, then the socket closes */
+    driver_release(&t->d);
     struct session_event ev;
     while (session_next_event(t->s, &ev))
         ;
@@ -150,7 +149,7 @@ static void drop_session(struct netthread *t)
     t->s = NULL;
 }
 
-static void do_connect(struct netthread *t, const struct app_request *r, uint64_t now)
+static void do_connect(struct netthread *t, const struct request *r, uint64_t now)
 {
     drop_session(t);
     char err[SESSION_ERR_LEN];
@@ -161,39 +160,27 @@ static void do_connect(struct netthread *t, const struct app_request *r, uint64_
         post_closed(t, err);
         return;
     }
-    (void)session_connect(t->s, r->host, now); /* a failure queues EV_CLOSED saying why */
+    driver_init(&t->d, t->s);
+    (void)driver_start(&t->d, r->hostport, now); /* a failure queues EV_CLOSED saying why */
 }
 
 /* Carry out one request. A request the session's phase no longer allows (the
- * server's event crossed the click) is dropped, as the server would refuse
- * it; the app learns the truth from the events. */
-static void do_request(struct netthread *t, const struct app_request *r, uint64_t now)
+ * server's event crossed the click) is refused by the session, as the server
+ * would refuse it; the app learns the truth from the events. */
+static void do_request(struct netthread *t, const struct request *r, uint64_t now)
 {
-    if (r->type == APP_REQ_CONNECT) {
+    if (r->connect) {
         do_connect(t, r, now);
         return;
     }
-    struct session *s = t->s;
-    if (!s)
+    if (!t->s)
         return;
-    session_tick(s, now); /* requests stamp frames with the session's idea of now */
-    switch (r->type) {
-    case APP_REQ_DISCONNECT: session_close(s); break;
-    case APP_REQ_QUICK_MATCH: (void)session_quick_match(s); break;
-    case APP_REQ_CREATE_ROOM: (void)session_create_room(s); break;
-    case APP_REQ_JOIN: (void)session_join_room(s, r->code); break;
-    case APP_REQ_SPECTATE: (void)session_spectate(s, r->game_id); break;
-    case APP_REQ_LIST_GAMES: (void)session_list_games(s); break;
-    case APP_REQ_MOVE: (void)session_move(s, r->cell); break;
-    case APP_REQ_RESIGN: (void)session_resign(s); break;
-    case APP_REQ_REMATCH: (void)session_rematch(s); break;
-    case APP_REQ_LEAVE: (void)session_leave(s); break;
-    default: break; /* QUIT, FULLSCREEN: the main loop's */
-    }
+    (void)session_request(t->s, &r->r);
+    driver_sync(&t->d, now);
 }
 
 /* Take every waiting request; returns the stop flag. */
-static int take_requests(struct netthread *t, struct app_request *batch, size_t *n)
+static int take_requests(struct netthread *t, struct request *batch, size_t *n)
 {
     pthread_mutex_lock(&t->mu);
     *n = t->req_count;
@@ -234,14 +221,15 @@ static int poll_timeout(uint64_t deadline, uint64_t now)
 /* Sleep until the socket, a request or a deadline wants us; serve it. */
 static void wait_and_serve(struct netthread *t)
 {
-    struct session *s = t->s;
+    struct driver *d = &t->d;
     struct pollfd p[2] = { { .fd = t->efd, .events = POLLIN }, { .fd = -1 } };
-    int fd = s ? session_fd(s) : -1;
+    int fd = t->s ? driver_fd(d) : -1;
+    uint32_t sock = driver_sockets(d);
     if (fd >= 0) {
         p[1].fd = fd;
-        p[1].events = (short)(POLLIN | (session_wants_write(s) ? POLLOUT : 0));
+        p[1].events = (short)(POLLIN | (driver_wants_write(d) ? POLLOUT : 0));
     }
-    uint64_t deadline = s ? session_next_deadline(s) : UINT64_MAX;
+    uint64_t deadline = t->s ? driver_next_deadline(d) : UINT64_MAX;
     int rc = poll(p, 2, poll_timeout(deadline, netthread_now_ms()));
     if (rc < 0) {
         if (errno != EINTR) {
@@ -254,15 +242,28 @@ static void wait_and_serve(struct netthread *t)
     if (p[0].revents & POLLIN)
         drain_eventfd(t);
     uint64_t now = netthread_now_ms();
-    if (fd >= 0 && session_fd(s) == fd) {
-        if (p[1].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL))
-            session_on_readable(s, now);
-        if ((p[1].revents & POLLOUT) && session_fd(s) == fd)
-            session_on_writable(s, now);
-    }
-    if (s && now >= session_next_deadline(s))
-        session_tick(s, now);
+    if (fd >= 0 && (p[1].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)))
+        driver_on_readable(d, now);
+    if (fd >= 0 && (p[1].revents & POLLOUT) && driver_fd(d) == fd && driver_sockets(d) == sock)
+        driver_on_writable(d, now);
+    if (t->s && now >= driver_next_deadline(d))
+        driver_tick(d, now);
     forward_events(t);
+}
+
+/* Poll fd for `events` until `end`: 1 when it is ready (or a signal
+ * interrupted the wait: the caller's look finds nothing and asks again), 0
+ * when the time ran out, -1 when poll failed. */
+static int wait_for(int fd, short events, uint64_t end)
+{
+    uint64_t now = netthread_now_ms();
+    if (now >= end)
+        return 0;
+    struct pollfd p = { .fd = fd, .events = events };
+    int rc = poll(&p, 1, poll_timeout(end, now));
+    if (rc < 0)
+        return errno == EINTR ? 1 : -1;
+    return rc > 0;
 }
 
 /* At exit: write what is queued (a LEAVE), half-close, and read until the
@@ -270,35 +271,21 @@ static void wait_and_serve(struct netthread *t)
  * the flush budget. */
 static void goodbye(struct netthread *t, uint32_t flush_ms)
 {
-    struct session *s = t->s;
-    if (!s)
+    struct driver *d = &t->d;
+    if (!t->s)
         return;
     uint64_t end = netthread_now_ms() + flush_ms;
-    enum session_phase ph = session_phase(s);
-    if (ph != SESSION_CONNECTING && ph != SESSION_RECONNECTING && ph != SESSION_CLOSED) {
-        while (session_fd(s) >= 0 && session_wants_write(s)) {
-            uint64_t now = netthread_now_ms();
-            if (now >= end)
-                break;
-            struct pollfd p = { .fd = session_fd(s), .events = POLLOUT };
-            if (poll(&p, 1, poll_timeout(end, now)) < 0 && errno != EINTR)
-                break;
-            session_on_writable(s, netthread_now_ms());
-        }
-        int fd = session_fd(s);
-        if (fd >= 0 && !session_wants_write(s) && shutdown(fd, SHUT_WR) == 0) {
-            while (session_fd(s) == fd) {
-                uint64_t now = netthread_now_ms();
-                if (now >= end)
-                    break;
-                struct pollfd p = { .fd = fd, .events = POLLIN };
-                int rc = poll(&p, 1, poll_timeout(end, now));
-                if (rc < 0 && errno != EINTR)
-                    break;
-                if (rc > 0)
-                    session_on_readable(s, netthread_now_ms()); /* EOF closes the session */
+    if (session_link(t->s) == SESSION_LINK_UP) {
+        while (driver_fd(d) >= 0 && driver_wants_write(d) &&
+               wait_for(driver_fd(d), POLLOUT, end) > 0)
+            driver_on_writable(d, netthread_now_ms());
+        int fd = driver_fd(d);
+        uint32_t sock = driver_sockets(d);
+        if (fd >= 0 && !driver_wants_write(d) && shutdown(fd, SHUT_WR) == 0) {
+            while (driver_fd(d) == fd && driver_sockets(d) == sock && wait_for(fd, POLLIN, end) > 0) {
+                driver_on_readable(d, netthread_now_ms()); /* end-of-file lets the socket go */
                 struct session_event ev;
-                while (session_next_event(s, &ev))
+                while (session_next_event(t->s, &ev))
                     ;
             }
         }
@@ -309,7 +296,7 @@ static void goodbye(struct netthread *t, uint32_t flush_ms)
 static void *run(void *arg)
 {
     struct netthread *t = arg;
-    struct app_request batch[NETTHREAD_REQ_QUEUE];
+    struct request batch[NETTHREAD_REQ_QUEUE];
     for (;;) {
         size_t n;
         int stop = take_requests(t, batch, &n);
@@ -375,10 +362,9 @@ struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx, char 
     return NULL;
 }
 
-int netthread_request(struct netthread *t, const struct app_request *r)
+/* Queue one request for the thread. 0, or -1 when the queue is full. */
+static int enqueue(struct netthread *t, const struct request *r)
 {
-    if (r->type == APP_REQ_QUIT || r->type == APP_REQ_FULLSCREEN)
-        return 0;
     pthread_mutex_lock(&t->mu);
     int ok = t->req_count < NETTHREAD_REQ_QUEUE && !t->stop;
     if (ok)
@@ -390,12 +376,34 @@ int netthread_request(struct netthread *t, const struct app_request *r)
     return 0;
 }
 
-int netthread_take_event(struct netthread *t, struct app_net_event *e)
+int netthread_connect(struct netthread *t, const char *hostport, const char *name)
+{
+    struct request r;
+    memset(&r, 0, sizeof r);
+    if (strlen(hostport) >= sizeof r.hostport)
+        return -1;
+    r.connect = 1;
+    memcpy(r.hostport, hostport, strlen(hostport) + 1);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    return enqueue(t, &r);
+}
+
+int netthread_request(struct netthread *t, const struct session_request *sr)
+{
+    struct request r;
+    memset(&r, 0, sizeof r);
+    r.r = *sr;
+    return enqueue(t, &r);
+}
+
+int netthread_take_event(struct netthread *t, struct session_event *ev,
+                         struct session_snapshot *snap)
 {
     pthread_mutex_lock(&t->mu);
     int got = t->out_count > 0;
     if (got) {
-        *e = t->out[t->out_head];
+        *ev = t->out[t->out_head].ev;
+        *snap = t->out[t->out_head].snap;
         t->out_head = (t->out_head + 1) % NETTHREAD_OUTBOX;
         t->out_count--;
         pthread_cond_signal(&t->room);

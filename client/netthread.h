@@ -1,8 +1,10 @@
-/* netthread.h: the ttt client's network thread. It owns the one struct
- * session: it polls the session's socket and a wake-up eventfd, runs
- * session_tick on the session's deadlines, carries out the app's requests
- * (taken from a mutex-guarded bounded queue), and hands each session event
- * with a snapshot of the session (struct app_net_event) to the main thread.
+/* netthread.h: the ttt client's network thread. It owns the one session
+ * (session/session.h) and its socket (session/driver.h): it polls the
+ * socket and a wake-up eventfd, runs driver_tick on the deadlines, carries
+ * out the session requests the main thread queues (a mutex-guarded bounded
+ * queue), and hands each session event, with a snapshot of the session
+ * taken right after it, to the main thread. Session types both ways: the
+ * thread knows nothing of the app.
  *
  * Hand-over: events wait in a bounded outbox inside the netthread; when the
  * outbox turns non-empty the thread calls the wake callback once (the SDL
@@ -17,11 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "session.h"
 
 #define NETTHREAD_REQ_QUEUE 32    /* requests waiting for the thread */
 #define NETTHREAD_OUTBOX 64       /* events waiting for the main thread */
 #define NETTHREAD_ERR_LEN 256
+#define NETTHREAD_ADDR_MAX 300    /* bytes of "HOST[:PORT]" */
 
 struct netthread;
 
@@ -30,17 +33,27 @@ struct netthread;
  * next event tries again). Must be thread-safe and must not block. */
 typedef int netthread_wake_fn(void *ctx);
 
-/* Start the thread (no session yet: the first APP_REQ_CONNECT makes one).
- * NULL with err set when memory, the eventfd or the thread cannot be had. */
+/* Start the thread (no session yet: netthread_connect makes one). NULL with
+ * err set when memory, the eventfd or the thread cannot be had. */
 struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx, char err[NETTHREAD_ERR_LEN]);
 
-/* Queue a request (APP_REQ_QUIT and APP_REQ_FULLSCREEN are the main loop's
- * and are ignored here). 0, or -1 when the queue is full (dropped). */
-int netthread_request(struct netthread *t, const struct app_request *r);
+/* Queue a new session for `name` connecting to "HOST[:PORT]" (the one
+ * before it, if any, is closed without an event). A name the session
+ * refuses, or an address that does not parse, comes back as EV_CLOSED. 0,
+ * or -1 when the queue is full or hostport is longer than
+ * NETTHREAD_ADDR_MAX - 1 bytes (nothing queued). */
+int netthread_connect(struct netthread *t, const char *hostport, const char *name);
 
-/* Take the oldest event: 1 with *e filled, 0 when none is waiting. Main
- * thread only. After a 0 the next event wakes the main thread again. */
-int netthread_take_event(struct netthread *t, struct app_net_event *e);
+/* Queue a session request (session_request; ignored while there is no
+ * session, and refused by the session when its phase no longer allows it:
+ * the events tell the truth). 0, or -1 when the queue is full. */
+int netthread_request(struct netthread *t, const struct session_request *r);
+
+/* Take the oldest event and the session as it was right after it: 1 with
+ * *ev and *snap filled, 0 when none is waiting. Main thread only. After a 0
+ * the next event wakes the main thread again. */
+int netthread_take_event(struct netthread *t, struct session_event *ev,
+                         struct session_snapshot *snap);
 
 /* Stop: the thread carries out the requests already queued (a LEAVE among
  * them), writes what the session still has to send, half-closes the

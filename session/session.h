@@ -1,15 +1,24 @@
-/* session.h: one client's network session with a ttt server -- connect,
- * handshake, frame I/O, game state, automatic reconnect -- with no SDL and no
- * threads in it. Used by ttt-bot (many sessions on one loop) and by the SDL
- * client (one session driven by its network thread / main loop).
+/* SPDX-License-Identifier: MIT */
+/* session.h: the client side of the ttt protocol as a pure state machine
+ * ("sans-I/O", in the manner of h11 or quinn-proto): bytes and times go in,
+ * events and bytes come out. It checks every server frame against what it
+ * asked for and the game it has built, keeps that game, answers PING, and
+ * decides when a connection is lost, when to ask for another and when to
+ * give up. It owns no socket, reads no clock, starts no thread: the caller
+ * (session/driver.h over a socket, or a test) supplies all three.
  *
- * The caller owns the loop: it polls session_fd() for readability (and for
- * writability when session_wants_write()), calls the on_* entry points, calls
- * session_tick() no later than session_next_deadline(), and drains events with
- * session_next_event(). Times are caller-supplied monotonic milliseconds.
+ * The transport side: when session_link() says SESSION_LINK_WANTED, open a
+ * connection and call session_connected(); pass every byte read to
+ * session_feed(); write what session_output() holds and report it with
+ * session_output_sent(); report a connection that broke (or a connect that
+ * failed) with session_disconnected(); close the connection when
+ * session_link() no longer says SESSION_LINK_UP. Call session_tick() no
+ * later than session_next_deadline(). Times are monotonic milliseconds, the
+ * caller's clock.
  *
- * For tests without a network, session_feed() injects server bytes and
- * session_take_output() collects what the session would send.
+ * The user's side: requests (session_quick_match(), session_move(), ...)
+ * queue frames; events (session_next_event()) say what happened; the
+ * accessors say where things stand.
  */
 #ifndef TTT_SESSION_H
 #define TTT_SESSION_H
@@ -22,16 +31,18 @@
 
 #define SESSION_ERR_LEN 256
 #define SESSION_EVENT_QUEUE 64
+#define SESSION_SILENCE_MS 10000   /* default silence_ms */
+#define SESSION_CONNECT_MS 5000    /* default connect_timeout_ms */
 
 /* Where the session is. */
 enum session_phase {
     SESSION_IDLE = 0,       /* not started */
-    SESSION_CONNECTING,     /* TCP connect in progress */
+    SESSION_CONNECTING,     /* the transport is opening the first connection */
     SESSION_HANDSHAKE,      /* HELLO sent, waiting for WELCOME */
     SESSION_LOBBY,          /* welcomed; nothing joined */
     SESSION_QUEUED,         /* in quick match */
     SESSION_ROOM_WAIT,      /* created a room, waiting for a joiner */
-    SESSION_JOINING,        /* sent JOIN_ROOM / SPECTATE / RESUME, waiting */
+    SESSION_JOINING,        /* sent JOIN_ROOM / SPECTATE, waiting */
     SESSION_PLAYING,        /* seated in a live game */
     SESSION_SPECTATING,     /* watching a live game */
     SESSION_GAME_OVER,      /* seated at a finished game (rematch possible) */
@@ -49,7 +60,7 @@ enum session_event_type {
     SESSION_EV_MOVED,           /* u.moved: a confirmed move */
     SESSION_EV_GAME_OVER,       /* session_game()->result/reason are set */
     SESSION_EV_OPPONENT,        /* u.opponent */
-    SESSION_EV_GAME_LIST,       /* u.game_list points into the session; valid until the next call */
+    SESSION_EV_GAME_LIST,       /* session_game_list() holds the new list */
     SESSION_EV_SERVER_ERROR,    /* u.error: a non-fatal ERROR (e.g. NOT_YOUR_TURN) */
     SESSION_EV_RECONNECTING,    /* connection lost mid-game; retrying until u.reconnect.deadline_ms */
     SESSION_EV_RESUMED,         /* seat taken back after a reconnect */
@@ -60,19 +71,22 @@ enum session_event_type {
 /* Why a session closed. */
 enum session_close_reason {
     SESSION_CLOSE_USER = 1,     /* session_close() */
-    SESSION_CLOSE_CONNECT,      /* connect failed: refused, no such host, timeout */
+    SESSION_CLOSE_CONNECT,      /* connect failed: refused, no such host, timeout, no WELCOME */
     SESSION_CLOSE_SERVER_ERROR, /* the server sent a fatal ERROR (u.closed.code) */
     SESSION_CLOSE_PROTOCOL,     /* the server broke the protocol */
-    SESSION_CLOSE_LOST          /* connection lost (and no game to resume, or grace ran out) */
+    SESSION_CLOSE_LOST          /* connection lost or silent (and no game to resume, or grace ran out) */
 };
 
+/* One event. Text from the server in it (u.error.message, and the server's
+ * words quoted in u.closed.message) has passed the protocol's text rules
+ * (protocol/text.h): well-formed UTF-8, no control, invisible or bidi
+ * characters. */
 struct session_event {
     uint8_t type; /* enum session_event_type */
     union {
         char room_code[PROTO_CODE_LEN + 1];
         struct { uint8_t ply, cell, mark; uint32_t ms_left; } moved;
         struct { uint8_t event; uint16_t grace_s; } opponent;
-        const struct proto_msg *game_list; /* type PROTO_GAME_LIST */
         struct { uint8_t code; char message[PROTO_TEXT_MAX + 1]; } error;
         struct { uint64_t deadline_ms; } reconnect;
         struct { uint8_t reason; uint8_t code; char message[SESSION_ERR_LEN]; } closed;
@@ -98,42 +112,94 @@ struct session_game {
     uint8_t rematch_offered;    /* we offered a rematch */
 };
 
+/* The latest GAME_LIST. */
+struct session_game_list {
+    uint8_t count;
+    struct proto_game_entry games[PROTO_LIST_MAX];
+};
+
+/* The session as it stands, by value: for a user on another thread. */
+struct session_snapshot {
+    uint8_t phase;              /* enum session_phase */
+    uint8_t my_turn;            /* session_my_turn() */
+    uint16_t turn_s, grace_s;
+    struct session_game game;
+    struct session_game_list list;
+};
+
 struct session_config {
     const char *name;           /* player name (validated by session_new) */
-    uint32_t connect_timeout_ms; /* 0 = 5000 */
-    uint8_t auto_reconnect;     /* reconnect + RESUME when lost mid-game */
+    uint32_t connect_timeout_ms; /* a connect, then the WELCOME, must each come within
+                                    this; 0 = SESSION_CONNECT_MS */
+    uint32_t silence_ms;        /* a server silent this long gets a PING; silent as long
+                                    again, the connection is lost; 0 = SESSION_SILENCE_MS */
+    uint8_t auto_reconnect;     /* lost mid-game: ask for a new connection and RESUME */
+};
+
+/* What the session wants of the transport. */
+enum session_link {
+    SESSION_LINK_NONE = 0,      /* no connection: close the one there is, open none */
+    SESSION_LINK_WANTED,        /* open one (now, or at the transport's pace of retries) */
+    SESSION_LINK_UP             /* keep the one session_connected() announced */
 };
 
 struct session;
 
-/* Create a session (not connected). NULL with err set if the name is invalid
- * or memory runs out. */
+/* Create a session (idle, no connection wanted). NULL with err set if the
+ * name is invalid or memory runs out. */
 struct session *session_new(const struct session_config *cfg, char err[SESSION_ERR_LEN]);
 void session_free(struct session *s);
 
-/* Start connecting to "HOST[:PORT]" (IPv6 in brackets; default port 7777).
- * 0, or -1 when the address cannot be parsed/resolved (an EV_CLOSED event is
- * also queued with the reason). */
-int session_connect(struct session *s, const char *hostport, uint64_t now_ms);
+/* ---- the transport's side ---- */
 
-/* The fd to poll (-1 when none), and whether to poll it for writing too. */
-int session_fd(const struct session *s);
-int session_wants_write(const struct session *s);
+/* Idle to CONNECTING: a connection is wanted. 0, or -1 when not idle. */
+int session_start(struct session *s);
 
-/* Loop entry points. Each may queue events. */
-void session_on_readable(struct session *s, uint64_t now_ms);
-void session_on_writable(struct session *s, uint64_t now_ms);
+/* A connection is up (from idle, connecting, or reconnecting): the frame
+ * reader starts afresh, HELLO is queued and the WELCOME must come within
+ * the connect timeout. 0, or -1 when no connection was wanted. */
+int session_connected(struct session *s, uint64_t now_ms);
+
+/* The connection broke, or a connect failed; `why` in words. Before the
+ * first WELCOME that ends the session (SESSION_CLOSE_CONNECT, or _LOST once
+ * connected, with `why` in the message); mid-game with auto_reconnect it
+ * starts RECONNECTING; while reconnecting it is one more failed try;
+ * otherwise the session closes (SESSION_CLOSE_LOST). Output not yet sent is
+ * dropped: it was for that connection. */
+void session_disconnected(struct session *s, uint64_t now_ms, const char *why);
+
+/* Bytes read from the connection, in any chunking. 0, or -1 once the
+ * session stopped taking bytes from this connection (it closed, or let the
+ * connection go: see session_link). */
+int session_feed(struct session *s, const uint8_t *data, size_t n, uint64_t now_ms);
+
+/* The bytes waiting to be written (*len of them; at most 4 KiB: a request
+ * that finds no room closes the session), and how many were written. */
+const uint8_t *session_output(const struct session *s, size_t *len);
+void session_output_sent(struct session *s, size_t n);
+
+enum session_link session_link(const struct session *s);
+uint32_t session_connect_timeout_ms(const struct session *s);
+
+/* ---- time ---- */
+
+/* Run what is due at now_ms: the WELCOME timeout, the silence PING and the
+ * silence that loses the connection, the end of the reconnect grace. */
 void session_tick(struct session *s, uint64_t now_ms);
 
 /* The next time session_tick must run (UINT64_MAX if none). */
 uint64_t session_next_deadline(const struct session *s);
 
-/* Pop the next event: 1 with *ev filled, 0 when there are none. */
+/* ---- the user's side ---- */
+
+/* Pop the next event: 1 with *ev filled, 0 when there are none. The ring
+ * holds SESSION_EVENT_QUEUE events; a caller that lets it fill closes the
+ * session (the last slot stays for that EV_CLOSED). */
 int session_next_event(struct session *s, struct session_event *ev);
 
-/* Requests. Each returns 0 when sent, -1 when the current phase does not
- * allow it (nothing is sent). Moves are not applied locally: the board
- * changes when the server's MOVED arrives. */
+/* Requests. Each queues its frame and returns 0, or -1 when the current
+ * phase does not allow it (nothing is queued). Moves are not applied
+ * locally: the board changes when the server's MOVED arrives. */
 int session_quick_match(struct session *s);
 int session_create_room(struct session *s);
 int session_join_room(struct session *s, const char *code);
@@ -144,24 +210,46 @@ int session_resign(struct session *s);
 int session_rematch(struct session *s);
 int session_leave(struct session *s);
 
-/* Close the connection (after flushing what can be written without blocking). */
+/* End the session (SESSION_CLOSE_USER). What is queued stays for the
+ * transport to write before it closes the connection. */
 void session_close(struct session *s);
 
-/* Accessors. */
+/* The requests as values, for a user that hands them to another thread. */
+enum session_request_type {
+    SESSION_REQ_QUICK_MATCH = 1,
+    SESSION_REQ_CREATE_ROOM,
+    SESSION_REQ_JOIN_ROOM,      /* code */
+    SESSION_REQ_SPECTATE,       /* game_id */
+    SESSION_REQ_LIST_GAMES,
+    SESSION_REQ_MOVE,           /* cell */
+    SESSION_REQ_RESIGN,
+    SESSION_REQ_REMATCH,
+    SESSION_REQ_LEAVE,
+    SESSION_REQ_CLOSE           /* session_close */
+};
+
+struct session_request {
+    uint8_t type;               /* enum session_request_type */
+    uint8_t cell;
+    uint32_t game_id;
+    char code[PROTO_CODE_LEN + 1];
+};
+
+/* Carry out r as the function of its type would: 0, or -1 when refused. */
+int session_request(struct session *s, const struct session_request *r);
+
+/* ---- accessors ---- */
+
 enum session_phase session_phase(const struct session *s);
 const struct session_game *session_game(const struct session *s);
+const struct session_game_list *session_game_list(const struct session *s);
 int session_my_turn(const struct session *s);
 uint16_t session_turn_s(const struct session *s);  /* from WELCOME */
 uint16_t session_grace_s(const struct session *s);
 const char *session_error(const struct session *s); /* last error text, "" if none */
 const char *session_phase_name(enum session_phase p);
 
-/* Testing seams (no socket): feed server bytes as if read from the socket, and
- * take the bytes the session has queued for the server. session_feed returns
- * 0, or -1 once the session closed (protocol violation, fatal ERROR). */
-int session_feed(struct session *s, const uint8_t *data, size_t n, uint64_t now_ms);
-size_t session_take_output(struct session *s, uint8_t *buf, size_t cap);
-/* Put a fresh session into the handshake phase without a socket (queues HELLO). */
-void session_start_offline(struct session *s, uint64_t now_ms);
+/* Copy what the accessors say into *out. */
+void session_take_snapshot(const struct session *s, struct session_snapshot *out);
 
 #endif

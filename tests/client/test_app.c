@@ -1,5 +1,5 @@
 /* test_app.c: the client's UI state machine with no window and no sockets:
- * synthetic session events (with their snapshots) and user input go in; the
+ * synthetic session events (with their snapshots: session/session.h) and user input go in; the
  * screen, the scene and the outgoing requests are checked. Also the words
  * (close reasons, results, errors), the keypad map and the redraw timing. */
 #include <setjmp.h>
@@ -17,10 +17,12 @@
 
 #define T0 1000000u
 
-/* The app, the session as the test pretends it is, and the clock. */
+/* The app, the session as the test pretends it is (the event to deliver
+ * and the snapshot that goes with it), and the clock. */
 struct fx {
     struct app a;
-    struct app_net_event e;
+    struct session_event ev;
+    struct session_snapshot e;
     uint64_t now;
     struct scene sc;
 };
@@ -40,9 +42,9 @@ static void reset_fx(void)
 /* Deliver one event of `type` with the current snapshot. */
 static void net(uint8_t type)
 {
-    F.e.ev.type = type;
-    app_on_net(&F.a, &F.e, F.now);
-    memset(&F.e.ev, 0, sizeof F.e.ev);
+    F.ev.type = type;
+    app_on_net(&F.a, &F.ev, &F.e, F.now);
+    memset(&F.ev, 0, sizeof F.ev);
 }
 
 static struct scene *scene(void)
@@ -59,6 +61,14 @@ static struct app_request req(uint8_t type)
     assert_int_equal(app_take_request(&F.a, &r), 1);
     assert_int_equal(r.type, type);
     return r;
+}
+
+/* Pop the next request, a session request, and check its type. */
+static struct session_request sreq(uint8_t type)
+{
+    struct app_request r = req(APP_REQ_SESSION);
+    assert_int_equal(r.session.type, type);
+    return r.session;
 }
 
 static void no_req(void)
@@ -145,9 +155,9 @@ static void moved(unsigned cell)
     g->to_move = board_to_move(&g->board);
     g->turn_deadline_ms = g->to_move ? F.now + 30000 : 0;
     F.e.my_turn = g->to_move == g->you;
-    F.e.ev.u.moved.ply = (uint8_t)(g->board.ply - 1);
-    F.e.ev.u.moved.cell = (uint8_t)cell;
-    F.e.ev.u.moved.mark = mark;
+    F.ev.u.moved.ply = (uint8_t)(g->board.ply - 1);
+    F.ev.u.moved.cell = (uint8_t)cell;
+    F.ev.u.moved.mark = mark;
     net(SESSION_EV_MOVED);
 }
 
@@ -181,23 +191,23 @@ static void opponent(uint8_t event, uint16_t grace_s)
     } else {
         g->opponent_rematch = 1;
     }
-    F.e.ev.u.opponent.event = event;
-    F.e.ev.u.opponent.grace_s = grace_s;
+    F.ev.u.opponent.event = event;
+    F.ev.u.opponent.grace_s = grace_s;
     net(SESSION_EV_OPPONENT);
 }
 
 static void closed(uint8_t reason, uint8_t code, const char *message)
 {
     F.e.phase = SESSION_CLOSED;
-    F.e.ev.u.closed.reason = reason;
-    F.e.ev.u.closed.code = code;
-    snprintf(F.e.ev.u.closed.message, sizeof F.e.ev.u.closed.message, "%s", message);
+    F.ev.u.closed.reason = reason;
+    F.ev.u.closed.code = code;
+    snprintf(F.ev.u.closed.message, sizeof F.ev.u.closed.message, "%s", message);
     net(SESSION_EV_CLOSED);
 }
 
 static void server_error(uint8_t code)
 {
-    F.e.ev.u.error.code = code;
+    F.ev.u.error.code = code;
     net(SESSION_EV_SERVER_ERROR);
 }
 
@@ -234,7 +244,7 @@ static void test_happy_path(void **state)
     r = req(APP_REQ_REMEMBER);
     assert_string_equal(r.host, "127.0.0.1:7777");
     assert_string_equal(r.name, "alice");
-    req(APP_REQ_QUICK_MATCH);
+    sreq(SESSION_REQ_QUICK_MATCH);
     no_req();
     F.e.phase = SESSION_QUEUED;
     net(SESSION_EV_QUEUED);
@@ -265,8 +275,7 @@ static void test_happy_path(void **state)
 
     /* My move: requested, shown pending, not on the board yet. */
     app_click_cell(&F.a, 4, F.now);
-    r = req(APP_REQ_MOVE);
-    assert_int_equal(r.cell, 4);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 4);
     sc = scene();
     assert_int_equal(sc->board.pending, 4);
     assert_int_equal(sc->board.pending_mark, BOARD_X);
@@ -294,11 +303,11 @@ static void test_happy_path(void **state)
     no_req();
     assert_string_equal(scene()->toast, "That square is taken");
     app_click_cell(&F.a, 2, F.now);
-    assert_int_equal(req(APP_REQ_MOVE).cell, 2);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 2);
     moved(2);
     moved(1);
     app_click_cell(&F.a, 6, F.now);
-    assert_int_equal(req(APP_REQ_MOVE).cell, 6);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 6);
     moved(6);
     game_over(PROTO_MARK_X, PROTO_REASON_LINE, 2, 4, 6);
     assert_int_equal(F.a.screen, APP_SCREEN_GAME_OVER);
@@ -318,7 +327,7 @@ static void test_happy_path(void **state)
 
     /* R offers a rematch, once. */
     key(APP_KEY_R);
-    req(APP_REQ_REMATCH);
+    sreq(SESSION_REQ_REMATCH);
     key(APP_KEY_R);
     no_req();
     sc = scene();
@@ -355,7 +364,7 @@ static void test_rematch_offer_shown(void **state)
     assert_string_equal(button(sc, APP_BTN_REMATCH)->label, "Accept rematch");
     /* Accept with the button. */
     app_button(&F.a, APP_BTN_REMATCH, F.now);
-    req(APP_REQ_REMATCH);
+    sreq(SESSION_REQ_REMATCH);
     /* The opponent leaves instead: no rematch button any more. */
     opponent(PROTO_OPP_LEFT, 0);
     sc = scene();
@@ -366,8 +375,8 @@ static void test_rematch_offer_shown(void **state)
     no_req();
     /* New opponent: leave the finished game, then quick match from the lobby. */
     app_button(&F.a, APP_BTN_NEW_OPPONENT, F.now);
-    req(APP_REQ_LEAVE);
-    req(APP_REQ_QUICK_MATCH);
+    sreq(SESSION_REQ_LEAVE);
+    sreq(SESSION_REQ_QUICK_MATCH);
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
 }
@@ -378,14 +387,14 @@ static void test_create_room(void **state)
     reset_fx();
     struct app_options o = {.addr = "h", .name = "alice", .create_room = 1};
     start_connected(&o);
-    req(APP_REQ_CREATE_ROOM);
+    sreq(SESSION_REQ_CREATE_ROOM);
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
     assert_int_equal(F.a.wait_kind, APP_WAIT_ROOM);
     assert_string_equal(scene()->status, "Creating a room\u2026");
     assert_string_equal(scene()->big, "");
     F.e.phase = SESSION_ROOM_WAIT;
-    strcpy(F.e.ev.u.room_code, "K7PX2Q");
+    strcpy(F.ev.u.room_code, "K7PX2Q");
     net(SESSION_EV_ROOM_CREATED);
     struct scene *sc = scene();
     assert_string_equal(sc->big, "K7PX2Q");
@@ -394,13 +403,13 @@ static void test_create_room(void **state)
     assert_non_null(button(sc, APP_BTN_CANCEL));
     /* Cancel closes the room. */
     key(APP_KEY_ESC);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     /* From the lobby menu, with the button. */
     app_button(&F.a, APP_BTN_CREATE_ROOM, F.now);
-    req(APP_REQ_CREATE_ROOM);
-    strcpy(F.e.ev.u.room_code, "ABCDEF");
+    sreq(SESSION_REQ_CREATE_ROOM);
+    strcpy(F.ev.u.room_code, "ABCDEF");
     net(SESSION_EV_ROOM_CREATED);
     assert_string_equal(scene()->big, "ABCDEF");
     game_start(PROTO_MARK_X, 9);
@@ -446,7 +455,7 @@ static void test_join_by_code(void **state)
     assert_string_equal(F.a.code, "ABCD2");
     app_text(&F.a, "9");
     key(APP_KEY_ENTER);
-    struct app_request r = req(APP_REQ_JOIN);
+    struct session_request r = sreq(SESSION_REQ_JOIN_ROOM);
     assert_string_equal(r.code, "ABCD29");
     assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
     assert_int_equal(F.a.wait_kind, APP_WAIT_JOINING);
@@ -463,7 +472,7 @@ static void test_join_by_code(void **state)
     assert_string_equal(scene()->toast, "No room with the code ABCD29");
     assert_int_equal(scene()->toast_tone, SCENE_TONE_BAD);
     app_button(&F.a, APP_BTN_JOIN_GO, F.now);
-    assert_string_equal(req(APP_REQ_JOIN).code, "ABCD29");
+    assert_string_equal(sreq(SESSION_REQ_JOIN_ROOM).code, "ABCD29");
     game_start(PROTO_MARK_O, 3);
     assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
     assert_string_equal(scene()->status, "Waiting for alice");
@@ -472,7 +481,7 @@ static void test_join_by_code(void **state)
     reset_fx();
     struct app_options o = {.addr = "h:1", .name = "bob", .room = "QWERTY"};
     start_connected(&o);
-    assert_string_equal(req(APP_REQ_JOIN).code, "QWERTY");
+    assert_string_equal(sreq(SESSION_REQ_JOIN_ROOM).code, "QWERTY");
     /* A bad code from the command line: the code screen, to fix it. */
     reset_fx();
     struct app_options bad = {.addr = "h:1", .name = "bob", .room = "abc"};
@@ -501,13 +510,13 @@ static void test_spectate(void **state)
     reset_fx();
     start_lobby();
     app_button(&F.a, APP_BTN_WATCH, F.now);
-    req(APP_REQ_LIST_GAMES);
+    sreq(SESSION_REQ_LIST_GAMES);
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_LIST);
     assert_string_equal(scene()->status, "Loading the games being played\u2026");
     game_list(0);
     assert_string_equal(scene()->list_empty, "No games being played right now");
     app_button(&F.a, APP_BTN_REFRESH, F.now);
-    req(APP_REQ_LIST_GAMES);
+    sreq(SESSION_REQ_LIST_GAMES);
     game_list(2);
     struct scene *sc = scene();
     assert_string_equal(sc->list_empty, "");
@@ -520,18 +529,18 @@ static void test_spectate(void **state)
     key(APP_KEY_UP);
     assert_int_equal(focused(), APP_BTN_GAME_BASE + 1);
     key(APP_KEY_ENTER);
-    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 41);
+    assert_int_equal(sreq(SESSION_REQ_SPECTATE).game_id, 41);
     assert_string_equal(scene()->status, "Joining game 41\u2026");
 
     /* The game ended meanwhile: back to a fresh list. */
     server_error(PROTO_ERR_NO_SUCH_GAME);
-    req(APP_REQ_LIST_GAMES);
+    sreq(SESSION_REQ_LIST_GAMES);
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_LIST);
     assert_string_equal(scene()->toast, "That game is over or does not exist");
     game_list(1);
     assert_int_equal(focused(), APP_BTN_GAME_BASE); /* a fresh list: the first game */
     app_button(&F.a, APP_BTN_GAME_BASE, F.now);
-    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 40);
+    assert_int_equal(sreq(SESSION_REQ_SPECTATE).game_id, 40);
 
     game_start(PROTO_SPECTATOR, 40);
     assert_int_equal(F.a.screen, APP_SCREEN_SPECTATING);
@@ -567,10 +576,10 @@ static void test_spectate(void **state)
     reset_fx();
     struct app_options o = {.addr = "h", .name = "eve", .spectate = 77};
     start_connected(&o);
-    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 77);
+    assert_int_equal(sreq(SESSION_REQ_SPECTATE).game_id, 77);
     game_start(PROTO_SPECTATOR, 77);
     key(APP_KEY_ESC);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
 }
 
@@ -583,7 +592,7 @@ static void test_list_refresh(void **state)
     start_lobby();
     assert_int_equal(app_redraw_in(&F.a, F.now), -1);
     app_button(&F.a, APP_BTN_WATCH, F.now);
-    req(APP_REQ_LIST_GAMES);
+    sreq(SESSION_REQ_LIST_GAMES);
     assert_int_equal(app_redraw_in(&F.a, F.now), APP_LIST_REFRESH_MS);
     game_list(3); /* games 40, 41, 42 */
     key(APP_KEY_DOWN);
@@ -594,7 +603,7 @@ static void test_list_refresh(void **state)
     assert_int_equal(app_redraw_in(&F.a, F.now), 1);
     F.now += 1;
     app_tick(&F.a, F.now);
-    req(APP_REQ_LIST_GAMES);
+    sreq(SESSION_REQ_LIST_GAMES);
     no_req();
     assert_int_equal(app_redraw_in(&F.a, F.now), APP_LIST_REFRESH_MS);
     game_list(3); /* the same games: the same focus */
@@ -609,7 +618,7 @@ static void test_list_refresh(void **state)
     /* Refresh by hand: the next one is a whole period later. */
     F.now += 500;
     app_button(&F.a, APP_BTN_REFRESH, F.now);
-    req(APP_REQ_LIST_GAMES);
+    sreq(SESSION_REQ_LIST_GAMES);
     assert_int_equal(app_redraw_in(&F.a, F.now), APP_LIST_REFRESH_MS);
     /* Away from the list: no more requests, nothing to wake up for. */
     key(APP_KEY_ESC);
@@ -642,15 +651,15 @@ static void test_start_action_without_address(void **state)
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
     assert_string_equal(scene()->status, "Connect to a server to create a room");
     connect_by_hand();
-    req(APP_REQ_CREATE_ROOM);
+    sreq(SESSION_REQ_CREATE_ROOM);
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
     assert_int_equal(F.a.wait_kind, APP_WAIT_ROOM);
     /* Used once: after changing server, the lobby. */
     key(APP_KEY_ESC);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     key(APP_KEY_ESC);
-    req(APP_REQ_DISCONNECT);
+    sreq(SESSION_REQ_CLOSE);
     closed(SESSION_CLOSE_USER, 0, "closed by the user");
     assert_string_equal(scene()->status, "Connect to a server");
     connect_by_hand();
@@ -662,7 +671,7 @@ static void test_start_action_without_address(void **state)
     app_init(&F.a, &r, F.now);
     assert_string_equal(scene()->status, "Connect to a server to join room QWERTY");
     connect_by_hand();
-    assert_string_equal(req(APP_REQ_JOIN).code, "QWERTY");
+    assert_string_equal(sreq(SESSION_REQ_JOIN_ROOM).code, "QWERTY");
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_WAITING);
     assert_int_equal(F.a.wait_kind, APP_WAIT_JOINING);
@@ -681,10 +690,10 @@ static void test_start_action_without_address(void **state)
     key(APP_KEY_ENTER);
     req(APP_REQ_CONNECT);
     key(APP_KEY_ESC);
-    req(APP_REQ_DISCONNECT);
+    sreq(SESSION_REQ_CLOSE);
     closed(SESSION_CLOSE_USER, 0, "closed by the user");
     connect_by_hand();
-    assert_int_equal(req(APP_REQ_SPECTATE).game_id, 77);
+    assert_int_equal(sreq(SESSION_REQ_SPECTATE).game_id, 77);
     no_req();
     game_start(PROTO_SPECTATOR, 77);
     assert_int_equal(F.a.screen, APP_SCREEN_SPECTATING);
@@ -706,11 +715,11 @@ static void test_arrows_and_digits(void **state)
     key(APP_KEY_RIGHT);
     assert_int_equal(scene()->board.cursor, 2);
     key(APP_KEY_ENTER);
-    assert_int_equal(req(APP_REQ_MOVE).cell, 2);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 2);
     moved(2);
     moved(4);
     key(APP_KEY_7); /* top left */
-    assert_int_equal(req(APP_REQ_MOVE).cell, 0);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 0);
     moved(0);
     key(APP_KEY_3); /* O's turn: nothing */
     no_req();
@@ -721,13 +730,13 @@ static void test_arrows_and_digits(void **state)
     key(APP_KEY_LEFT);
     assert_int_equal(scene()->board.cursor, 6);
     key(APP_KEY_SPACE);
-    assert_int_equal(req(APP_REQ_MOVE).cell, 6);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 6);
     moved(6);
     moved(3);
     key(APP_KEY_3); /* bottom right: taken by O */
     no_req();
     key(APP_KEY_2); /* bottom middle */
-    assert_int_equal(req(APP_REQ_MOVE).cell, 7);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 7);
     /* Hover follows the mouse; the cursor starts there next time. */
     app_hover_cell(&F.a, 5);
     assert_int_equal(scene()->board.hover, 5);
@@ -747,7 +756,7 @@ static void test_cursor_skips_taken(void **state)
     start_lobby();
     game_start(PROTO_MARK_X, 1);
     key(APP_KEY_5);
-    assert_int_equal(req(APP_REQ_MOVE).cell, 4);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 4);
     moved(4);
     moved(1); /* .O. / .X. / ... */
     key(APP_KEY_RIGHT); /* the centre is taken: the nearest free cell */
@@ -763,7 +772,7 @@ static void test_cursor_skips_taken(void **state)
     key(APP_KEY_DOWN);
     assert_int_equal(scene()->board.cursor, 3);
     key(APP_KEY_ENTER);
-    assert_int_equal(req(APP_REQ_MOVE).cell, 3);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 3);
     assert_int_equal(scene()->board.cursor, 3); /* pending */
     moved(3);
     assert_int_equal(scene()->board.cursor, BOARD_NO_CELL); /* its cell is taken now */
@@ -779,7 +788,7 @@ static void test_cursor_skips_taken(void **state)
     key(APP_KEY_UP);
     assert_int_equal(scene()->board.cursor, 2);
     key(APP_KEY_SPACE);
-    assert_int_equal(req(APP_REQ_MOVE).cell, 2);
+    assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 2);
     moved(2); /* OOX / XX. / ... */
     /* The opponent takes the cursor's cell: hidden, not left on their mark. */
     key(APP_KEY_LEFT);
@@ -807,7 +816,7 @@ static void test_escape(void **state)
     app_init(&F.a, &c, F.now);
     req(APP_REQ_CONNECT);
     key(APP_KEY_ESC);
-    req(APP_REQ_DISCONNECT);
+    sreq(SESSION_REQ_CLOSE);
     assert_false(F.a.connecting);
     assert_false(F.a.quit);
     F.e.phase = SESSION_LOBBY; /* a WELCOME that crossed the cancel: ignored */
@@ -825,27 +834,27 @@ static void test_escape(void **state)
     no_req();
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
     app_button(&F.a, APP_BTN_WATCH, F.now);
-    req(APP_REQ_LIST_GAMES);
+    sreq(SESSION_REQ_LIST_GAMES);
     key(APP_KEY_ESC);
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
     key(APP_KEY_ESC);
-    req(APP_REQ_DISCONNECT);
+    sreq(SESSION_REQ_CLOSE);
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
     no_req();
     /* The menu's "Change server" does the same. */
     start_lobby();
     assert_string_equal(button(scene(), APP_BTN_BACK)->label, "Change server");
     app_button(&F.a, APP_BTN_BACK, F.now);
-    req(APP_REQ_DISCONNECT);
+    sreq(SESSION_REQ_CLOSE);
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
 
     /* Queued: leave the queue. */
     reset_fx();
     start_lobby();
     key(APP_KEY_ENTER); /* Quick match has the focus */
-    req(APP_REQ_QUICK_MATCH);
+    sreq(SESSION_REQ_QUICK_MATCH);
     key(APP_KEY_ESC);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
 
     /* Playing: Esc asks first; Esc again or Stay keeps playing. */
@@ -870,7 +879,7 @@ static void test_escape(void **state)
     key(APP_KEY_LEFT);
     assert_int_equal(focused(), APP_BTN_LEAVE_CONFIRM);
     key(APP_KEY_ENTER);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
 
@@ -879,23 +888,23 @@ static void test_escape(void **state)
     app_button(&F.a, APP_BTN_RESIGN, F.now);
     assert_string_equal(scene()->dialog_text, "Resign this game? It counts as a loss.");
     app_button(&F.a, APP_BTN_LEAVE_CONFIRM, F.now);
-    req(APP_REQ_RESIGN);
+    sreq(SESSION_REQ_RESIGN);
     assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
     game_over(PROTO_MARK_X, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
     assert_string_equal(scene()->detail, "you resigned");
     /* Game over: back to the lobby, leaving the seat. */
     key(APP_KEY_ESC);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     no_req();
 
     /* Reconnecting: give up. */
     game_start(PROTO_MARK_X, 3);
-    F.e.ev.u.reconnect.deadline_ms = F.now + 20000;
+    F.ev.u.reconnect.deadline_ms = F.now + 20000;
     F.e.phase = SESSION_RECONNECTING;
     net(SESSION_EV_RECONNECTING);
     key(APP_KEY_ESC);
-    req(APP_REQ_DISCONNECT);
+    sreq(SESSION_REQ_CLOSE);
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
     assert_string_equal(scene()->error, "Stopped reconnecting");
 }
@@ -907,7 +916,7 @@ static void test_close_window(void **state)
     start_lobby();
     game_start(PROTO_MARK_X, 1);
     app_close_window(&F.a, F.now);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     req(APP_REQ_QUIT);
     no_req();
     assert_true(F.a.quit);
@@ -923,7 +932,7 @@ static void test_close_window(void **state)
     game_start(PROTO_MARK_O, 1);
     game_over(PROTO_MARK_NONE, PROTO_REASON_ABORTED, 0xFF, 0xFF, 0xFF);
     app_close_window(&F.a, F.now);
-    req(APP_REQ_LEAVE);
+    sreq(SESSION_REQ_LEAVE);
     req(APP_REQ_QUIT);
 
     /* In the lobby: just QUIT. */
@@ -941,9 +950,9 @@ static void test_reconnecting(void **state)
     start_lobby();
     game_start(PROTO_MARK_X, 1);
     app_click_cell(&F.a, 4, F.now);
-    req(APP_REQ_MOVE);
+    sreq(SESSION_REQ_MOVE);
     F.e.phase = SESSION_RECONNECTING;
-    F.e.ev.u.reconnect.deadline_ms = F.now + 20000;
+    F.ev.u.reconnect.deadline_ms = F.now + 20000;
     net(SESSION_EV_RECONNECTING);
     assert_int_equal(F.a.screen, APP_SCREEN_RECONNECTING);
     struct scene *sc = scene();
@@ -975,7 +984,7 @@ static void test_reconnecting(void **state)
     assert_int_equal(sc->toast_tone, SCENE_TONE_NORMAL);
     assert_int_equal(sc->board.pending, BOARD_NO_CELL);
     app_click_cell(&F.a, 4, F.now);
-    req(APP_REQ_MOVE);
+    sreq(SESSION_REQ_MOVE);
 
     /* Lost for good: the grace period ran out. */
     net(SESSION_EV_RECONNECTING);
@@ -1129,7 +1138,7 @@ static void test_server_error_and_toast(void **state)
     start_lobby();
     game_start(PROTO_MARK_X, 1);
     app_click_cell(&F.a, 4, F.now);
-    req(APP_REQ_MOVE);
+    sreq(SESSION_REQ_MOVE);
     assert_int_equal(scene()->board.pending, 4);
     server_error(PROTO_ERR_CELL_TAKEN);
     assert_int_equal(F.a.screen, APP_SCREEN_PLAYING); /* never fatal */
@@ -1295,7 +1304,7 @@ static void test_connect_screen(void **state)
     assert_string_equal(F.a.name, "carol");
     /* Clicking a field focuses it. */
     app_button(&F.a, APP_BTN_CANCEL, F.now);
-    req(APP_REQ_DISCONNECT);
+    sreq(SESSION_REQ_CLOSE);
     app_button(&F.a, APP_BTN_FIELD_NAME, F.now);
     assert_true(scene()->fields[1].focused);
     app_button(&F.a, APP_BTN_FIELD_ADDR, F.now);

@@ -1,8 +1,9 @@
 /* test_netthread.c: the ttt client's network thread against a scripted
- * server on a loopback socket, with no SDL: the wake callback, events with
- * their snapshots (the game list copied out of the session), requests turned
- * into frames, a refused connection, an invalid name, and the goodbye at
- * stop (a queued LEAVE written, then the connection closed). */
+ * server on a loopback socket, with no SDL: the wake callback, session
+ * events with their snapshots (the game list copied out of the session),
+ * session requests turned into frames, a refused connection, an invalid
+ * name, an address too long to queue, and the goodbye at stop (a queued
+ * LEAVE written, then the connection closed). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,12 +46,23 @@ static void waker_close(struct waker *w)
     close(w->fds[1]);
 }
 
+/* An event as the main thread takes it, with its snapshot. */
+struct net_event {
+    struct session_event ev;
+    struct session_snapshot snap;
+};
+
+static int take(struct netthread *t, struct net_event *e)
+{
+    return netthread_take_event(t, &e->ev, &e->snap);
+}
+
 /* The next event within 5 s (fails the test otherwise). Waits on the pipe
  * only when the outbox is empty, as the main loop does. */
-static void next_event(struct netthread *t, struct waker *w, struct app_net_event *e)
+static void next_event(struct netthread *t, struct waker *w, struct net_event *e)
 {
     for (int i = 0; i < 50; i++) {
-        if (netthread_take_event(t, e))
+        if (take(t, e))
             return;
         struct pollfd p = { .fd = w->fds[0], .events = POLLIN };
         if (poll(&p, 1, 100) > 0) {
@@ -72,19 +84,11 @@ static struct netthread *start(struct waker *w)
     return t;
 }
 
-static struct app_request req(uint8_t type)
+static struct session_request req(uint8_t type)
 {
-    struct app_request r;
+    struct session_request r;
     memset(&r, 0, sizeof r);
     r.type = type;
-    return r;
-}
-
-static struct app_request connect_req(const char *host, const char *name)
-{
-    struct app_request r = req(APP_REQ_CONNECT);
-    snprintf(r.host, sizeof r.host, "%s", host);
-    snprintf(r.name, sizeof r.name, "%s", name);
     return r;
 }
 
@@ -182,13 +186,12 @@ static void test_refused(void **state)
 
     struct waker w;
     struct netthread *t = start(&w);
-    struct app_request r = connect_req(host, "alice");
-    assert_int_equal(netthread_request(t, &r), 0);
-    struct app_net_event e;
+    assert_int_equal(netthread_connect(t, host, "alice"), 0);
+    struct net_event e;
     next_event(t, &w, &e);
     assert_int_equal(e.ev.type, SESSION_EV_CLOSED);
     assert_int_equal(e.ev.u.closed.reason, SESSION_CLOSE_CONNECT);
-    assert_int_equal(e.phase, SESSION_CLOSED);
+    assert_int_equal(e.snap.phase, SESSION_CLOSED);
     assert_non_null(strstr(e.ev.u.closed.message, "refused"));
     netthread_stop(t, 500);
     waker_close(&w);
@@ -200,19 +203,21 @@ static void test_bad_name(void **state)
     (void)state;
     struct waker w;
     struct netthread *t = start(&w);
-    struct app_request move = req(APP_REQ_MOVE); /* no session yet: ignored */
+    struct session_request move = req(SESSION_REQ_MOVE); /* no session yet: ignored */
     assert_int_equal(netthread_request(t, &move), 0);
-    struct app_request r = connect_req("127.0.0.1:1", "");
-    assert_int_equal(netthread_request(t, &r), 0);
-    struct app_net_event e;
+    assert_int_equal(netthread_connect(t, "127.0.0.1:1", ""), 0);
+    struct net_event e;
     next_event(t, &w, &e);
     assert_int_equal(e.ev.type, SESSION_EV_CLOSED);
     assert_int_equal(e.ev.u.closed.reason, SESSION_CLOSE_CONNECT);
     assert_non_null(strstr(e.ev.u.closed.message, "name"));
-    assert_int_equal(netthread_take_event(t, &e), 0);
-    /* QUIT and FULLSCREEN belong to the main loop: accepted and ignored. */
-    struct app_request q = req(APP_REQ_QUIT);
-    assert_int_equal(netthread_request(t, &q), 0);
+    assert_int_equal(take(t, &e), 0);
+    /* An address longer than the queue holds is refused, not cut. */
+    char host[NETTHREAD_ADDR_MAX + 8];
+    memset(host, 'a', sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    assert_int_equal(netthread_connect(t, host, "alice"), -1);
+    assert_int_equal(take(t, &e), 0);
     netthread_stop(t, 500);
     waker_close(&w);
 }
@@ -228,8 +233,7 @@ static void test_session_and_goodbye(void **state)
     snprintf(host, sizeof host, "127.0.0.1:%u", (unsigned)s.port);
     struct waker w;
     struct netthread *t = start(&w);
-    struct app_request r = connect_req(host, "alice");
-    assert_int_equal(netthread_request(t, &r), 0);
+    assert_int_equal(netthread_connect(t, host, "alice"), 0);
 
     server_accept(&s);
     struct proto_msg m;
@@ -243,15 +247,15 @@ static void test_session_and_goodbye(void **state)
     m.u.welcome.grace_s = 20;
     server_send(&s, &m);
 
-    struct app_net_event e;
+    struct net_event e;
     next_event(t, &w, &e);
     assert_int_equal(e.ev.type, SESSION_EV_WELCOME);
-    assert_int_equal(e.phase, SESSION_LOBBY);
-    assert_int_equal(e.turn_s, 30);
-    assert_int_equal(e.grace_s, 20);
+    assert_int_equal(e.snap.phase, SESSION_LOBBY);
+    assert_int_equal(e.snap.turn_s, 30);
+    assert_int_equal(e.snap.grace_s, 20);
 
     /* The list arrives copied: the session's pointer is not handed over. */
-    struct app_request list = req(APP_REQ_LIST_GAMES);
+    struct session_request list = req(SESSION_REQ_LIST_GAMES);
     assert_int_equal(netthread_request(t, &list), 0);
     server_expect(&s, PROTO_LIST_GAMES);
     memset(&m, 0, sizeof m);
@@ -267,14 +271,13 @@ static void test_session_and_goodbye(void **state)
     server_send(&s, &m);
     next_event(t, &w, &e);
     assert_int_equal(e.ev.type, SESSION_EV_GAME_LIST);
-    assert_null(e.ev.u.game_list);
-    assert_int_equal(e.list.count, 2);
-    assert_int_equal(e.list.games[0].game_id, 7);
-    assert_int_equal(e.list.games[0].ply, 3);
-    assert_string_equal(e.list.games[0].o_name.s, "carol");
-    assert_string_equal(e.list.games[1].x_name.s, "dave");
+    assert_int_equal(e.snap.list.count, 2);
+    assert_int_equal(e.snap.list.games[0].game_id, 7);
+    assert_int_equal(e.snap.list.games[0].ply, 3);
+    assert_string_equal(e.snap.list.games[0].o_name.s, "carol");
+    assert_string_equal(e.snap.list.games[1].x_name.s, "dave");
 
-    struct app_request qm = req(APP_REQ_QUICK_MATCH);
+    struct session_request qm = req(SESSION_REQ_QUICK_MATCH);
     assert_int_equal(netthread_request(t, &qm), 0);
     server_expect(&s, PROTO_QUICK_MATCH);
     memset(&m, 0, sizeof m);
@@ -282,10 +285,10 @@ static void test_session_and_goodbye(void **state)
     server_send(&s, &m);
     next_event(t, &w, &e);
     assert_int_equal(e.ev.type, SESSION_EV_QUEUED);
-    assert_int_equal(e.phase, SESSION_QUEUED);
+    assert_int_equal(e.snap.phase, SESSION_QUEUED);
 
     /* LEAVE then stop: the LEAVE is on the wire before the connection ends. */
-    struct app_request leave = req(APP_REQ_LEAVE);
+    struct session_request leave = req(SESSION_REQ_LEAVE);
     assert_int_equal(netthread_request(t, &leave), 0);
     netthread_stop(t, 300);
     server_expect(&s, PROTO_LEAVE);

@@ -1,9 +1,10 @@
-/* test_session.c: the client session library against scripted server byte
- * streams (session_start_offline/session_feed/session_take_output): the
- * handshake, every phase's requests and answers, games to the end, rematch,
- * spectating, the game list, opponent events, server errors, protocol
- * violations; then against a scripted server on a real loopback socket:
- * connect, play, lose the connection and resume, connection refused. */
+/* test_session.c: the session's state machine (session/session.h) with no
+ * socket and no clock: scripted server bytes and times go in
+ * (session_connected, session_feed, session_tick, session_disconnected),
+ * events and the bytes it would send come out. The handshake, every
+ * phase's requests and answers, games to the end, rematch, spectating, the
+ * game list, opponent events, server errors, protocol violations, the
+ * silence rule, losing the connection and resuming, the bounds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,23 +12,13 @@
 
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "script.h"
 #include "session.h"
-#include "sock.h"
 
 /* ---- helpers ---- */
-
-static const uint8_t TOKEN_A[PROTO_TOKEN_LEN] = {0x3c, 0x4d, 0x5e, 0x6f, 0x80, 0x91, 0xa2, 0xb3,
-                                                 0xc4, 0xd5, 0xe6, 0xf7, 0x08, 0x19, 0x2a, 0x3b};
 
 static struct session *new_session(const char *name, uint8_t auto_reconnect)
 {
@@ -37,14 +28,6 @@ static struct session *new_session(const char *name, uint8_t auto_reconnect)
     struct session *s = session_new(&cfg, err);
     assert_non_null(s);
     return s;
-}
-
-/* Encode a server message. */
-static size_t enc(const struct proto_msg *m, uint8_t *buf, size_t cap)
-{
-    int n = proto_encode(m, buf, cap);
-    assert_true(n > 0);
-    return (size_t)n;
 }
 
 /* Feed one server message; the feed's result. */
@@ -58,25 +41,18 @@ static int feed_msg(struct session *s, const struct proto_msg *m, uint64_t now)
 static int feed_hex(struct session *s, const char *hex, uint64_t now)
 {
     uint8_t buf[2048];
-    size_t n = 0;
-    unsigned v;
-    int used;
-    while (sscanf(hex, " %2x%n", &v, &used) == 1) {
-        buf[n++] = (uint8_t)v;
-        hex += used;
-    }
+    size_t n = hex_bytes(hex, buf, sizeof buf);
     return session_feed(s, buf, n, now);
 }
 
-/* The bytes the session has queued, as lowercase hex with spaces. */
+/* The bytes the session has queued, as lowercase hex with spaces; taken
+ * as written. */
 static const char *out_hex(struct session *s)
 {
-    static char text[4096];
-    uint8_t buf[1024];
-    size_t n = session_take_output(s, buf, sizeof buf);
-    text[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), i ? " %02x" : "%02x", buf[i]);
+    size_t n;
+    const uint8_t *out = session_output(s, &n);
+    const char *text = bytes_hex(out, n);
+    session_output_sent(s, n);
     return text;
 }
 
@@ -115,92 +91,17 @@ static void expect_closed(struct session *s, uint8_t reason, const char *needle)
     }
     assert_true(found);
     assert_int_equal(session_phase(s), SESSION_CLOSED);
+    assert_int_equal(session_link(s), SESSION_LINK_NONE);
     assert_true(session_error(s)[0] != '\0');
     expect_no_ev(s);
 }
 
-static struct proto_msg welcome_msg(void)
+/* A session in the lobby (connected at 1000, HELLO taken, WELCOME fed,
+ * EV_WELCOME popped). */
+static struct session *lobby_session_with(const char *name, uint8_t auto_reconnect)
 {
-    struct proto_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = PROTO_WELCOME;
-    m.u.welcome.version = 1;
-    memcpy(m.u.welcome.token, TOKEN_A, PROTO_TOKEN_LEN);
-    m.u.welcome.turn_s = 30;
-    m.u.welcome.grace_s = 20;
-    return m;
-}
-
-static struct proto_msg bare(uint8_t type)
-{
-    struct proto_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = type;
-    return m;
-}
-
-static struct proto_msg game_start_msg(uint32_t id, uint8_t you)
-{
-    struct proto_msg m = bare(PROTO_GAME_START);
-    m.u.game_start.game_id = id;
-    m.u.game_start.you = you;
-    assert_int_equal(proto_name_set(&m.u.game_start.x_name, "alice"), PROTO_OK);
-    assert_int_equal(proto_name_set(&m.u.game_start.o_name, "bob"), PROTO_OK);
-    return m;
-}
-
-static struct proto_msg state_msg(uint32_t id, const char *cells, uint32_t ms_left)
-{
-    struct proto_msg m = bare(PROTO_STATE);
-    m.u.state.game_id = id;
-    uint8_t x = 0, o = 0;
-    for (int i = 0; i < 9; i++) {
-        m.u.state.cells[i] = cells[i] == 'X' ? 1 : cells[i] == 'O' ? 2 : 0;
-        x = (uint8_t)(x + (cells[i] == 'X'));
-        o = (uint8_t)(o + (cells[i] == 'O'));
-    }
-    m.u.state.ply = (uint8_t)(x + o);
-    m.u.state.to_move = x == o ? 1 : 2;
-    m.u.state.ms_left = ms_left;
-    return m;
-}
-
-static struct proto_msg moved_msg(uint8_t ply, uint8_t cell, uint8_t mark, uint32_t ms_left)
-{
-    struct proto_msg m = bare(PROTO_MOVED);
-    m.u.moved.ply = ply;
-    m.u.moved.cell = cell;
-    m.u.moved.mark = mark;
-    m.u.moved.ms_left = ms_left;
-    return m;
-}
-
-static struct proto_msg game_over_msg(uint8_t winner, uint8_t reason, uint8_t a, uint8_t b,
-                                      uint8_t c)
-{
-    struct proto_msg m = bare(PROTO_GAME_OVER);
-    m.u.game_over.winner = winner;
-    m.u.game_over.reason = reason;
-    m.u.game_over.line[0] = a;
-    m.u.game_over.line[1] = b;
-    m.u.game_over.line[2] = c;
-    return m;
-}
-
-static struct proto_msg error_msg(uint8_t code, const char *text)
-{
-    struct proto_msg m = bare(PROTO_ERROR);
-    m.u.error.code = code;
-    m.u.error.message.len = (uint8_t)strlen(text);
-    memcpy(m.u.error.message.s, text, strlen(text) + 1);
-    return m;
-}
-
-/* A session in the lobby (HELLO taken, WELCOME fed, EV_WELCOME popped). */
-static struct session *lobby_session(const char *name)
-{
-    struct session *s = new_session(name, 0);
-    session_start_offline(s, 1000);
+    struct session *s = new_session(name, auto_reconnect);
+    session_connected(s, 1000);
     (void)out_hex(s);
     struct proto_msg w = welcome_msg();
     assert_int_equal(feed_msg(s, &w, 1000), 0);
@@ -209,10 +110,15 @@ static struct session *lobby_session(const char *name)
     return s;
 }
 
-/* A session playing game 1 as `you` at an empty board. */
-static struct session *playing_session(uint8_t you)
+static struct session *lobby_session(const char *name)
 {
-    struct session *s = lobby_session("alice");
+    return lobby_session_with(name, 0);
+}
+
+/* A session playing game 1 as `you` at an empty board. */
+static struct session *playing_session_with(uint8_t you, uint8_t auto_reconnect)
+{
+    struct session *s = lobby_session_with("alice", auto_reconnect);
     assert_int_equal(session_quick_match(s), 0);
     assert_string_equal(out_hex(s), "02 00 00");
     assert_int_equal(feed_hex(s, "82 00 00", 1000), 0);
@@ -226,6 +132,11 @@ static struct session *playing_session(uint8_t you)
     return s;
 }
 
+static struct session *playing_session(uint8_t you)
+{
+    return playing_session_with(you, 0);
+}
+
 /* ---- handshake ---- */
 
 static void test_handshake_bytes(void **state)
@@ -233,7 +144,7 @@ static void test_handshake_bytes(void **state)
     (void)state;
     struct session *s = new_session("alice", 0);
     assert_int_equal(session_phase(s), SESSION_IDLE);
-    session_start_offline(s, 0);
+    session_connected(s, 0);
     assert_int_equal(session_phase(s), SESSION_HANDSHAKE);
     assert_string_equal(out_hex(s), "01 00 0b 54 54 54 50 01 05 61 6c 69 63 65");
     assert_string_equal(out_hex(s), "");
@@ -378,7 +289,7 @@ static void test_requests_refused_by_phase(void **state)
     struct session *s = new_session("alice", 0);
     expect_refused_all(s, 0);
     /* handshake */
-    session_start_offline(s, 0);
+    session_connected(s, 0);
     (void)out_hex(s);
     expect_refused_all(s, 0);
     session_free(s);
@@ -435,7 +346,7 @@ static void test_requests_refused_by_phase(void **state)
     session_close(s);
     expect_closed(s, SESSION_CLOSE_USER, NULL);
     expect_refused_all(s, 0);
-    assert_int_equal(session_fd(s), -1);
+    assert_int_equal(session_link(s), SESSION_LINK_NONE);
     assert_int_equal(session_next_deadline(s), UINT64_MAX);
     session_free(s);
 }
@@ -500,7 +411,7 @@ static void test_server_errors(void **state)
 
     /* any ERROR during the handshake is the end (SERVER_FULL) */
     s = new_session("alice", 0);
-    session_start_offline(s, 0);
+    session_connected(s, 0);
     e = error_msg(PROTO_ERR_SERVER_FULL, "");
     assert_int_equal(feed_msg(s, &e, 1), -1);
     ev = next_ev(s);
@@ -576,7 +487,7 @@ static void test_protocol_violations(void **state)
 
     /* before WELCOME: anything else */
     struct session *s = new_session("alice", 0);
-    session_start_offline(s, 0);
+    session_connected(s, 0);
     (void)out_hex(s);
     assert_int_equal(feed_hex(s, "70 00 04 00 00 00 01", 1), -1);
     expect_closed(s, SESSION_CLOSE_PROTOCOL, "before WELCOME");
@@ -634,7 +545,7 @@ static void test_split_one_byte_at_a_time(void **state)
 {
     (void)state;
     struct session *s = new_session("bob", 0);
-    session_start_offline(s, 0);
+    session_connected(s, 0);
     assert_string_equal(out_hex(s), "01 00 09 54 54 54 50 01 03 62 6f 62");
     struct proto_msg msgs[6];
     msgs[0] = welcome_msg();
@@ -984,11 +895,9 @@ static void test_game_list(void **state)
     assert_int_equal(feed_msg(s, &l, 1), 0);
     struct session_event ev = next_ev(s);
     assert_int_equal(ev.type, SESSION_EV_GAME_LIST);
-    assert_non_null(ev.u.game_list);
-    assert_int_equal(ev.u.game_list->type, PROTO_GAME_LIST);
-    assert_int_equal(ev.u.game_list->u.game_list.count, 2);
-    assert_int_equal(ev.u.game_list->u.game_list.games[0].game_id, 9);
-    assert_string_equal(ev.u.game_list->u.game_list.games[1].o_name.s, "di");
+    assert_int_equal(session_game_list(s)->count, 2);
+    assert_int_equal(session_game_list(s)->games[0].game_id, 9);
+    assert_string_equal(session_game_list(s)->games[1].o_name.s, "di");
     /* a second, unasked list is a violation */
     assert_int_equal(feed_msg(s, &l, 1), -1);
     expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_LIST");
@@ -1001,7 +910,7 @@ static void test_game_list(void **state)
     assert_int_equal(feed_hex(s, "86 00 01 00 82 00 00", 1), 0);
     ev = next_ev(s);
     assert_int_equal(ev.type, SESSION_EV_GAME_LIST);
-    assert_int_equal(ev.u.game_list->u.game_list.count, 0);
+    assert_int_equal(session_game_list(s)->count, 0);
     expect_ev(s, SESSION_EV_QUEUED);
     session_free(s);
 }
@@ -1030,7 +939,7 @@ static void test_handshake_timeout(void **state)
 {
     (void)state;
     struct session *s = new_session("alice", 0);
-    session_start_offline(s, 1000);
+    session_connected(s, 1000);
     assert_int_equal(session_next_deadline(s), 1000 + 5000);
     session_tick(s, 5999);
     expect_no_ev(s);
@@ -1052,303 +961,284 @@ static void test_output_buffer_bound(void **state)
     session_free(s);
 }
 
-/* ---- a scripted server on a loopback socket ---- */
+/* ---- the transport's reports ---- */
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/* One round of the caller's loop: poll the session's fd for up to `ms`. */
-static void pump(struct session *s, int ms)
-{
-    uint64_t now = now_ms(), dl = session_next_deadline(s);
-    if (dl <= now)
-        ms = 0;
-    else if (dl - now < (uint64_t)ms)
-        ms = (int)(dl - now);
-    int fd = session_fd(s);
-    if (fd < 0) {
-        poll(NULL, 0, ms);
-    } else {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (session_wants_write(s))
-            p.events |= POLLOUT;
-        assert_true(poll(&p, 1, ms) >= 0);
-        if (p.revents & (POLLIN | POLLERR | POLLHUP))
-            session_on_readable(s, now_ms());
-        if (session_fd(s) == fd && (p.revents & (POLLOUT | POLLERR | POLLHUP)))
-            session_on_writable(s, now_ms());
-    }
-    if (session_next_deadline(s) <= now_ms())
-        session_tick(s, now_ms());
-}
-
-/* Run the loop until an event comes (3 s at most). */
-static struct session_event wait_ev(struct session *s)
-{
-    struct session_event ev;
-    uint64_t end = now_ms() + 3000;
-    while (!session_next_event(s, &ev)) {
-        if (now_ms() > end)
-            fail_msg("no event within 3 s (phase %s)", session_phase_name(session_phase(s)));
-        pump(s, 10);
-    }
-    return ev;
-}
-
-static int srv_listen(uint16_t *port)
-{
-    char err[SOCK_ERR_LEN];
-    int lfd = sock_listen("127.0.0.1", 0, 8, port, err);
-    assert_true(lfd >= 0);
-    return lfd;
-}
-
-/* Accept the session's connection, running its loop meanwhile. */
-static int srv_accept(struct session *s, int lfd)
-{
-    char err[SOCK_ERR_LEN];
-    uint64_t end = now_ms() + 3000;
-    for (;;) {
-        int fd = sock_accept(lfd, NULL, 0, err);
-        if (fd >= 0)
-            return fd;
-        assert_int_equal(errno, EAGAIN);
-        if (now_ms() > end)
-            fail_msg("no connection within 3 s");
-        pump(s, 10);
-    }
-}
-
-/* Read exactly the bytes `hex` from the session, running its loop meanwhile. */
-static void srv_expect(struct session *s, int fd, const char *hex)
-{
-    uint8_t want[256], got[256];
-    size_t n = 0, have = 0;
-    unsigned v;
-    int used;
-    while (sscanf(hex, " %2x%n", &v, &used) == 1) {
-        want[n++] = (uint8_t)v;
-        hex += used;
-    }
-    uint64_t end = now_ms() + 3000;
-    while (have < n) {
-        ssize_t r = recv(fd, got + have, n - have, MSG_DONTWAIT);
-        if (r > 0) {
-            have += (size_t)r;
-            continue;
-        }
-        assert_true(r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
-        if (now_ms() > end)
-            fail_msg("server got %zu of %zu bytes within 3 s", have, n);
-        pump(s, 10);
-    }
-    assert_memory_equal(got, want, n);
-}
-
-static void srv_send(int fd, const struct proto_msg *m)
-{
-    uint8_t buf[PROTO_S2C_FRAME_MAX];
-    size_t n = enc(m, buf, sizeof buf);
-    assert_int_equal(send(fd, buf, n, MSG_NOSIGNAL), (ssize_t)n);
-}
-
-static const char HELLO_ALICE[] = "01 00 0b 54 54 54 50 01 05 61 6c 69 63 65";
-static const char RESUME_A[] =
-    "05 00 10 3c 4d 5e 6f 80 91 a2 b3 c4 d5 e6 f7 08 19 2a 3b";
-
-/* "alice" (auto_reconnect on) connected to the scripted server on `port`,
- * HELLO checked, WELCOME (with `grace_s`) sent and its event taken. */
-static struct session *welcomed_alice(int lfd, uint16_t port, uint16_t grace_s, int *fd)
-{
-    struct session_config cfg = {.name = "alice", .auto_reconnect = 1};
-    struct session *s = session_new(&cfg, NULL);
-    assert_non_null(s);
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
-    assert_int_equal(session_connect(s, addr, now_ms()), 0);
-    assert_true(session_fd(s) >= 0);
-    assert_int_equal(session_phase(s), SESSION_CONNECTING);
-    *fd = srv_accept(s, lfd);
-    srv_expect(s, *fd, HELLO_ALICE);
-    assert_int_equal(session_phase(s), SESSION_HANDSHAKE);
-    struct proto_msg w = welcome_msg();
-    w.u.welcome.grace_s = grace_s;
-    srv_send(*fd, &w);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_WELCOME);
-    return s;
-}
-
-static void test_socket_game_reconnect_resume(void **state)
+static void test_transport_reports(void **state)
 {
     (void)state;
-    uint16_t port;
-    int lfd = srv_listen(&port), fd;
-    struct session *s = welcomed_alice(lfd, port, 1, &fd);
-    struct proto_msg w = welcome_msg();
-    w.u.welcome.grace_s = 1;
+    /* a connect that fails before any connection: CONNECT, the words kept */
+    struct session *s = new_session("alice", 1);
+    assert_int_equal(session_link(s), SESSION_LINK_NONE);
+    assert_int_equal(session_feed(s, (const uint8_t *)"\x81", 1, 0), -1); /* no connection */
+    assert_int_equal(session_start(s), 0);
+    assert_int_equal(session_start(s), -1);
+    assert_int_equal(session_phase(s), SESSION_CONNECTING);
+    assert_int_equal(session_link(s), SESSION_LINK_WANTED);
+    session_disconnected(s, 5, "cannot connect to h port 1: connection refused");
+    expect_closed(s, SESSION_CLOSE_CONNECT, "cannot connect to h port 1: connection refused");
+    assert_int_equal(session_connected(s, 6), -1);
+    session_free(s);
 
+    /* lost before WELCOME, and lost in the lobby: LOST, not a reconnect */
+    s = new_session("alice", 1);
+    assert_int_equal(session_connected(s, 0), 0);
+    assert_int_equal(session_link(s), SESSION_LINK_UP);
+    assert_int_equal(session_connected(s, 0), -1); /* one at a time */
+    session_disconnected(s, 1, "the server closed the connection");
+    expect_closed(s, SESSION_CLOSE_LOST, "connection lost: the server closed the connection");
+    session_free(s);
+    s = lobby_session_with("alice", 1);
+    assert_int_equal(session_list_games(s), 0);
+    session_disconnected(s, 2000, "reset");
+    size_t n;
+    (void)session_output(s, &n);
+    assert_int_equal(n, 0); /* what was for that connection is dropped */
+    expect_closed(s, SESSION_CLOSE_LOST, "reset");
+    session_free(s);
+
+    /* the user's close keeps its last words for the transport to write */
+    s = lobby_session("alice");
     assert_int_equal(session_quick_match(s), 0);
-    srv_expect(s, fd, "02 00 00");
-    struct proto_msg q = bare(PROTO_QUEUED), gs = game_start_msg(7, PROTO_MARK_X);
-    struct proto_msg st = state_msg(7, ".........", 30000);
-    srv_send(fd, &q);
-    srv_send(fd, &gs);
-    srv_send(fd, &st);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_QUEUED);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_GAME_START);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_STATE);
-    assert_int_equal(session_move(s, 4), 0);
-    srv_expect(s, fd, "10 00 02 00 04");
-    struct proto_msg mv = moved_msg(0, 4, PROTO_MARK_X, 30000), ping = bare(PROTO_PING);
-    ping.u.ping.nonce = 0x01020304;
-    srv_send(fd, &mv);
-    srv_send(fd, &ping);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_MOVED);
-    srv_expect(s, fd, "71 00 04 01 02 03 04");
+    assert_int_equal(session_leave(s), 0);
+    session_close(s);
+    expect_closed(s, SESSION_CLOSE_USER, "closed by the user");
+    assert_string_equal(out_hex(s), "02 00 00 13 00 00 70 00 04 00 00 00 01");
+    session_free(s);
+}
 
-    /* the connection drops mid-game: reconnect, HELLO, RESUME with the first token */
-    close(fd);
-    uint64_t lost_at = now_ms();
-    struct session_event ev = wait_ev(s);
+/* ---- losing the connection mid-game ---- */
+
+static void test_lost_and_resumed(void **state)
+{
+    (void)state;
+    struct session *s = playing_session_with(PROTO_MARK_X, 1);
+    assert_int_equal(session_move(s, 4), 0);
+    (void)out_hex(s);
+    session_disconnected(s, 5000, "connection reset by peer");
+    struct session_event ev = next_ev(s);
     assert_int_equal(ev.type, SESSION_EV_RECONNECTING);
+    assert_int_equal(ev.u.reconnect.deadline_ms, 5000 + 20000);
     assert_int_equal(session_phase(s), SESSION_RECONNECTING);
-    assert_true(ev.u.reconnect.deadline_ms >= lost_at + 1000);
-    assert_true(ev.u.reconnect.deadline_ms <= now_ms() + 1000);
-    fd = srv_accept(s, lfd);
-    srv_expect(s, fd, HELLO_ALICE);
-    w.u.welcome.token[0] = 0x99; /* the new connection's own token is dropped */
-    srv_send(fd, &w);
-    srv_expect(s, fd, RESUME_A);
-    gs = game_start_msg(7, PROTO_MARK_X);
-    st = state_msg(7, "....X....", 20000);
-    st.u.state.to_move = PROTO_MARK_O;
-    srv_send(fd, &gs);
-    srv_send(fd, &st);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_RESUMED);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_STATE);
+    assert_int_equal(session_link(s), SESSION_LINK_WANTED);
+    assert_int_equal(session_next_deadline(s), 25000);
+    assert_string_equal(session_error(s), "connection reset by peer");
+    assert_int_equal(session_move(s, 0), -1);
+
+    /* tries that fail are the transport's business until the grace runs out */
+    session_disconnected(s, 5500, "connection refused");
+    expect_no_ev(s);
+    assert_int_equal(session_link(s), SESSION_LINK_WANTED);
+
+    /* a try that gets SERVER_FULL, one that gets no WELCOME: more tries */
+    assert_int_equal(session_connected(s, 6000), 0);
+    assert_string_equal(out_hex(s), HELLO_ALICE);
+    struct proto_msg full = error_msg(PROTO_ERR_SERVER_FULL, "busy");
+    assert_int_equal(feed_msg(s, &full, 6001), -1);
+    expect_no_ev(s);
+    assert_int_equal(session_link(s), SESSION_LINK_WANTED);
+    assert_string_equal(session_error(s), "server full: busy");
+    assert_int_equal(session_connected(s, 7000), 0);
+    (void)out_hex(s);
+    assert_int_equal(session_next_deadline(s), 7000 + 5000);
+    session_tick(s, 12000);
+    expect_no_ev(s);
+    assert_int_equal(session_link(s), SESSION_LINK_WANTED);
+
+    /* back: HELLO, WELCOME (its new token dropped), RESUME with the first */
+    assert_int_equal(session_connected(s, 13000), 0);
+    assert_string_equal(out_hex(s), HELLO_ALICE);
+    struct proto_msg w = welcome_msg();
+    w.u.welcome.token[0] = 0x99;
+    assert_int_equal(feed_msg(s, &w, 13001), 0);
+    assert_string_equal(out_hex(s), RESUME_A);
+    expect_no_ev(s);
+    struct proto_msg gs = game_start_msg(1, PROTO_MARK_X), st = state_msg(1, "....X....", 20000);
+    assert_int_equal(feed_msg(s, &gs, 13002), 0);
+    assert_int_equal(feed_msg(s, &st, 13002), 0);
+    expect_ev(s, SESSION_EV_RESUMED);
+    expect_ev(s, SESSION_EV_STATE);
     assert_int_equal(session_phase(s), SESSION_PLAYING);
+    assert_string_equal(session_error(s), "");
     assert_int_equal(session_game(s)->board.cells[4], PROTO_MARK_X);
 
-    /* lost again, and the server is gone for good: closed after the 1 s grace */
-    close(fd);
-    close(lfd);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_RECONNECTING);
-    ev = wait_ev(s);
-    assert_int_equal(ev.type, SESSION_EV_CLOSED);
-    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_LOST);
-    assert_true(strstr(ev.u.closed.message, "grace") != NULL);
-    assert_true(now_ms() >= lost_at + 1000);
-    assert_int_equal(session_fd(s), -1);
+    /* lost again, and never back: closed when the grace runs out */
+    session_disconnected(s, 30000, "the server closed the connection");
+    expect_ev(s, SESSION_EV_RECONNECTING);
+    session_tick(s, 49999);
+    expect_no_ev(s);
+    session_tick(s, 50000);
+    expect_closed(s, SESSION_CLOSE_LOST, "grace period (the server closed the connection)");
+    session_free(s);
+
+    /* the game is gone by the time we are back: BAD_TOKEN ends it */
+    s = playing_session_with(PROTO_MARK_O, 1);
+    session_disconnected(s, 2000, "reset");
+    expect_ev(s, SESSION_EV_RECONNECTING);
+    assert_int_equal(session_connected(s, 2500), 0);
+    assert_int_equal(feed_msg(s, &w, 2501), 0);
+    assert_string_equal(out_hex(s), HELLO_ALICE " " RESUME_A);
+    struct proto_msg bad = error_msg(PROTO_ERR_BAD_TOKEN, "");
+    assert_int_equal(feed_msg(s, &bad, 2502), -1);
+    expect_closed(s, SESSION_CLOSE_LOST, "could not be resumed");
+    session_free(s);
+
+    /* without auto_reconnect, lost mid-game is the end */
+    s = playing_session(PROTO_MARK_X);
+    session_disconnected(s, 2000, "reset");
+    expect_closed(s, SESSION_CLOSE_LOST, "connection lost: reset");
     session_free(s);
 }
 
-static void test_socket_bad_token_and_fatal_error(void **state)
+/* ---- a silent server ---- */
+
+static void test_silence_in_the_lobby(void **state)
 {
     (void)state;
-    uint16_t port;
-    int lfd = srv_listen(&port), fd;
-    struct session *s = welcomed_alice(lfd, port, 20, &fd);
-    struct proto_msg w = welcome_msg();
-    assert_int_equal(session_join_room(s, "ABCDEF"), 0);
-    srv_expect(s, fd, "04 00 06 41 42 43 44 45 46");
-    struct proto_msg gs = game_start_msg(3, PROTO_MARK_O), st = state_msg(3, ".........", 9000);
-    srv_send(fd, &gs);
-    srv_send(fd, &st);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_GAME_START);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_STATE);
-    /* lost; the game is gone by the time we are back: BAD_TOKEN ends it */
-    shutdown(fd, SHUT_RDWR);
-    close(fd);
-    assert_int_equal(wait_ev(s).type, SESSION_EV_RECONNECTING);
-    fd = srv_accept(s, lfd);
-    srv_expect(s, fd, HELLO_ALICE);
-    srv_send(fd, &w);
-    srv_expect(s, fd, RESUME_A);
-    struct proto_msg e = error_msg(PROTO_ERR_BAD_TOKEN, "");
-    srv_send(fd, &e);
-    struct session_event ev = wait_ev(s);
-    assert_int_equal(ev.type, SESSION_EV_CLOSED);
-    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_LOST);
-    assert_int_equal(ev.u.closed.code, PROTO_ERR_BAD_TOKEN);
-    close(fd);
+    /* connected and welcomed at 1000: a PING at 11000, lost at 21000 */
+    struct session *s = lobby_session("alice");
+    assert_int_equal(session_next_deadline(s), 1000 + SESSION_SILENCE_MS);
+    session_tick(s, 10999);
+    assert_string_equal(out_hex(s), "");
+    session_tick(s, 11000);
+    assert_string_equal(out_hex(s), "70 00 04 00 00 00 01");
+    expect_no_ev(s);
+    assert_int_equal(session_next_deadline(s), 21000);
+    session_tick(s, 20999);
+    expect_no_ev(s);
+    session_tick(s, 21000);
+    expect_closed(s, SESSION_CLOSE_LOST, "the server sent nothing for 20 s");
+    assert_int_equal(session_next_deadline(s), UINT64_MAX);
     session_free(s);
 
-    /* a fatal ERROR then EOF: SERVER_ERROR, not a reconnect */
-    struct session_config cfg = {.name = "alice", .auto_reconnect = 1};
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    /* any byte is a sign of life; the check, due early, moves itself on */
+    s = lobby_session("alice");
+    assert_int_equal(feed_hex(s, "70 00 04 00 00 00 07", 8000), 0);
+    assert_string_equal(out_hex(s), "71 00 04 00 00 00 07");
+    assert_int_equal(session_next_deadline(s), 11000); /* lazy: not moved by the bytes */
+    session_tick(s, 11000);
+    assert_string_equal(out_hex(s), "");
+    assert_int_equal(session_next_deadline(s), 18000);
+    session_tick(s, 18000);
+    assert_string_equal(out_hex(s), "70 00 04 00 00 00 01");
+    assert_int_equal(feed_hex(s, "71 00 04 00 00 00 01", 18500), 0); /* its PONG */
+    session_tick(s, 28000);
+    assert_string_equal(out_hex(s), "");
+    assert_int_equal(session_next_deadline(s), 28500);
+    session_tick(s, 28500);
+    assert_string_equal(out_hex(s), "70 00 04 00 00 00 02");
+    session_tick(s, 38500);
+    expect_closed(s, SESSION_CLOSE_LOST, "not even an answer to a PING");
+    session_free(s);
+
+    /* silence_ms from the config; the WELCOME timeout comes first */
+    struct session_config cfg = {.name = "alice", .silence_ms = 300, .connect_timeout_ms = 200};
     s = session_new(&cfg, NULL);
-    assert_int_equal(session_connect(s, addr, now_ms()), 0);
-    fd = srv_accept(s, lfd);
-    srv_expect(s, fd, HELLO_ALICE);
-    e = error_msg(PROTO_ERR_SERVER_FULL, "too many clients");
-    srv_send(fd, &e);
-    close(fd);
-    ev = wait_ev(s);
-    assert_int_equal(ev.type, SESSION_EV_CLOSED);
-    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_SERVER_ERROR);
-    assert_int_equal(ev.u.closed.code, PROTO_ERR_SERVER_FULL);
-    assert_true(strstr(ev.u.closed.message, "too many clients") != NULL);
+    assert_int_equal(session_connected(s, 0), 0);
+    assert_int_equal(session_next_deadline(s), 200);
+    session_tick(s, 200);
+    expect_closed(s, SESSION_CLOSE_CONNECT, "no WELCOME from the server within 200 ms");
     session_free(s);
-
-    /* lost in the lobby: closed LOST, no reconnect */
-    s = welcomed_alice(lfd, port, 20, &fd);
-    close(fd);
-    ev = wait_ev(s);
-    assert_int_equal(ev.type, SESSION_EV_CLOSED);
-    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_LOST);
-    session_free(s);
-    close(lfd);
 }
 
-static void test_socket_refused_and_silent(void **state)
+static void test_silence_mid_game(void **state)
 {
     (void)state;
-    /* nothing listens on a port just freed */
-    uint16_t port;
-    int lfd = srv_listen(&port);
-    close(lfd);
-    char addr[32];
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
-    struct session_config cfg = {.name = "alice", .connect_timeout_ms = 2000};
-    struct session *s = session_new(&cfg, NULL);
-    (void)session_connect(s, addr, now_ms()); /* may fail at once or later */
-    struct session_event ev = wait_ev(s);
-    assert_int_equal(ev.type, SESSION_EV_CLOSED);
-    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_CONNECT);
-    assert_true(strstr(ev.u.closed.message, "refused") != NULL);
-    assert_int_equal(session_phase(s), SESSION_CLOSED);
-    assert_int_equal(session_fd(s), -1);
+    /* seated, the server goes quiet: RECONNECTING, as for a lost connection */
+    struct session *s = playing_session_with(PROTO_MARK_O, 1);
+    session_tick(s, 11000);
+    assert_string_equal(out_hex(s), "70 00 04 00 00 00 01");
+    session_tick(s, 21000);
+    struct session_event ev = next_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_RECONNECTING);
+    assert_int_equal(ev.u.reconnect.deadline_ms, 21000 + 20000);
+    assert_int_equal(session_link(s), SESSION_LINK_WANTED);
+    assert_true(strstr(session_error(s), "sent nothing for 20 s") != NULL);
     session_free(s);
 
-    /* an address that does not parse */
-    s = session_new(&cfg, NULL);
-    assert_int_equal(session_connect(s, "[::1", now_ms()), -1);
-    ev = wait_ev(s);
-    assert_int_equal(ev.type, SESSION_EV_CLOSED);
-    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_CONNECT);
+    /* a keepalive PING during a barrier: only the later PONG lifts it */
+    s = playing_session(PROTO_MARK_X);
+    assert_int_equal(session_leave(s), 0);
+    assert_string_equal(out_hex(s), "13 00 00 70 00 04 00 00 00 01");
+    session_tick(s, 11000);
+    assert_string_equal(out_hex(s), "70 00 04 00 00 00 02");
+    struct proto_msg over = game_over_msg(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xff, 0xff, 0xff);
+    assert_int_equal(feed_msg(s, &over, 11100), 0); /* the game we left: dropped */
+    assert_int_equal(feed_hex(s, "71 00 04 00 00 00 01", 11100), 0);
+    struct proto_msg mv = moved_msg(1, 0, PROTO_MARK_O, 1000);
+    assert_int_equal(feed_msg(s, &mv, 11100), 0); /* still behind the barrier: dropped */
+    assert_int_equal(feed_hex(s, "71 00 04 00 00 00 02", 11100), 0);
+    expect_no_ev(s);
+    assert_int_equal(session_quick_match(s), 0);
+    assert_int_equal(feed_hex(s, "82 00 00", 11200), 0);
+    expect_ev(s, SESSION_EV_QUEUED); /* no barrier left: QUEUED is news */
+    session_free(s);
+}
+
+/* ---- hostile text ---- */
+
+static void test_error_text_with_control_characters(void **state)
+{
+    (void)state;
+    /* ERROR "a<U+009B>b" (C1) and "a<U+202E>b" (bidi): the codec refuses the
+     * frame; the session reports a protocol error without the raw text */
+    const char *frames[] = {
+        "e0 00 06 0d 04 61 c2 9b 62",
+        "e0 00 07 0d 05 61 e2 80 ae 62",
+        "e0 00 05 0d 03 61 1b 62", /* ESC: a terminal's control sequence */
+    };
+    for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++) {
+        struct session *s = playing_session(PROTO_MARK_X);
+        assert_int_equal(feed_hex(s, frames[i], 2000), -1);
+        struct session_event ev = next_ev(s);
+        assert_int_equal(ev.type, SESSION_EV_CLOSED);
+        assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_PROTOCOL);
+        assert_non_null(strstr(ev.u.closed.message, "malformed ERROR"));
+        for (const char *c = ev.u.closed.message; *c; c++)
+            assert_true(*c >= 0x20 && *c < 0x7f);
+        session_free(s);
+    }
+}
+
+/* ---- requests as values, and the snapshot ---- */
+
+static void test_requests_as_values(void **state)
+{
+    (void)state;
+    struct session *s = lobby_session("alice");
+    struct session_request r = {.type = SESSION_REQ_LIST_GAMES};
+    assert_int_equal(session_request(s, &r), 0);
+    assert_string_equal(out_hex(s), "07 00 00");
+    r.type = SESSION_REQ_JOIN_ROOM;
+    memcpy(r.code, "ABCDEFG", sizeof r.code); /* no NUL: refused, not read past */
+    assert_int_equal(session_request(s, &r), -1);
+    memcpy(r.code, "ABCDEF", 7);
+    assert_int_equal(session_request(s, &r), 0);
+    assert_string_equal(out_hex(s), "04 00 06 41 42 43 44 45 46");
+    r.type = 0;
+    assert_int_equal(session_request(s, &r), -1);
+    r.type = SESSION_REQ_CLOSE;
+    assert_int_equal(session_request(s, &r), 0);
+    assert_int_equal(session_request(s, &r), -1);
+    expect_closed(s, SESSION_CLOSE_USER, NULL);
     session_free(s);
 
-    /* a server that accepts and never answers: no WELCOME within the timeout */
-    lfd = srv_listen(&port);
-    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
-    cfg.connect_timeout_ms = 200;
-    s = session_new(&cfg, NULL);
-    uint64_t t0 = now_ms();
-    assert_int_equal(session_connect(s, addr, t0), 0);
-    int fd = srv_accept(s, lfd);
-    ev = wait_ev(s);
-    assert_int_equal(ev.type, SESSION_EV_CLOSED);
-    assert_int_equal(ev.u.closed.reason, SESSION_CLOSE_CONNECT);
-    assert_true(strstr(ev.u.closed.message, "WELCOME") != NULL);
-    assert_true(now_ms() >= t0 + 200);
+    s = playing_session(PROTO_MARK_X);
+    struct session_request mv = {.type = SESSION_REQ_MOVE, .cell = 4};
+    assert_int_equal(session_request(s, &mv), 0);
+    assert_string_equal(out_hex(s), "10 00 02 00 04");
+    struct session_snapshot snap;
+    session_take_snapshot(s, &snap);
+    assert_int_equal(snap.phase, SESSION_PLAYING);
+    assert_int_equal(snap.my_turn, 0); /* the move is out */
+    assert_int_equal(snap.turn_s, 30);
+    assert_int_equal(snap.grace_s, 20);
+    assert_int_equal(snap.game.game_id, 1);
+    assert_int_equal(snap.game.you, PROTO_MARK_X);
+    assert_string_equal(snap.game.o_name.s, "bob");
+    struct session_request rs = {.type = SESSION_REQ_RESIGN};
+    assert_int_equal(session_request(s, &rs), 0);
+    assert_string_equal(out_hex(s), "11 00 00");
     session_free(s);
-    close(fd);
-    close(lfd);
 }
 
 int main(void)
@@ -1372,9 +1262,12 @@ int main(void)
         cmocka_unit_test(test_event_queue_full),
         cmocka_unit_test(test_handshake_timeout),
         cmocka_unit_test(test_output_buffer_bound),
-        cmocka_unit_test(test_socket_game_reconnect_resume),
-        cmocka_unit_test(test_socket_bad_token_and_fatal_error),
-        cmocka_unit_test(test_socket_refused_and_silent),
+        cmocka_unit_test(test_transport_reports),
+        cmocka_unit_test(test_lost_and_resumed),
+        cmocka_unit_test(test_silence_in_the_lobby),
+        cmocka_unit_test(test_silence_mid_game),
+        cmocka_unit_test(test_error_text_with_control_characters),
+        cmocka_unit_test(test_requests_as_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
-/* test_session_live.c: the client session library (client/session.h)
- * against the real server: two sessions quick-match and play through tttd;
+/* test_session_live.c: the client session library (session/session.h over
+ * session/driver.h) against the real server: two sessions quick-match and play through tttd;
  * one loses its socket mid-game, reconnects and RESUMEs on its own and the
  * game goes on to a win on a line; a rematch with the marks swapped, ended
  * by a resignation; a private room joined by its code, listed and watched
@@ -7,7 +7,7 @@
  * refused connection.
  *
  * usage: test_session_live HOST:PORT  (a tttd started with --turn-time 2
- * --grace 5; tests/bot/session_live.sh does that). Exit 0 when all pass. */
+ * --grace 5; tests/session/session_live.sh does that). Exit 0 when all pass. */
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "driver.h"
 #include "session.h"
 
 #define PEERS 3
@@ -25,6 +26,7 @@
 struct peer {
     const char *name;
     struct session *s;
+    struct driver d;
     struct session_event q[QUEUE];
     unsigned head, count;
 };
@@ -70,26 +72,28 @@ static void drain(void)
     }
 }
 
-/* One round of the loop: poll every session's fd, call its entry points. */
+/* One round of the loop: write what the requests queued, poll every
+ * driver's fd, call its entry points and its tick. */
 static void step(int timeout_ms)
 {
     struct pollfd fds[PEERS];
     int idx[PEERS], n = 0;
     uint64_t now = now_ms();
     for (int i = 0; i < PEERS; i++) {
-        struct session *s = peers[i].s;
-        if (!s)
+        struct driver *d = &peers[i].d;
+        if (!peers[i].s)
             continue;
-        uint64_t d = session_next_deadline(s);
-        if (d != UINT64_MAX) {
-            int until = d <= now ? 0 : (int)(d - now);
+        driver_sync(d, now);
+        uint64_t dl = driver_next_deadline(d);
+        if (dl != UINT64_MAX) {
+            int until = dl <= now ? 0 : (int)(dl - now);
             if (until < timeout_ms)
                 timeout_ms = until;
         }
-        if (session_fd(s) < 0)
+        if (driver_fd(d) < 0)
             continue;
-        fds[n].fd = session_fd(s);
-        fds[n].events = (short)(POLLIN | (session_wants_write(s) ? POLLOUT : 0));
+        fds[n].fd = driver_fd(d);
+        fds[n].events = (short)(POLLIN | (driver_wants_write(d) ? POLLOUT : 0));
         fds[n].revents = 0;
         idx[n++] = i;
     }
@@ -97,17 +101,17 @@ static void step(int timeout_ms)
         die("poll failed");
     now = now_ms();
     for (int k = 0; k < n; k++) {
-        struct session *s = peers[idx[k]].s;
-        if (session_fd(s) != fds[k].fd)
+        struct driver *d = &peers[idx[k]].d;
+        if (driver_fd(d) != fds[k].fd)
             continue;
         if (fds[k].revents & (POLLOUT | POLLERR | POLLHUP))
-            session_on_writable(s, now);
-        if (session_fd(s) == fds[k].fd && (fds[k].revents & (POLLIN | POLLERR | POLLHUP)))
-            session_on_readable(s, now);
+            driver_on_writable(d, now);
+        if (driver_fd(d) == fds[k].fd && (fds[k].revents & (POLLIN | POLLERR | POLLHUP)))
+            driver_on_readable(d, now);
     }
     for (int i = 0; i < PEERS; i++) {
         if (peers[i].s)
-            session_tick(peers[i].s, now);
+            driver_tick(&peers[i].d, now);
     }
     drain();
 }
@@ -163,7 +167,8 @@ static void open_peer(int i, const char *name)
     p->s = session_new(&cfg, err);
     if (!p->s)
         die("session_new: %s", err);
-    CHECK(session_connect(p->s, server, now_ms()) == 0);
+    driver_init(&p->d, p->s);
+    CHECK(driver_start(&p->d, server, now_ms()) == 0);
     expect(p, SESSION_EV_WELCOME, NULL);
     CHECK(session_phase(p->s) == SESSION_LOBBY);
     CHECK(session_turn_s(p->s) == 2);
@@ -232,7 +237,7 @@ int main(int argc, char **argv)
     play(o, x, 3);
     play(x, o, 1);
     uint32_t game_id = session_game(o->s)->game_id;
-    CHECK(shutdown(session_fd(o->s), SHUT_RDWR) == 0);
+    CHECK(shutdown(driver_fd(&o->d), SHUT_RDWR) == 0);
     expect(o, SESSION_EV_RECONNECTING, NULL);
     CHECK(session_phase(o->s) == SESSION_RECONNECTING);
     expect(o, SESSION_EV_RESUMED, NULL);
@@ -277,8 +282,9 @@ int main(int argc, char **argv)
     ev = expect(c, SESSION_EV_GAME_LIST, NULL);
     uint32_t room_game = session_game(a->s)->game_id;
     int listed = 0;
-    for (unsigned i = 0; i < ev.u.game_list->u.game_list.count; i++)
-        listed |= ev.u.game_list->u.game_list.games[i].game_id == room_game;
+    const struct session_game_list *list = session_game_list(c->s);
+    for (unsigned i = 0; i < list->count; i++)
+        listed |= list->games[i].game_id == room_game;
     CHECK(listed);
     CHECK(session_spectate(c->s, room_game) == 0);
     expect(c, SESSION_EV_GAME_START, NULL);
@@ -312,6 +318,8 @@ int main(int argc, char **argv)
     CHECK(session_rematch(fast->s) == -1);
     for (int i = 0; i < PEERS; i++) {
         session_close(peers[i].s);
+        driver_sync(&peers[i].d, now_ms());
+        CHECK(driver_fd(&peers[i].d) == -1);
         drain();
         session_free(peers[i].s);
         peers[i].s = NULL;
@@ -325,12 +333,14 @@ int main(int argc, char **argv)
     d->name = "dave";
     d->s = session_new(&cfg, err);
     CHECK(d->s != NULL);
-    (void)session_connect(d->s, "127.0.0.1:1", now_ms());
+    driver_init(&d->d, d->s);
+    (void)driver_start(&d->d, "127.0.0.1:1", now_ms());
     ev = next_ev(d);
     if (ev.type != SESSION_EV_CLOSED || ev.u.closed.reason != SESSION_CLOSE_CONNECT)
         die("refused: got %s", ev_name(ev.type));
     CHECK(session_phase(d->s) == SESSION_CLOSED);
     CHECK(strstr(session_error(d->s), "refused") != NULL);
+    CHECK(driver_fd(&d->d) == -1);
     session_free(d->s);
     d->s = NULL;
     printf("ok: connection refused closes the session with a reason\n");
