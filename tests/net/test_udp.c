@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "open_fds.h"
 #include "sock.h"
 #include "udp.h"
 
@@ -34,15 +35,6 @@ static void assert_nonblocking_cloexec(int fd)
 {
     assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
     assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-}
-
-static int open_fds(void)
-{
-    int n = 0;
-    for (int fd = 0; fd < 1024; fd++)
-        if (fcntl(fd, F_GETFD) >= 0)
-            n++;
-    return n;
 }
 
 /* Wait up to 200 ms for fd to be readable: 1 when it is. */
@@ -207,7 +199,7 @@ static void port_held_by_a_socket_that_does_not_share(void **state)
     assert_int_equal(bind(hold, (struct sockaddr *)&sa, sizeof sa), 0);
     assert_int_equal(getsockname(hold, (struct sockaddr *)&sa, &len), 0);
     uint16_t port = ntohs(sa.sin_port);
-    int before = open_fds();
+    int before = th_open_fds();
     struct udp_socks r;
     char err[SOCK_ERR_LEN], want[SOCK_ERR_LEN];
     errno = 0;
@@ -215,7 +207,7 @@ static void port_held_by_a_socket_that_does_not_share(void **state)
     assert_int_equal(errno, EADDRINUSE);
     snprintf(want, sizeof want, "UDP port %u is used by a program that does not share it", (unsigned)port);
     assert_string_equal(err, want);
-    assert_int_equal(open_fds(), before);
+    assert_int_equal(th_open_fds(), before);
     close(hold);
     /* Once it is gone the port can be shared again. */
     assert_true(udp_open_responder(port, &r, err) >= 1);

@@ -14,27 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "discovery.h"
 #include "text.h"
+#include "expect.h"
+#include "guard.h"
 #include "vectors.h"
 
 #ifndef TTT_DISCOVERY_VECTORS_FILE
 #error "TTT_DISCOVERY_VECTORS_FILE must name tests/data/discovery-v1-vectors.txt"
 #endif
-
-/* Fail the current test with a formatted message. */
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            print_error(__VA_ARGS__);                                                              \
-            print_error("\n");                                                                     \
-            fail();                                                                                \
-        }                                                                                          \
-    } while (0)
 
 static struct vec vecs[VEC_MAX];
 static size_t nvecs;
@@ -133,38 +123,15 @@ static void vectors_invalid_dropped(void **state)
 
 /* ------------------------------------------------------ guard page */
 
-static uint8_t *guard_mem;
-static size_t guard_page;
-
-/* The first byte of a PROT_NONE page, preceded by one readable page. */
-static uint8_t *guard_end(void)
-{
-    if (!guard_mem) {
-        guard_page = (size_t)sysconf(_SC_PAGESIZE);
-        guard_mem = mmap(NULL, 2 * guard_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        assert_true(guard_mem != MAP_FAILED);
-        assert_int_equal(mprotect(guard_mem + guard_page, guard_page, PROT_NONE), 0);
-    }
-    return guard_mem + guard_page;
-}
-
-static int guard_teardown(void **state)
-{
-    (void)state;
-    if (guard_mem)
-        munmap(guard_mem, 2 * guard_page);
-    guard_mem = NULL;
-    return 0;
-}
-
 /* Every line, and every prefix of it, ending flush against an unreadable
  * page: decoded without a read past it; no prefix of a VALID line (a
  * datagram cut short) is accepted. */
 static void vectors_no_overread_and_no_prefix_accepted(void **state)
 {
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(sizeof vecs[0].bytes);
 
     (void)state;
+    assert_non_null(end);
     for (size_t i = 0; i < nvecs; i++) {
         const struct vec *v = &vecs[i];
         struct disc_msg m;
@@ -229,10 +196,11 @@ static void answer_never_larger_than_query(void **state)
  * small, and nothing is written past the buffer (it ends at the guard). */
 static void encoder_refusals(void **state)
 {
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(sizeof vecs[0].bytes);
     struct disc_msg m = answer_with_name("box"), bad;
 
     (void)state;
+    assert_non_null(end);
     bad = m;
     bad.type = 0x02;
     assert_int_equal(disc_encode(&bad, end - 64, 64), DISC_E_INVALID);

@@ -14,23 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "proto.h"
 #include "text.h"
+#include "expect.h"
+#include "guard.h"
 #include "vectors.h"
-
-/* Fail the current test with a formatted message. */
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            print_error(__VA_ARGS__);                                                              \
-            print_error("\n");                                                                     \
-            fail();                                                                                \
-        }                                                                                          \
-    } while (0)
 
 /* ------------------------------------------------------------ vectors */
 
@@ -490,38 +480,13 @@ static void vectors_random_chunkings_same_frames(void **state)
 
 /* ------------------------------------------------------- guard page */
 
-static uint8_t *guard_mem;
-static size_t guard_page;
-
-/* A readable page followed by a PROT_NONE page; returns the boundary. */
-static uint8_t *guard_end(void)
-{
-    if (!guard_mem) {
-        guard_page = (size_t)sysconf(_SC_PAGESIZE);
-        assert_true(guard_page >= 2 * PROTO_FRAME_MAX);
-        void *p = mmap(NULL, 2 * guard_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        assert_true(p != MAP_FAILED);
-        guard_mem = p;
-        assert_int_equal(mprotect(guard_mem + guard_page, guard_page, PROT_NONE), 0);
-    }
-    return guard_mem + guard_page;
-}
-
-static int guard_teardown(void **state)
-{
-    (void)state;
-    if (guard_mem)
-        munmap(guard_mem, 2 * guard_page);
-    guard_mem = NULL;
-    return 0;
-}
-
 /* Every VALID and INVALID frame ending flush against a PROT_NONE page decodes without reading past it. */
 static void vectors_no_overread_at_guard_page(void **state)
 {
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
 
     (void)state;
+    assert_non_null(end);
     for (size_t i = 0; i < nvecs; i++) {
         const struct vec *v = &vecs[i];
         uint8_t *b = end - v->n;
@@ -677,10 +642,11 @@ static void round_trip_every_type(void **state)
     static struct proto_msg ms[64];
     enum proto_dir dirs[64];
     size_t n = edge_messages(ms, dirs, 64);
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
     int types_seen[256] = {0}, distinct = 0;
 
     (void)state;
+    assert_non_null(end);
     for (size_t i = 0; i < n; i++) {
         uint8_t first[PROTO_FRAME_MAX];
         struct proto_msg back;
@@ -731,9 +697,10 @@ static void encode_no_space(void **state)
     static struct proto_msg ms[64];
     enum proto_dir dirs[64];
     size_t n = edge_messages(ms, dirs, 64);
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
 
     (void)state;
+    assert_non_null(end);
     for (size_t i = 0; i < n; i++) {
         uint8_t buf[PROTO_FRAME_MAX];
         int len = proto_encode(&ms[i], buf, sizeof buf);
@@ -1064,8 +1031,9 @@ static void reader_uses_direction(void **state)
 /* text_name_valid on a copy of s[0..n) that ends flush against the guard page. */
 static int name_ok(const char *s, size_t n)
 {
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
 
+    assert_non_null(end);
     memcpy(end - n, s, n);
     return text_name_valid((const char *)end - n, n);
 }
