@@ -121,6 +121,7 @@ static int responder_error(int e, uint16_t port, char *err)
 
 int udp_open_responder(uint16_t port, struct udp_socks *s, char *err)
 {
+    s->fd6 = -1;
     s->fd4 = responder(AF_INET, port);
     if (s->fd4 < 0 && !family_missing(errno))
         return responder_error(errno, port, err);

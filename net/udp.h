@@ -43,13 +43,13 @@ struct udp_socks {
  * other programs' responders on the same port. The number opened (1 or 2;
  * the IPv6 one is left out on a machine without IPv6), or -1 with err set
  * ("UDP port N is used by a program that does not share it", "UDP port N
- * needs more privileges ...") and nothing open. */
+ * needs more privileges ..."), nothing open and both fds -1. */
 int udp_open_responder(uint16_t port, struct udp_socks *s, char *err);
 
 /* Open a client's querier sockets on ports the kernel picks: IPv4 allowed
  * to broadcast, IPv6 sending to multicast groups one hop away, with its
  * own host's servers hearing it. The number opened (1 or 2), or -1 with
- * err set and nothing open. */
+ * err set, nothing open and both fds -1. */
 int udp_open_querier(struct udp_socks *s, char *err);
 
 /* Close both sockets (those that are open) and set them to -1. */

@@ -158,10 +158,12 @@ static void send_round(struct discover *d)
         snprintf(d->err, sizeof d->err, "cannot list the network interfaces: %s", strerror(errno));
         return;
     }
-    if (disc_encode(&m, q, sizeof q) != DISC_QUERY_LEN)
-        return; /* cannot happen: a QUERY always fits */
-    if (udp_send_queries(&d->socks, t, n, q, sizeof q, d->err) == 0 && n == 0)
+    if (n == 0) {
         snprintf(d->err, sizeof d->err, "no network interface is up");
+        return;
+    }
+    if (disc_encode(&m, q, sizeof q) == DISC_QUERY_LEN) /* always: a QUERY fits */
+        (void)udp_send_queries(&d->socks, t, n, q, sizeof q, d->err);
 }
 
 int discover_tick(struct discover *d, uint64_t now_ms)

@@ -200,11 +200,13 @@ static void port_held_by_a_socket_that_does_not_share(void **state)
     assert_int_equal(getsockname(hold, (struct sockaddr *)&sa, &len), 0);
     uint16_t port = ntohs(sa.sin_port);
     int before = th_open_fds();
-    struct udp_socks r;
+    struct udp_socks r = {.fd4 = 12345, .fd6 = 12345};
     char err[SOCK_ERR_LEN], want[SOCK_ERR_LEN];
     errno = 0;
     assert_int_equal(udp_open_responder(port, &r, err), -1);
     assert_int_equal(errno, EADDRINUSE);
+    assert_int_equal(r.fd4, -1);
+    assert_int_equal(r.fd6, -1);
     snprintf(want, sizeof want, "UDP port %u is used by a program that does not share it", (unsigned)port);
     assert_string_equal(err, want);
     assert_int_equal(th_open_fds(), before);
