@@ -47,36 +47,10 @@ int config_addr_valid(const char *addr)
 
 void config_name_from(const char *text, char out[PROTO_NAME_MAX + 1])
 {
-    const unsigned char *s = (const unsigned char *)(text ? text : "");
-    size_t n = strlen((const char *)s), o = 0;
-    char clean[PROTO_NAME_MAX + 1];
-    size_t i = 0;
+    const char *s = text ? text : "";
 
-    /* Copy valid characters, skipping leading spaces, until 16 bytes. */
-    while (i < n) {
-        size_t len = text_name_char((const char *)s + i, n - i);
-        if (len == 0) {
-            i++;
-            continue;
-        }
-        if (o == 0 && s[i] == ' ') {
-            i++;
-            continue;
-        }
-        if (o + len > PROTO_NAME_MAX)
-            break;
-        memcpy(clean + o, s + i, len);
-        o += len;
-        i += len;
-    }
-    while (o > 0 && clean[o - 1] == ' ')
-        o--;
-    clean[o] = '\0';
-    if (o == 0 || !text_name_valid(clean, o)) {
+    if (text_name_fit(s, strlen(s), PROTO_NAME_MAX, out) == 0)
         strcpy(out, "player");
-        return;
-    }
-    memcpy(out, clean, o + 1);
 }
 
 void config_default_name(char out[PROTO_NAME_MAX + 1])

@@ -84,7 +84,34 @@ int text_valid(const char *s, size_t n)
 
 int text_name_valid(const char *s, size_t n)
 {
-    return n >= 1 && n <= TEXT_NAME_MAX && s[0] != ' ' && s[n - 1] != ' ' && text_valid(s, n);
+    return text_name_valid_max(s, n, TEXT_NAME_MAX);
+}
+
+int text_name_valid_max(const char *s, size_t n, size_t max)
+{
+    return n >= 1 && n <= max && s[0] != ' ' && s[n - 1] != ' ' && text_valid(s, n);
+}
+
+size_t text_name_fit(const char *s, size_t n, size_t max, char *out)
+{
+    size_t i = 0, o = 0;
+
+    while (i < n) {
+        size_t len = text_name_char(s + i, n - i);
+        if (len == 0 || (o == 0 && s[i] == ' ')) {
+            i += len ? len : 1; /* dropped, or a leading space */
+            continue;
+        }
+        if (o + len > max)
+            break;
+        memcpy(out + o, s + i, len);
+        o += len;
+        i += len;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return o;
 }
 
 size_t text_name_char(const char *s, size_t n)

@@ -30,6 +30,18 @@ int text_valid(const char *s, size_t n);
  * beginning nor ending with a space (U+0020). */
 int text_name_valid(const char *s, size_t n);
 
+/* The same rules with a limit of `max` bytes instead of 16: for the other
+ * names of the protocols, such as a server's name in discovery (32). */
+int text_name_valid_max(const char *s, size_t n, size_t max);
+
+/* The longest valid name of at most `max` bytes that can be made from
+ * arbitrary text s[0..n) (a host name, a login): characters a name may not
+ * hold and bytes that are not UTF-8 are dropped, spaces at either end are
+ * trimmed, and the text is cut at a character boundary at `max` bytes.
+ * Writes it NUL-terminated to out[0..max]; returns its length, 0 when
+ * nothing of s could be kept. */
+size_t text_name_fit(const char *s, size_t n, size_t max, char *out);
+
 /* The name rules in words, for error messages. */
 #define TEXT_NAME_RULES "1 to 16 bytes of UTF-8; no control, invisible or bidirectional " \
                         "characters; no space at either end"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* vectors.c: reading protocol vectors files (see vectors.h). */
+/* vectors.c: reading vectors files and matching their descriptions (see
+ * vectors.h). */
 #include "vectors.h"
 
 #include <stdio.h>
@@ -122,4 +123,76 @@ char *vec_read_file(const char *path, size_t *len)
     fclose(f);
     *len = n;
     return buf;
+}
+
+size_t vec_add_int(struct vec_field *f, size_t i, const char *key, uint32_t v)
+{
+    f[i] = (struct vec_field){key, VEC_INT, v, NULL, 0};
+    return i + 1;
+}
+
+size_t vec_add_bytes(struct vec_field *f, size_t i, const char *key, enum vec_field_kind kind, const void *b,
+                     size_t n)
+{
+    f[i] = (struct vec_field){key, kind, 0, b, n};
+    return i + 1;
+}
+
+/* 1 if the text `val` of a description is the value of field *f. */
+static int value_matches(const struct vec_field *f, const char *val)
+{
+    uint8_t want[512];
+    long wn;
+
+    if (f->kind == VEC_INT) {
+        char *end;
+        unsigned long v = strtoul(val, &end, 10);
+        return *val != '\0' && *end == '\0' && v == f->v;
+    }
+    if (f->kind == VEC_HEX || strncmp(val, "hex:", 4) == 0) {
+        const char *h = f->kind == VEC_HEX ? val : val + 4;
+        wn = vec_hex(h, strlen(h), 0, want, sizeof want);
+    } else {
+        wn = (long)strlen(val);
+        if ((size_t)wn > sizeof want)
+            return 0;
+        memcpy(want, val, (size_t)wn);
+    }
+    return wn >= 0 && (size_t)wn == f->n && memcmp(want, f->b, f->n) == 0;
+}
+
+const char *vec_match_fields(const char *desc, const char *type_name, const struct vec_field *f, size_t nf)
+{
+    static char why[256];
+    char copy[1024], *save = NULL, *tok;
+    size_t i = 0;
+
+    snprintf(copy, sizeof copy, "%s", desc);
+    tok = strtok_r(copy, " ", &save);
+    if (!tok || strcmp(tok, type_name) != 0)
+        return "type name differs";
+    while ((tok = strtok_r(NULL, " ", &save)) != NULL) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            return "a field without '='";
+        *eq = '\0';
+        if (i == nf) {
+            snprintf(why, sizeof why, "field %s is not in the decoded message", tok);
+            return why;
+        }
+        if (strcmp(tok, f[i].key) != 0) {
+            snprintf(why, sizeof why, "field %s where %s was decoded", tok, f[i].key);
+            return why;
+        }
+        if (!value_matches(&f[i], eq + 1)) {
+            snprintf(why, sizeof why, "%s=%s differs from the decoded value", tok, eq + 1);
+            return why;
+        }
+        i++;
+    }
+    if (i != nf) {
+        snprintf(why, sizeof why, "decoded field %s is not in the description", f[i].key);
+        return why;
+    }
+    return NULL;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* vectors.h: the one reader of a protocol vectors file (tests/data/ and
- * ../shared/), for every test that walks its lines. A line is
- * "KIND DIR DESCRIPTION | hex bytes", KIND VALID, INVALID or PARTIAL, DIR c2s
- * or s2c; '#' lines and blank lines are skipped. */
+ * ../shared/; the discovery datagrams' file has the same format), for every
+ * test that walks its lines. A line is "KIND DIR DESCRIPTION | hex bytes",
+ * KIND VALID, INVALID or PARTIAL, DIR c2s or s2c; '#' lines and blank lines
+ * are skipped. A VALID line's description, "TYPE key=value ...", is checked
+ * against a decoded message's fields with vec_match_fields. */
 #ifndef TTT_TEST_VECTORS_H
 #define TTT_TEST_VECTORS_H
 
@@ -40,5 +42,29 @@ long vec_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap);
 /* The whole file at `path` in a malloc'd buffer, its length in *len; NULL
  * when it cannot be read. */
 char *vec_read_file(const char *path, size_t *len);
+
+/* One field of a decoded message, as a VALID line's description names it:
+ * an integer (decimal in the file), bytes (hex in the file) or text (plain,
+ * or "hex:..." in the file). */
+enum vec_field_kind { VEC_INT, VEC_HEX, VEC_TEXT };
+
+struct vec_field {
+    const char *key;
+    enum vec_field_kind kind;
+    uint32_t v;            /* VEC_INT */
+    const uint8_t *b;      /* VEC_HEX, VEC_TEXT: n bytes */
+    size_t n;
+};
+
+/* Set f[i] to an integer field, or to a field of n bytes at b; return i + 1. */
+size_t vec_add_int(struct vec_field *f, size_t i, const char *key, uint32_t v);
+size_t vec_add_bytes(struct vec_field *f, size_t i, const char *key, enum vec_field_kind kind, const void *b,
+                     size_t n);
+
+/* Compare a message of type `type_name` with fields f[0..nf) (in wire
+ * order) with a VALID line's description: NULL when the description names
+ * that type and exactly those fields with those values, in that order; else
+ * what differs (in a static buffer). */
+const char *vec_match_fields(const char *desc, const char *type_name, const struct vec_field *f, size_t nf);
 
 #endif

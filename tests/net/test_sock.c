@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "ipv6.h"
+#include "open_fds.h"
 #include "own_hosts.h"
 #include "sock.h"
 
@@ -336,16 +337,6 @@ static void test_listen_any(void **state)
     }
 }
 
-/* The descriptors this process has open. */
-static int open_fds(void)
-{
-    int n = 0;
-    for (int fd = 0; fd < 1024; fd++)
-        if (fcntl(fd, F_GETFD) >= 0)
-            n++;
-    return n;
-}
-
 /* A listening TCP socket on 127.0.0.<host>:port (it keeps the port taken
  * there). */
 static int take_port(unsigned host, uint16_t port)
@@ -379,7 +370,7 @@ static int port0_retry_child(const char *hosts)
     int f = open("/proc/sys/net/ipv4/ip_local_port_range", O_WRONLY | O_CLOEXEC);
     if (f < 0 || write(f, "40000 40001", 11) != 11 || close(f) < 0)
         return 77;
-    int before = open_fds();
+    int before = th_open_fds();
     struct sock_listener l[4];
     char err[SOCK_ERR_LEN];
     if (sock_listen_all("two", 0, 16, l, 4, err) != 2)
@@ -396,7 +387,7 @@ static int port0_retry_child(const char *hosts)
     errno = 0;
     if (sock_listen_all("two", 0, 16, l, 4, err) != -1 || errno != EADDRINUSE || !strstr(err, "no port is free on every address of two (16 tries; the last, 127.0.0.2:4000"))
         return 4;
-    if (open_fds() != before + 2)
+    if (th_open_fds() != before + 2)
         return 5;
     return 0;
 }

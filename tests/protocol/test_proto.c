@@ -14,23 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "proto.h"
 #include "text.h"
+#include "expect.h"
+#include "guard.h"
 #include "vectors.h"
-
-/* Fail the current test with a formatted message. */
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            print_error(__VA_ARGS__);                                                              \
-            print_error("\n");                                                                     \
-            fail();                                                                                \
-        }                                                                                          \
-    } while (0)
 
 /* ------------------------------------------------------------ vectors */
 
@@ -50,111 +40,88 @@ static int load_vectors(void **state)
 
 /* ------------------------------------------------- messages as fields */
 
-enum field_kind { F_INT, F_HEX, F_TEXT };
-
-struct field {
-    const char *key;
-    enum field_kind kind;
-    uint32_t v;
-    const uint8_t *b;
-    size_t n;
-};
-
 #define FIELDS_MAX (1 + 4 * PROTO_LIST_MAX)
 
-static size_t add_int(struct field *f, size_t i, const char *key, uint32_t v)
+static size_t add_name(struct vec_field *f, size_t i, const char *key, const struct proto_name *nm)
 {
-    f[i] = (struct field){key, F_INT, v, NULL, 0};
-    return i + 1;
-}
-
-static size_t add_bytes(struct field *f, size_t i, const char *key, enum field_kind kind, const void *b,
-                        size_t n)
-{
-    f[i] = (struct field){key, kind, 0, b, n};
-    return i + 1;
-}
-
-static size_t add_name(struct field *f, size_t i, const char *key, const struct proto_name *nm)
-{
-    return add_bytes(f, i, key, F_TEXT, nm->s, nm->len);
+    return vec_add_bytes(f, i, key, VEC_TEXT, nm->s, nm->len);
 }
 
 /* The fields of *m in wire order, named as in the vectors file. */
-static size_t fields_of(const struct proto_msg *m, struct field *f)
+static size_t fields_of(const struct proto_msg *m, struct vec_field *f)
 {
     size_t i = 0;
 
     switch (m->type) {
     case PROTO_HELLO:
-        i = add_int(f, i, "version", m->u.hello.version);
+        i = vec_add_int(f, i, "version", m->u.hello.version);
         i = add_name(f, i, "name", &m->u.hello.name);
         break;
     case PROTO_JOIN_ROOM:
     case PROTO_ROOM_CREATED:
-        i = add_bytes(f, i, "code", F_TEXT, m->u.room.code, PROTO_CODE_LEN);
+        i = vec_add_bytes(f, i, "code", VEC_TEXT, m->u.room.code, PROTO_CODE_LEN);
         break;
     case PROTO_RESUME:
-        i = add_bytes(f, i, "token", F_HEX, m->u.resume.token, PROTO_TOKEN_LEN);
+        i = vec_add_bytes(f, i, "token", VEC_HEX, m->u.resume.token, PROTO_TOKEN_LEN);
         break;
     case PROTO_SPECTATE:
-        i = add_int(f, i, "game_id", m->u.spectate.game_id);
+        i = vec_add_int(f, i, "game_id", m->u.spectate.game_id);
         break;
     case PROTO_MOVE:
-        i = add_int(f, i, "ply", m->u.move.ply);
-        i = add_int(f, i, "cell", m->u.move.cell);
+        i = vec_add_int(f, i, "ply", m->u.move.ply);
+        i = vec_add_int(f, i, "cell", m->u.move.cell);
         break;
     case PROTO_PING:
     case PROTO_PONG:
-        i = add_int(f, i, "nonce", m->u.ping.nonce);
+        i = vec_add_int(f, i, "nonce", m->u.ping.nonce);
         break;
     case PROTO_WELCOME:
-        i = add_int(f, i, "version", m->u.welcome.version);
-        i = add_bytes(f, i, "token", F_HEX, m->u.welcome.token, PROTO_TOKEN_LEN);
-        i = add_int(f, i, "turn_s", m->u.welcome.turn_s);
-        i = add_int(f, i, "grace_s", m->u.welcome.grace_s);
+        i = vec_add_int(f, i, "version", m->u.welcome.version);
+        i = vec_add_bytes(f, i, "token", VEC_HEX, m->u.welcome.token, PROTO_TOKEN_LEN);
+        i = vec_add_int(f, i, "turn_s", m->u.welcome.turn_s);
+        i = vec_add_int(f, i, "grace_s", m->u.welcome.grace_s);
         break;
     case PROTO_GAME_START:
-        i = add_int(f, i, "game_id", m->u.game_start.game_id);
-        i = add_int(f, i, "you", m->u.game_start.you);
+        i = vec_add_int(f, i, "game_id", m->u.game_start.game_id);
+        i = vec_add_int(f, i, "you", m->u.game_start.you);
         i = add_name(f, i, "x_name", &m->u.game_start.x_name);
         i = add_name(f, i, "o_name", &m->u.game_start.o_name);
         break;
     case PROTO_STATE:
-        i = add_int(f, i, "game_id", m->u.state.game_id);
-        i = add_int(f, i, "ply", m->u.state.ply);
-        i = add_bytes(f, i, "cells", F_HEX, m->u.state.cells, PROTO_CELLS);
-        i = add_int(f, i, "to_move", m->u.state.to_move);
-        i = add_int(f, i, "ms_left", m->u.state.ms_left);
+        i = vec_add_int(f, i, "game_id", m->u.state.game_id);
+        i = vec_add_int(f, i, "ply", m->u.state.ply);
+        i = vec_add_bytes(f, i, "cells", VEC_HEX, m->u.state.cells, PROTO_CELLS);
+        i = vec_add_int(f, i, "to_move", m->u.state.to_move);
+        i = vec_add_int(f, i, "ms_left", m->u.state.ms_left);
         break;
     case PROTO_GAME_LIST:
-        i = add_int(f, i, "count", m->u.game_list.count);
+        i = vec_add_int(f, i, "count", m->u.game_list.count);
         for (size_t k = 0; k < m->u.game_list.count && k < PROTO_LIST_MAX; k++) {
             const struct proto_game_entry *e = &m->u.game_list.games[k];
-            i = add_int(f, i, "game_id", e->game_id);
-            i = add_int(f, i, "ply", e->ply);
+            i = vec_add_int(f, i, "game_id", e->game_id);
+            i = vec_add_int(f, i, "ply", e->ply);
             i = add_name(f, i, "x_name", &e->x_name);
             i = add_name(f, i, "o_name", &e->o_name);
         }
         break;
     case PROTO_MOVED:
-        i = add_int(f, i, "ply", m->u.moved.ply);
-        i = add_int(f, i, "cell", m->u.moved.cell);
-        i = add_int(f, i, "mark", m->u.moved.mark);
-        i = add_int(f, i, "ms_left", m->u.moved.ms_left);
+        i = vec_add_int(f, i, "ply", m->u.moved.ply);
+        i = vec_add_int(f, i, "cell", m->u.moved.cell);
+        i = vec_add_int(f, i, "mark", m->u.moved.mark);
+        i = vec_add_int(f, i, "ms_left", m->u.moved.ms_left);
         break;
     case PROTO_GAME_OVER:
-        i = add_int(f, i, "winner", m->u.game_over.winner);
-        i = add_int(f, i, "reason", m->u.game_over.reason);
-        i = add_bytes(f, i, "line", F_HEX, m->u.game_over.line, 3);
+        i = vec_add_int(f, i, "winner", m->u.game_over.winner);
+        i = vec_add_int(f, i, "reason", m->u.game_over.reason);
+        i = vec_add_bytes(f, i, "line", VEC_HEX, m->u.game_over.line, 3);
         break;
     case PROTO_OPPONENT:
-        i = add_int(f, i, "event", m->u.opponent.event);
-        i = add_int(f, i, "grace_s", m->u.opponent.grace_s);
+        i = vec_add_int(f, i, "event", m->u.opponent.event);
+        i = vec_add_int(f, i, "grace_s", m->u.opponent.grace_s);
         break;
     case PROTO_ERROR:
-        i = add_int(f, i, "code", m->u.error.code);
-        i = add_bytes(f, i, "message", F_TEXT, m->u.error.message.s, m->u.error.message.len);
+        i = vec_add_int(f, i, "code", m->u.error.code);
+        i = vec_add_bytes(f, i, "message", VEC_TEXT, m->u.error.message.s, m->u.error.message.len);
         break;
     default:
         break;
@@ -165,7 +132,7 @@ static size_t fields_of(const struct proto_msg *m, struct field *f)
 /* 1 if a and b carry the same type and the same field values. */
 static int msg_equal(const struct proto_msg *a, const struct proto_msg *b)
 {
-    struct field fa[FIELDS_MAX], fb[FIELDS_MAX];
+    struct vec_field fa[FIELDS_MAX], fb[FIELDS_MAX];
     size_t na, nb;
 
     if (a->type != b->type)
@@ -186,67 +153,9 @@ static int msg_equal(const struct proto_msg *a, const struct proto_msg *b)
  * every field present, in wire order. Returns NULL or what went wrong. */
 static const char *match_description(const struct proto_msg *m, const char *desc)
 {
-    static char why[256];
-    struct field f[FIELDS_MAX];
-    size_t nf = fields_of(m, f), i = 0;
-    char copy[1024], *save = NULL, *tok;
+    struct vec_field f[FIELDS_MAX];
 
-    snprintf(copy, sizeof copy, "%s", desc);
-    tok = strtok_r(copy, " ", &save);
-    if (!tok || strcmp(tok, proto_type_name(m->type)) != 0)
-        return "type name differs";
-    while ((tok = strtok_r(NULL, " ", &save)) != NULL) {
-        char *eq = strchr(tok, '=');
-        const char *val;
-        uint8_t want[512];
-        long wn;
-
-        if (!eq)
-            return "a field without '='";
-        *eq = '\0';
-        val = eq + 1;
-        if (i == nf) {
-            snprintf(why, sizeof why, "field %s is not in the decoded message", tok);
-            return why;
-        }
-        if (strcmp(tok, f[i].key) != 0) {
-            snprintf(why, sizeof why, "field %s where %s was decoded", tok, f[i].key);
-            return why;
-        }
-        switch (f[i].kind) {
-        case F_INT: {
-            char *end;
-            unsigned long v = strtoul(val, &end, 10);
-            if (*val == '\0' || *end != '\0' || v != f[i].v) {
-                snprintf(why, sizeof why, "%s=%s but decoded %u", tok, val, (unsigned)f[i].v);
-                return why;
-            }
-            break;
-        }
-        case F_HEX:
-        case F_TEXT:
-            if (f[i].kind == F_HEX || strncmp(val, "hex:", 4) == 0) {
-                const char *h = f[i].kind == F_HEX ? val : val + 4;
-                wn = vec_hex(h, strlen(h), 0, want, sizeof want);
-            } else {
-                wn = (long)strlen(val);
-                if ((size_t)wn > sizeof want)
-                    return "text value too long";
-                memcpy(want, val, (size_t)wn);
-            }
-            if (wn < 0 || (size_t)wn != f[i].n || memcmp(want, f[i].b, f[i].n) != 0) {
-                snprintf(why, sizeof why, "%s=%s differs from the decoded bytes", tok, val);
-                return why;
-            }
-            break;
-        }
-        i++;
-    }
-    if (i != nf) {
-        snprintf(why, sizeof why, "decoded field %s is not in the description", f[i].key);
-        return why;
-    }
-    return NULL;
+    return vec_match_fields(desc, proto_type_name(m->type), f, fields_of(m, f));
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -571,38 +480,13 @@ static void vectors_random_chunkings_same_frames(void **state)
 
 /* ------------------------------------------------------- guard page */
 
-static uint8_t *guard_mem;
-static size_t guard_page;
-
-/* A readable page followed by a PROT_NONE page; returns the boundary. */
-static uint8_t *guard_end(void)
-{
-    if (!guard_mem) {
-        guard_page = (size_t)sysconf(_SC_PAGESIZE);
-        assert_true(guard_page >= 2 * PROTO_FRAME_MAX);
-        void *p = mmap(NULL, 2 * guard_page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        assert_true(p != MAP_FAILED);
-        guard_mem = p;
-        assert_int_equal(mprotect(guard_mem + guard_page, guard_page, PROT_NONE), 0);
-    }
-    return guard_mem + guard_page;
-}
-
-static int guard_teardown(void **state)
-{
-    (void)state;
-    if (guard_mem)
-        munmap(guard_mem, 2 * guard_page);
-    guard_mem = NULL;
-    return 0;
-}
-
 /* Every VALID and INVALID frame ending flush against a PROT_NONE page decodes without reading past it. */
 static void vectors_no_overread_at_guard_page(void **state)
 {
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
 
     (void)state;
+    assert_non_null(end);
     for (size_t i = 0; i < nvecs; i++) {
         const struct vec *v = &vecs[i];
         uint8_t *b = end - v->n;
@@ -758,10 +642,11 @@ static void round_trip_every_type(void **state)
     static struct proto_msg ms[64];
     enum proto_dir dirs[64];
     size_t n = edge_messages(ms, dirs, 64);
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
     int types_seen[256] = {0}, distinct = 0;
 
     (void)state;
+    assert_non_null(end);
     for (size_t i = 0; i < n; i++) {
         uint8_t first[PROTO_FRAME_MAX];
         struct proto_msg back;
@@ -812,9 +697,10 @@ static void encode_no_space(void **state)
     static struct proto_msg ms[64];
     enum proto_dir dirs[64];
     size_t n = edge_messages(ms, dirs, 64);
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
 
     (void)state;
+    assert_non_null(end);
     for (size_t i = 0; i < n; i++) {
         uint8_t buf[PROTO_FRAME_MAX];
         int len = proto_encode(&ms[i], buf, sizeof buf);
@@ -1150,8 +1036,9 @@ static void reader_uses_direction(void **state)
 /* text_name_valid on a copy of s[0..n) that ends flush against the guard page. */
 static int name_ok(const char *s, size_t n)
 {
-    uint8_t *end = guard_end();
+    uint8_t *end = guard_end(2 * PROTO_FRAME_MAX);
 
+    assert_non_null(end);
     memcpy(end - n, s, n);
     return text_name_valid((const char *)end - n, n);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* test_text.c: the text rules of protocol/text.c -- every forbidden range at
  * its edges, with the characters just outside accepted; the name's space
- * rule; JSON escaping; making hostile text printable; and the one-line
- * refusal of a typed name. */
+ * rule; names of another length and names made from any text; JSON
+ * escaping; making hostile text printable; and the one-line refusal of a
+ * typed name. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +91,54 @@ static void spaces_in_names(void **state)
     assert_int_equal(text_name_char("", 0), 0);
 }
 
+/* The name rules with another limit: the same characters, the same space
+ * rule, up to `max` bytes. */
+static void names_of_another_length(void **state)
+{
+    (void)state;
+    const char *s32 = "abcdefghijklmnopqrstuvwxyz012345";
+    assert_true(text_name_valid_max(s32, 32, 32));
+    assert_false(text_name_valid_max(s32, 32, 31));
+    assert_false(text_name_valid(s32, 17));
+    assert_true(text_name_valid_max("x", 1, 32));
+    assert_false(text_name_valid_max("", 0, 32));
+    assert_false(text_name_valid_max(" box", 4, 32));
+    assert_false(text_name_valid_max("box ", 4, 32));
+    assert_false(text_name_valid_max("b\x1bx", 3, 32));
+    assert_false(text_name_valid_max("b\xe2\x80\xaex", 5, 32));
+}
+
+/* Any text made into a name: what a name may not hold dropped, spaces at
+ * the ends trimmed, cut at a character boundary; always a valid name. */
+static void names_fitted_from_any_text(void **state)
+{
+    char out[33];
+    (void)state;
+    assert_int_equal(text_name_fit("gamebox.lan", 11, 32, out), 11);
+    assert_string_equal(out, "gamebox.lan");
+    assert_int_equal(text_name_fit("  the box  ", 11, 32, out), 7);
+    assert_string_equal(out, "the box");
+    assert_int_equal(text_name_fit("a\x1b[2J\xff" "b\xe2\x80\xae" "c", 11, 32, out), 6);
+    assert_string_equal(out, "a[2Jbc");
+    /* 31 ASCII bytes and a 2-byte character: the character does not fit. */
+    assert_int_equal(text_name_fit("abcdefghijklmnopqrstuvwxyz01234\xc3\xa9", 33, 32, out), 31);
+    assert_true(text_name_valid_max(out, 31, 32));
+    /* A space left at the end by the cut is trimmed too. */
+    assert_int_equal(text_name_fit("abcdefghijklmno pqrst", 21, 16, out), 15);
+    assert_string_equal(out, "abcdefghijklmno");
+    assert_int_equal(text_name_fit("\x01\x02 \xc0\xaf", 5, 32, out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(text_name_fit("", 0, 32, out), 0);
+    /* Every byte value alone, and after a letter: the result is a name or empty. */
+    for (unsigned b = 0; b < 256; b++) {
+        char in[2] = {'a', (char)b};
+        size_t n = text_name_fit(in, 2, 32, out);
+        assert_true(n >= 1 && text_name_valid_max(out, n, 32));
+        n = text_name_fit(in + 1, 1, 32, out);
+        assert_true(n == 0 || text_name_valid_max(out, n, 32));
+    }
+}
+
 static void json_escape(void **state)
 {
     char out[64];
@@ -158,6 +207,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(forbidden_ranges_and_their_edges),
         cmocka_unit_test(spaces_in_names),
+        cmocka_unit_test(names_of_another_length),
+        cmocka_unit_test(names_fitted_from_any_text),
         cmocka_unit_test(json_escape),
         cmocka_unit_test(printable),
         cmocka_unit_test(name_check),

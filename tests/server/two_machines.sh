@@ -11,48 +11,19 @@ set -euo pipefail
 TTTD=$1 BOT=$2
 GAMES=10
 
-skip() { echo "SKIPPED: $*"; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || skip "the two-machines test needs root (network namespaces); run the suite as root to include it"
-command -v ip >/dev/null || skip "ip (iproute2) is not installed"
-
-tag=$$
-n=$(( tag % 250 + 1 ))
-srv=ttt-srv-$tag cli=ttt-cli-$tag
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  ip netns del "$srv" 2>/dev/null || true
-  ip netns del "$cli" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ip netns add "$srv" 2>/dev/null || skip "cannot create a network namespace here (no CAP_SYS_ADMIN?)"
-# The rest of the set-up needs what a container may lack (veth, IPv6):
-# what the machine cannot do is a skip, not a failure.
-net() { "$@" 2>"$tmp/ip.err" || skip "this machine cannot: $* ($(cat "$tmp/ip.err"))"; }
-net ip netns add "$cli"
-net ip link add "tv$tag" type veth peer name "tw$tag"
-net ip link set "tv$tag" netns "$srv"
-net ip link set "tw$tag" netns "$cli"
-net ip -n "$srv" addr add "10.77.$n.1/24" dev "tv$tag"
-net ip -n "$cli" addr add "10.77.$n.2/24" dev "tw$tag"
-net ip -n "$srv" addr add "fd77:$n::1/64" dev "tv$tag" nodad
-net ip -n "$cli" addr add "fd77:$n::2/64" dev "tw$tag" nodad
-for ns in "$srv" "$cli"; do net ip -n "$ns" link set lo up; done
-net ip -n "$srv" link set "tv$tag" up
-net ip -n "$cli" link set "tw$tag" up
+. "$(dirname "$0")/../lib/netns.sh"
+netns_pair two-machines
+net ip -n "$srv" addr add "10.77.$n.1/24" dev "$srv_if"
+net ip -n "$cli" addr add "10.77.$n.2/24" dev "$cli_if"
+net ip -n "$srv" addr add "fd77:$n::1/64" dev "$srv_if" nodad
+net ip -n "$cli" addr add "fd77:$n::2/64" dev "$cli_if" nodad
+net ip -n "$srv" link set "$srv_if" up
+net ip -n "$cli" link set "$cli_if" up
 
 # The server, in its own namespace, on every address (no --bind).
 ip netns exec "$srv" "$TTTD" --port 0 --record "$tmp/record.jsonl" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
-for _ in $(seq 1 200); do
-  grep -q '^listening on port ' "$tmp/out" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/err" >&2; fail "tttd exited at start"; }
-  sleep 0.05
-done
+wait_line '^listening on port ' "$tmp/out" "$tmp/err" tttd
 sleep 0.2 # the address lines follow the port line
 echo "tttd printed:"; cat "$tmp/out"
 port=$(sed -n 's/^listening on port \([0-9]*\)$/\1/p' "$tmp/out")
