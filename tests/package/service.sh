@@ -28,6 +28,7 @@ cleanup() {
   mountpoint -q "$work/root/usr" || rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 mkdir -p "$work/units/multi-user.target.wants" "$work/out" "$work/root/usr"
 # A machine id: not a first boot, so systemd enables no preset units (such as
 # a wait for the network, which a container without one never gets).
