@@ -3,6 +3,7 @@
  * no I/O: see app.h. Wording is in app_words.c, the scene in app_scene.c.
  */
 #include "app.h"
+#include "app_state.h"
 #include "text.h"
 
 #include <limits.h>

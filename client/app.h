@@ -18,8 +18,9 @@
  * only when the server's MOVED arrives: until then the cell is "pending".
  *
  * app.c is the state machine (screens, actions, network events, time);
- * app_input.c maps input onto it; app_words.c holds the wording and
- * app_scene.c builds the scene.
+ * app_input.c maps input onto it; app_state.c answers questions about the
+ * state (app_state.h); app_words.c holds the wording and app_scene.c builds
+ * the scene.
  */
 #ifndef TTT_APP_H
 #define TTT_APP_H
@@ -92,15 +93,6 @@ struct app_request {
     char name[PROTO_NAME_MAX + 1];
 };
 
-/* What the command line asks for once welcomed (struct app's start_action):
- * a session request, by the names the scene knows it by. */
-enum app_start_action {
-    APP_REQ_QUICK_MATCH = SESSION_REQ_QUICK_MATCH,
-    APP_REQ_CREATE_ROOM = SESSION_REQ_CREATE_ROOM,
-    APP_REQ_JOIN = SESSION_REQ_JOIN_ROOM,         /* start_code */
-    APP_REQ_SPECTATE = SESSION_REQ_SPECTATE       /* start_game_id */
-};
-
 /* What the app starts with (from the command line and the config file). */
 struct app_options {
     const char *addr;         /* connect at once when set; else the connect screen
@@ -130,8 +122,8 @@ struct app {
     char error[APP_TEXT_MAX]; /* why the session closed (or a field is wrong): shown on
                                  the connect screen, or the game-over screen when closed */
 
-    /* what to do once welcomed (command line): APP_REQ_QUICK_MATCH,
-     * _CREATE_ROOM, _JOIN (start_code) or _SPECTATE (start_game_id); 0: show
+    /* what to do once welcomed (command line): SESSION_REQ_QUICK_MATCH,
+     * _CREATE_ROOM, _JOIN_ROOM (start_code) or _SPECTATE (start_game_id); 0: show
      * the lobby. Used by the first WELCOME; a connect that fails or is
      * cancelled drops the quick match (the lobby after a retry) but keeps
      * the others for the next connect. */
@@ -257,13 +249,6 @@ void app_result_line(const struct session_game *g, char *out, size_t cap);
 /* Whose turn in words: "Your turn", "Waiting for bob" (a player), "alice to
  * move" (a spectator); "" when the game is over. */
 void app_turn_words(const struct app *a, char *out, size_t cap);
-
-/* 1 when this client plays a seat (X or O) of the current or last game, 0
- * when it watches or has had no game. */
-int app_is_player(const struct app *a);
-
-/* The other player's name ("your opponent" when unknown). */
-const char *app_opponent_name(const struct app *a);
 
 /* Whole seconds left until deadline_ms, rounded up (what a countdown shows);
  * 0 when the deadline is 0 or past. */

@@ -5,6 +5,7 @@
  * app.c; see app.h.
  */
 #include "app.h"
+#include "app_state.h"
 #include "text.h"
 
 #include <stdio.h>

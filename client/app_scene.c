@@ -206,12 +206,12 @@ static void fill_connect(const struct app *a, struct scene *sc)
         scene_put(sc->detail, sizeof sc->detail, "Esc cancels");
     } else {
         /* What the command line asked for waits for this connect: say so. */
-        if (a->start_action == APP_REQ_JOIN)
+        if (a->start_action == SESSION_REQ_JOIN_ROOM)
             snprintf(sc->status, sizeof sc->status, "Connect to a server to join room %s",
                      a->start_code);
-        else if (a->start_action == APP_REQ_CREATE_ROOM)
+        else if (a->start_action == SESSION_REQ_CREATE_ROOM)
             scene_put(sc->status, sizeof sc->status, "Connect to a server to create a room");
-        else if (a->start_action == APP_REQ_SPECTATE)
+        else if (a->start_action == SESSION_REQ_SPECTATE)
             snprintf(sc->status, sizeof sc->status, "Connect to a server to watch game #%u",
                      (unsigned)a->start_game_id);
         else

@@ -145,9 +145,11 @@ enum session_link {
 
 struct session;
 
-/* Create a session (idle, no connection wanted). NULL with err set if the
- * name is invalid or memory runs out. */
+/* Create a session (idle, no connection wanted). NULL with err set (when
+ * err is not NULL) if the name is invalid or memory runs out. */
 struct session *session_new(const struct session_config *cfg, char err[SESSION_ERR_LEN]);
+
+/* Free s (NULL is fine). It owns no socket: the transport closes its own. */
 void session_free(struct session *s);
 
 /* ---- the transport's side ---- */
@@ -178,7 +180,11 @@ int session_feed(struct session *s, const uint8_t *data, size_t n, uint64_t now_
 const uint8_t *session_output(const struct session *s, size_t *len);
 void session_output_sent(struct session *s, size_t n);
 
+/* Whether the session wants a connection, keeps the one it has, or none. */
 enum session_link session_link(const struct session *s);
+
+/* The config's connect timeout (0 made SESSION_CONNECT_MS): the transport's
+ * bound on each connect. */
 uint32_t session_connect_timeout_ms(const struct session *s);
 
 /* ---- time ---- */
@@ -240,6 +246,10 @@ int session_request(struct session *s, const struct session_request *r);
 
 /* ---- accessors ---- */
 
+/* Where the session is; the game it is at (or was last); the latest game
+ * list; 1 when a MOVE would be accepted now; the server's turn and grace
+ * seconds from WELCOME; the last error in words ("" if none); a phase's
+ * name ("room wait"). */
 enum session_phase session_phase(const struct session *s);
 const struct session_game *session_game(const struct session *s);
 const struct session_game_list *session_game_list(const struct session *s);

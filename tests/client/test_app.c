@@ -1046,6 +1046,8 @@ static void test_close_words(void **state)
                 "the server broke the protocol");
     check_close(SESSION_CLOSE_LOST, 0, "connection lost: the server closed the connection",
                 "connection lost");
+    check_close(SESSION_CLOSE_LOST, 0, "connection lost: the server sent nothing for 20 s, not "
+                "even an answer to a PING", "connection lost");
     check_close(SESSION_CLOSE_LOST, PROTO_ERR_BAD_TOKEN,
                 "connection lost and the game could not be resumed (BAD_TOKEN)",
                 "connection lost: the game could not be resumed");
