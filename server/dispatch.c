@@ -1,143 +1,256 @@
 /* dispatch.c: the connection state machine of docs/PROTOCOL.md ("Connection
- * states"): which message each state allows and who handles it. Handlers
- * live in lobby.c and game.c; anything a state does not allow is answered
- * with ERROR UNEXPECTED (fatal before HELLO). */
-#include "server.h"
+ * states"), on the server's side. Each connection is a client: its transport
+ * (conn.h) and its player (player.h). Frames come up from the transport
+ * through the hooks; here they are decoded, checked against the table of
+ * what each state allows (anything else is ERROR UNEXPECTED, fatal before
+ * HELLO) and handed to the lobby or the game. This is also the one place
+ * that decides what a departure means: a LEAVE, a lobby request at a
+ * finished game, a fatal error, a lost connection. */
+#include "dispatch.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
+#include "random.h"
 #include "text.h"
+
+/* One connection: the transport first (conn.c allocates the whole). */
+struct client {
+    struct conn conn;
+    struct player player;
+};
+
+static struct player *player_of(struct conn *c) { return &container_of(c, struct client, conn)->player; }
+
+/* ---- departures ---- */
+
+/* Out of the queue, room, game or spectating, as `lost` says (1: the
+ * connection is gone, so a seat in a live game waits for RESUME; 0: the
+ * player chose to go, so it resigns). The player is then in the lobby (or
+ * still before HELLO). */
+static void depart(struct player *p, int lost)
+{
+    switch (p->state) {
+    case PLAYER_QUEUED:
+    case PLAYER_ROOM:
+        lobby_leave(p);
+        break;
+    case PLAYER_PLAYING:
+    case PLAYER_SPECTATING:
+    case PLAYER_FINISHED:
+        game_leave(p, lost);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A fatal ERROR: the player goes as a lost connection would, then its
+ * connection ends. */
+static void fail(struct player *p, uint8_t code, const char *text)
+{
+    depart(p, 1);
+    player_error(p, code, text);
+}
+
+/* ---- handlers, one per message type ---- */
+
+typedef void handler_fn(struct server *srv, struct player *p, const struct proto_msg *m);
+
+static void on_hello(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    p->name = m->u.hello.name;
+    random_bytes(p->token, sizeof p->token);
+    p->state = PLAYER_LOBBY;
+    conn_established(p->conn);
+    struct proto_msg w = { .type = PROTO_WELCOME };
+    w.u.welcome.version = PROTO_VERSION;
+    memcpy(w.u.welcome.token, p->token, sizeof p->token);
+    w.u.welcome.turn_s = srv->opt.turn_s;
+    w.u.welcome.grace_s = srv->opt.grace_s;
+    player_send(p, &w);
+    char name[LOG_NAME_MAX];
+    (void)text_json_escape(p->name.s, p->name.len, name, sizeof name);
+    log_info("#%llu hello \"%s\"", player_id(p), name);
+}
+
+static void on_quick_match(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)m;
+    lobby_quick_match(&srv->lobby, p);
+}
+
+static void on_create_room(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)m;
+    lobby_create_room(&srv->lobby, p);
+}
+
+static void on_join_room(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    lobby_join_room(&srv->lobby, p, m->u.room.code);
+}
+
+static void on_spectate(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    game_spectate(&srv->games, p, m->u.spectate.game_id);
+}
+
+static void on_resume(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    game_resume(&srv->games, p, m->u.resume.token);
+}
+
+static void on_list_games(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)m;
+    game_list(&srv->games, p);
+}
+
+static void on_move(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)srv;
+    game_move(p, m->u.move.ply, m->u.move.cell);
+}
+
+static void on_resign(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)srv;
+    (void)m;
+    game_resign(p);
+}
+
+static void on_rematch(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)srv;
+    (void)m;
+    game_rematch(p);
+}
+
+static void on_leave(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)srv;
+    (void)m;
+    depart(p, 0);
+}
+
+static void on_ping(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)srv;
+    struct proto_msg pong = { .type = PROTO_PONG };
+    pong.u.ping.nonce = m->u.ping.nonce;
+    player_send(p, &pong);
+}
+
+static void on_pong(struct server *srv, struct player *p, const struct proto_msg *m)
+{
+    (void)srv;
+    (void)p;
+    (void)m; /* its arrival as a frame already reset the idle clock */
+}
+
+/* ---- the table: which message each state allows ---- */
+
+#define IN(state) (1u << PLAYER_##state)
+#define WELCOMED (IN(LOBBY) | IN(QUEUED) | IN(ROOM) | IN(PLAYING) | IN(SPECTATING) | IN(FINISHED))
+
+static const struct route {
+    handler_fn *fn;
+    uint8_t states;         /* IN(...) of each state that allows it */
+    uint8_t lobby_request;  /* allowed at a finished game too, which it leaves first */
+} routes[256] = {
+    [PROTO_HELLO] = { on_hello, IN(HELLO), 0 },
+    [PROTO_QUICK_MATCH] = { on_quick_match, IN(LOBBY), 1 },
+    [PROTO_CREATE_ROOM] = { on_create_room, IN(LOBBY), 1 },
+    [PROTO_JOIN_ROOM] = { on_join_room, IN(LOBBY), 1 },
+    [PROTO_SPECTATE] = { on_spectate, IN(LOBBY), 1 },
+    [PROTO_RESUME] = { on_resume, IN(LOBBY), 1 },
+    [PROTO_LIST_GAMES] = { on_list_games, IN(LOBBY), 0 },
+    [PROTO_MOVE] = { on_move, IN(PLAYING), 0 },
+    [PROTO_RESIGN] = { on_resign, IN(PLAYING), 0 },
+    [PROTO_REMATCH] = { on_rematch, IN(FINISHED), 0 },
+    [PROTO_LEAVE] = { on_leave, WELCOMED, 0 },
+    [PROTO_PING] = { on_ping, WELCOMED, 0 },
+    [PROTO_PONG] = { on_pong, WELCOMED, 0 },
+};
 
 static const char *state_name(uint8_t state)
 {
-    static const char *const names[] = { "before HELLO", "in the lobby", "in the queue",
-                                         "waiting in a room", "playing", "spectating",
-                                         "at a finished game", "closing" };
-    return state < sizeof names / sizeof names[0] ? names[state] : "?";
+    static const char *const names[PLAYER_STATES] = { "before HELLO",      "in the lobby", "in the queue",
+                                                      "waiting in a room", "playing",      "spectating",
+                                                      "at a finished game" };
+    return state < PLAYER_STATES ? names[state] : "?";
 }
 
-static void unexpected(struct conn *c, uint8_t type)
+static void unexpected(struct player *p, uint8_t type)
 {
     char text[96];
-    snprintf(text, sizeof text, "%s is not allowed %s", proto_type_name(type), state_name(c->state));
-    conn_error(c, PROTO_ERR_UNEXPECTED, text);
+    snprintf(text, sizeof text, "%s is not allowed %s", proto_type_name(type), state_name(p->state));
+    player_error(p, PROTO_ERR_UNEXPECTED, text); /* fatal before HELLO, where there is nothing to leave */
 }
 
-static void welcome(struct conn *c, const struct proto_msg *hello)
+static void route(struct server *srv, struct player *p, const struct proto_msg *m)
 {
-    c->name = hello->u.hello.name;
-    conn_random(c->token, sizeof c->token);
-    c->state = CONN_LOBBY;
-    struct proto_msg m = { .type = PROTO_WELCOME };
-    m.u.welcome.version = PROTO_VERSION;
-    memcpy(m.u.welcome.token, c->token, sizeof c->token);
-    m.u.welcome.turn_s = c->srv->opt.turn_s;
-    m.u.welcome.grace_s = c->srv->opt.grace_s;
-    conn_send(c, &m);
-    char name[LOG_NAME_MAX];
-    (void)text_json_escape(c->name.s, c->name.len, name, sizeof name);
-    log_info("#%llu hello \"%s\"", (unsigned long long)c->serial, name);
+    const struct route *r = &routes[m->type];
+    int finished = p->state == PLAYER_FINISHED && r->lobby_request;
+    if (!r->fn || !((r->states & (1u << p->state)) || finished)) {
+        unexpected(p, m->type);
+        return;
+    }
+    if (finished)
+        depart(p, 0);
+    r->fn(srv, p, m);
 }
 
-/* A lobby request (also allowed at a finished game, which it leaves first).
- * Returns 0 if handled, -1 if `m` is not a lobby request. */
-static int lobby_request(struct conn *c, const struct proto_msg *m)
+/* ---- the transport's hooks ---- */
+
+static void on_open(void *ctx, struct conn *c)
 {
-    switch (m->type) {
-    case PROTO_QUICK_MATCH:
-    case PROTO_CREATE_ROOM:
-    case PROTO_JOIN_ROOM:
-    case PROTO_SPECTATE:
-    case PROTO_RESUME:
-        break;
-    default:
-        return -1;
-    }
-    if (c->state == CONN_FINISHED)
-        game_leave(c, 0);
-    switch (m->type) {
-    case PROTO_QUICK_MATCH: lobby_quick_match(c); break;
-    case PROTO_CREATE_ROOM: lobby_create_room(c); break;
-    case PROTO_JOIN_ROOM: lobby_join_room(c, m->u.room.code); break;
-    case PROTO_SPECTATE: game_spectate(c, m->u.spectate.game_id); break;
-    default: game_resume(c, m->u.resume.token); break;
-    }
-    return 0;
+    (void)ctx;
+    player_of(c)->conn = c;
 }
 
-void dispatch_message(struct conn *c, const struct proto_msg *m)
+static void on_frame(void *ctx, struct conn *c, const struct proto_frame *f)
 {
-    if (c->state == CONN_HELLO) {
-        if (m->type == PROTO_HELLO)
-            welcome(c, m);
-        else
-            unexpected(c, m->type);
+    struct player *p = player_of(c);
+    struct proto_msg m;
+    int st = proto_decode(PROTO_C2S, f, &m);
+    if (st != PROTO_OK) {
+        char text[80];
+        snprintf(text, sizeof text, "%s: %s", proto_type_name(f->type), proto_strerror(st));
+        fail(p, proto_status_to_error(st), text);
         return;
     }
-    if (m->type == PROTO_PING) {
-        struct proto_msg pong = { .type = PROTO_PONG };
-        pong.u.ping.nonce = m->u.ping.nonce;
-        conn_send(c, &pong);
-        return;
-    }
-    if (m->type == PROTO_PONG)
-        return; /* its arrival as a frame already reset the idle clock */
+    if (log_enabled(LOG_VERBOSE))
+        log_debug("#%llu -> %s", player_id(p), proto_type_name(m.type));
+    route(ctx, p, &m);
+}
 
-    switch (c->state) {
-    case CONN_LOBBY:
-        if (lobby_request(c, m) == 0)
-            return;
-        if (m->type == PROTO_LIST_GAMES) {
-            game_list(c);
-            return;
-        }
-        if (m->type == PROTO_LEAVE)
-            return; /* nothing to leave */
-        break;
-    case CONN_QUEUED:
-    case CONN_ROOM:
-        if (m->type == PROTO_LEAVE) {
-            lobby_remove(c);
-            c->state = CONN_LOBBY;
-            return;
-        }
-        break;
-    case CONN_PLAYING:
-        if (m->type == PROTO_MOVE) {
-            game_move(c, m->u.move.ply, m->u.move.cell);
-            return;
-        }
-        if (m->type == PROTO_RESIGN) {
-            game_resign(c);
-            return;
-        }
-        if (m->type == PROTO_LEAVE) {
-            game_leave(c, 0);
-            return;
-        }
-        break;
-    case CONN_SPECTATING:
-        if (m->type == PROTO_LEAVE) {
-            game_leave(c, 0);
-            return;
-        }
-        break;
-    case CONN_FINISHED:
-        if (m->type == PROTO_REMATCH) {
-            game_rematch(c);
-            return;
-        }
-        if (m->type == PROTO_LEAVE) {
-            game_leave(c, 0);
-            return;
-        }
-        if (lobby_request(c, m) == 0)
-            return;
-        break;
-    default:
-        return;
-    }
-    unexpected(c, m->type);
+static void on_gone(void *ctx, struct conn *c)
+{
+    (void)ctx;
+    depart(player_of(c), 1);
+}
+
+static const struct conn_hooks hooks = { on_open, on_frame, on_gone };
+
+void dispatch_init(struct server *srv)
+{
+    struct conn_limits limits = { .max_clients = srv->opt.max_clients,
+                                  .hello_timeout_s = srv->opt.hello_timeout_s,
+                                  .idle_timeout_s = srv->opt.idle_timeout_s };
+    conn_pool_init(&srv->conns, srv->loop, &limits, &hooks, srv, sizeof(struct client));
+}
+
+static void shut_one(struct conn *c, void *arg)
+{
+    (void)arg;
+    fail(player_of(c), PROTO_ERR_SHUTTING_DOWN, "the server is shutting down");
+}
+
+void dispatch_shutdown(struct server *srv)
+{
+    game_abort_all(&srv->games);
+    conn_each(&srv->conns, shut_one, srv);
 }

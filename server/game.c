@@ -1,33 +1,35 @@
 /* game.c: authoritative games. A game owns its board (rules/board.h), two
- * seats (connection, RESUME token, name, grace timer, rematch offer), the
- * turn clock, its spectators and its place in the live list and hashes.
- * Every move is checked here in the contract's order; every result is sent
- * to players and spectators, recorded, and logged. A game lives until both
- * of its players have left it after GAME_OVER. */
-#include "server.h"
+ * seats (player, RESUME token, name, grace timer, rematch offer), the turn
+ * clock, its spectators and its place in the live list and hashes. Every
+ * move is checked here in the contract's order; every result is sent to
+ * players and spectators, recorded, and logged. A game lives until both of
+ * its players have left it after GAME_OVER. */
+#include "game.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "board.h"
 #include "log.h"
 #include "record.h"
 #include "text.h"
 
 struct seat {
     struct game *game;
-    struct conn *conn;          /* NULL while away, or once gone */
+    struct player *player;      /* NULL while away, or once gone */
     uint8_t token[PROTO_TOKEN_LEN];
     struct proto_name name;
     uint8_t away;               /* lost mid-game, grace running */
     uint8_t gone;               /* left (or lost) the finished game */
     uint8_t rematch;            /* offered a rematch */
     struct loop_timer grace;
-    struct seat *token_next;    /* token hash chain (live games only) */
+    struct hash_node token_node; /* on games.by_token (live games only) */
 };
 
 struct game {
-    struct server *srv;
+    struct games *games;
     uint32_t id;
     uint8_t live;
     struct board board;
@@ -35,102 +37,78 @@ struct game {
     struct seat seats[2];       /* [0] X, [1] O */
     struct loop_timer turn;
     uint64_t turn_deadline_ms;
-    struct conn *spectators;    /* linked through conn->prev/next */
+    struct list spectators;     /* players, through their watch_link */
     time_t started;
-    struct game *live_prev, *live_next;
-    struct game *id_next;       /* id hash chain (live games only) */
+    struct list live_link;      /* on games.live */
+    struct hash_node id_node;   /* on games.by_id (live games only) */
 };
 
 static void turn_expired(struct loop *loop, void *ctx);
 static void grace_expired(struct loop *loop, void *ctx);
 
-int game_init(struct server *srv)
+int games_init(struct games *gs, struct loop *loop, uint32_t max_clients, uint16_t turn_s, uint16_t grace_s,
+               struct record *record)
 {
-    uint32_t n = 64;
-    while (n < srv->opt.max_clients && n < (1u << 20))
-        n <<= 1;
-    srv->games_by_id = calloc(n, sizeof *srv->games_by_id);
-    srv->seats_by_token = calloc(n, sizeof *srv->seats_by_token);
-    if (!srv->games_by_id || !srv->seats_by_token)
+    memset(gs, 0, sizeof *gs);
+    gs->loop = loop;
+    gs->record = record;
+    gs->turn_s = turn_s;
+    gs->grace_s = grace_s;
+    gs->next_id = 1;
+    list_init(&gs->live);
+    if (hash_init(&gs->by_id, max_clients) < 0 || hash_init(&gs->by_token, max_clients) < 0)
         return -1;
-    srv->hash_mask = n - 1;
-    srv->next_game_id = 1;
     return 0;
 }
 
-void game_free_all(struct server *srv)
+void games_free(struct games *gs)
 {
-    free(srv->games_by_id);
-    free(srv->seats_by_token);
-    srv->games_by_id = NULL;
-    srv->seats_by_token = NULL;
+    hash_free(&gs->by_id);
+    hash_free(&gs->by_token);
 }
 
 /* ---- lookups ---- */
 
-static uint32_t token_hash(const uint8_t *t)
+static int same_token(const struct hash_node *n, const void *token)
 {
-    uint32_t h;
-    memcpy(&h, t, sizeof h); /* tokens are uniformly random */
-    return h;
+    return memcmp(container_of(n, struct seat, token_node)->token, token, PROTO_TOKEN_LEN) == 0;
 }
 
-static struct seat **token_slot(struct server *srv, const uint8_t *token)
+static struct seat *seat_by_token(struct games *gs, const uint8_t *token)
 {
-    struct seat **p = &srv->seats_by_token[token_hash(token) & srv->hash_mask];
-    while (*p && memcmp((*p)->token, token, PROTO_TOKEN_LEN) != 0)
-        p = &(*p)->token_next;
-    return p;
+    struct hash_node *n = hash_find(&gs->by_token, hash_bytes(token, PROTO_TOKEN_LEN), same_token, token);
+    return n ? container_of(n, struct seat, token_node) : NULL;
 }
 
-static struct game **id_slot(struct server *srv, uint32_t id)
+static int same_id(const struct hash_node *n, const void *id)
 {
-    struct game **p = &srv->games_by_id[(id * 2654435761u) & srv->hash_mask];
-    while (*p && (*p)->id != id)
-        p = &(*p)->id_next;
-    return p;
+    return container_of(n, struct game, id_node)->id == *(const uint32_t *)id;
+}
+
+static struct game *game_by_id(struct games *gs, uint32_t id)
+{
+    struct hash_node *n = hash_find(&gs->by_id, hash_bytes(&id, sizeof id), same_id, &id);
+    return n ? container_of(n, struct game, id_node) : NULL;
 }
 
 static void go_live(struct game *g)
 {
-    struct server *srv = g->srv;
-    struct game **slot = id_slot(srv, g->id);
-    g->id_next = NULL;
-    *slot = g;
-    for (int i = 0; i < 2; i++) {
-        struct seat **ts = token_slot(srv, g->seats[i].token);
-        g->seats[i].token_next = *ts; /* NULL unless two seats share a token */
-        *ts = &g->seats[i];
-    }
-    g->live_prev = NULL;
-    g->live_next = srv->live;
-    if (srv->live)
-        srv->live->live_prev = g;
-    srv->live = g;
-    srv->nlive++;
+    struct games *gs = g->games;
+    hash_add(&gs->by_id, &g->id_node, hash_bytes(&g->id, sizeof g->id));
+    for (int i = 0; i < 2; i++)
+        hash_add(&gs->by_token, &g->seats[i].token_node, hash_bytes(g->seats[i].token, PROTO_TOKEN_LEN));
+    list_push_front(&gs->live, &g->live_link);
+    gs->nlive++;
     g->live = 1;
 }
 
 static void unlist(struct game *g)
 {
-    struct server *srv = g->srv;
-    struct game **slot = id_slot(srv, g->id);
-    if (*slot == g)
-        *slot = g->id_next;
-    for (int i = 0; i < 2; i++) {
-        struct seat **p = &srv->seats_by_token[token_hash(g->seats[i].token) & srv->hash_mask];
-        while (*p && *p != &g->seats[i])
-            p = &(*p)->token_next;
-        if (*p)
-            *p = g->seats[i].token_next;
-    }
-    if (g->live_prev)
-        g->live_prev->live_next = g->live_next;
-    else
-        srv->live = g->live_next;
-    if (g->live_next)
-        g->live_next->live_prev = g->live_prev;
-    srv->nlive--;
+    hash_remove(&g->id_node);
+    for (int i = 0; i < 2; i++)
+        hash_remove(&g->seats[i].token_node);
+    list_remove(&g->live_link);
+    g->games->nlive--;
     g->live = 0;
 }
 
@@ -140,45 +118,47 @@ static uint32_t ms_left(const struct game *g)
 {
     if (!g->live)
         return 0;
-    uint64_t now = loop_now_ms(g->srv->loop);
+    uint64_t now = loop_now_ms(g->games->loop);
     return g->turn_deadline_ms > now ? (uint32_t)(g->turn_deadline_ms - now) : 0;
 }
 
-static void send_start(struct conn *c, const struct game *g, uint8_t you)
+static void send_start(struct player *p, const struct game *g, uint8_t you)
 {
     struct proto_msg m = { .type = PROTO_GAME_START };
     m.u.game_start.game_id = g->id;
     m.u.game_start.you = you;
     m.u.game_start.x_name = g->seats[0].name;
     m.u.game_start.o_name = g->seats[1].name;
-    conn_send(c, &m);
+    player_send(p, &m);
     struct proto_msg s = { .type = PROTO_STATE };
     s.u.state.game_id = g->id;
     s.u.state.ply = g->board.ply;
     memcpy(s.u.state.cells, g->board.cells, BOARD_CELLS);
     s.u.state.to_move = g->live ? board_to_move(&g->board) : 0;
     s.u.state.ms_left = ms_left(g);
-    conn_send(c, &s);
+    player_send(p, &s);
 }
+
+static struct player *spectator(struct list *n) { return container_of(n, struct player, watch_link); }
 
 /* To both players who are present and to every spectator. */
 static void broadcast(struct game *g, const struct proto_msg *m)
 {
     for (int i = 0; i < 2; i++)
-        if (g->seats[i].conn)
-            conn_send(g->seats[i].conn, m);
-    for (struct conn *s = g->spectators; s; s = s->next)
-        conn_send(s, m);
+        if (g->seats[i].player)
+            player_send(g->seats[i].player, m);
+    list_each(n, &g->spectators)
+        player_send(spectator(n), m);
 }
 
-static void send_opponent(struct conn *c, uint8_t event, uint16_t grace_s)
+static void send_opponent(const struct game *g, struct player *p, uint8_t event, uint16_t grace_s)
 {
-    if (!c || c->srv->shutting_down)
+    if (!p || g->games->closing)
         return;
     struct proto_msg m = { .type = PROTO_OPPONENT };
     m.u.opponent.event = event;
     m.u.opponent.grace_s = grace_s;
-    conn_send(c, &m);
+    player_send(p, &m);
 }
 
 static const char *escaped(const struct proto_name *n, char out[LOG_NAME_MAX])
@@ -194,51 +174,51 @@ static const char *escaped(const struct proto_name *n, char out[LOG_NAME_MAX])
  * itself for the rest (turn_expired). A move costs no timer-heap work. */
 static void arm_turn(struct game *g)
 {
-    g->turn_deadline_ms = loop_now_ms(g->srv->loop) + (uint64_t)g->srv->opt.turn_s * 1000u;
+    struct games *gs = g->games;
+    g->turn_deadline_ms = loop_now_ms(gs->loop) + (uint64_t)gs->turn_s * 1000u;
     if (!loop_timer_armed(&g->turn))
-        (void)loop_timer_at(g->srv->loop, &g->turn, g->turn_deadline_ms);
+        (void)loop_timer_at(gs->loop, &g->turn, g->turn_deadline_ms);
 }
 
-static void seat_conn(struct game *g, int i, struct conn *c)
+static void seat_player(struct game *g, int i, struct player *p)
 {
-    g->seats[i].conn = c;
-    c->game = g;
-    c->seat = (uint8_t)i;
-    c->state = CONN_PLAYING;
+    g->seats[i].player = p;
+    p->game = g;
+    p->seat = (uint8_t)i;
+    p->state = PLAYER_PLAYING;
 }
 
-int game_start(struct conn *x, struct conn *o)
+int game_start(struct games *gs, struct player *x, struct player *o)
 {
-    struct server *srv = x->srv;
     struct game *g = calloc(1, sizeof *g);
     if (!g) {
         log_error("out of memory for a new game");
-        conn_error(x, PROTO_ERR_SERVER_FULL, "server out of memory");
-        conn_error(o, PROTO_ERR_SERVER_FULL, "server out of memory");
+        player_error(x, PROTO_ERR_SERVER_FULL, "server out of memory");
+        player_error(o, PROTO_ERR_SERVER_FULL, "server out of memory");
         return -1;
     }
-    g->srv = srv;
-    g->id = srv->next_game_id++;
-    if (srv->next_game_id == 0)
-        srv->next_game_id = 1; /* ids are never 0 */
+    g->games = gs;
+    g->id = gs->next_id++;
+    if (gs->next_id == 0)
+        gs->next_id = 1; /* ids are never 0 */
     g->board = board_new();
     g->started = time(NULL);
+    list_init(&g->spectators);
     loop_timer_init(&g->turn, turn_expired, g);
-    struct conn *pair[2] = { x, o };
+    struct player *pair[2] = { x, o };
     for (int i = 0; i < 2; i++) {
         struct seat *s = &g->seats[i];
         s->game = g;
         memcpy(s->token, pair[i]->token, PROTO_TOKEN_LEN);
         s->name = pair[i]->name;
         loop_timer_init(&s->grace, grace_expired, s);
-        seat_conn(g, i, pair[i]);
+        seat_player(g, i, pair[i]);
     }
     go_live(g);
     arm_turn(g);
     char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
-    log_info("game %u: \"%s\" (X, #%llu) vs \"%s\" (O, #%llu)", (unsigned)g->id,
-             escaped(&g->seats[0].name, xn), (unsigned long long)x->serial,
-             escaped(&g->seats[1].name, on), (unsigned long long)o->serial);
+    log_info("game %u: \"%s\" (X, #%llu) vs \"%s\" (O, #%llu)", (unsigned)g->id, escaped(&g->seats[0].name, xn),
+             player_id(x), escaped(&g->seats[1].name, on), player_id(o));
     send_start(x, g, PROTO_MARK_X);
     send_start(o, g, PROTO_MARK_O);
     return 0;
@@ -247,27 +227,53 @@ int game_start(struct conn *x, struct conn *o)
 /* Free `g` once neither player is at it any more. */
 static void maybe_free(struct game *g)
 {
-    if (g->live || g->seats[0].conn || g->seats[1].conn)
+    if (g->live || g->seats[0].player || g->seats[1].player)
         return;
     free(g);
 }
 
+/* Every spectator back to the lobby. */
+static void release_spectators(struct game *g)
+{
+    struct list *n;
+    while ((n = list_first(&g->spectators))) {
+        struct player *s = spectator(n);
+        list_remove(n);
+        s->game = NULL;
+        s->state = PLAYER_LOBBY;
+    }
+}
+
+static void record_game(const struct game *g, uint8_t winner, uint8_t reason)
+{
+    if (!g->games->record)
+        return;
+    struct record_game r = { .game_id = g->id, .x = &g->seats[0].name, .o = &g->seats[1].name,
+                             .moves = g->moves, .nmoves = g->board.ply, .winner = winner,
+                             .reason = reason, .started = g->started, .ended = time(NULL) };
+    record_append(g->games->record, &r);
+}
+
+static void log_end(const struct game *g, uint8_t winner, uint8_t reason)
+{
+    char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
+    log_info("game %u over: %s (%s) after %u moves; \"%s\" (X) vs \"%s\" (O)", (unsigned)g->id,
+             winner == 1 ? "X wins" : winner == 2 ? "O wins" : reason == PROTO_REASON_ABORTED ? "no result" : "draw",
+             proto_reason_name(reason), (unsigned)g->board.ply, escaped(&g->seats[0].name, xn),
+             escaped(&g->seats[1].name, on));
+}
+
 static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8_t line[3])
 {
-    struct server *srv = g->srv;
+    struct loop *loop = g->games->loop;
     unlist(g);
-    loop_timer_cancel(srv->loop, &g->turn);
+    loop_timer_cancel(loop, &g->turn);
     for (int i = 0; i < 2; i++)
-        loop_timer_cancel(srv->loop, &g->seats[i].grace);
+        loop_timer_cancel(loop, &g->seats[i].grace);
 
     /* The record first: once a player can have seen the end, the game is
      * in the file (a crash from here on loses nothing anyone saw). */
-    if (srv->record) {
-        struct record_game r = { .game_id = g->id, .x = &g->seats[0].name, .o = &g->seats[1].name,
-                                 .moves = g->moves, .nmoves = g->board.ply, .winner = winner,
-                                 .reason = reason, .started = g->started, .ended = time(NULL) };
-        record_append(srv->record, &r);
-    }
+    record_game(g, winner, reason);
 
     struct proto_msg m = { .type = PROTO_GAME_OVER };
     m.u.game_over.winner = winner;
@@ -277,51 +283,40 @@ static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8
         memcpy(m.u.game_over.line, line, 3);
     broadcast(g, &m);
 
-    while (g->spectators) {
-        struct conn *s = g->spectators;
-        g->spectators = s->next;
-        s->prev = s->next = NULL;
-        s->game = NULL;
-        s->state = CONN_LOBBY;
-    }
+    release_spectators(g);
     for (int i = 0; i < 2; i++) {
         struct seat *s = &g->seats[i];
-        if (s->conn) {
-            s->conn->state = CONN_FINISHED;
+        if (s->player) {
+            s->player->state = PLAYER_FINISHED;
         } else {
             s->away = 0;
             s->gone = 1;
         }
     }
     for (int i = 0; i < 2; i++)
-        if (g->seats[i].conn && g->seats[1 - i].gone)
-            send_opponent(g->seats[i].conn, PROTO_OPP_LEFT, 0);
-
-    char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
-    log_info("game %u over: %s (%s) after %u moves; \"%s\" (X) vs \"%s\" (O)", (unsigned)g->id,
-             winner == 1 ? "X wins" : winner == 2 ? "O wins" : reason == PROTO_REASON_ABORTED ? "no result" : "draw",
-             proto_reason_name(reason), (unsigned)g->board.ply, escaped(&g->seats[0].name, xn),
-             escaped(&g->seats[1].name, on));
+        if (g->seats[1 - i].gone)
+            send_opponent(g, g->seats[i].player, PROTO_OPP_LEFT, 0);
+    log_end(g, winner, reason);
     maybe_free(g);
 }
 
-void game_move(struct conn *c, uint8_t ply, uint8_t cell)
+void game_move(struct player *p, uint8_t ply, uint8_t cell)
 {
-    struct game *g = c->game;
-    uint8_t mark = (uint8_t)(c->seat + 1);
+    struct game *g = p->game;
+    uint8_t mark = (uint8_t)(p->seat + 1);
     if (board_to_move(&g->board) != mark) {
-        conn_error(c, PROTO_ERR_NOT_YOUR_TURN, "it is not your turn");
+        player_error(p, PROTO_ERR_NOT_YOUR_TURN, "it is not your turn");
         return;
     }
     if (ply != g->board.ply) {
         char text[64];
         snprintf(text, sizeof text, "stale move: the board is at ply %u", (unsigned)g->board.ply);
-        conn_error(c, PROTO_ERR_STALE_PLY, text);
+        player_error(p, PROTO_ERR_STALE_PLY, text);
         return;
     }
     struct board next;
     if (board_apply(&g->board, cell, &next) != BOARD_OK) {
-        conn_error(c, PROTO_ERR_CELL_TAKEN, "that cell is taken");
+        player_error(p, PROTO_ERR_CELL_TAKEN, "that cell is taken");
         return;
     }
     g->moves[g->board.ply] = cell;
@@ -338,13 +333,13 @@ void game_move(struct conn *c, uint8_t ply, uint8_t cell)
         return;
     }
     arm_turn(g);
-    m.u.moved.ms_left = (uint32_t)g->srv->opt.turn_s * 1000u;
+    m.u.moved.ms_left = (uint32_t)g->games->turn_s * 1000u;
     broadcast(g, &m);
 }
 
-void game_resign(struct conn *c)
+void game_resign(struct player *p)
 {
-    game_end(c->game, (uint8_t)(2 - c->seat), PROTO_REASON_RESIGN, NULL);
+    game_end(p->game, (uint8_t)(2 - p->seat), PROTO_REASON_RESIGN, NULL);
 }
 
 static void turn_expired(struct loop *loop, void *ctx)
@@ -367,94 +362,97 @@ static void grace_expired(struct loop *loop, void *ctx)
     game_end(g, loser == BOARD_X ? BOARD_O : BOARD_X, PROTO_REASON_FORFEIT, NULL);
 }
 
-void game_rematch(struct conn *c)
+void game_rematch(struct player *p)
 {
-    struct game *g = c->game;
-    struct seat *me = &g->seats[c->seat], *other = &g->seats[1 - c->seat];
+    struct game *g = p->game;
+    struct seat *me = &g->seats[p->seat], *other = &g->seats[1 - p->seat];
     if (other->gone) {
-        conn_error(c, PROTO_ERR_UNEXPECTED, "your opponent has left: no rematch");
+        player_error(p, PROTO_ERR_UNEXPECTED, "your opponent has left: no rematch");
         return;
     }
     if (me->rematch)
         return; /* already offered */
     me->rematch = 1;
     if (!other->rematch) {
-        send_opponent(other->conn, PROTO_OPP_REMATCH, 0);
+        send_opponent(g, other->player, PROTO_OPP_REMATCH, 0);
         return;
     }
     /* Both offered: a new game, marks swapped. */
-    struct conn *new_x = g->seats[1].conn, *new_o = g->seats[0].conn;
+    struct player *new_x = g->seats[1].player, *new_o = g->seats[0].player;
     for (int i = 0; i < 2; i++) {
-        g->seats[i].conn->game = NULL;
-        g->seats[i].conn->state = CONN_LOBBY;
-        g->seats[i].conn = NULL;
+        g->seats[i].player->game = NULL;
+        g->seats[i].player->state = PLAYER_LOBBY;
+        g->seats[i].player = NULL;
     }
+    struct games *gs = g->games;
     maybe_free(g);
-    (void)game_start(new_x, new_o);
+    (void)game_start(gs, new_x, new_o);
 }
 
-void game_spectate(struct conn *c, uint32_t game_id)
+void game_spectate(struct games *gs, struct player *p, uint32_t game_id)
 {
-    struct game *g = *id_slot(c->srv, game_id);
+    struct game *g = game_by_id(gs, game_id);
     if (!g) {
         char text[64];
         snprintf(text, sizeof text, "no live game %u", (unsigned)game_id);
-        conn_error(c, PROTO_ERR_NO_SUCH_GAME, text);
+        player_error(p, PROTO_ERR_NO_SUCH_GAME, text);
         return;
     }
-    c->prev = NULL;
-    c->next = g->spectators;
-    if (g->spectators)
-        g->spectators->prev = c;
-    g->spectators = c;
-    c->game = g;
-    c->state = CONN_SPECTATING;
-    send_start(c, g, PROTO_SPECTATOR);
+    list_push_front(&g->spectators, &p->watch_link);
+    p->game = g;
+    p->state = PLAYER_SPECTATING;
+    send_start(p, g, PROTO_SPECTATOR);
 }
 
-void game_resume(struct conn *c, const uint8_t token[PROTO_TOKEN_LEN])
+/* `p` takes seat i back from the player who holds it: that one gets ERROR
+ * REPLACED, and the opponent hears nothing (the seat was never empty). */
+static void take_over(struct game *g, int i, struct player *p)
 {
-    struct seat *s = *token_slot(c->srv, token);
+    struct player *old = g->seats[i].player;
+    old->game = NULL;
+    old->state = PLAYER_LOBBY;
+    player_error(old, PROTO_ERR_REPLACED, "this seat was resumed from another connection");
+    log_info("game %u: seat %c taken over by #%llu from #%llu", (unsigned)g->id, i ? 'O' : 'X', player_id(p),
+             player_id(old));
+}
+
+void game_resume(struct games *gs, struct player *p, const uint8_t token[PROTO_TOKEN_LEN])
+{
+    struct seat *s = seat_by_token(gs, token);
     if (!s) {
-        conn_error(c, PROTO_ERR_BAD_TOKEN, "no seat in a live game has this token");
+        player_error(p, PROTO_ERR_BAD_TOKEN, "no seat in a live game has this token");
         return;
     }
     struct game *g = s->game;
     int i = s == &g->seats[0] ? 0 : 1;
-    struct conn *old = s->conn;
-    if (old) {
-        /* Takeover: the seat was never empty, so the opponent hears nothing. */
-        old->game = NULL;
-        old->state = CONN_LOBBY;
-        conn_error(old, PROTO_ERR_REPLACED, "this seat was resumed from another connection");
-        log_info("game %u: seat %c taken over by #%llu from #%llu", (unsigned)g->id, i ? 'O' : 'X',
-                 (unsigned long long)c->serial, (unsigned long long)old->serial);
+    if (s->player) {
+        take_over(g, i, p);
     } else {
-        loop_timer_cancel(c->srv->loop, &s->grace);
+        loop_timer_cancel(gs->loop, &s->grace);
         s->away = 0;
-        send_opponent(g->seats[1 - i].conn, PROTO_OPP_RECONNECTED, 0);
-        log_info("game %u: seat %c resumed by #%llu", (unsigned)g->id, i ? 'O' : 'X',
-                 (unsigned long long)c->serial);
+        send_opponent(g, g->seats[1 - i].player, PROTO_OPP_RECONNECTED, 0);
+        log_info("game %u: seat %c resumed by #%llu", (unsigned)g->id, i ? 'O' : 'X', player_id(p));
     }
-    memcpy(c->token, s->token, PROTO_TOKEN_LEN); /* the seat keeps its token */
-    seat_conn(g, i, c);
-    send_start(c, g, (uint8_t)(i + 1));
+    memcpy(p->token, s->token, PROTO_TOKEN_LEN); /* the seat keeps its token */
+    seat_player(g, i, p);
+    send_start(p, g, (uint8_t)(i + 1));
     /* Back at a game whose other seat is empty too: say so, with the time
      * that player has left to come back. */
     const struct seat *other = &g->seats[1 - i];
     if (other->away) {
-        uint64_t now = loop_now_ms(c->srv->loop);
+        uint64_t now = loop_now_ms(gs->loop);
         uint64_t when = loop_timer_when(&other->grace);
         uint64_t left = when > now ? when - now : 0;
-        send_opponent(c, PROTO_OPP_DISCONNECTED, (uint16_t)((left + 999u) / 1000u));
+        send_opponent(g, p, PROTO_OPP_DISCONNECTED, (uint16_t)((left + 999u) / 1000u));
     }
 }
 
-void game_list(struct conn *c)
+void game_list(struct games *gs, struct player *p)
 {
     struct proto_msg m = { .type = PROTO_GAME_LIST };
     uint8_t n = 0;
-    for (struct game *g = c->srv->live; g && n < PROTO_LIST_MAX; g = g->live_next, n++) {
+    for (struct list *l = list_first(&gs->live); l && n < PROTO_LIST_MAX; l = list_next(&gs->live, l), n++) {
+        const struct game *g = container_of(l, struct game, live_link);
         struct proto_game_entry *e = &m.u.game_list.games[n];
         e->game_id = g->id;
         e->ply = g->board.ply;
@@ -462,53 +460,48 @@ void game_list(struct conn *c)
         e->o_name = g->seats[1].name;
     }
     m.u.game_list.count = n;
-    conn_send(c, &m);
+    player_send(p, &m);
 }
 
-void game_leave(struct conn *c, int lost)
+/* A player lost mid-game: the seat waits `grace_s` for a RESUME. */
+static void leave_away(struct game *g, struct player *p)
 {
-    struct game *g = c->game;
+    struct games *gs = g->games;
+    struct seat *me = &g->seats[p->seat];
+    me->player = NULL;
+    me->away = 1;
+    (void)loop_timer_at(gs->loop, &me->grace, loop_now_ms(gs->loop) + (uint64_t)gs->grace_s * 1000u);
+    send_opponent(g, g->seats[1 - p->seat].player, PROTO_OPP_DISCONNECTED, gs->grace_s);
+    log_info("game %u: %c disconnected (#%llu); %u s to come back", (unsigned)g->id, p->seat ? 'O' : 'X',
+             player_id(p), (unsigned)gs->grace_s);
+}
+
+void game_leave(struct player *p, int lost)
+{
+    struct game *g = p->game;
     if (!g)
         return;
-    if (c->state == CONN_SPECTATING) {
-        if (c->prev)
-            c->prev->next = c->next;
-        else
-            g->spectators = c->next;
-        if (c->next)
-            c->next->prev = c->prev;
-        c->prev = c->next = NULL;
-        c->game = NULL;
-        c->state = CONN_LOBBY;
-        return;
+    if (p->state == PLAYER_SPECTATING) {
+        list_remove(&p->watch_link);
+    } else if (p->state == PLAYER_PLAYING && lost) {
+        leave_away(g, p);
+    } else {
+        if (p->state == PLAYER_PLAYING)
+            game_end(g, (uint8_t)(2 - p->seat), PROTO_REASON_RESIGN, NULL); /* LEAVE resigns */
+        /* Now at a finished game: leave it. */
+        g->seats[p->seat].player = NULL;
+        g->seats[p->seat].gone = 1;
+        send_opponent(g, g->seats[1 - p->seat].player, PROTO_OPP_LEFT, 0);
     }
-    struct seat *me = &g->seats[c->seat], *other = &g->seats[1 - c->seat];
-    if (c->state == CONN_PLAYING && lost) {
-        me->conn = NULL;
-        me->away = 1;
-        c->game = NULL;
-        c->state = CONN_LOBBY;
-        uint16_t grace = g->srv->opt.grace_s;
-        (void)loop_timer_at(g->srv->loop, &me->grace, loop_now_ms(g->srv->loop) + (uint64_t)grace * 1000u);
-        send_opponent(other->conn, PROTO_OPP_DISCONNECTED, grace);
-        log_info("game %u: %c disconnected (#%llu); %u s to come back", (unsigned)g->id,
-                 c->seat ? 'O' : 'X', (unsigned long long)c->serial, (unsigned)grace);
-        return;
-    }
-    if (c->state == CONN_PLAYING)
-        game_end(g, (uint8_t)(2 - c->seat), PROTO_REASON_RESIGN, NULL); /* LEAVE resigns */
-    /* Now at a finished game: leave it. */
-    me->conn = NULL;
-    me->gone = 1;
-    c->game = NULL;
-    c->state = CONN_LOBBY;
-    if (other->conn)
-        send_opponent(other->conn, PROTO_OPP_LEFT, 0);
+    p->game = NULL;
+    p->state = PLAYER_LOBBY;
     maybe_free(g);
 }
 
-void game_abort_all(struct server *srv)
+void game_abort_all(struct games *gs)
 {
-    while (srv->live)
-        game_end(srv->live, 0, PROTO_REASON_ABORTED, NULL);
+    gs->closing = 1;
+    struct list *n;
+    while ((n = list_first(&gs->live)))
+        game_end(container_of(n, struct game, live_link), 0, PROTO_REASON_ABORTED, NULL);
 }

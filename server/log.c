@@ -1,5 +1,6 @@
-/* log.c: timestamped lines on stderr, filtered by level, and the escaping
- * that keeps client-chosen bytes out of logs and JSON records. */
+/* log.c: timestamped lines on stderr, filtered by level, handed to a writer
+ * thread through a bounded ring so that a stalled stderr never blocks the
+ * event loop. */
 #include "log.h"
 
 #include <errno.h>
@@ -156,31 +157,12 @@ static void vlog(const char *tag, const char *fmt, va_list ap)
     put_line(line, len);
 }
 
-void log_info(const char *fmt, ...)
+void log_at(int lvl, const char *fmt, ...)
 {
-    if (!log_enabled(LOG_NORMAL))
+    if (!log_enabled(lvl))
         return;
     va_list ap;
     va_start(ap, fmt);
-    vlog("", fmt, ap);
+    vlog(lvl == LOG_QUIET ? "error: " : "", fmt, ap);
     va_end(ap);
 }
-
-void log_debug(const char *fmt, ...)
-{
-    if (!log_enabled(LOG_VERBOSE))
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vlog("", fmt, ap);
-    va_end(ap);
-}
-
-void log_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vlog("error: ", fmt, ap);
-    va_end(ap);
-}
-

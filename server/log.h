@@ -29,12 +29,16 @@ void log_set_level(int level);
 /* 1 if messages of `level` are printed (LOG_VERBOSE for the chattiest). */
 int log_enabled(int level);
 
-/* An event at LOG_NORMAL (shown unless --quiet). */
-void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Per-frame detail at LOG_VERBOSE. */
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line at `level` (enum log_level), written when log_enabled(level); a
+ * line at LOG_QUIET is an error, always written, tagged "error: ". */
+void log_at(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* An event (shown unless --quiet). */
+#define log_info(...) log_at(LOG_NORMAL, __VA_ARGS__)
+/* Per-frame detail (--verbose). */
+#define log_debug(...) log_at(LOG_VERBOSE, __VA_ARGS__)
 /* An error: always shown. */
-void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define log_error(...) log_at(LOG_QUIET, __VA_ARGS__)
 
 /* Size that always suffices for text_json_escape of a player name (16 bytes). */
 #define LOG_NAME_MAX (16 * 6 + 1)

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dispatch.h"
 #include "log.h"
 #include "record.h"
 #include "server.h"
@@ -21,11 +22,6 @@
 #define LINGER_RESERVE 256u     /* refused connections that linger (conn.c) */
 #define SHUTDOWN_MAX_MS 3000u   /* linger 2 s, plus a margin */
 #define MAX_ADDRS 64
-#define MAX_LISTEN 16           /* addresses of one --bind name */
-
-/* The listening sockets; closed (fd -1) when shutting down. */
-static struct sock_listener listeners[MAX_LISTEN];
-static int nlisteners;
 
 /* Make room for max_clients descriptors; lowers max_clients (saying so)
  * when the system will not allow that many. Returns the descriptor limit. */
@@ -65,13 +61,14 @@ static uint32_t raise_nofile(struct options *o)
 /* Print where players can reach us, flushed at once: for a listener on
  * 0.0.0.0 or :: the addresses of this machine in its families (both for a
  * dual-stack one), for any other its own address. */
-static void publish(uint16_t port)
+static void publish(const struct server *srv)
 {
+    uint16_t port = srv->port;
     printf("listening on port %u\n", (unsigned)port);
     struct sock_local_addr addrs[MAX_ADDRS];
     int n = 0, any = 0, unlisted = 0;
-    for (int i = 0; i < nlisteners && n < MAX_ADDRS; i++) {
-        const struct sock_listener *l = &listeners[i];
+    for (int i = 0; i < srv->nlisteners && n < MAX_ADDRS; i++) {
+        const struct sock_listener *l = &srv->listeners[i];
         if (!l->any) {
             sock_describe_addr((const struct sockaddr *)&l->addr, &addrs[n++]);
             continue;
@@ -103,17 +100,18 @@ static void publish(uint16_t port)
     fflush(stdout);
 }
 
-/* Stop listening: close every listening socket (watched by `loop`, if
- * not NULL). A second call does nothing. */
-static void close_listeners(struct loop *loop)
+/* Stop listening: close every listening socket (watched by the loop, if
+ * there is one). A second call does nothing. */
+static void close_listeners(struct server *srv)
 {
-    for (int i = 0; i < nlisteners; i++) {
-        if (listeners[i].fd < 0)
+    for (int i = 0; i < srv->nlisteners; i++) {
+        struct sock_listener *l = &srv->listeners[i];
+        if (l->fd < 0)
             continue;
-        if (loop)
-            loop_del_fd(loop, listeners[i].fd);
-        close(listeners[i].fd);
-        listeners[i].fd = -1;
+        if (srv->loop)
+            loop_del_fd(srv->loop, l->fd);
+        close(l->fd);
+        l->fd = -1;
     }
 }
 
@@ -125,13 +123,11 @@ static void begin_shutdown(struct server *srv, const char *why)
         return;
     }
     srv->shutting_down = 1;
-    log_info("shutting down (%s): ending %u live games", why, (unsigned)srv->nlive);
-    close_listeners(srv->loop);
-    game_abort_all(srv);
-    for (struct conn *c = srv->conns; c; c = c->all_next)
-        conn_error(c, PROTO_ERR_SHUTTING_DOWN, "the server is shutting down");
+    log_info("shutting down (%s): ending %u live games", why, (unsigned)srv->games.nlive);
+    close_listeners(srv);
+    dispatch_shutdown(srv);
     (void)loop_timer_at(srv->loop, &srv->shutdown_timer, loop_now_ms(srv->loop) + SHUTDOWN_MAX_MS);
-    if (!srv->conns)
+    if (!srv->conns.n)
         loop_stop(srv->loop);
 }
 
@@ -157,19 +153,136 @@ static void shutdown_expired(struct loop *loop, void *ctx)
     loop_stop(loop);
 }
 
-static struct loop_timer retry_timer;
-
 static void retry_record(struct loop *loop, void *ctx)
 {
     struct server *srv = ctx;
     record_retry(srv->record);
-    (void)loop_timer_at(loop, &retry_timer, loop_now_ms(loop) + 1000u);
+    (void)loop_timer_at(loop, &srv->record_timer, loop_now_ms(loop) + 1000u);
+}
+
+/* The loop's before-sleep hook: what the connections staged leaves, the
+ * closed ones are freed; once shutting down and none is left, stop. */
+static void before_sleep(struct loop *loop, void *ctx)
+{
+    struct server *srv = ctx;
+    conn_pool_flush(&srv->conns);
+    if (srv->shutting_down && !srv->conns.n)
+        loop_stop(loop);
+}
+
+/* Block the signals tttd handles and open the signalfd that delivers them;
+ * before any thread starts, so that the threads inherit the mask and never
+ * take them. 0, or -1 (said on stderr). */
+static int take_signals(struct server *srv)
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
+        (srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+        fprintf(stderr, "tttd: cannot set up signal handling: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Open the listeners and the record file. 0, or -1 (said on stderr). */
+static int open_files(struct server *srv)
+{
+    char err[SOCK_ERR_LEN];
+    srv->nlisteners = sock_listen_all(srv->opt.bind, srv->opt.port, SOMAXCONN, srv->listeners,
+                                      SERVER_MAX_LISTEN, err);
+    if (srv->nlisteners < 0) {
+        srv->nlisteners = 0;
+        fprintf(stderr, "tttd: %s\n", err);
+        return -1;
+    }
+    if (err[0]) /* an address of the name left out: the operator must hear it, even --quiet */
+        log_error("%s", err);
+    srv->port = sock_addr_port((const struct sockaddr *)&srv->listeners[0].addr);
+    if (srv->opt.record && !(srv->record = record_open(srv->opt.record, err, sizeof err))) {
+        fprintf(stderr, "tttd: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The loop, the lobby and the games, and every descriptor watched. 0, or
+ * -1 (said on stderr). */
+static int start_loop(struct server *srv, uint32_t max_fds)
+{
+    const struct options *o = &srv->opt;
+    if (!(srv->loop = loop_new((int)max_fds))) {
+        fprintf(stderr, "tttd: cannot start the event loop: %s\n", strerror(errno));
+        return -1;
+    }
+    dispatch_init(srv);
+    if (games_init(&srv->games, srv->loop, o->max_clients, o->turn_s, o->grace_s, srv->record) < 0 ||
+        lobby_init(&srv->lobby, &srv->games, o->max_clients) < 0) {
+        fprintf(stderr, "tttd: out of memory for the games and rooms\n");
+        return -1;
+    }
+    for (int i = 0; i < srv->nlisteners; i++) {
+        if (loop_add_fd(srv->loop, srv->listeners[i].fd, LOOP_READABLE, conn_accept_ready, &srv->conns) < 0) {
+            fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
+            return -1;
+        }
+    }
+    if (loop_add_fd(srv->loop, srv->signal_fd, LOOP_READABLE, on_signal, srv) < 0) {
+        fprintf(stderr, "tttd: cannot watch the signals: %s\n", strerror(errno));
+        return -1;
+    }
+    loop_set_before_sleep(srv->loop, before_sleep, srv);
+    loop_timer_init(&srv->shutdown_timer, shutdown_expired, srv);
+    loop_timer_init(&srv->record_timer, retry_record, srv);
+    if (srv->record)
+        (void)loop_timer_at(srv->loop, &srv->record_timer, loop_now_ms(srv->loop) + 1000u);
+    return 0;
+}
+
+/* Serve until shut down. 0, or -1 when the loop failed. */
+static int serve(struct server *srv)
+{
+    const struct options *o = &srv->opt;
+    publish(srv);
+    log_info("tttd ready: port %u, up to %u clients, turn %u s, grace %u s, hello %u s, idle %u s%s%s",
+             (unsigned)srv->port, (unsigned)o->max_clients, (unsigned)o->turn_s, (unsigned)o->grace_s,
+             (unsigned)o->hello_timeout_s, (unsigned)o->idle_timeout_s, srv->record ? ", recording to " : "",
+             srv->record ? o->record : "");
+    if (loop_run(srv->loop) < 0) {
+        log_error("event loop failed: %s", strerror(errno));
+        return -1;
+    }
+    log_info("bye");
+    return 0;
+}
+
+/* Close whatever is still open and free everything (after serve(), or
+ * after a failed start). */
+static void stop(struct server *srv)
+{
+    if (srv->loop) {
+        /* Whatever still lingers is closed now. */
+        game_abort_all(&srv->games);
+        conn_pool_close_all(&srv->conns, "server exiting");
+        loop_timer_cancel(srv->loop, &srv->record_timer);
+        loop_timer_cancel(srv->loop, &srv->shutdown_timer);
+    }
+    games_free(&srv->games);
+    lobby_free(&srv->lobby);
+    record_close(srv->record);
+    close_listeners(srv);
+    if (srv->loop)
+        loop_free(srv->loop);
+    if (srv->signal_fd >= 0)
+        close(srv->signal_fd);
+    log_stop();
 }
 
 int main(int argc, char **argv)
 {
-    struct server srv;
-    memset(&srv, 0, sizeof srv);
+    static struct server srv; /* large (the listeners); zeroed */
     srv.signal_fd = -1;
     char err[SOCK_ERR_LEN];
     int r = options_parse(argc, argv, &srv.opt, err, sizeof err);
@@ -185,89 +298,15 @@ int main(int argc, char **argv)
         return 1;
     }
     uint32_t max_fds = raise_nofile(&srv.opt);
-
-    /* Signals arrive through a signalfd; block them first so that the record
-     * writer thread inherits the mask and never takes them. */
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
-        (srv.signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-        fprintf(stderr, "tttd: cannot set up signal handling: %s\n", strerror(errno));
+    if (take_signals(&srv) < 0)
         return 1;
-    }
     /* Log lines leave through a writer thread, so that a stderr nobody reads
      * cannot stall the loop (it inherits the blocked signals too). */
     if (log_start() < 0)
         log_error("no log writer thread (%s): logging straight to stderr", strerror(errno));
-
     int status = 1;
-    nlisteners = sock_listen_all(srv.opt.bind, srv.opt.port, SOMAXCONN, listeners, MAX_LISTEN, err);
-    if (nlisteners < 0) {
-        nlisteners = 0;
-        fprintf(stderr, "tttd: %s\n", err);
-        goto out;
-    }
-    if (err[0]) /* an address of the name left out: the operator must hear it, even --quiet */
-        log_error("%s", err);
-    srv.port = sock_addr_port((const struct sockaddr *)&listeners[0].addr);
-    if (srv.opt.record && !(srv.record = record_open(srv.opt.record, err, sizeof err))) {
-        fprintf(stderr, "tttd: %s\n", err);
-        goto out;
-    }
-    if (!(srv.loop = loop_new((int)max_fds)) || lobby_init(&srv) < 0 || game_init(&srv) < 0) {
-        fprintf(stderr, "tttd: cannot start the event loop: %s\n", strerror(errno));
-        goto out;
-    }
-    for (int i = 0; i < nlisteners; i++) {
-        if (loop_add_fd(srv.loop, listeners[i].fd, LOOP_READABLE, conn_accept_ready, &srv) < 0) {
-            fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
-            goto out;
-        }
-    }
-    if (loop_add_fd(srv.loop, srv.signal_fd, LOOP_READABLE, on_signal, &srv) < 0) {
-        fprintf(stderr, "tttd: cannot watch the signals: %s\n", strerror(errno));
-        goto out;
-    }
-    loop_set_before_sleep(srv.loop, conn_before_sleep, &srv);
-    loop_timer_init(&srv.shutdown_timer, shutdown_expired, &srv);
-    if (srv.record) {
-        loop_timer_init(&retry_timer, retry_record, &srv);
-        (void)loop_timer_at(srv.loop, &retry_timer, loop_now_ms(srv.loop) + 1000u);
-    }
-
-    publish(srv.port);
-    log_info("tttd ready: port %u, up to %u clients, turn %u s, grace %u s, hello %u s, idle %u s%s%s",
-             (unsigned)srv.port, (unsigned)srv.opt.max_clients, (unsigned)srv.opt.turn_s,
-             (unsigned)srv.opt.grace_s, (unsigned)srv.opt.hello_timeout_s,
-             (unsigned)srv.opt.idle_timeout_s, srv.record ? ", recording to " : "",
-             srv.record ? srv.opt.record : "");
-    if (loop_run(srv.loop) < 0) {
-        log_error("event loop failed: %s", strerror(errno));
-        goto out;
-    }
-    status = 0;
-    log_info("bye");
-out:
-    if (srv.loop) {
-        /* Whatever still lingers is closed now. */
-        game_abort_all(&srv);
-        for (struct conn *c = srv.conns; c; c = c->all_next)
-            conn_drop(c, "server exiting");
-        srv.shutting_down = 1;
-        conn_before_sleep(srv.loop, &srv);
-        loop_timer_cancel(srv.loop, &retry_timer);
-        loop_timer_cancel(srv.loop, &srv.shutdown_timer);
-    }
-    game_free_all(&srv);
-    lobby_free(&srv);
-    record_close(srv.record);
-    close_listeners(srv.loop);
-    if (srv.loop)
-        loop_free(srv.loop);
-    if (srv.signal_fd >= 0)
-        close(srv.signal_fd);
-    log_stop();
+    if (open_files(&srv) == 0 && start_loop(&srv, max_fds) == 0 && serve(&srv) == 0)
+        status = 0;
+    stop(&srv);
     return status;
 }

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* dispatch.h: the server side of the protocol's state machine. */
+#ifndef TTT_DISPATCH_H
+#define TTT_DISPATCH_H
+
+#include "server.h"
+
+/* Set up srv->conns so that its connections speak the protocol: each is a
+ * player whose frames dispatch.c decodes and routes (after srv->loop,
+ * srv->lobby and srv->games). */
+void dispatch_init(struct server *srv);
+
+/* Shutting down: end every live game (aborted), then ERROR SHUTTING_DOWN
+ * (fatal) to every client. */
+void dispatch_shutdown(struct server *srv);
+
+#endif
