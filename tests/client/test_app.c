@@ -389,7 +389,7 @@ static void test_create_room(void **state)
     net(SESSION_EV_ROOM_CREATED);
     struct scene *sc = scene();
     assert_string_equal(sc->big, "K7PX2Q");
-    assert_string_equal(sc->big_caption, "Room code: tell it to your friend");
+    assert_string_equal(sc->big_caption, "Tell your friend: server h, room K7PX2Q");
     assert_string_equal(sc->status, "Waiting for your friend to join");
     assert_non_null(button(sc, APP_BTN_CANCEL));
     /* Cancel closes the room. */
@@ -947,23 +947,29 @@ static void test_reconnecting(void **state)
     net(SESSION_EV_RECONNECTING);
     assert_int_equal(F.a.screen, APP_SCREEN_RECONNECTING);
     struct scene *sc = scene();
-    assert_string_equal(sc->title, "Connection lost");
-    assert_string_equal(sc->status, "Reconnecting\u2026");
+    /* The game stays in view: the board dimmed under the banner, no clock. */
+    assert_string_equal(sc->title, "Game #1");
+    assert_string_equal(sc->status, "Connection lost");
     assert_int_equal(sc->status_tone, SCENE_TONE_WARN);
-    assert_string_equal(sc->big, "20");
-    assert_string_equal(sc->big_caption, "seconds left to get back into the game");
+    assert_true(sc->board.shown);
+    assert_true(sc->board.dimmed);
+    assert_false(sc->board.clickable);
+    assert_string_equal(sc->players[0].name, F.e.game.x_name.s);
+    assert_false(sc->clock.shown);
+    assert_string_equal(sc->big, "");
+    assert_string_equal(sc->banner, "Reconnecting\u2026 20 s");
+    assert_int_equal(sc->banner_tone, SCENE_TONE_WARN);
     assert_int_equal(sc->countdown_ms, 20000);
     assert_int_equal(sc->countdown_total_ms, 20000);
     assert_non_null(button(sc, APP_BTN_GIVE_UP));
     assert_int_equal(app_redraw_in(&F.a, F.now), 1000);
     F.now += 300;
-    assert_string_equal(scene()->big, "20");
+    assert_string_equal(scene()->banner, "Reconnecting\u2026 20 s");
     assert_int_equal(app_redraw_in(&F.a, F.now), 700);
     F.now += 700;
-    assert_string_equal(scene()->big, "19");
+    assert_string_equal(scene()->banner, "Reconnecting\u2026 19 s");
     F.now += 18500;
-    assert_string_equal(scene()->big, "1");
-    assert_string_equal(scene()->big_caption, "second left to get back into the game");
+    assert_string_equal(scene()->banner, "Reconnecting\u2026 1 s");
 
     /* Back: playing again, the pending move forgotten. */
     F.e.phase = SESSION_PLAYING;
