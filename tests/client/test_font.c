@@ -18,6 +18,7 @@
 #include <SDL_ttf.h>
 
 #include "font.h"
+#include "font_fixture.h"
 
 #define CJK_NAME "\u674e\u5c0f\u9f99"       /* Li Xiaolong: three CJK ideographs */
 #define NO_GLYPH "\u0378\u0378\u0378"       /* unassigned: every font draws its box */
@@ -28,8 +29,6 @@ struct canvas {
     struct font_cache *fc;
 };
 
-static char primary[FONT_PATH_MAX];
-
 static void canvas_open(struct canvas *c, int w, int h)
 {
     c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -37,7 +36,7 @@ static void canvas_open(struct canvas *c, int w, int h)
     c->r = SDL_CreateSoftwareRenderer(c->s);
     assert_non_null(c->r);
     char err[FONT_ERR_MAX];
-    c->fc = font_cache_new(c->r, primary, err);
+    c->fc = font_cache_new(c->r, fixture_font, err);
     if (!c->fc)
         fail_msg("font_cache_new: %s", err);
 }
@@ -82,17 +81,17 @@ static int differ(const uint8_t *a, const uint8_t *b, size_t n)
     return d;
 }
 
-/* Without --font the primary is DejaVu Sans, through fontconfig. */
+/* Without --font the primary font is DejaVu Sans, through fontconfig. */
 static void test_primary_from_fontconfig(void **state)
 {
     (void)state;
-    const char *base = strrchr(primary, '/');
+    const char *base = strrchr(fixture_font, '/');
     assert_non_null(base);
     assert_string_equal(base, "/DejaVuSans.ttf");
     struct canvas c;
     canvas_open(&c, 16, 16);
-    assert_string_equal(font_face_file(c.fc, 'A'), primary);
-    assert_string_equal(font_face_file(c.fc, 0x0416), primary); /* Cyrillic Zhe: DejaVu has it */
+    assert_string_equal(font_face_file(c.fc, 'A'), fixture_font);
+    assert_string_equal(font_face_file(c.fc, 0x0416), fixture_font); /* Cyrillic Zhe: DejaVu has it */
     canvas_close(&c);
 }
 
@@ -104,7 +103,7 @@ static void test_cjk_fallback(void **state)
     struct canvas c;
     canvas_open(&c, 240, 80);
     const char *file = font_face_file(c.fc, 0x674E);
-    if (strcmp(file, primary) == 0)
+    if (strcmp(file, fixture_font) == 0)
         fail_msg("no font for U+674E: install a CJK font (scripts/setup installs fonts-wqy-microhei)");
     assert_string_equal(font_face_file(c.fc, 0x5C0F), file); /* the same font for the others */
     size_t n = (size_t)c.s->w * (size_t)c.s->h;
@@ -190,25 +189,6 @@ static void test_ellipsize(void **state)
     canvas_close(&c);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    char err[FONT_ERR_MAX];
-    if (font_find(NULL, NULL, primary, err) < 0) {
-        fprintf(stderr, "test_font: %s\n", err);
-        return -1;
-    }
-    return TTF_Init() == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    TTF_Quit();
-    SDL_Quit();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,5 +197,5 @@ int main(void)
         cmocka_unit_test(test_mixed_runs),
         cmocka_unit_test(test_ellipsize),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, font_fixture_setup, font_fixture_teardown);
 }

@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* test_render.c: scenes drawn by SDL's software renderer into a surface, at
- * two window sizes, with pixels checked: marks where they are and nowhere
- * else, the winning line's colour along the line only, the hover highlight
- * on the hovered free cell only, the last move marked, text drawn, the labels
- * of a row of buttons at one size, the text cache not growing on an unchanged
- * frame; plus the font search. */
+ * several window sizes, with pixels checked: marks where they are and
+ * nowhere else, the winning line's colour along the line only, edged on both
+ * sides over every kind of mark, drawing itself; a mark appearing; the hover
+ * highlight on the hovered free cell only, the last move marked, text drawn,
+ * the labels of a row of buttons at one size, the text cache not growing on
+ * an unchanged frame; the reconnect screen's dimmed board under its banner;
+ * a long name ending in an ellipsis, a Chinese name from the fallback font;
+ * plus the font search. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,12 +25,10 @@
 
 #include "app.h"
 #include "font.h"
+#include "font_fixture.h"
 #include "layout.h"
 #include "render.h"
 #include "scene.h"
-
-/* The primary font, as ttt finds it: DejaVu Sans through fontconfig. */
-static char test_font[FONT_PATH_MAX];
 
 static const int sizes[][2] = { { 640, 480 }, { 600, 1000 }, { 1600, 1200 } };
 #define NSIZES (sizeof sizes / sizeof sizes[0])
@@ -45,7 +47,7 @@ static void canvas_open(struct canvas *c, int w, int h)
     c->r = SDL_CreateSoftwareRenderer(c->s);
     assert_non_null(c->r);
     char err[FONT_ERR_MAX];
-    c->rd = render_new(c->r, test_font, err);
+    c->rd = render_new(c->r, fixture_font, err);
     if (!c->rd)
         fail_msg("render_new: %s", err);
 }
@@ -871,8 +873,8 @@ static void test_font_search(void **state)
     assert_non_null(strstr(err, "/nonexistent/font.ttf"));
     assert_string_equal(path, "");
     assert_int_equal(font_find("", NULL, path, err), -1);
-    assert_int_equal(font_find(test_font, NULL, path, err), 0);
-    assert_string_equal(path, test_font);
+    assert_int_equal(font_find(fixture_font, NULL, path, err), 0);
+    assert_string_equal(path, fixture_font);
 
     /* Without --font: DejaVu Sans, where Debian's fonts-dejavu-core puts it,
      * found through fontconfig (no path compiled in). */
@@ -903,25 +905,6 @@ static void test_font_search(void **state)
     assert_int_equal(unlink(junk), 0);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    char err[FONT_ERR_MAX];
-    if (font_find(NULL, NULL, test_font, err) < 0) {
-        fprintf(stderr, "test_render: %s\n", err);
-        return -1;
-    }
-    return TTF_Init() == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    TTF_Quit();
-    SDL_Quit();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -941,5 +924,5 @@ int main(void)
         cmocka_unit_test(test_name_ellipsis),
         cmocka_unit_test(test_cjk_name),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, font_fixture_setup, font_fixture_teardown);
 }
