@@ -36,9 +36,9 @@ static uint64_t next_random(uint64_t *state)
 }
 
 /* One of the cells set in mask (not 0), chosen evenly. */
-static unsigned pick(uint16_t mask, uint64_t *rng)
+static unsigned pick(uint16_t cells, uint64_t *rng)
 {
-    unsigned n = 0;
+    unsigned mask = cells, n = 0;
     for (unsigned c = 0; c < BOARD_CELLS; c++)
         n += (mask >> c) & 1u;
     unsigned k = (unsigned)(next_random(rng) % n);

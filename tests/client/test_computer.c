@@ -225,7 +225,7 @@ static long never_loses(struct board b, uint8_t computer, uint64_t *rng)
         return 1;
     }
     long seen = 1;
-    uint16_t moves = board_free_mask(&b);
+    unsigned moves = board_free_mask(&b);
     if (board_to_move(&b) == computer) {
         moves = board_best_moves(&b);
         /* What computer_choose picks is among them. */
