@@ -165,10 +165,19 @@ static void fill_players(const struct app *a, struct scene *sc)
     }
 }
 
+/* 1 while the opponent is away on their own turn: then their grace
+ * countdown is the one clock shown (in the notice), not the turn clock. */
+static int away_on_their_turn(const struct app *a)
+{
+    const struct session_game *g = &a->game;
+    return a->screen == APP_SCREEN_PLAYING && g->opponent_away && app_game_live(a) &&
+           app_is_player(a) && g->to_move != g->you;
+}
+
 static void fill_clock(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
     const struct session_game *g = &a->game;
-    if (!app_game_live(a) || g->turn_deadline_ms == 0)
+    if (!app_game_live(a) || g->turn_deadline_ms == 0 || away_on_their_turn(a))
         return;
     uint64_t left = g->turn_deadline_ms > now_ms ? g->turn_deadline_ms - now_ms : 0;
     unsigned s = app_secs_left(g->turn_deadline_ms, now_ms);
@@ -294,9 +303,18 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
             a->pending_cell < BOARD_CELLS ? "Sending your move\u2026"
                                           : "Click a square, or use 1-9 / the arrows and Enter");
     }
-    if (a->screen == APP_SCREEN_PLAYING && g->opponent_away) {
+    /* One countdown at a time: on their turn, the time they have to come
+     * back (and move: the sooner of their grace and their clock); on yours,
+     * your clock. */
+    if (away_on_their_turn(a)) {
+        unsigned grace = app_secs_left(g->opponent_deadline_ms, now_ms);
+        unsigned turn = app_secs_left(g->turn_deadline_ms, now_ms);
         snprintf(sc->notice, sizeof sc->notice, "%s lost the connection: %u s to come back",
-                 app_opponent_name(a), app_secs_left(g->opponent_deadline_ms, now_ms));
+                 app_opponent_name(a), g->turn_deadline_ms && turn < grace ? turn : grace);
+        sc->notice_tone = SCENE_TONE_WARN;
+    } else if (a->screen == APP_SCREEN_PLAYING && g->opponent_away) {
+        snprintf(sc->notice, sizeof sc->notice, "%s lost the connection: waiting for them to come back",
+                 app_opponent_name(a));
         sc->notice_tone = SCENE_TONE_WARN;
     }
     if (a->confirm_leave) {
