@@ -59,6 +59,16 @@ static char *text_target(struct app *a, size_t *cap, char *kind)
     return a->addr;
 }
 
+/* Why a field takes no more text. */
+static const char *full_words(char kind)
+{
+    switch (kind) {
+    case 'n': return "A name holds 16 bytes at most (an accented or Chinese letter takes 2 to 4)";
+    case 'c': return "A room code has 6 characters";
+    default: return "An address has 255 characters at most";
+    }
+}
+
 /* Bytes of the UTF-8 character starting with lead byte c (1 for a bad lead). */
 static size_t utf8_len(unsigned char c)
 {
@@ -80,7 +90,7 @@ void app_text(struct app *a, const char *utf8)
     char *buf = text_target(a, &cap, &kind);
     if (a->quit || !buf || !utf8)
         return;
-    int rejected = 0;
+    int rejected = 0, full = 0;
     for (const char *p = utf8; *p;) {
         unsigned char c = (unsigned char)*p;
         size_t k = utf8_len(c);
@@ -103,10 +113,14 @@ void app_text(struct app *a, const char *utf8)
         }
         if (ok && len + k < cap)
             memcpy(buf + len, ch, k + 1);
+        else if (ok)
+            full = 1; /* said, not dropped silently */
         p += k;
     }
     if (rejected)
         app_toast(a, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1", 1);
+    else if (full)
+        app_toast(a, full_words(kind), 1);
 }
 
 static void backspace(struct app *a)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app_scene.c: app_fill_scene -- the UI state turned into a struct scene
  * (scene.h): the words, fields, buttons, board, players and clock of the
  * current screen. Reads the app, never changes it; see app.h. The questions
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "app_state.h"
+#include "app_words.h"
 #include "scene.h"
 
 #define IDS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
@@ -163,10 +165,19 @@ static void fill_players(const struct app *a, struct scene *sc)
     }
 }
 
+/* 1 while the opponent is away on their own turn: then their grace
+ * countdown is the one clock shown (in the notice), not the turn clock. */
+static int away_on_their_turn(const struct app *a)
+{
+    const struct session_game *g = &a->game;
+    return a->screen == APP_SCREEN_PLAYING && g->opponent_away && app_game_live(a) &&
+           app_is_player(a) && g->to_move != g->you;
+}
+
 static void fill_clock(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
     const struct session_game *g = &a->game;
-    if (!app_game_live(a) || g->turn_deadline_ms == 0)
+    if (!app_game_live(a) || g->turn_deadline_ms == 0 || away_on_their_turn(a))
         return;
     uint64_t left = g->turn_deadline_ms > now_ms ? g->turn_deadline_ms - now_ms : 0;
     unsigned s = app_secs_left(g->turn_deadline_ms, now_ms);
@@ -255,7 +266,7 @@ static void fill_waiting(const struct app *a, struct scene *sc)
             break;
         }
         scene_put(sc->big, sizeof sc->big, a->room_code);
-        scene_put(sc->big_caption, sizeof sc->big_caption, "Room code: tell it to your friend");
+        app_invite_words(a->addr, a->room_code, sc->big_caption, sizeof sc->big_caption);
         scene_put(sc->status, sizeof sc->status, "Waiting for your friend to join");
         scene_put(sc->detail, sizeof sc->detail, "They choose \"Join a room by code\" and type it");
         break;
@@ -292,9 +303,18 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
             a->pending_cell < BOARD_CELLS ? "Sending your move\u2026"
                                           : "Click a square, or use 1-9 / the arrows and Enter");
     }
-    if (a->screen == APP_SCREEN_PLAYING && g->opponent_away) {
+    /* One countdown at a time: on their turn, the time they have to come
+     * back (and move: the sooner of their grace and their clock); on yours,
+     * your clock. */
+    if (away_on_their_turn(a)) {
+        unsigned grace = app_secs_left(g->opponent_deadline_ms, now_ms);
+        unsigned turn = app_secs_left(g->turn_deadline_ms, now_ms);
         snprintf(sc->notice, sizeof sc->notice, "%s lost the connection: %u s to come back",
-                 app_opponent_name(a), app_secs_left(g->opponent_deadline_ms, now_ms));
+                 app_opponent_name(a), g->turn_deadline_ms && turn < grace ? turn : grace);
+        sc->notice_tone = SCENE_TONE_WARN;
+    } else if (a->screen == APP_SCREEN_PLAYING && g->opponent_away) {
+        snprintf(sc->notice, sizeof sc->notice, "%s lost the connection: waiting for them to come back",
+                 app_opponent_name(a));
         sc->notice_tone = SCENE_TONE_WARN;
     }
     if (a->confirm_leave) {
@@ -333,17 +353,17 @@ static void fill_game_over(const struct app *a, struct scene *sc)
     }
 }
 
+/* Reconnecting: the game stays in view, its board dimmed under a banner
+ * with the one countdown that matters now (no turn clock beside it). */
 static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
-    scene_put(sc->title, sizeof sc->title, "Connection lost");
-    scene_put(sc->status, sizeof sc->status, "Reconnecting\u2026");
+    snprintf(sc->title, sizeof sc->title, "Game #%u", (unsigned)a->game.game_id);
+    scene_put(sc->status, sizeof sc->status, "Connection lost");
     sc->status_tone = SCENE_TONE_WARN;
     scene_put(sc->detail, sizeof sc->detail, "Your seat is kept while the countdown runs");
-    unsigned s = app_secs_left(a->reconnect_deadline_ms, now_ms);
-    snprintf(sc->big, sizeof sc->big, "%u", s);
-    scene_put(sc->big_caption, sizeof sc->big_caption,
-        s == 1 ? "second left to get back into the game"
-               : "seconds left to get back into the game");
+    snprintf(sc->banner, sizeof sc->banner, "Reconnecting\u2026 %u s",
+             app_secs_left(a->reconnect_deadline_ms, now_ms));
+    sc->banner_tone = SCENE_TONE_WARN;
     uint64_t left = a->reconnect_deadline_ms > now_ms ? a->reconnect_deadline_ms - now_ms : 0;
     sc->countdown_ms = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
     sc->countdown_total_ms = (uint32_t)a->grace_s * 1000u;
@@ -369,7 +389,12 @@ void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms)
         fill_players(a, sc);
         fill_board(a, sc);
         break;
-    case APP_SCREEN_RECONNECTING: fill_reconnecting(a, sc, now_ms); break;
+    case APP_SCREEN_RECONNECTING:
+        fill_reconnecting(a, sc, now_ms);
+        fill_players(a, sc);
+        fill_board(a, sc);
+        sc->board.dimmed = 1;
+        break;
     default: break;
     }
     fill_controls(a, sc);

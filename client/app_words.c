@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* app_words.c: what the ttt client says in plain English -- why a
- * connection closed, what a server error means, how a game ended and whose
- * turn it is. Pure functions over the session's data; see app.h. The
- * questions they ask of the state are in app_state.c.
+ * connection closed or a connect failed (with the address and what to do),
+ * what a server error means, how a game ended, whose turn it is, the window
+ * title, what to tell a friend, the score of a series. Pure functions over
+ * the session's data; see app.h and app_words.h. The questions they ask of
+ * the state are in app_state.c.
  */
 #include "app.h"
+#include "app_words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -225,4 +229,92 @@ void app_turn_words(const struct app *a, char *out, size_t cap)
         snprintf(out, cap, "Your turn");
     else
         snprintf(out, cap, "Waiting for %s", app_seat_name(g, g->to_move));
+}
+
+void app_hostport_words(const char *host, uint16_t port, char *out, size_t cap)
+{
+    if (!out || cap == 0)
+        return;
+    if (!host || !host[0])
+        scene_put(out, cap, "");
+    else if (strchr(host, ':'))
+        snprintf(out, cap, "[%s]:%u", host, (unsigned)port);
+    else
+        snprintf(out, cap, "%s:%u", host, (unsigned)port);
+}
+
+/* The sentence for a failure; %s is the server (HOST:PORT, the bare host
+ * for NO_HOST and LOOKUP, the peer for NOT_TTT). */
+static const char *failure_format(enum app_connect_failure kind)
+{
+    switch (kind) {
+    case APP_FAIL_REFUSED: return "Nothing is listening on %s. Is tttd running on this port?";
+    case APP_FAIL_NO_HOST: return "No host called '%s'";
+    case APP_FAIL_LOOKUP: return "Cannot look up '%s' now: is the network up?";
+    case APP_FAIL_UNREACHABLE: return "No route to %s from this network";
+    case APP_FAIL_TIMED_OUT: return "%s did not answer. Is the address right, and the port open?";
+    case APP_FAIL_NOT_TTT: return "%s answered, but it is not a ttt server (wrong port?)";
+    case APP_FAIL_SERVER_FULL: return "Server full: try again in a minute";
+    case APP_FAIL_BAD_VERSION: return "%s runs another version of ttt: update ttt or the server";
+    default: return "Cannot connect to %s";
+    }
+}
+
+void app_connect_failure_words(enum app_connect_failure kind, const char *host, uint16_t port,
+                               const char *peer, char *out, size_t cap)
+{
+    if (!out || cap == 0)
+        return;
+    char where[CONFIG_ADDR_MAX + 16];
+    if (kind == APP_FAIL_NO_HOST || kind == APP_FAIL_LOOKUP)
+        scene_put(where, sizeof where, host);
+    else if (kind == APP_FAIL_NOT_TTT && peer && peer[0])
+        scene_put(where, sizeof where, peer);
+    else
+        app_hostport_words(host, port, where, sizeof where);
+    char line[APP_TEXT_MAX + CONFIG_ADDR_MAX];
+    snprintf(line, sizeof line, failure_format(kind), where);
+    scene_put(out, cap, line);
+}
+
+void app_invite_words(const char *addr, const char *code, char *out, size_t cap)
+{
+    char line[APP_TEXT_MAX + CONFIG_ADDR_MAX];
+    snprintf(line, sizeof line, "Tell your friend: server %s, room %s", addr ? addr : "",
+             code ? code : "");
+    scene_put(out, cap, line);
+}
+
+void app_title_words(const struct app *a, const char *heading, char *out, size_t cap)
+{
+    char what[APP_TEXT_MAX] = "";
+    int game = a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING;
+    if (game && app_game_live(a))
+        app_turn_words(a, what, sizeof what);
+    else if (a->screen == APP_SCREEN_GAME_OVER || (game && a->game.over))
+        app_result_words(&a->game, what, sizeof what, NULL, 0);
+    else if (a->screen == APP_SCREEN_RECONNECTING)
+        scene_put(what, sizeof what, "Reconnecting\u2026");
+    else
+        scene_put(what, sizeof what, heading);
+    char line[APP_TEXT_MAX + 16];
+    if (what[0])
+        snprintf(line, sizeof line, "%s \u2014 ttt", what);
+    else
+        snprintf(line, sizeof line, "ttt");
+    scene_put(out, cap, line);
+}
+
+void app_series_words(const char *left, unsigned left_wins, unsigned right_wins,
+                      const char *right, char *out, size_t cap)
+{
+    char line[APP_TEXT_MAX];
+    snprintf(line, sizeof line, "%s %u - %u %s", left ? left : "", left_wins, right_wins,
+             right ? right : "");
+    scene_put(out, cap, line);
+}
+
+void app_swap_words(uint8_t mark, char *out, size_t cap)
+{
+    scene_put(out, cap, mark == PROTO_MARK_O ? "You play O this time" : "You play X this time");
 }

@@ -1,5 +1,6 @@
-/* config.c: the remembered address and name (XDG config file) and the
- * default player name. See config.h. */
+/* SPDX-License-Identifier: MIT */
+/* config.c: the remembered address, name and mute (XDG config file) and
+ * the default player name. See config.h. */
 #include "config.h"
 #include "text.h"
 
@@ -96,6 +97,9 @@ static void parse_line(struct config *c, const char *line, size_t n)
     } else if (klen == 4 && memcmp(line, "name", 4) == 0) {
         if (vlen <= PROTO_NAME_MAX && text_name_valid(val, vlen))
             memcpy(c->name, val, vlen + 1);
+    } else if (klen == 5 && memcmp(line, "muted", 5) == 0) {
+        if (vlen == 1 && (val[0] == '0' || val[0] == '1'))
+            c->muted = (uint8_t)(val[0] == '1');
     }
 }
 
@@ -195,9 +199,10 @@ int config_save(const struct config *c, const char *path)
     size_t nlen = strnlen(c->name, sizeof c->name);
     int addr_ok = config_addr_valid(c->addr);
     int name_ok = nlen <= PROTO_NAME_MAX && text_name_valid(c->name, nlen);
-    int len = snprintf(text, sizeof text, "# ttt client settings\n%s%s%s%s%s%s",
+    int len = snprintf(text, sizeof text, "# ttt client settings\n%s%s%s%s%s%smuted=%d\n",
                        addr_ok ? "address=" : "", addr_ok ? c->addr : "", addr_ok ? "\n" : "",
-                       name_ok ? "name=" : "", name_ok ? c->name : "", name_ok ? "\n" : "");
+                       name_ok ? "name=" : "", name_ok ? c->name : "", name_ok ? "\n" : "",
+                       c->muted ? 1 : 0);
     if (len < 0 || (size_t)len >= sizeof text) {
         errno = EINVAL;
         return -1;

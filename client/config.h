@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h: the client's remembered settings -- last server address and
- * player name -- in the XDG config directory ($XDG_CONFIG_HOME, else
+ * player name, sound muted or not -- in the XDG config directory ($XDG_CONFIG_HOME, else
  * ~/.config)/ttt/config, as "key=value" lines. Loading tolerates any garbage
  * (bad lines are skipped); saving is atomic (temp file + rename). Also the
  * default player name, from the login name. No SDL, never prints.
@@ -8,6 +9,7 @@
 #define TTT_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proto.h"
 
@@ -18,6 +20,7 @@
 struct config {
     char addr[CONFIG_ADDR_MAX + 1];  /* "" when none */
     char name[PROTO_NAME_MAX + 1];   /* a valid name, or "" when none */
+    uint8_t muted;                   /* the sound is off (M); "muted=1" in the file */
 };
 
 /* The config file's path from the given environment values (either may be

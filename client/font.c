@@ -1,6 +1,8 @@
-/* font.c: the font file search and the text cache (see font.h). The font
- * files are read into memory once; each size is opened from that memory, and
- * each (text, size, bold) is rendered once into a white texture. */
+/* SPDX-License-Identifier: MIT */
+/* font.c: the fonts (found through fontconfig), the choice of a font per
+ * character, and the text cache (see font.h). Each font file is read into
+ * memory once; each (font, size) is opened from that memory, and each (text,
+ * size, bold) is rendered once into a white texture. */
 #include "font.h"
 
 #include <errno.h>
@@ -12,6 +14,15 @@
 #include <unistd.h>
 
 #include <SDL_ttf.h>
+#include <fontconfig/fontconfig.h>
+
+#include "text.h"
+
+enum { FACE_REGULAR = 0, FACE_BOLD = 1, FACE_FALLBACK = 2, FACE_MAX = 2 + FONT_FALLBACKS };
+
+#define CP_CACHE 256        /* remembered fallback choices (direct-mapped) */
+#define RUNS_MAX 48         /* runs of one string; the rest joins the last */
+#define PROBE_PX 12
 
 /* One rendered string. */
 struct font_text_entry {
@@ -23,22 +34,44 @@ struct font_text_entry {
     uint64_t used;
 };
 
-/* One opened size of one face. */
+/* One opened size of one face, emboldened or not. */
 struct font_size_entry {
     TTF_Font *font;
+    int face;
     int px;
-    int bold;
+    int embolden;
     uint64_t used;
 };
 
 struct font_face {
-    void *data;
+    void *data;                /* the whole file; NULL: slot unused */
     size_t len;
+    long index;                /* the face's index in a collection (.ttc) */
+    TTF_Font *probe;           /* opened at PROBE_PX: which glyphs the face has */
+    char file[FONT_PATH_MAX];
+};
+
+/* A remembered choice: code point cp is drawn by face (FACE_REGULAR also
+ * when no font has it). */
+struct cp_choice {
+    uint32_t cp;
+    uint8_t face;
+    uint8_t known;
+};
+
+/* A run of a string: bytes [start, start + len) drawn by one face. */
+struct run {
+    size_t start, len;
+    int face;
+    int embolden;
 };
 
 struct font_cache {
     SDL_Renderer *r;
-    struct font_face faces[2]; /* regular, bold (bold.data NULL: use regular) */
+    FcConfig *fc_config;       /* NULL when fontconfig could not start: no fallbacks */
+    struct font_face faces[FACE_MAX];
+    int face_count;            /* FACE_FALLBACK + fallbacks opened */
+    struct cp_choice cps[CP_CACHE];
     struct font_text_entry texts[FONT_CACHE_TEXTS];
     size_t text_count;
     struct font_size_entry sizes[FONT_CACHE_SIZES];
@@ -46,30 +79,64 @@ struct font_cache {
     uint64_t clock;
 };
 
-static int readable(const char *path)
+/* ---- finding files with fontconfig ---- */
+
+/* The file and face index fontconfig matches for pattern p (consumed);
+ * 0, or -1 when there is none. With cp set, only a font that has cp. */
+static int fc_match(FcConfig *cfg, FcPattern *p, uint32_t cp, char out[FONT_PATH_MAX], long *index)
 {
-    return access(path, R_OK) == 0;
+    int rc = -1;
+    if (!FcConfigSubstitute(cfg, p, FcMatchPattern)) {
+        FcPatternDestroy(p);
+        return -1;
+    }
+    FcDefaultSubstitute(p);
+    FcResult res;
+    FcPattern *m = FcFontMatch(cfg, p, &res);
+    FcPatternDestroy(p);
+    if (!m)
+        return -1;
+    FcChar8 *file = NULL;
+    int idx = 0;
+    FcCharSet *cs = NULL;
+    int has = !cp || (FcPatternGetCharSet(m, FC_CHARSET, 0, &cs) == FcResultMatch &&
+                      FcCharSetHasChar(cs, cp));
+    if (has && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
+        strlen((const char *)file) < FONT_PATH_MAX) {
+        if (FcPatternGetInteger(m, FC_INDEX, 0, &idx) != FcResultMatch)
+            idx = 0;
+        snprintf(out, FONT_PATH_MAX, "%s", (const char *)file);
+        *index = idx;
+        rc = 0;
+    }
+    FcPatternDestroy(m);
+    return rc;
 }
 
-/* Join dir and file into out; 0, or -1 when it does not fit. */
-static int join(char out[FONT_PATH_MAX], const char *dir, const char *file)
+/* The file of `family` at `weight` (FC_WEIGHT_*). 0, or -1. */
+static int fc_family_file(FcConfig *cfg, const char *family, int weight, char out[FONT_PATH_MAX],
+                          long *index)
 {
-    size_t n = strlen(dir);
-    const char *sep = n > 0 && dir[n - 1] == '/' ? "" : "/";
-    int k = snprintf(out, FONT_PATH_MAX, "%s%s%s", dir, sep, file);
-    return k < 0 || k >= FONT_PATH_MAX ? -1 : 0;
+    FcPattern *p = FcPatternCreate();
+    if (!p)
+        return -1;
+    FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)family);
+    FcPatternAddInteger(p, FC_WEIGHT, weight);
+    FcPatternAddInteger(p, FC_SLANT, FC_SLANT_ROMAN);
+    return fc_match(cfg, p, 0, out, index);
 }
 
 int font_find(const char *override, const char *base_dir, char out[FONT_PATH_MAX],
               char err[FONT_ERR_MAX])
 {
+    (void)base_dir;
     out[0] = '\0';
     err[0] = '\0';
     if (override) {
         const char *why = "empty path";
         if (override[0] && strlen(override) >= FONT_PATH_MAX)
             why = "path too long";
-        else if (override[0] && !readable(override))
+        else if (override[0] && access(override, R_OK) != 0)
             why = strerror(errno);
         else if (override[0]) {
             snprintf(out, FONT_PATH_MAX, "%s", override);
@@ -79,65 +146,190 @@ int font_find(const char *override, const char *base_dir, char out[FONT_PATH_MAX
                  override, why);
         return -1;
     }
-
-    char *sdl_base = NULL;
-    if (!base_dir) {
-        sdl_base = SDL_GetBasePath();
-        base_dir = sdl_base;
-    }
-    char dirs[4][FONT_PATH_MAX];
-    size_t ndirs = 0;
-    if (base_dir && base_dir[0]) {
-        if (join(dirs[ndirs], base_dir, "../assets") == 0)
-            ndirs++;
-        if (join(dirs[ndirs], base_dir, "../share/ttt/assets") == 0)
-            ndirs++;
-    }
-#ifdef TTT_BUILD_ASSETS_DIR
-    snprintf(dirs[ndirs++], FONT_PATH_MAX, "%s", TTT_BUILD_ASSETS_DIR);
-#endif
-#ifdef TTT_INSTALL_ASSETS_DIR
-    snprintf(dirs[ndirs++], FONT_PATH_MAX, "%s", TTT_INSTALL_ASSETS_DIR);
-#endif
-    if (sdl_base)
-        SDL_free(sdl_base);
-
-    for (size_t i = 0; i < ndirs; i++) {
-        if (join(out, dirs[i], FONT_FILE) == 0 && readable(out))
-            return 0;
-    }
+    FcConfig *cfg = FcInitLoadConfigAndFonts();
+    long index = 0;
+    int rc = cfg ? fc_family_file(cfg, FONT_FAMILY, FC_WEIGHT_REGULAR, out, &index) : -1;
+    if (cfg)
+        FcConfigDestroy(cfg);
+    if (rc == 0 && access(out, R_OK) == 0)
+        return 0;
     out[0] = '\0';
-    size_t used = (size_t)snprintf(err, FONT_ERR_MAX, "no font found: %s is not in", FONT_FILE);
-    for (size_t i = 0; i < ndirs && used < FONT_ERR_MAX; i++)
-        used += (size_t)snprintf(err + used, FONT_ERR_MAX - used, "%s %s", i ? "," : "", dirs[i]);
-    if (used < FONT_ERR_MAX)
-        snprintf(err + used, FONT_ERR_MAX - used, "; give one with --font PATH");
+    snprintf(err, FONT_ERR_MAX, "no font found: fontconfig knows no %s nor any font in its "
+             "place (Debian: apt install fonts-dejavu-core); or give one with --font PATH",
+             FONT_FAMILY);
     return -1;
 }
 
-/* Read a whole file into memory: 0, or -1 with err set. */
-static int load_face(struct font_face *f, const char *path, char err[FONT_ERR_MAX])
+/* ---- faces ---- */
+
+/* Read face `index` of file `path` into face slot f and open its probe: 0,
+ * or -1 with err set (err may be NULL). */
+static int load_face(struct font_face *f, const char *path, long index, char *err)
 {
     size_t len = 0;
     void *data = SDL_LoadFile(path, &len);
-    if (!data || len == 0) {
-        snprintf(err, FONT_ERR_MAX, "cannot read the font %.300s: %.150s", path, SDL_GetError());
-        if (data)
-            SDL_free(data);
+    if (!data || len == 0 || len > INT32_MAX) {
+        if (err)
+            snprintf(err, FONT_ERR_MAX, "cannot read the font %.300s: %.150s", path,
+                     data ? "file too large" : SDL_GetError());
+        SDL_free(data);
+        return -1;
+    }
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    TTF_Font *probe = rw ? TTF_OpenFontIndexRW(rw, 1, PROBE_PX, index) : NULL;
+    if (!probe) {
+        if (err)
+            snprintf(err, FONT_ERR_MAX, "%.300s is not a usable font: %.150s", path, TTF_GetError());
+        SDL_free(data);
         return -1;
     }
     f->data = data;
     f->len = len;
+    f->index = index;
+    f->probe = probe;
+    snprintf(f->file, sizeof f->file, "%s", path);
     return 0;
 }
 
-static TTF_Font *open_face(const struct font_face *f, int px)
+static void unload_face(struct font_face *f)
 {
-    SDL_RWops *rw = SDL_RWFromConstMem(f->data, (int)f->len);
-    if (!rw)
-        return NULL;
-    return TTF_OpenFontRW(rw, 1, px);
+    if (f->probe)
+        TTF_CloseFont(f->probe);
+    SDL_free(f->data);
+    memset(f, 0, sizeof *f);
 }
+
+/* The bold face of the primary's family, when fontconfig has one that is
+ * not the primary file itself. */
+static void load_bold(struct font_cache *fc)
+{
+    const char *family = TTF_FontFaceFamilyName(fc->faces[FACE_REGULAR].probe);
+    char file[FONT_PATH_MAX];
+    long index = 0;
+    if (!fc->fc_config || !family ||
+        fc_family_file(fc->fc_config, family, FC_WEIGHT_BOLD, file, &index) < 0)
+        return;
+    if (strcmp(file, fc->faces[FACE_REGULAR].file) == 0 && index == fc->faces[FACE_REGULAR].index)
+        return;
+    if (load_face(&fc->faces[FACE_BOLD], file, index, NULL) < 0)
+        return;
+    const char *bold_family = TTF_FontFaceFamilyName(fc->faces[FACE_BOLD].probe);
+    if (!bold_family || strcmp(bold_family, family) != 0 ||
+        !(TTF_GetFontStyle(fc->faces[FACE_BOLD].probe) & TTF_STYLE_BOLD))
+        unload_face(&fc->faces[FACE_BOLD]); /* another family's: embolden ours instead */
+}
+
+static int face_has(const struct font_cache *fc, int face, uint32_t cp)
+{
+    return fc->faces[face].probe && TTF_GlyphIsProvided32(fc->faces[face].probe, cp) != 0;
+}
+
+/* Open the font fontconfig chooses for cp as a new fallback: its slot, or
+ * FACE_REGULAR when there is none, no room, or it is open already. */
+static int open_fallback(struct font_cache *fc, uint32_t cp)
+{
+    if (!fc->fc_config || fc->face_count >= FACE_MAX)
+        return FACE_REGULAR;
+    FcPattern *p = FcPatternCreate();
+    FcCharSet *cs = FcCharSetCreate();
+    if (!p || !cs || !FcCharSetAddChar(cs, cp) || !FcPatternAddCharSet(p, FC_CHARSET, cs)) {
+        if (p)
+            FcPatternDestroy(p);
+        if (cs)
+            FcCharSetDestroy(cs);
+        return FACE_REGULAR;
+    }
+    FcCharSetDestroy(cs); /* the pattern holds its own reference */
+    FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)"sans-serif");
+    char file[FONT_PATH_MAX];
+    long index = 0;
+    if (fc_match(fc->fc_config, p, cp, file, &index) < 0)
+        return FACE_REGULAR;
+    for (int i = 0; i < fc->face_count; i++)
+        if (fc->faces[i].data && fc->faces[i].index == index && strcmp(fc->faces[i].file, file) == 0)
+            return FACE_REGULAR; /* an open face that does not have it after all */
+    int slot = fc->face_count;
+    if (load_face(&fc->faces[slot], file, index, NULL) < 0)
+        return FACE_REGULAR;
+    if (!face_has(fc, slot, cp)) {
+        unload_face(&fc->faces[slot]);
+        return FACE_REGULAR;
+    }
+    fc->face_count++;
+    return slot;
+}
+
+/* The face that draws cp when the primary has no glyph for it. */
+static int fallback_for(struct font_cache *fc, uint32_t cp)
+{
+    struct cp_choice *c = &fc->cps[(cp * 2654435761u) % CP_CACHE];
+    if (c->known && c->cp == cp)
+        return c->face;
+    int face = FACE_REGULAR;
+    for (int i = FACE_FALLBACK; i < fc->face_count && face == FACE_REGULAR; i++)
+        if (face_has(fc, i, cp))
+            face = i;
+    if (face == FACE_REGULAR)
+        face = open_fallback(fc, cp);
+    c->cp = cp;
+    c->face = (uint8_t)face;
+    c->known = 1;
+    return face;
+}
+
+/* Characters that belong with the one before them: combining marks,
+ * variation selectors, the zero-width joiner of emoji sequences. */
+static int joins_previous(uint32_t cp)
+{
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200D ||
+           (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+/* The face (and whether to embolden it) for cp in text of weight `bold`. */
+static int face_for(struct font_cache *fc, uint32_t cp, int bold, int *embolden)
+{
+    int face;
+    if (bold && fc->faces[FACE_BOLD].data && face_has(fc, FACE_BOLD, cp))
+        face = FACE_BOLD;
+    else if (cp < 0x80 || face_has(fc, FACE_REGULAR, cp))
+        face = FACE_REGULAR;
+    else
+        face = fallback_for(fc, cp);
+    *embolden = bold && face != FACE_BOLD;
+    return face;
+}
+
+/* Cut utf8 into runs of one face each: their count (1 at least for a
+ * non-empty string). */
+static int split_runs(struct font_cache *fc, const char *utf8, int bold, struct run *runs)
+{
+    size_t n = strlen(utf8), i = 0;
+    int count = 0;
+    while (i < n) {
+        uint32_t cp = 0xFFFD;
+        size_t k = text_utf8_next((const uint8_t *)utf8 + i, n - i, &cp);
+        if (k == 0) {
+            k = 1; /* not UTF-8: the primary font's replacement */
+            cp = 0xFFFD;
+        }
+        int embolden = 0;
+        int face = count > 0 && joins_previous(cp) ? runs[count - 1].face
+                                                   : face_for(fc, cp, bold, &embolden);
+        if (count > 0 && joins_previous(cp))
+            embolden = runs[count - 1].embolden;
+        if (count > 0 && (count == RUNS_MAX ||
+                          (runs[count - 1].face == face && runs[count - 1].embolden == embolden))) {
+            runs[count - 1].len += k;
+        } else {
+            runs[count] = (struct run){ i, k, face, embolden };
+            count++;
+        }
+        i += k;
+    }
+    return count;
+}
+
+/* ---- the cache ---- */
 
 void font_cache_free(struct font_cache *fc)
 {
@@ -149,9 +341,10 @@ void font_cache_free(struct font_cache *fc)
     }
     for (size_t i = 0; i < fc->size_count; i++)
         TTF_CloseFont(fc->sizes[i].font);
-    for (int i = 0; i < 2; i++)
-        if (fc->faces[i].data)
-            SDL_free(fc->faces[i].data);
+    for (int i = 0; i < FACE_MAX; i++)
+        unload_face(&fc->faces[i]);
+    if (fc->fc_config)
+        FcConfigDestroy(fc->fc_config);
     free(fc);
 }
 
@@ -168,37 +361,13 @@ struct font_cache *font_cache_new(SDL_Renderer *r, const char *path, char err[FO
         return NULL;
     }
     fc->r = r;
-    if (load_face(&fc->faces[0], path, err) < 0) {
+    fc->face_count = FACE_FALLBACK;
+    if (load_face(&fc->faces[FACE_REGULAR], path, 0, err) < 0) {
         font_cache_free(fc);
         return NULL;
     }
-    /* Check it is a font by opening one size. */
-    TTF_Font *probe = open_face(&fc->faces[0], 12);
-    if (!probe) {
-        snprintf(err, FONT_ERR_MAX, "%s is not a usable font: %s", path, TTF_GetError());
-        font_cache_free(fc);
-        return NULL;
-    }
-    TTF_CloseFont(probe);
-
-    /* The bold face next to it, if the regular one is the usual file. */
-    char bold[FONT_PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    if (strcmp(path + dirlen, FONT_FILE) == 0 &&
-        (size_t)snprintf(bold, sizeof bold, "%.*s%s", (int)dirlen, path, FONT_BOLD_FILE) < sizeof bold &&
-        readable(bold)) {
-        char bold_err[FONT_ERR_MAX];
-        if (load_face(&fc->faces[1], bold, bold_err) == 0) {
-            TTF_Font *bp = open_face(&fc->faces[1], 12);
-            if (bp)
-                TTF_CloseFont(bp);
-            else {
-                SDL_free(fc->faces[1].data);
-                fc->faces[1].data = NULL;
-            }
-        }
-    }
+    fc->fc_config = FcInitLoadConfigAndFonts(); /* NULL: no bold face, no fallbacks */
+    load_bold(fc);
     return fc;
 }
 
@@ -222,32 +391,33 @@ static size_t lru_slot(const void *base, size_t stride, size_t used_off, size_t 
     return slot;
 }
 
-/* The opened font for (px, bold), opening it (and closing the least recently
- * used size) when needed. NULL on failure. */
-static TTF_Font *get_size(struct font_cache *fc, int px, int bold)
+/* The opened font for (face, px, embolden), opening it (and closing the
+ * least recently used size) when needed. NULL on failure. */
+static TTF_Font *get_size(struct font_cache *fc, int face, int px, int embolden)
 {
-    bold = bold && fc->faces[1].data;
     for (size_t i = 0; i < fc->size_count; i++) {
-        if (fc->sizes[i].px == px && fc->sizes[i].bold == bold) {
-            fc->sizes[i].used = ++fc->clock;
-            return fc->sizes[i].font;
+        struct font_size_entry *e = &fc->sizes[i];
+        if (e->face == face && e->px == px && e->embolden == embolden) {
+            e->used = ++fc->clock;
+            return e->font;
         }
     }
-    TTF_Font *f = open_face(&fc->faces[bold ? 1 : 0], px);
-    if (!f)
+    const struct font_face *f = &fc->faces[face];
+    SDL_RWops *rw = SDL_RWFromConstMem(f->data, (int)f->len);
+    TTF_Font *font = rw ? TTF_OpenFontIndexRW(rw, 1, px, f->index) : NULL;
+    if (!font)
         return NULL;
-    TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+    if (embolden)
+        TTF_SetFontStyle(font, TTF_STYLE_BOLD);
     size_t slot = lru_slot(fc->sizes, sizeof fc->sizes[0], offsetof(struct font_size_entry, used),
                            fc->size_count, FONT_CACHE_SIZES);
     if (slot < fc->size_count)
         TTF_CloseFont(fc->sizes[slot].font);
     else
         fc->size_count++;
-    fc->sizes[slot].font = f;
-    fc->sizes[slot].px = px;
-    fc->sizes[slot].bold = bold;
-    fc->sizes[slot].used = ++fc->clock;
-    return f;
+    fc->sizes[slot] = (struct font_size_entry){ font, face, px, embolden, ++fc->clock };
+    return font;
 }
 
 static int clamp_px(int px)
@@ -255,15 +425,117 @@ static int clamp_px(int px)
     return px < 4 ? 4 : px > 512 ? 512 : px;
 }
 
+/* Run `ru` of utf8 as its own string: utf8 itself when the run is the whole
+ * string, else a copy in buf (cap bytes) or, when longer, on the heap
+ * (*heap, for the caller to free). NULL when memory runs out. */
+static const char *run_text(const char *utf8, const struct run *ru, int whole, char *buf,
+                            size_t cap, char **heap)
+{
+    *heap = NULL;
+    if (whole)
+        return utf8;
+    char *dst = buf;
+    if (ru->len >= cap) {
+        dst = *heap = malloc(ru->len + 1);
+        if (!dst)
+            return NULL;
+    }
+    memcpy(dst, utf8 + ru->start, ru->len);
+    dst[ru->len] = '\0';
+    return dst;
+}
+
+/* The font of each run, each run's width, and the line's ascent and
+ * descent (what its runs' surfaces reach below the baseline, so that the
+ * line is as high as its highest run's surface): 0, or -1 on failure. */
+static int measure_runs(struct font_cache *fc, const char *utf8, const struct run *runs, int n,
+                        int px, TTF_Font **fonts, int *widths, int *ascent, int *descent)
+{
+    *ascent = *descent = 0;
+    for (int i = 0; i < n; i++) {
+        fonts[i] = get_size(fc, runs[i].face, px, runs[i].embolden);
+        if (!fonts[i])
+            return -1;
+        char buf[256], *heap;
+        const char *t = run_text(utf8, &runs[i], n == 1, buf, sizeof buf, &heap);
+        int h = 0;
+        int rc = t ? TTF_SizeUTF8(fonts[i], t, &widths[i], &h) : -1;
+        free(heap);
+        if (rc != 0)
+            return -1;
+        if (TTF_FontAscent(fonts[i]) > *ascent)
+            *ascent = TTF_FontAscent(fonts[i]);
+        int below = TTF_FontHeight(fonts[i]) - TTF_FontAscent(fonts[i]); /* a run's surface */
+        if (below > *descent)
+            *descent = below;
+    }
+    return 0;
+}
+
 int font_measure(struct font_cache *fc, const char *utf8, int px, int bold, int *w, int *h)
 {
     *w = *h = 0;
     if (!utf8 || !utf8[0])
         return 0;
-    TTF_Font *f = get_size(fc, clamp_px(px), bold);
-    if (!f)
+    struct run runs[RUNS_MAX];
+    TTF_Font *fonts[RUNS_MAX];
+    int widths[RUNS_MAX], ascent, descent;
+    int n = split_runs(fc, utf8, bold != 0, runs);
+    if (measure_runs(fc, utf8, runs, n, clamp_px(px), fonts, widths, &ascent, &descent) < 0)
         return -1;
-    return TTF_SizeUTF8(f, utf8, w, h) == 0 ? 0 : -1;
+    for (int i = 0; i < n; i++)
+        *w += widths[i];
+    *h = ascent + descent;
+    return 0;
+}
+
+/* Render utf8 white: one surface, its runs side by side on one baseline.
+ * NULL on failure. */
+static SDL_Surface *render_runs(struct font_cache *fc, const char *utf8, int px, int bold)
+{
+    struct run runs[RUNS_MAX];
+    TTF_Font *fonts[RUNS_MAX];
+    int widths[RUNS_MAX], ascent, descent, total = 0;
+    SDL_Color white = { 255, 255, 255, 255 };
+    int n = split_runs(fc, utf8, bold, runs);
+    if (measure_runs(fc, utf8, runs, n, px, fonts, widths, &ascent, &descent) < 0)
+        return NULL;
+    if (n == 1)
+        return TTF_RenderUTF8_Blended(fonts[0], utf8, white);
+    for (int i = 0; i < n; i++)
+        total += widths[i];
+    SDL_Surface *line = SDL_CreateRGBSurfaceWithFormat(0, total > 0 ? total : 1,
+                                                       ascent + descent > 0 ? ascent + descent : 1,
+                                                       32, SDL_PIXELFORMAT_ARGB8888);
+    for (int i = 0, x = 0; line && i < n; x += widths[i], i++) {
+        char buf[256], *heap;
+        const char *t = run_text(utf8, &runs[i], 0, buf, sizeof buf, &heap);
+        SDL_Surface *s = t ? TTF_RenderUTF8_Blended(fonts[i], t, white) : NULL;
+        free(heap);
+        SDL_Rect at = { x, ascent - TTF_FontAscent(fonts[i]), s ? s->w : 0, s ? s->h : 0 };
+        int rc = s ? SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE) : -1;
+        if (rc == 0)
+            rc = SDL_BlitSurface(s, NULL, line, &at);
+        SDL_FreeSurface(s);
+        if (rc != 0) {
+            SDL_FreeSurface(line);
+            line = NULL;
+        }
+    }
+    return line;
+}
+
+/* A cached texture for (utf8, px, bold), or NULL. */
+static struct font_text_entry *cached(struct font_cache *fc, const char *utf8, int px, int bold)
+{
+    for (size_t i = 0; i < fc->text_count; i++) {
+        struct font_text_entry *e = &fc->texts[i];
+        if (e->px == px && e->bold == bold && strcmp(e->text, utf8) == 0) {
+            e->used = ++fc->clock;
+            return e;
+        }
+    }
+    return NULL;
 }
 
 SDL_Texture *font_text(struct font_cache *fc, const char *utf8, int px, int bold, int *w, int *h)
@@ -273,52 +545,113 @@ SDL_Texture *font_text(struct font_cache *fc, const char *utf8, int px, int bold
         return NULL;
     px = clamp_px(px);
     bold = bold ? 1 : 0;
-    for (size_t i = 0; i < fc->text_count; i++) {
-        struct font_text_entry *e = &fc->texts[i];
-        if (e->px == px && e->bold == bold && strcmp(e->text, utf8) == 0) {
-            e->used = ++fc->clock;
-            *w = e->w;
-            *h = e->h;
-            return e->tex;
+    struct font_text_entry *e = cached(fc, utf8, px, bold);
+    if (!e) {
+        SDL_Surface *s = render_runs(fc, utf8, px, bold);
+        SDL_Texture *t = s ? SDL_CreateTextureFromSurface(fc->r, s) : NULL;
+        int sw = s ? s->w : 0, sh = s ? s->h : 0;
+        SDL_FreeSurface(s);
+        char *copy = t ? strdup(utf8) : NULL;
+        if (!copy) {
+            if (t)
+                SDL_DestroyTexture(t);
+            return NULL;
         }
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+        size_t slot = lru_slot(fc->texts, sizeof fc->texts[0],
+                               offsetof(struct font_text_entry, used), fc->text_count,
+                               FONT_CACHE_TEXTS);
+        if (slot < fc->text_count) {
+            SDL_DestroyTexture(fc->texts[slot].tex);
+            free(fc->texts[slot].text);
+        } else {
+            fc->text_count++;
+        }
+        e = &fc->texts[slot];
+        *e = (struct font_text_entry){ copy, px, bold, sw, sh, t, ++fc->clock };
     }
-    TTF_Font *f = get_size(fc, px, bold);
-    if (!f)
-        return NULL;
-    SDL_Color white = { 255, 255, 255, 255 };
-    SDL_Surface *s = TTF_RenderUTF8_Blended(f, utf8, white);
-    if (!s)
-        return NULL;
-    SDL_Texture *t = SDL_CreateTextureFromSurface(fc->r, s);
-    int sw = s->w, sh = s->h;
-    SDL_FreeSurface(s);
-    if (!t)
-        return NULL;
-    char *copy = strdup(utf8);
-    if (!copy) {
-        SDL_DestroyTexture(t);
-        return NULL;
+    *w = e->w;
+    *h = e->h;
+    return e->tex;
+}
+
+/* The byte offset of the character boundary at or before offset `at` in s. */
+static size_t boundary_before(const char *s, size_t at)
+{
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at--;
+    return at;
+}
+
+/* The byte offset of the next character boundary after `at` (< n) in s. */
+static size_t boundary_after(const char *s, size_t at, size_t n)
+{
+    at++;
+    while (at < n && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at++;
+    return at;
+}
+
+/* Write the first n bytes of utf8 and the ellipsis into out: 1 when that
+ * fits max_w (and cap), 0 when not, -1 when measuring failed. */
+static int prefix_fits(struct font_cache *fc, const char *utf8, size_t n, int px, int bold,
+                       int max_w, char *out, size_t cap)
+{
+    size_t el = sizeof FONT_ELLIPSIS - 1;
+    if (n + el >= cap)
+        return 0;
+    memcpy(out, utf8, n);
+    memcpy(out + n, FONT_ELLIPSIS, el + 1);
+    int w, h;
+    if (font_measure(fc, out, px, bold, &w, &h) < 0)
+        return -1;
+    return w <= max_w;
+}
+
+int font_ellipsize(struct font_cache *fc, const char *utf8, int px, int bold, int max_w,
+                   char *out, size_t cap)
+{
+    if (!out || cap == 0)
+        return -1;
+    int w = 0, h = 0;
+    size_t n = utf8 ? strlen(utf8) : 0;
+    if (n == 0) {
+        out[0] = '\0';
+        return 0;
     }
-    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
-    size_t slot = lru_slot(fc->texts, sizeof fc->texts[0], offsetof(struct font_text_entry, used),
-                           fc->text_count, FONT_CACHE_TEXTS);
-    if (slot < fc->text_count) {
-        SDL_DestroyTexture(fc->texts[slot].tex);
-        free(fc->texts[slot].text);
-    } else {
-        fc->text_count++;
+    int rc = font_measure(fc, utf8, px, bold, &w, &h);
+    if (n < cap && (rc < 0 || w <= max_w)) {
+        memcpy(out, utf8, n + 1);
+        return rc < 0 ? -1 : 0;
     }
-    struct font_text_entry *e = &fc->texts[slot];
-    e->text = copy;
-    e->px = px;
-    e->bold = bold;
-    e->w = sw;
-    e->h = sh;
-    e->tex = t;
-    e->used = ++fc->clock;
-    *w = sw;
-    *h = sh;
-    return t;
+    /* The longest prefix, cut at a character boundary, that fits with the
+     * ellipsis: widths grow with the prefix, so search by halves. Prefix
+     * lo fits (or is empty); none longer than hi does. */
+    size_t lo = 0, hi = boundary_before(utf8, n < cap ? n : cap - 1);
+    while (lo < hi) {
+        size_t mid = boundary_before(utf8, lo + (hi - lo + 1) / 2);
+        if (mid <= lo)
+            mid = boundary_after(utf8, lo, n);
+        int fits = prefix_fits(fc, utf8, mid, px, bold, max_w, out, cap);
+        if (fits < 0)
+            return -1;
+        if (fits)
+            lo = mid;
+        else
+            hi = boundary_before(utf8, mid - 1);
+    }
+    int fits = prefix_fits(fc, utf8, lo, px, bold, max_w, out, cap);
+    if (fits < 0)
+        return -1;
+    if (!fits)
+        out[0] = '\0';
+    return 1;
+}
+
+const char *font_face_file(struct font_cache *fc, uint32_t cp)
+{
+    int embolden;
+    return fc->faces[face_for(fc, cp, 0, &embolden)].file;
 }
 
 size_t font_cache_count(const struct font_cache *fc)

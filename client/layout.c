@@ -1,15 +1,21 @@
+/* SPDX-License-Identifier: MIT */
 /* layout.c: the ttt client's window geometry (see layout.h), all sized from
  * one text unit that follows the window's smaller side. place() lays a scene
  * out region by region: the header from the top (title, players bar and
- * clock, status, detail), the buttons and the message line from the bottom,
- * then the middle between them (large text, fields and the menu column; the
- * live list; the board), and the dialog over everything; layout_compute()
- * shrinks the text unit until the board gets a fair share of the window.
- * Plus the hit tests that map a pixel back to a cell or button.
+ * clock, score, status, detail), the buttons and the message line from the
+ * bottom, then the middle between them (large text, fields with their error
+ * line and the menu column; the live list; the board), the banner over the
+ * board and the dialog over everything; layout_compute() shrinks the text
+ * unit (not below LAYOUT_MIN_TEXT_PX) until the board gets a fair share of
+ * the window. place_side() lays out a wide window: the board on the left,
+ * the panel beside it. Plus the hit tests that map a pixel back to a cell or
+ * button.
  */
 #include "layout.h"
 
 #include <string.h>
+
+#define LAYOUT_MIN_BOARD 30     /* pixels: a board any smaller is not drawn */
 
 static int clampi(int v, int lo, int hi)
 {
@@ -158,7 +164,7 @@ static void set_sizes(struct layout *l, int w, int h, int text)
     l->pad = maxi(2, text * 2 / 3);
     l->title_px = text * 3 / 2;
     l->status_px = text * 6 / 5;
-    l->small_px = maxi(6, text * 5 / 6);
+    l->small_px = maxi(LAYOUT_MIN_PX, text * 5 / 6);
     l->big_px = text * 4;
 }
 
@@ -175,7 +181,8 @@ static int header_line(struct layout_rect *r, const char *text, int keep, const 
 }
 
 /* The players bar at y: X's name left, O's right, the clock text between
- * them, and the turn clock bar under them. Returns the y under it. */
+ * them, the turn clock bar and the score line under them. Returns the y
+ * under it. */
 static int place_players(struct layout *l, const struct scene *sc, int board, int y)
 {
     if (!sc->players[0].name[0] && !sc->players[1].name[0] && !board)
@@ -196,14 +203,16 @@ static int place_players(struct layout *l, const struct scene *sc, int board, in
             l->clock_bar = mkrect(pad, y + pad / 4, inner_w, bar);
         y += pad / 4 + bar;
     }
+    y = header_line(&l->series, sc->series, board, l, y, line_h(l->small_px));
     return y + pad / 2;
 }
 
 /* The header, top down: title, players bar, status, detail, and (without a
- * board) the error. With the board shown every line keeps its place whether
- * or not it has text, and an error goes to the message line above the
- * buttons: the board then has the same place and size all through a game --
- * either player's turn, game over, watching. Returns the y under it. */
+ * board or fields) the error. With the board shown every line keeps its
+ * place whether or not it has text, and an error goes to the message line
+ * above the buttons: the board then has the same place and size all through
+ * a game -- either player's turn, game over, watching. With fields the error
+ * goes under them (place_column). Returns the y under it. */
 static int place_header(struct layout *l, const struct scene *sc, int board)
 {
     int y = header_line(&l->title, sc->title, board, l, l->pad, line_h(l->title_px));
@@ -212,7 +221,7 @@ static int place_header(struct layout *l, const struct scene *sc, int board)
     y = place_players(l, sc, board, y);
     y = header_line(&l->status, sc->status, board, l, y, line_h(l->status_px));
     y = header_line(&l->detail, sc->detail, board, l, y, line_h(l->small_px));
-    if (!board)
+    if (!board && sc->field_count == 0)
         y = header_line(&l->error, sc->error, 0, l, y, line_h(l->text_px));
     return y + l->pad / 2;
 }
@@ -279,6 +288,8 @@ static int column_h(const struct layout *l, const struct scene *sc, struct shape
     int pad = l->pad, bh = big_h(l, sc);
     int fixed = bh + caption_h(l, sc) + countdown_h(l, sc) + (bh ? pad / 2 : 0);
     fixed += clampi(sc->field_count, 0, SCENE_FIELDS_MAX) * (field_h(l) + pad / 2);
+    if (sc->field_count > 0)
+        fixed += line_h(l->text_px) + pad / 2;
     if (!s.row_mode && s.nmain > 0)
         fixed += s.nmain * (button_h(l) + row_gap(l)) + pad / 2;
     return fixed;
@@ -306,9 +317,10 @@ static int place_big(struct layout *l, const struct scene *sc, int y, int col_x,
 }
 
 /* The middle's fixed items from y down: the large text, the fields (a label
- * line above each box) and, on menus, the main buttons as a centred column.
- * Without a board or a list to take the rest of the space, they are centred
- * as a block between y and bottom. Returns the y under them. */
+ * line above each box) and their error line (kept when empty: nothing moves
+ * when an error appears) and, on menus, the main buttons as a centred
+ * column. Without a board or a list to take the rest of the space, they are
+ * centred as a block between y and bottom. Returns the y under them. */
 static int place_column(struct layout *l, const struct scene *sc, struct shape s, int y,
                         int bottom)
 {
@@ -326,6 +338,11 @@ static int place_column(struct layout *l, const struct scene *sc, struct shape s
         l->field_labels[i] = mkrect(col_x, y, col_w, line_h(text));
         l->fields[i] = mkrect(col_x, y + line_h(text), col_w, text * 2);
         y += field_h(l) + pad / 2;
+    }
+    if (l->field_count > 0) {
+        if (sc->error[0])
+            l->error = mkrect(col_x, y, col_w, line_h(text));
+        y += line_h(text) + pad / 2;
     }
     if (s.row_mode || s.nmain == 0)
         return y;
@@ -372,19 +389,14 @@ static int place_list(struct layout *l, const struct scene *sc, int y, int botto
     return y;
 }
 
-/* The board: the largest square that fits between y and bottom and in the
- * window's width, centred in that space, its cells separated by gaps of
- * about a 36th of its side. A window too small for even the smallest board
- * shows none. */
-static void place_board(struct layout *l, int y, int bottom)
+/* The board as a square of about `side` pixels at (bx, by), its cells
+ * separated by gaps of about a 36th of its side; none when it would stick
+ * out of the window. */
+static void board_at(struct layout *l, int bx, int by, int side)
 {
-    int space = maxi(bottom - y, 3);
-    int side = maxi(mini(inner_width(l), space), 3);
     int gap = maxi(2, side / 36);
     int cell = maxi((side - 2 * gap) / 3, 1);
     side = 3 * cell + 2 * gap;
-    int bx = (l->w - side) / 2;
-    int by = y + (space - side) / 2;
     if (bx < 0 || by < 0 || bx + side > l->w || by + side > l->h)
         return;
     l->board = mkrect(bx, by, side, side);
@@ -392,6 +404,38 @@ static void place_board(struct layout *l, int y, int bottom)
     l->gap = gap;
     for (int c = 0; c < BOARD_CELLS; c++)
         l->cells[c] = mkrect(bx + (c % 3) * (cell + gap), by + (c / 3) * (cell + gap), cell, cell);
+}
+
+/* The board: the largest square that fits between y and bottom and in the
+ * window's width, centred in that space. A window too small for a board of
+ * LAYOUT_MIN_BOARD pixels shows none. */
+static void place_board(struct layout *l, int y, int bottom)
+{
+    int space = bottom - y;
+    int side = mini(inner_width(l), space);
+    if (side < LAYOUT_MIN_BOARD)
+        return;
+    int gap = maxi(2, side / 36);
+    int drawn = 3 * maxi((side - 2 * gap) / 3, 1) + 2 * gap;
+    board_at(l, (l->w - drawn) / 2, y + (space - drawn) / 2, side);
+}
+
+/* The banner: a panel across the middle of the board (or, with no board,
+ * the middle of the window) holding a line of text and, when the scene has
+ * one, the countdown bar under it. */
+static void place_banner(struct layout *l, const struct scene *sc)
+{
+    if (!sc->banner[0])
+        return;
+    struct layout_rect over = l->board.w > 0 ? l->board : mkrect(0, 0, l->w, l->h);
+    int pad = l->pad, lh = line_h(l->status_px);
+    int bar = sc->countdown_total_ms ? maxi(3, l->text_px / 3) : 0;
+    int bw = mini(over.w, maxi(over.w * 9 / 10, l->text_px * 16));
+    int bh = pad + lh + (bar ? pad / 2 + bar : 0) + pad;
+    l->banner = mkrect(over.x + (over.w - bw) / 2, over.y + (over.h - bh) / 2, bw, bh);
+    if (bar)
+        l->countdown = mkrect(l->banner.x + 2 * pad, l->banner.y + pad + lh + pad / 2,
+                              bw - 4 * pad, bar);
 }
 
 /* The confirm dialog, centred over everything, its text and its row of
@@ -428,9 +472,10 @@ static void finish(struct layout *l, const struct scene *sc)
         l->field_labels[i] = clip(l->field_labels[i], w, h);
     }
     struct layout_rect *texts[] = { &l->title, &l->status, &l->detail, &l->error, &l->players[0],
-                                    &l->players[1], &l->clock, &l->clock_bar, &l->big,
-                                    &l->big_caption, &l->countdown, &l->list_empty, &l->notice,
-                                    &l->toast, &l->dialog, &l->dialog_text };
+                                    &l->players[1], &l->clock, &l->clock_bar, &l->series,
+                                    &l->big, &l->big_caption, &l->countdown, &l->banner,
+                                    &l->list_empty, &l->notice, &l->toast, &l->dialog,
+                                    &l->dialog_text };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         *texts[i] = clip(*texts[i], w, h);
 }
@@ -448,8 +493,122 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
         y = place_list(l, sc, y, bottom);
     if (s.board)
         place_board(l, y, bottom);
+    place_banner(l, sc);
     place_dialog(l, sc);
     finish(l, sc);
+}
+
+/* The side panel's messages and buttons, bottom up in rect p: the main
+ * buttons as a column, the message line above them (an error next to a
+ * notice gets a line of its own). Returns the y above them. */
+static int panel_bottom(struct layout *l, const struct scene *sc, struct layout_rect p)
+{
+    int bottom = p.y + p.h, bh = button_h(l), msg_h = line_h(l->text_px);
+    for (int i = sc->button_count - 1; i >= 0; i--) {
+        if (sc->buttons[i].group != SCENE_GROUP_MAIN)
+            continue;
+        l->buttons[i] = mkrect(p.x, bottom - bh, p.w, bh);
+        bottom -= bh + row_gap(l);
+    }
+    bottom -= l->pad / 2;
+    l->notice = mkrect(p.x, bottom - msg_h, p.w, msg_h);
+    bottom -= msg_h + l->pad / 2;
+    if (sc->toast[0])
+        l->toast = l->notice;
+    if (sc->error[0] && !sc->notice[0]) {
+        l->error = l->notice;
+    } else if (sc->error[0]) {
+        l->error = mkrect(p.x, bottom - msg_h, p.w, msg_h);
+        bottom -= msg_h + l->pad / 2;
+    }
+    return bottom;
+}
+
+/* A line of height lh at y across the panel rect p: placed when it has
+ * text, its space kept either way. Returns the y under it. */
+static int panel_line(struct layout_rect *r, const char *text, struct layout_rect p, int y, int lh)
+{
+    if (text[0])
+        *r = mkrect(p.x, y, p.w, lh);
+    return y + lh;
+}
+
+/* The side panel, top down in rect p: title (unless dropped), X's name, O's
+ * name, the clock (its text, the bar beside it), the score, status, detail
+ * (two lines, unless dropped); then its bottom. Every line keeps its place,
+ * empty or not. */
+static void place_panel(struct layout *l, const struct scene *sc, struct layout_rect p,
+                        int title, int detail)
+{
+    int pad = l->pad, text = l->text_px;
+    int bar_h = line_h(text) + pad / 2;
+    int y = p.y;
+    if (title)
+        y = panel_line(&l->title, sc->title, p, y, line_h(l->title_px)) + pad / 2;
+    for (int i = 0; i < 2; i++, y += bar_h)
+        l->players[i] = mkrect(p.x, y, p.w, bar_h);
+    int clock_w = mini(text * 4, p.w / 3);
+    if (sc->clock.shown)
+        l->clock = mkrect(p.x, y, clock_w, bar_h);
+    if (sc->clock.shown && sc->clock.total_ms) {
+        int bar = maxi(2, text / 4);
+        l->clock_bar = mkrect(p.x + clock_w + pad / 2, y + (bar_h - bar) / 2,
+                              p.w - clock_w - pad / 2, bar);
+    }
+    y = panel_line(&l->series, sc->series, p, y + bar_h, line_h(l->small_px)) + pad / 2;
+    y = panel_line(&l->status, sc->status, p, y, line_h(l->status_px));
+    if (detail)
+        panel_line(&l->detail, sc->detail, p, y, 2 * line_h(l->small_px));
+    panel_bottom(l, sc, p);
+}
+
+/* The height the side panel needs for sc with every line (place_panel and
+ * panel_bottom). */
+static int panel_h(const struct layout *l, const struct scene *sc)
+{
+    int pad = l->pad, bar_h = line_h(l->text_px) + pad / 2, msg_h = line_h(l->text_px);
+    int h = line_h(l->title_px) + pad / 2 + 3 * bar_h + line_h(l->small_px) + pad / 2 +
+            line_h(l->status_px) + 2 * line_h(l->small_px) + pad / 2 + msg_h + pad / 2;
+    if (sc->error[0] && sc->notice[0])
+        h += msg_h + pad / 2;
+    for (int i = 0; i < sc->button_count; i++)
+        if (sc->buttons[i].group == SCENE_GROUP_MAIN)
+            h += button_h(l) + row_gap(l);
+    return h;
+}
+
+/* A wide window: the board at the window's full height on the left, the
+ * panel beside it at least 14 text units wide (the longest button label at
+ * the body size; 2/5 of a small window), the
+ * pair centred. The board's rect depends on the window size only. In a low
+ * window the panel drops its title, then the detail; 0, or -1 when even
+ * then it does not fit (nothing is placed). */
+static int place_side(struct layout *l, const struct scene *sc, int w, int h, int text)
+{
+    set_sizes(l, w, h, text);
+    int pad = l->pad, avail = h - 2 * pad, need = panel_h(l, sc);
+    int title = need <= avail;
+    if (!title)
+        need -= line_h(l->title_px) + pad / 2;
+    int detail = need <= avail;
+    if (!detail)
+        need -= 2 * line_h(l->small_px);
+    if (need > avail)
+        return -1;
+    l->side = 1;
+    int room = maxi(w - 3 * pad, 2);
+    int panel_min = mini(text * 14, room * 2 / 5);
+    int side = maxi(mini(avail, room - panel_min), 3);
+    int gap = maxi(2, side / 36);
+    int drawn = 3 * maxi((side - 2 * gap) / 3, 1) + 2 * gap;
+    int panel = clampi(room - drawn, panel_min, text * 24);
+    int x0 = maxi((w - (drawn + pad + panel)) / 2, 0);
+    board_at(l, x0, (h - drawn) / 2, side);
+    place_panel(l, sc, mkrect(x0 + drawn + pad, pad, panel, avail), title, detail);
+    place_banner(l, sc);
+    place_dialog(l, sc);
+    finish(l, sc);
+    return 0;
 }
 
 void layout_compute(struct layout *l, int w, int h, const struct scene *sc)
@@ -457,13 +616,16 @@ void layout_compute(struct layout *l, int w, int h, const struct scene *sc)
     w = maxi(w, 1);
     h = maxi(h, 1);
     int m = mini(w, h);
-    int text = clampi(m / 30, 9, 72);
+    int text = clampi(m / 30, LAYOUT_MIN_TEXT_PX, 72);
+    if (sc->board.shown && (long long)w * 5 >= (long long)h * 6 &&
+        place_side(l, sc, w, h, text) == 0)
+        return;
     /* Shrink the text until the board gets a fair share of a small window. */
     for (;;) {
         place(l, w, h, sc, text);
-        if (!sc->board.shown || l->board.w * 100 >= m * 55 || text <= 5)
+        if (!sc->board.shown || l->board.w * 100 >= m * 55 || text <= LAYOUT_MIN_TEXT_PX)
             break;
-        text = mini(text - 1, text * 9 / 10);
+        text = maxi(LAYOUT_MIN_TEXT_PX, mini(text - 1, text * 9 / 10));
     }
 }
 

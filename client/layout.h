@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* layout.h: where everything of a scene goes in a window of a given size --
  * pure arithmetic, no SDL, no fonts -- and the reverse: which cell or button
  * is under a pixel.
@@ -6,13 +7,20 @@
  * on a high-DPI screen the caller scales mouse coordinates by drawable size
  * over window size before asking layout_cell_at() / layout_button_at().
  *
- * The board is square, horizontally centred in the window and vertically
- * centred in the space between the header text and the buttons; its cells are
- * separated by gaps (where the grid lines are drawn) that belong to no cell.
- * With the board shown, the header lines and the message line above the
- * buttons keep their places whether or not they have text, so the board's
- * rect depends on the window size only: it does not move between turns, at
- * game over, or for a spectator.
+ * Text follows the window's smaller side, and is never smaller than
+ * LAYOUT_MIN_TEXT_PX (body) and LAYOUT_MIN_PX (the smallest lines): a window
+ * too small for everything at that size loses the board's size first, then
+ * clips.
+ *
+ * The board is square; its cells are separated by gaps (where the grid lines
+ * are drawn) that belong to no cell. In a tall window it is horizontally
+ * centred, between the header text and the buttons; in a wide one (width at
+ * least 6/5 of the height: `side`) it takes the window's height on the left,
+ * with the header, names, clock, messages and a column of buttons in a panel
+ * beside it. With the board shown, the header lines and the message line keep
+ * their places whether or not they have text, so the board's rect depends on
+ * the window size only: it does not move between turns, at game over, or for
+ * a spectator.
  *
  * The toast never covers a button: under a board or a list it is drawn in
  * the message line above the buttons, elsewhere in a band at the bottom kept
@@ -25,6 +33,9 @@
 
 #include "scene.h"
 
+#define LAYOUT_MIN_TEXT_PX 12     /* the body text is never smaller */
+#define LAYOUT_MIN_PX 10          /* no text is drawn smaller (render.c shortens it instead) */
+
 struct layout_rect {
     int x, y, w, h;           /* w == 0 or h == 0: not shown */
 };
@@ -34,6 +45,8 @@ struct layout {
     int pad;                  /* margin and spacing unit */
     int text_px;              /* body text size in pixels */
     int title_px, status_px, small_px, big_px; /* other text sizes */
+    uint8_t side;             /* wide window: the board on the left, a panel beside it with
+                                 the names one above the other */
 
     /* Header lines (zero rects when their text is empty, though with the
      * board shown their space is kept). */
@@ -41,14 +54,18 @@ struct layout {
     struct layout_rect players[2];  /* X's name (left), O's name (right) */
     struct layout_rect clock;       /* the clock text, between the names */
     struct layout_rect clock_bar;   /* the turn clock bar under the names */
+    struct layout_rect series;      /* the score line under them */
 
     /* The board: its square, the 9 cells, the grid line width (= gap). */
     struct layout_rect board;
     struct layout_rect cells[BOARD_CELLS];
     int cell, gap;
 
-    /* The large text, its caption, the countdown bar. */
+    /* The large text, its caption, the countdown bar (under the large text,
+     * or in the banner over the board). */
     struct layout_rect big, big_caption, countdown;
+    struct layout_rect banner;      /* the banner's panel over the board; its text line
+                                       is its top part, the countdown under it */
 
     /* Text fields: the label line above each box, and the box. */
     struct layout_rect field_labels[SCENE_FIELDS_MAX];
@@ -76,7 +93,7 @@ struct layout {
 
 /* Lay out scene `sc` for a w x h drawable (any size; sizes under 1 are taken
  * as 1). Every rect lies inside the window; main-group buttons never overlap
- * the board. */
+ * the board; the text sizes are at least the minimums above. */
 void layout_compute(struct layout *l, int w, int h, const struct scene *sc);
 
 /* The cell (0..8) under pixel (x, y), or BOARD_NO_CELL outside the board, in

@@ -29,7 +29,7 @@ static const char usage[] =
     "  --create-room        create a private room and show its code\n"
     "  --spectate GAME_ID   watch a live game\n"
     "  --fullscreen         start in fullscreen (F11 toggles)\n"
-    "  --font PATH          draw text with this TrueType font instead of the bundled one\n"
+    "  --font PATH          draw text with this TrueType font instead of DejaVu Sans\n"
     "  --help, --version    print this or the version and exit\n"
     "\n"
     "Keys: 1-9 (numeric keypad layout) or arrows + Enter/Space to play, R rematch,\n"

@@ -1,7 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /* render.c: draws a scene with an SDL_Renderer (see render.h): the header
- * lines, the players bar and clock, the board and its marks, the fields, the
- * buttons, the toast and the dialog. Shapes come from the rasteriser
- * (raster.h) and text from the font cache's white textures, tinted per draw.
+ * lines, the players bar and clock, the board and its marks (the one
+ * appearing, growing in; the winning line drawing itself, edged to stand out
+ * from the marks; dimmed under the banner), the fields, the buttons, the
+ * toast and the dialog. Shapes come from the rasteriser (raster.h) and text
+ * from the font cache's white textures, tinted per draw; text too wide for
+ * its place shrinks down to LAYOUT_MIN_PX, then ends in an ellipsis (names
+ * never shrink).
  */
 #include "render.h"
 
@@ -11,6 +16,10 @@
 #include <string.h>
 
 #include "raster.h"
+
+#define LINE_WIDTH 0.09f        /* the winning line, in cells (a mark's stroke: 0.12) */
+#define LINE_EDGE 0.035f        /* its edge on each side, in cells */
+#define RENDER_DIM_ALPHA 185    /* the veil over a dimmed board */
 
 struct render {
     SDL_Renderer *r;
@@ -69,31 +78,57 @@ static void fill_rect(struct render *rd, struct layout_rect r, uint32_t hex, uin
 
 /* ---- text ---- */
 
-/* Draw utf8 in r (vertically centred, aligned as asked), shrunk to fit r's
- * width. Returns the drawn width. */
-static int text(struct render *rd, const char *utf8, int px, int bold, uint32_t hex,
-                struct layout_rect r, enum align al)
+/* Draw a white text texture t of size w x h tinted hex in r (vertically
+ * centred, aligned as asked). Returns the drawn width. */
+static int blit_text(struct render *rd, SDL_Texture *t, int w, int h, uint32_t hex,
+                     struct layout_rect r, enum align al)
+{
+    int x = al == ALIGN_LEFT ? r.x : al == ALIGN_RIGHT ? r.x + r.w - w : r.x + (r.w - w) / 2;
+    SDL_Rect dst = { x, r.y + (r.h - h) / 2, w, h };
+    check(rd, SDL_SetTextureColorMod(t, (uint8_t)(hex >> 16), (uint8_t)(hex >> 8), (uint8_t)hex));
+    check(rd, SDL_RenderCopy(rd->r, t, NULL, &dst));
+    return w;
+}
+
+/* Draw utf8 in r (vertically centred, aligned as asked). Too wide for r, it
+ * is drawn smaller when `shrink` (never under LAYOUT_MIN_PX), and what still
+ * does not fit is shortened with an ellipsis: text is never squeezed out of
+ * shape or drawn unreadably small. Returns the drawn width. */
+static int text_fit(struct render *rd, const char *utf8, int px, int bold, uint32_t hex,
+                    struct layout_rect r, enum align al, int shrink)
 {
     if (!utf8[0] || r.w <= 0 || r.h <= 0)
         return 0;
     int w, h;
     SDL_Texture *t = font_text(rd->fc, utf8, px, bold, &w, &h);
-    if (t && w > r.w) {
-        int px2 = px * r.w / w;
-        if (px2 >= 4 && px2 < px)
-            t = font_text(rd->fc, utf8, px2, bold, &w, &h);
-    }
+    if (t && w <= r.w)
+        return blit_text(rd, t, w, h, hex, r, al);
     if (!t) {
         rd->failed = 1;
         return 0;
     }
-    float scale = w > r.w ? (float)r.w / (float)w : 1.0f;
-    int dw = (int)((float)w * scale), dh = (int)((float)h * scale);
-    int x = al == ALIGN_LEFT ? r.x : al == ALIGN_RIGHT ? r.x + r.w - dw : r.x + (r.w - dw) / 2;
-    SDL_Rect dst = { x, r.y + (r.h - dh) / 2, dw, dh };
-    check(rd, SDL_SetTextureColorMod(t, (uint8_t)(hex >> 16), (uint8_t)(hex >> 8), (uint8_t)hex));
-    check(rd, SDL_RenderCopy(rd->r, t, NULL, &dst));
-    return dw;
+    if (shrink && px > LAYOUT_MIN_PX)
+        px = px * r.w / w > LAYOUT_MIN_PX ? px * r.w / w : LAYOUT_MIN_PX;
+    char cut[SCENE_FIELD_TEXT_MAX];
+    if (font_ellipsize(rd->fc, utf8, px, bold, r.w, cut, sizeof cut) < 0) {
+        rd->failed = 1;
+        return 0;
+    }
+    if (!cut[0])
+        return 0; /* not even the ellipsis fits */
+    t = font_text(rd->fc, cut, px, bold, &w, &h);
+    if (!t) {
+        rd->failed = 1;
+        return 0;
+    }
+    return blit_text(rd, t, w, h, hex, r, al);
+}
+
+/* text_fit that may shrink: headings, status lines, hints, labels. */
+static int text(struct render *rd, const char *utf8, int px, int bold, uint32_t hex,
+                struct layout_rect r, enum align al)
+{
+    return text_fit(rd, utf8, px, bold, hex, r, al, 1);
 }
 
 /* A thin border's width: 1.5 px at ordinary sizes, more on large (high-DPI) windows. */
@@ -104,11 +139,12 @@ static float hairline(const struct layout *l)
 
 /* Like text(), but a line that would have to shrink is broken at the space
  * nearest its middle into two lines (r should be two lines high). */
-static void text2(struct render *rd, const char *utf8, int px, uint32_t hex, struct layout_rect r)
+static void text2(struct render *rd, const char *utf8, int px, uint32_t hex, struct layout_rect r,
+                  enum align al)
 {
     int w = 0, h = 0;
     if (font_measure(rd->fc, utf8, px, 0, &w, &h) < 0 || w <= r.w) {
-        text(rd, utf8, px, 0, hex, r, ALIGN_CENTER);
+        text(rd, utf8, px, 0, hex, r, al);
         return;
     }
     size_t n = strlen(utf8), best = 0;
@@ -117,15 +153,15 @@ static void text2(struct render *rd, const char *utf8, int px, uint32_t hex, str
                                                (best > n / 2 ? best - n / 2 : n / 2 - best)))
             best = i;
     if (best == 0 || n >= SCENE_TEXT_MAX) {
-        text(rd, utf8, px, 0, hex, r, ALIGN_CENTER);
+        text(rd, utf8, px, 0, hex, r, al);
         return;
     }
     char first[SCENE_TEXT_MAX];
     memcpy(first, utf8, best);
     first[best] = '\0';
     struct layout_rect top = { r.x, r.y, r.w, r.h / 2 }, bottom = { r.x, r.y + r.h / 2, r.w, r.h - r.h / 2 };
-    text(rd, first, px, 0, hex, top, ALIGN_CENTER);
-    text(rd, utf8 + best + 1, px, 0, hex, bottom, ALIGN_CENTER);
+    text(rd, first, px, 0, hex, top, al);
+    text(rd, utf8 + best + 1, px, 0, hex, bottom, al);
 }
 
 static uint32_t tone_color(uint8_t tone)
@@ -140,17 +176,20 @@ static uint32_t tone_color(uint8_t tone)
 
 /* ---- the board ---- */
 
-static void draw_mark(struct render *rd, uint8_t mark, struct layout_rect c, uint8_t alpha)
+/* A mark in cell c at `alpha`, its size `scale` times the full one (a mark
+ * appearing grows into place). */
+static void draw_mark(struct render *rd, uint8_t mark, struct layout_rect c, uint8_t alpha,
+                      float scale)
 {
     float s = (float)c.w;
-    float w = fmaxf(2.0f, s * 0.12f);
+    float w = fmaxf(2.0f, s * 0.12f * scale);
     float cx = (float)c.x + s / 2, cy = (float)c.y + s / 2;
     if (mark == BOARD_X) {
-        float m = s * 0.23f;
+        float m = s * 0.23f * scale;
         capsule(rd, cx - m, cy - m, cx + m, cy + m, w, RENDER_X, alpha);
         capsule(rd, cx + m, cy - m, cx - m, cy + m, w, RENDER_X, alpha);
     } else if (mark == BOARD_O) {
-        ring(rd, cx, cy, s * 0.29f, w, RENDER_O, alpha);
+        ring(rd, cx, cy, s * 0.29f * scale, w, RENDER_O, alpha);
     }
 }
 
@@ -159,7 +198,16 @@ static int cell_ok(uint8_t c)
     return c < BOARD_CELLS;
 }
 
-/* The winning line through the centres of its end cells, reaching past them. */
+/* A motion's progress 0..SCENE_MOTION_DONE as 0..1. */
+static float progress(uint16_t p)
+{
+    return p >= SCENE_MOTION_DONE ? 1.0f : (float)p / (float)SCENE_MOTION_DONE;
+}
+
+/* The winning line through the centres of its end cells, reaching past
+ * them, drawn from its start as far as line_drawn says. It is wider than a
+ * mark's stroke and edged on both sides in RENDER_WIN_EDGE, so it stands out
+ * from an X whose stroke lies along it as from any other mark. */
 static void draw_win_line(struct render *rd, const struct scene_board *b, const struct layout *l)
 {
     if (!cell_ok(b->line[0]) || !cell_ok(b->line[2]))
@@ -172,26 +220,27 @@ static void draw_win_line(struct render *rd, const struct scene_board *b, const 
         return;
     float ext = (float)l->cell * 0.32f;
     float ux = (x1 - x0) / len, uy = (y1 - y0) / len;
-    /* Narrower than a mark's stroke (0.12 of a cell), so an X whose stroke
-     * lies along a diagonal line still shows on both sides. */
-    float w = fmaxf(3.0f, (float)l->cell * 0.05f);
-    capsule(rd, x0 - ux * ext, y0 - uy * ext, x1 + ux * ext, y1 + uy * ext, w, RENDER_WIN, 255);
+    float sx = x0 - ux * ext, sy = y0 - uy * ext;
+    float reach = (len + 2 * ext) * progress(b->line_drawn);
+    if (reach <= 0)
+        return;
+    float ex = sx + ux * reach, ey = sy + uy * reach;
+    float w = fmaxf(4.0f, (float)l->cell * LINE_WIDTH);
+    float edge = fmaxf(2.0f, (float)l->cell * LINE_EDGE);
+    capsule(rd, sx, sy, ex, ey, w + 2 * edge, RENDER_WIN_EDGE, 255);
+    capsule(rd, sx, sy, ex, ey, w, RENDER_WIN, 255);
 }
 
-/* The board; `mine` is the mark this client plays (BOARD_EMPTY when
- * watching), previewed faintly in the hovered cell. */
-static void draw_board(struct render *rd, const struct scene_board *b, const struct layout *l,
-                       uint8_t mine)
+/* The hover highlight, the last move's cell and the grid. */
+static void draw_grid(struct render *rd, const struct scene_board *b, const struct layout *l,
+                      int hover)
 {
     float radius = (float)l->cell * 0.08f;
-    int hover = b->clickable && cell_ok(b->hover) && b->cells[b->hover] == BOARD_EMPTY &&
-                b->hover != b->pending;
     if (hover)
         fill_rrect(rd, l->cells[b->hover], radius, RENDER_HOVER, 255);
     if (cell_ok(b->last))
         fill_rrect(rd, l->cells[b->last], radius, RENDER_LAST, 255);
-
-    /* Grid: two vertical and two horizontal strokes in the gaps. */
+    /* Two vertical and two horizontal strokes in the gaps. */
     float g = (float)l->gap, side = (float)l->board.w;
     float bx = (float)l->board.x, by = (float)l->board.y;
     for (int i = 1; i <= 2; i++) {
@@ -199,24 +248,54 @@ static void draw_board(struct render *rd, const struct scene_board *b, const str
         capsule(rd, bx + at, by + g / 2, bx + at, by + side - g / 2, g, RENDER_GRID, 255);
         capsule(rd, bx + g / 2, by + at, bx + side - g / 2, by + at, g, RENDER_GRID, 255);
     }
+}
 
-    for (int c = 0; c < BOARD_CELLS; c++)
-        draw_mark(rd, b->cells[c], l->cells[c], 255);
-    if (hover)
-        draw_mark(rd, mine, l->cells[b->hover], 50);
-    if (cell_ok(b->pending) && b->cells[b->pending] == BOARD_EMPTY)
-        draw_mark(rd, b->pending_mark, l->cells[b->pending], 90);
-    if (cell_ok(b->cursor)) {
-        struct layout_rect c = l->cells[b->cursor];
-        float t = fmaxf(2.0f, (float)l->cell / 28);
-        frame_rrect(rd, c, radius, t, RENDER_CURSOR, 255);
+/* The board; `mine` is the mark this client plays (BOARD_EMPTY when
+ * watching), previewed faintly in the hovered cell. The mark appearing
+ * grows and fades in; a dimmed board is veiled in the background colour. */
+static void draw_board(struct render *rd, const struct scene_board *b, const struct layout *l,
+                       uint8_t mine)
+{
+    int hover = b->clickable && cell_ok(b->hover) && b->cells[b->hover] == BOARD_EMPTY &&
+                b->hover != b->pending;
+    draw_grid(rd, b, l, hover);
+    for (int c = 0; c < BOARD_CELLS; c++) {
+        float p = c == b->appear_cell ? progress(b->appear) : 1.0f;
+        draw_mark(rd, b->cells[c], l->cells[c], (uint8_t)(255.0f * p), 0.55f + 0.45f * p);
     }
-
+    if (hover)
+        draw_mark(rd, mine, l->cells[b->hover], 50, 1.0f);
+    if (cell_ok(b->pending) && b->cells[b->pending] == BOARD_EMPTY)
+        draw_mark(rd, b->pending_mark, l->cells[b->pending], 90, 1.0f);
+    if (cell_ok(b->cursor)) {
+        float t = fmaxf(2.0f, (float)l->cell / 28);
+        frame_rrect(rd, l->cells[b->cursor], (float)l->cell * 0.08f, t, RENDER_CURSOR, 255);
+    }
     draw_win_line(rd, b, l);
+    if (b->dimmed)
+        fill_rect(rd, l->board, RENDER_BG, RENDER_DIM_ALPHA);
+}
+
+/* The banner over the board: a panel with its line and the countdown bar. */
+static void draw_banner(struct render *rd, const struct scene *sc, const struct layout *l)
+{
+    struct layout_rect b = l->banner;
+    if (!sc->banner[0] || b.w <= 0 || b.h <= 0)
+        return;
+    float rad = (float)l->pad * 0.75f;
+    uint32_t tone = tone_color(sc->banner_tone);
+    fill_rrect(rd, b, rad, RENDER_PANEL, 255);
+    frame_rrect(rd, b, rad, hairline(l) * 1.5f, tone, 255);
+    struct layout_rect line = { b.x + l->pad, b.y + l->pad / 2, b.w - 2 * l->pad,
+                                l->countdown.h > 0 ? l->countdown.y - b.y - l->pad / 2 : b.h - l->pad };
+    text(rd, sc->banner, l->status_px, 1, tone, line, ALIGN_CENTER);
 }
 
 /* ---- the rest ---- */
 
+/* A player's row: the mark, then the name and "(you)" / "(away)" -- the name
+ * shortened with an ellipsis when the row is too narrow, never shrunk. On
+ * the right (O in a tall window) it reads from the right edge. */
 static void draw_player(struct render *rd, const struct scene_player *p, struct layout_rect r,
                         int right, int px)
 {
@@ -228,13 +307,20 @@ static void draw_player(struct render *rd, const struct scene_player *p, struct 
     int inset = r.h / 4;
     struct layout_rect ic = { right ? r.x + r.w - inset - icon : r.x + inset, r.y + (r.h - icon) / 2, icon, icon };
     if (icon >= 4)
-        draw_mark(rd, p->mark, ic, 255);
-    char label[SCENE_NAME_MAX + 32];
-    snprintf(label, sizeof label, "%s%s%s", p->name, p->you ? " (you)" : "", p->away ? " (away)" : "");
+        draw_mark(rd, p->mark, ic, 255, 1.0f);
+    int bold = p->to_move || p->you;
+    const char *suffix = p->you ? " (you)" : p->away ? " (away)" : "";
+    int sw = 0, sh = 0;
+    if (suffix[0] && font_measure(rd->fc, suffix, px, bold, &sw, &sh) < 0)
+        rd->failed = 1;
     int tx = inset + icon + inset / 2 + 2;
     struct layout_rect tr = { right ? r.x + inset : r.x + tx, r.y, r.w - tx - inset, r.h };
-    text(rd, label, px, p->to_move || p->you, p->away ? RENDER_TEXT_DIM : RENDER_TEXT, tr,
-         right ? ALIGN_RIGHT : ALIGN_LEFT);
+    char name[SCENE_NAME_MAX + 8], label[SCENE_NAME_MAX + 32];
+    if (font_ellipsize(rd->fc, p->name, px, bold, tr.w - sw, name, sizeof name) < 0)
+        rd->failed = 1;
+    snprintf(label, sizeof label, "%s%s", name, suffix);
+    text_fit(rd, label, px, bold, p->away ? RENDER_TEXT_DIM : RENDER_TEXT, tr,
+             right ? ALIGN_RIGHT : ALIGN_LEFT, 0);
 }
 
 static void draw_bar(struct render *rd, struct layout_rect r, uint32_t part, uint32_t total, uint32_t hex)
@@ -310,16 +396,18 @@ static struct layout_rect label_box(struct layout_rect r)
     return in;
 }
 
-/* The largest size up to px at which label fits in width w (4 at the least). */
+/* The largest size up to px at which label fits in width w (LAYOUT_MIN_PX
+ * at the least: a label that does not fit even then is shortened). */
 static int fit_px(struct render *rd, const char *label, int px, int bold, int w)
 {
     int tw = 0, th = 0;
-    if (font_measure(rd->fc, label, px, bold, &tw, &th) < 0 || tw <= w || w <= 0)
+    if (font_measure(rd->fc, label, px, bold, &tw, &th) < 0 || tw <= w || w <= 0 ||
+        px <= LAYOUT_MIN_PX)
         return px;
     int fit = px * w / tw; /* glyph widths are not quite linear in the size: check */
-    while (fit > 4 && font_measure(rd->fc, label, fit, bold, &tw, &th) == 0 && tw > w)
+    while (fit > LAYOUT_MIN_PX && font_measure(rd->fc, label, fit, bold, &tw, &th) == 0 && tw > w)
         fit--;
-    return fit < 4 ? 4 : fit;
+    return fit < LAYOUT_MIN_PX ? LAYOUT_MIN_PX : fit;
 }
 
 /* The text size of a group's labels: the body size, or what the longest
@@ -373,31 +461,38 @@ static int under_toast(const struct scene *sc, const struct layout *l, struct la
     return sc->toast[0] && l->toast.w > 0 && same_rect(r, l->toast);
 }
 
-/* The header lines: title, players bar and clock, status, detail, error. */
+/* The header lines: title, players bar and clock, score, status, detail,
+ * error (in a wide window: the panel's, left-aligned; the detail on two
+ * lines). */
 static void draw_header(struct render *rd, const struct scene *sc, const struct layout *l)
 {
-    text(rd, sc->title, l->title_px, 1, RENDER_TEXT, l->title, ALIGN_CENTER);
+    text(rd, sc->title, l->title_px, 1, RENDER_TEXT, l->title, l->side ? ALIGN_LEFT : ALIGN_CENTER);
     draw_player(rd, &sc->players[0], l->players[0], 0, l->text_px);
-    draw_player(rd, &sc->players[1], l->players[1], 1, l->text_px);
+    draw_player(rd, &sc->players[1], l->players[1], !l->side, l->text_px);
     if (sc->clock.shown) {
         int low = sc->clock.ms_left < 5000;
         uint32_t mark_hex = sc->clock.mark == BOARD_O ? RENDER_O : RENDER_X;
         text(rd, sc->clock.text, l->text_px, 1, low ? RENDER_BAD : RENDER_TEXT, l->clock, ALIGN_CENTER);
         draw_bar(rd, l->clock_bar, sc->clock.ms_left, sc->clock.total_ms, low ? RENDER_BAD : mark_hex);
     }
-    text(rd, sc->status, l->status_px, 1, tone_color(sc->status_tone), l->status, ALIGN_CENTER);
-    text(rd, sc->detail, l->small_px, 0, RENDER_TEXT_DIM, l->detail, ALIGN_CENTER);
+    text(rd, sc->series, l->small_px, 1, RENDER_TEXT_DIM, l->series, l->side ? ALIGN_LEFT : ALIGN_CENTER);
+    text(rd, sc->status, l->status_px, 1, tone_color(sc->status_tone), l->status,
+         l->side ? ALIGN_LEFT : ALIGN_CENTER);
+    if (l->side)
+        text2(rd, sc->detail, l->small_px, RENDER_TEXT_DIM, l->detail, ALIGN_LEFT);
+    else
+        text(rd, sc->detail, l->small_px, 0, RENDER_TEXT_DIM, l->detail, ALIGN_CENTER);
     if (!under_toast(sc, l, l->error))
         text(rd, sc->error, l->text_px, 0, RENDER_BAD, l->error, ALIGN_CENTER);
 }
 
-/* The middle: the large text with its caption and countdown, the fields,
- * the board. */
+/* The middle: the large text with its caption, the fields, the board, the
+ * banner over it, and the countdown bar (under the large text or in the
+ * banner). */
 static void draw_middle(struct render *rd, const struct scene *sc, const struct layout *l)
 {
     text(rd, sc->big, l->big_px, 1, RENDER_TEXT, l->big, ALIGN_CENTER);
     text(rd, sc->big_caption, l->text_px, 0, RENDER_TEXT_DIM, l->big_caption, ALIGN_CENTER);
-    draw_bar(rd, l->countdown, sc->countdown_ms, sc->countdown_total_ms, RENDER_WARN);
     for (int i = 0; i < l->field_count && i < sc->field_count; i++)
         draw_field(rd, &sc->fields[i], l->field_labels[i], l->fields[i], l);
     if (sc->board.shown && l->cell > 0) {
@@ -405,6 +500,8 @@ static void draw_middle(struct render *rd, const struct scene *sc, const struct 
                        : sc->players[1].you ? sc->players[1].mark : BOARD_EMPTY;
         draw_board(rd, &sc->board, l, mine);
     }
+    draw_banner(rd, sc, l);
+    draw_bar(rd, l->countdown, sc->countdown_ms, sc->countdown_total_ms, RENDER_WARN);
 }
 
 /* The buttons and list rows outside the dialog, the "no games" line, the
@@ -450,7 +547,7 @@ static void draw_dialog(struct render *rd, const struct scene *sc, const struct 
     float rad = (float)l->pad;
     fill_rrect(rd, l->dialog, rad, RENDER_PANEL, 255);
     frame_rrect(rd, l->dialog, rad, hairline(l), RENDER_BORDER, 255);
-    text2(rd, sc->dialog_text, l->text_px, RENDER_TEXT, l->dialog_text);
+    text2(rd, sc->dialog_text, l->text_px, RENDER_TEXT, l->dialog_text, ALIGN_CENTER);
     int dialog_px = group_px(rd, sc, l, SCENE_GROUP_DIALOG);
     for (int i = 0; i < sc->button_count && i < l->button_count; i++)
         if (sc->buttons[i].group == SCENE_GROUP_DIALOG)

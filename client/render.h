@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* render.h: drawing a scene (scene.h) placed by a layout (layout.h) with an
  * SDL_Renderer -- any renderer, the software one included (tests draw into
  * an SDL_Surface). Shapes go through the path rasteriser (raster.h: triangles
@@ -20,14 +21,16 @@
 #include "layout.h"
 #include "scene.h"
 
-/* The palette (0xRRGGBB). RENDER_WIN, RENDER_HOVER and RENDER_LAST appear
- * only on the board; X and O also mark the names and tint the clock bar. */
+/* The palette (0xRRGGBB). RENDER_WIN, RENDER_WIN_EDGE, RENDER_HOVER and
+ * RENDER_LAST appear only on the board; X and O also mark the names and tint
+ * the clock bar. */
 #define RENDER_BG          0xF4F1EAu  /* window background */
 #define RENDER_BOARD_BG    0xFFFDF8u  /* a free cell */
 #define RENDER_GRID        0x3B4048u  /* grid lines */
 #define RENDER_X           0xE4572Eu  /* X strokes */
 #define RENDER_O           0x2274A5u  /* O rings */
 #define RENDER_WIN         0x17B890u  /* the winning line */
+#define RENDER_WIN_EDGE    0xFBFFFDu  /* the winning line's edges */
 #define RENDER_HOVER       0xE9E2D0u  /* the free cell under the mouse on your turn */
 #define RENDER_LAST        0xFFF1BFu  /* the last move's cell */
 #define RENDER_TURN        0xEAE3D3u  /* behind the name of the player to move */

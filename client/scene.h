@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scene.h: the plain-data description of one frame of the ttt client.
  *
  * app_fill_scene() (app_scene.c) fills a struct scene from the UI state; layout.c
@@ -9,6 +10,10 @@
  * The drawing code does not know the screens: what appears is decided by the
  * content. The board appears when board.shown is set; buttons are placed by
  * their group; the large text appears when `big` is not empty; and so on.
+ *
+ * What moves (a mark appearing, the winning line drawing itself) is given as
+ * progress from 0 to SCENE_MOTION_DONE; motion.c fills it in from the time,
+ * and scene_animating() says whether another frame is needed soon.
  *
  * Cell numbers are 0..8 row by row from the top left, BOARD_NO_CELL (0xFF)
  * for "none"; marks are enum board_mark values (board.h). Button and field ids
@@ -31,6 +36,7 @@
 #define SCENE_CLOCK_MAX 16        /* the clock text, e.g. "0:07" */
 #define SCENE_FIELDS_MAX 3        /* address, name, room code */
 #define SCENE_BUTTONS_MAX 48      /* menu buttons + 32 live-list rows + dialog */
+#define SCENE_MOTION_DONE 1000    /* progress of a finished motion (and of none) */
 
 /* The colour a line of text is drawn in. */
 enum scene_tone {
@@ -83,6 +89,10 @@ struct scene_board {
     uint8_t pending;              /* move sent, not yet confirmed: drawn faint */
     uint8_t pending_mark;         /* the mark drawn faint in `pending` */
     uint8_t line[3];              /* winning line, ascending; all BOARD_NO_CELL when none */
+    uint8_t dimmed;               /* drawn faded, under the banner (reconnecting) */
+    uint8_t appear_cell;          /* the mark appearing now, BOARD_NO_CELL when none */
+    uint16_t appear;              /* its progress, 0..SCENE_MOTION_DONE */
+    uint16_t line_drawn;          /* how much of the winning line is drawn, 0..SCENE_MOTION_DONE */
 };
 
 struct scene_clock {
@@ -106,14 +116,20 @@ struct scene {
      * players[0] is X, players[1] is O. */
     struct scene_player players[2];
     struct scene_clock clock;
+    char series[SCENE_TEXT_MAX];  /* under the names: "alice 2 - 1 bob", "You play O this time" */
 
     struct scene_board board;
+
+    /* A banner over the board (which is then dimmed): "Reconnecting... 16 s",
+     * with the countdown bar under it when countdown_total_ms is set. */
+    char banner[SCENE_TEXT_MAX];
+    uint8_t banner_tone;          /* enum scene_tone */
 
     /* Large centred text: the room code to read out, or the reconnect
      * countdown's seconds; with a caption under it. */
     char big[SCENE_BIG_MAX];
     char big_caption[SCENE_TEXT_MAX]; /* e.g. "Room code: tell it to your friend" */
-    uint32_t countdown_ms;        /* reconnecting: time left (bar under `big`) */
+    uint32_t countdown_ms;        /* time left: a bar under `big`, or in the banner */
     uint32_t countdown_total_ms;  /* the bar's scale; 0: no bar */
 
     /* Text fields (connect screen, room code entry). */
@@ -130,7 +146,9 @@ struct scene {
     char notice[SCENE_TEXT_MAX];
     uint8_t notice_tone;          /* enum scene_tone */
 
-    /* An error line (connect screen: "connection refused"). */
+    /* An error line: under the fields on a screen with fields (its place is
+     * kept, so nothing moves when it appears), else a header line, or the
+     * message line under a board. */
     char error[SCENE_TEXT_MAX];
 
     /* A short-lived message at the bottom ("Not your turn"). */
@@ -172,8 +190,20 @@ static inline void scene_reset(struct scene *sc)
     sc->board.cursor = BOARD_NO_CELL;
     sc->board.last = BOARD_NO_CELL;
     sc->board.pending = BOARD_NO_CELL;
+    sc->board.appear_cell = BOARD_NO_CELL;
+    sc->board.appear = SCENE_MOTION_DONE;
+    sc->board.line_drawn = SCENE_MOTION_DONE;
     for (int i = 0; i < 3; i++)
         sc->board.line[i] = BOARD_NO_CELL;
+}
+
+/* 1 while something on the board moves (a mark appearing, the winning line
+ * drawing itself): the frame after this one differs, draw it soon. */
+static inline int scene_animating(const struct scene *sc)
+{
+    const struct scene_board *b = &sc->board;
+    return b->shown && ((b->appear_cell < BOARD_CELLS && b->appear < SCENE_MOTION_DONE) ||
+                        (b->line[0] < BOARD_CELLS && b->line_drawn < SCENE_MOTION_DONE));
 }
 
 #endif

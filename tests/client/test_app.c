@@ -398,7 +398,7 @@ static void test_create_room(void **state)
     net(SESSION_EV_ROOM_CREATED);
     struct scene *sc = scene();
     assert_string_equal(sc->big, "K7PX2Q");
-    assert_string_equal(sc->big_caption, "Room code: tell it to your friend");
+    assert_string_equal(sc->big_caption, "Tell your friend: server h, room K7PX2Q");
     assert_string_equal(sc->status, "Waiting for your friend to join");
     assert_non_null(button(sc, APP_BTN_CANCEL));
     /* Cancel closes the room. */
@@ -444,8 +444,10 @@ static void test_join_by_code(void **state)
     key(APP_KEY_ENTER); /* too short */
     no_req();
     assert_string_equal(scene()->toast, "A room code has 6 characters");
-    app_text(&F.a, "d2z9x"); /* stops at 6 */
+    app_tick(&F.a, F.now + APP_TOAST_MS);
+    app_text(&F.a, "d2z9x"); /* stops at 6, and says so */
     assert_string_equal(F.a.code, "ABCD2Z");
+    assert_string_equal(scene()->toast, "A room code has 6 characters");
     key(APP_KEY_5); /* digit keys type through app_text, not app_key */
     key(APP_KEY_R);
     key(APP_KEY_SPACE);
@@ -956,23 +958,29 @@ static void test_reconnecting(void **state)
     net(SESSION_EV_RECONNECTING);
     assert_int_equal(F.a.screen, APP_SCREEN_RECONNECTING);
     struct scene *sc = scene();
-    assert_string_equal(sc->title, "Connection lost");
-    assert_string_equal(sc->status, "Reconnecting\u2026");
+    /* The game stays in view: the board dimmed under the banner, no clock. */
+    assert_string_equal(sc->title, "Game #1");
+    assert_string_equal(sc->status, "Connection lost");
     assert_int_equal(sc->status_tone, SCENE_TONE_WARN);
-    assert_string_equal(sc->big, "20");
-    assert_string_equal(sc->big_caption, "seconds left to get back into the game");
+    assert_true(sc->board.shown);
+    assert_true(sc->board.dimmed);
+    assert_false(sc->board.clickable);
+    assert_string_equal(sc->players[0].name, F.e.game.x_name.s);
+    assert_false(sc->clock.shown);
+    assert_string_equal(sc->big, "");
+    assert_string_equal(sc->banner, "Reconnecting\u2026 20 s");
+    assert_int_equal(sc->banner_tone, SCENE_TONE_WARN);
     assert_int_equal(sc->countdown_ms, 20000);
     assert_int_equal(sc->countdown_total_ms, 20000);
     assert_non_null(button(sc, APP_BTN_GIVE_UP));
     assert_int_equal(app_redraw_in(&F.a, F.now), 1000);
     F.now += 300;
-    assert_string_equal(scene()->big, "20");
+    assert_string_equal(scene()->banner, "Reconnecting\u2026 20 s");
     assert_int_equal(app_redraw_in(&F.a, F.now), 700);
     F.now += 700;
-    assert_string_equal(scene()->big, "19");
+    assert_string_equal(scene()->banner, "Reconnecting\u2026 19 s");
     F.now += 18500;
-    assert_string_equal(scene()->big, "1");
-    assert_string_equal(scene()->big_caption, "second left to get back into the game");
+    assert_string_equal(scene()->banner, "Reconnecting\u2026 1 s");
 
     /* Back: playing again, the pending move forgotten. */
     F.e.phase = SESSION_PLAYING;
@@ -1189,7 +1197,8 @@ static void test_redraw_in(void **state)
     F.now += 7000; /* run out: nothing changes by itself any more */
     assert_string_equal(scene()->clock.text, "0:00");
     assert_int_equal(app_redraw_in(&F.a, F.now), -1);
-    /* The opponent away: its grace countdown ticks too. */
+    /* The opponent away on their turn: its grace countdown ticks, the one
+     * countdown shown (no turn clock beside it). */
     moved(4);
     F.now += 400;
     opponent(PROTO_OPP_DISCONNECTED, 15);
@@ -1197,6 +1206,7 @@ static void test_redraw_in(void **state)
     assert_string_equal(sc->notice, "bob lost the connection: 15 s to come back");
     assert_int_equal(sc->notice_tone, SCENE_TONE_WARN);
     assert_true(sc->players[1].away);
+    assert_false(sc->clock.shown);
     assert_int_equal(app_redraw_in(&F.a, F.now), 600); /* the turn clock's next second */
     F.e.game.turn_deadline_ms = 0;
     net(SESSION_EV_STATE);
@@ -1212,6 +1222,33 @@ static void test_redraw_in(void **state)
     app_tick(&F.a, F.now + APP_TOAST_MS);
     game_over(0, PROTO_REASON_ABORTED, 0xFF, 0xFF, 0xFF);
     assert_int_equal(app_redraw_in(&F.a, F.now + APP_TOAST_MS), -1);
+}
+
+/* One countdown at a time while the opponent is away: on their turn the
+ * sooner of their grace and their clock, in the notice, and no turn clock;
+ * on yours, your clock, and the notice without a second countdown. */
+static void test_one_countdown(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_O, 3); /* alice (X) to move */
+    opponent(PROTO_OPP_DISCONNECTED, 20);
+    struct scene *sc = scene();
+    assert_false(sc->clock.shown);
+    assert_string_equal(sc->notice, "alice lost the connection: 20 s to come back");
+    F.now += 12000; /* 18 s left on her clock, 8 s of grace */
+    assert_string_equal(scene()->notice, "alice lost the connection: 8 s to come back");
+    F.e.game.opponent_deadline_ms = F.now + 25000; /* her clock is now the sooner */
+    net(SESSION_EV_STATE);
+    assert_string_equal(scene()->notice, "alice lost the connection: 18 s to come back");
+    opponent(PROTO_OPP_RECONNECTED, 0);
+    moved(0);
+    opponent(PROTO_OPP_DISCONNECTED, 20); /* away on your turn */
+    sc = scene();
+    assert_true(sc->clock.shown);
+    assert_string_equal(sc->clock.text, "0:30");
+    assert_string_equal(sc->notice, "alice lost the connection: waiting for them to come back");
 }
 
 static void test_shutdown_at_game_over(void **state)
@@ -1284,6 +1321,9 @@ static void test_connect_screen(void **state)
     assert_string_equal(F.a.name, "zoe 5");
     app_text(&F.a, "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"); /* 4 euro signs, 12 bytes */
     assert_int_equal(strlen(F.a.name), 14);
+    /* The one that did not fit is not dropped silently. */
+    assert_string_equal(scene()->toast,
+                        "A name holds 16 bytes at most (an accented or Chinese letter takes 2 to 4)");
     app_text(&F.a, "\xff"); /* not UTF-8 */
     assert_int_equal(strlen(F.a.name), 14);
     while (F.a.name[0])
@@ -1338,6 +1378,7 @@ int main(void)
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_close_window),
         cmocka_unit_test(test_reconnecting),
+        cmocka_unit_test(test_one_countdown),
         cmocka_unit_test(test_close_words),
         cmocka_unit_test(test_result_words),
         cmocka_unit_test(test_server_error_and_toast),

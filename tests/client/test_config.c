@@ -40,10 +40,15 @@ static void test_parse_good(void **state)
     config_parse(&c, t, strlen(t));
     assert_string_equal(c.addr, "example.org:7777");
     assert_string_equal(c.name, "bob");
+    assert_int_equal(c.muted, 0);
     /* Later lines win; no trailing newline is fine. */
-    t = "name=alice\nname=carol";
+    t = "name=alice\nmuted=1\nname=carol";
     config_parse(&c, t, strlen(t));
     assert_string_equal(c.name, "carol");
+    assert_int_equal(c.muted, 1);
+    t = "muted = 0\n";
+    config_parse(&c, t, strlen(t));
+    assert_int_equal(c.muted, 0);
 }
 
 static void test_parse_garbage(void **state)
@@ -57,10 +62,11 @@ static void test_parse_garbage(void **state)
         junk[i] = (char)(i * 37 + 11);
     config_parse(&c, junk, sizeof junk);
     const char *t = "address=has space\nname=this name is far too long\nname=\x01x\n"
-                    "=\n==\nnoequals\naddress=\nname=\naddr=x\n";
+                    "=\n==\nnoequals\naddress=\nname=\naddr=x\nmuted=yes\nmuted=10\nmuted=\n";
     config_parse(&c, t, strlen(t));
     assert_string_equal(c.addr, "keep:1");
     assert_string_equal(c.name, "keep");
+    assert_int_equal(c.muted, 0);
     /* An embedded NUL does not smuggle anything in. */
     const char nul[] = "name=ab\0cd\naddress=h\0x\n";
     config_parse(&c, nul, sizeof nul - 1);
@@ -109,11 +115,13 @@ static void test_save_load(void **state)
 
     strcpy(c.addr, "[::1]:7000");
     strcpy(c.name, "zo\xc3\xab");
+    c.muted = 1;
     assert_int_equal(config_save(&c, path), 0); /* creates dir/ttt */
     struct config d = {0};
     assert_int_equal(config_load(&d, path), 0);
     assert_string_equal(d.addr, "[::1]:7000");
     assert_string_equal(d.name, "zo\xc3\xab");
+    assert_int_equal(d.muted, 1);
 
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
@@ -122,11 +130,13 @@ static void test_save_load(void **state)
     /* Overwrite: the new values replace the old; no temp file is left. */
     strcpy(c.addr, "host");
     c.name[0] = '\0';
+    c.muted = 0;
     assert_int_equal(config_save(&c, path), 0);
-    struct config e = {0};
+    struct config e = {.muted = 1};
     assert_int_equal(config_load(&e, path), 0);
     assert_string_equal(e.addr, "host");
     assert_string_equal(e.name, "");
+    assert_int_equal(e.muted, 0);
     char tmp[600];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     assert_int_equal(access(tmp, F_OK), -1);

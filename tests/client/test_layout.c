@@ -1,7 +1,10 @@
 /* test_layout.c: the client's window geometry with no window: pixel to cell
  * and back at many window sizes, gaps and outside, the board square and
- * centred, buttons clear of the board, list rows following the focus, the
- * dialog taking the clicks, and every rect inside the window. */
+ * centred (in a wide window: on the left, larger, the names and buttons in a
+ * panel beside it), buttons clear of the board, list rows following the
+ * focus, the dialog taking the clicks, the banner over the board, the error
+ * line kept under the fields, text never under the minimum size, and every
+ * rect inside the window. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +12,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -86,14 +90,24 @@ static void test_cells_round_trip(void **state)
         layout_compute(&l, w, h, &sc);
         if (w < 50 || h < 50)
             continue; /* checked for sanity only, in test_every_rect_inside */
+        if (l.board.w == 0) {
+            /* Only far under the client's 320x400 minimum: readable text
+             * leaves no room for a board there. */
+            assert_true(w < 200 || h < 200);
+            continue;
+        }
         /* Square, centred horizontally, a fair share of the window (in a
          * window far lower than the client's 400 px minimum the header lines,
          * kept whether or not they have text, take more than half). */
         assert_int_equal(l.board.w, l.board.h);
         int m = w < h ? w : h;
-        assert_true(l.board.w * 100 >= m * (h >= 150 ? 50 : 40));
+        if (l.board.w * 100 < m * 50)
+            fail_msg("%dx%d: board %d", w, h, l.board.w);
         int left = l.board.x, right = w - (l.board.x + l.board.w);
-        assert_true(left - right <= 1 && right - left <= 1);
+        if (l.side) /* the panel on the right */
+            assert_true(right > left);
+        else
+            assert_true(left - right <= 1 && right - left <= 1);
         assert_true(l.gap >= 2);
         assert_int_equal(l.board.w, 3 * l.cell + 2 * l.gap);
 
@@ -151,12 +165,17 @@ static void test_board_between_header_and_buttons(void **state)
         int w = sizes[s][0], h = sizes[s][1];
         struct layout l;
         layout_compute(&l, w, h, &sc);
-        if (w < 50 || h < 50)
-            continue;
+        if (w < 50 || h < 50 || l.board.w == 0)
+            continue; /* no board only far under the client's minimum: test_cells_round_trip */
+        int board_right = l.board.x + l.board.w;
         for (int i = 0; i < l.button_count; i++) {
             assert_true(l.buttons[i].w > 0);
-            assert_false(overlap(l.buttons[i], l.board));
-            assert_true(l.buttons[i].y >= l.board.y + l.board.h);
+            if (overlap(l.buttons[i], l.board))
+                fail_msg("%dx%d: button %d over the board", w, h, i);
+            if (l.side)
+                assert_true(l.buttons[i].x >= board_right);
+            else
+                assert_true(l.buttons[i].y >= l.board.y + l.board.h);
             for (int j = 0; j < i; j++)
                 assert_false(overlap(l.buttons[i], l.buttons[j]));
         }
@@ -165,6 +184,17 @@ static void test_board_between_header_and_buttons(void **state)
         assert_false(overlap(l.players[1], l.board));
         assert_false(overlap(l.players[0], l.players[1]));
         assert_false(overlap(l.notice, l.board));
+        if (l.side) {
+            /* Beside the board: title, names, status, detail, notice, buttons. */
+            struct layout_rect panel[] = { l.title, l.players[0], l.players[1], l.clock, l.status,
+                                           l.detail, l.notice };
+            for (size_t i = 0; i < sizeof panel / sizeof panel[0]; i++)
+                assert_true(panel[i].w == 0 || panel[i].x >= board_right);
+            assert_true(l.players[1].y >= l.players[0].y + l.players[0].h);
+            assert_true(l.status.y >= l.players[1].y + l.players[1].h);
+            assert_true(l.notice.y >= l.detail.y + l.detail.h);
+            continue;
+        }
         assert_true(l.status.y + l.status.h <= l.board.y);
         /* Vertically centred in the space it has: equal room above/below
          * within the line under it. */
@@ -312,21 +342,25 @@ static void test_every_rect_inside(void **state)
     snprintf(sc.title, sizeof sc.title, "Tic-tac-toe");
     snprintf(sc.toast, sizeof sc.toast, "Not your turn");
     snprintf(sc.error, sizeof sc.error, "connection refused");
+    snprintf(sc.series, sizeof sc.series, "alice 2 - 1 bob");
+    snprintf(sc.banner, sizeof sc.banner, "Reconnecting\u2026 16 s");
+    sc.countdown_total_ms = 20000;
     add_leave_dialog(&sc);
     for (int w = 1; w < 1300; w += 97)
         for (int h = 1; h < 1300; h += 89) {
             struct layout l;
             layout_compute(&l, w, h, &sc);
             struct layout_rect all[] = { l.title, l.status, l.detail, l.error, l.players[0], l.players[1],
-                                         l.clock, l.clock_bar, l.board, l.notice, l.toast, l.dialog,
-                                         l.dialog_text };
+                                         l.clock, l.clock_bar, l.series, l.board, l.notice, l.toast,
+                                         l.banner, l.countdown, l.dialog, l.dialog_text };
             for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
                 assert_inside(all[i], w, h);
             for (int i = 0; i < l.button_count; i++)
                 assert_inside(l.buttons[i], w, h);
             for (int c = 0; c < BOARD_CELLS; c++)
                 assert_inside(l.cells[c], w, h);
-            assert_true(l.text_px >= 5 && l.text_px <= 72);
+            assert_true(l.text_px >= LAYOUT_MIN_TEXT_PX && l.text_px <= 72);
+            assert_true(l.small_px >= LAYOUT_MIN_PX);
         }
     /* Nonsense sizes are taken as 1x1. */
     struct layout l;
@@ -483,6 +517,157 @@ static void test_list_follows_focus(void **state)
     assert_false(overlap(l.list_empty, l.buttons[0]));
 }
 
+/* A wide window puts the board on the left at nearly the window's height,
+ * with the names one above the other, the clock and the buttons beside it; a
+ * tall one keeps the stacked layout. */
+static void test_wide_window(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    snprintf(sc.series, sizeof sc.series, "alice 2 - 1 bob");
+    static const int wide[][2] = { { 1280, 720 }, { 1920, 1080 }, { 640, 480 }, { 800, 600 },
+                                   { 480, 400 } };
+    for (size_t s = 0; s < sizeof wide / sizeof wide[0]; s++) {
+        int w = wide[s][0], h = wide[s][1];
+        struct layout l, tall;
+        layout_compute(&l, w, h, &sc);
+        layout_compute(&tall, w, w * 9 / 8, &sc); /* as wide, taller */
+        assert_true(l.side);
+        assert_false(tall.side);
+        /* As high as the window, unless the panel's minimum width limits
+         * it: then the board and the panel take the whole width. */
+        int full_width = l.board.x <= l.pad + 2 && l.players[0].x + l.players[0].w >= w - l.pad - 2;
+        if (l.board.h * 100 < (h - 2 * l.pad) * 95 && !full_width)
+            fail_msg("%dx%d: board %d high, window %d", w, h, l.board.h, h);
+        int right = l.board.x + l.board.w;
+        assert_true(l.players[0].x >= right && l.players[1].x >= right && l.clock.x >= right);
+        assert_true(l.players[1].y >= l.players[0].y + l.players[0].h);
+        assert_true(l.clock.y >= l.players[1].y + l.players[1].h);
+        assert_true(l.clock_bar.x >= l.clock.x + l.clock.w && l.clock_bar.w > 0);
+        assert_true(l.series.y >= l.clock.y + l.clock.h);
+        assert_true(l.status.y >= l.series.y + l.series.h);
+        assert_true(l.buttons[1].y >= l.buttons[0].y + l.buttons[0].h); /* a column */
+        assert_int_equal(l.buttons[0].x, l.buttons[1].x);
+        assert_true(l.buttons[0].w * 10 >= l.players[0].w * 9);
+        /* The panel and the board, centred together. */
+        int panel_right = l.players[0].x + l.players[0].w;
+        assert_true(abs(l.board.x - (w - panel_right)) <= 1);
+    }
+}
+
+/* Text is never smaller than the minimum, however small the window: at
+ * 320x240 the hint line is still LAYOUT_MIN_PX high. */
+static void test_text_minimum(void **state)
+{
+    (void)state;
+    static const int small[][2] = { { 320, 240 }, { 320, 400 }, { 240, 320 }, { 200, 150 } };
+    struct scene sc[2];
+    playing_scene(&sc[0]);
+    scene_reset(&sc[1]);
+    snprintf(sc[1].title, sizeof sc[1].title, "Lobby");
+    snprintf(sc[1].detail, sizeof sc[1].detail, "On example.org: quick match pairs you");
+    add_button(&sc[1], APP_BTN_QUICK_MATCH, "Quick match", SCENE_GROUP_MAIN);
+    for (size_t s = 0; s < sizeof small / sizeof small[0]; s++)
+        for (int k = 0; k < 2; k++) {
+            struct layout l;
+            layout_compute(&l, small[s][0], small[s][1], &sc[k]);
+            assert_true(l.text_px >= LAYOUT_MIN_TEXT_PX);
+            assert_true(l.small_px >= LAYOUT_MIN_PX);
+            assert_true(l.title_px >= l.text_px && l.status_px >= l.text_px);
+            if (k == 0 && small[s][1] >= 240)
+                assert_true(l.board.w > 0);
+        }
+}
+
+/* The connect screen: the error line under the fields keeps its place, so
+ * nothing moves when an error appears. */
+static void test_error_under_fields(void **state)
+{
+    (void)state;
+    struct scene sc[2];
+    scene_reset(&sc[0]);
+    snprintf(sc[0].title, sizeof sc[0].title, "Tic-tac-toe");
+    snprintf(sc[0].status, sizeof sc[0].status, "Connect to a server");
+    sc[0].field_count = 2;
+    sc[0].fields[0].id = APP_BTN_FIELD_ADDR;
+    sc[0].fields[1].id = APP_BTN_FIELD_NAME;
+    add_button(&sc[0], APP_BTN_CONNECT, "Connect", SCENE_GROUP_MAIN);
+    add_button(&sc[0], APP_BTN_QUIT, "Quit", SCENE_GROUP_MAIN);
+    sc[1] = sc[0];
+    snprintf(sc[1].error, sizeof sc[1].error, "Nothing is listening on localhost:7777.");
+    for (size_t s = 0; s < NSIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        if (w < 320 || h < 400)
+            continue;
+        struct layout a, b;
+        layout_compute(&a, w, h, &sc[0]);
+        layout_compute(&b, w, h, &sc[1]);
+        assert_int_equal(a.error.w, 0);
+        for (int i = 0; i < 2; i++) {
+            assert_true(same_rect(a.fields[i], b.fields[i]));
+            assert_true(same_rect(a.buttons[i], b.buttons[i]));
+        }
+        assert_true(same_rect(a.status, b.status));
+        assert_true(b.error.w > 0);
+        assert_true(b.error.y >= b.fields[1].y + b.fields[1].h);
+        assert_true(b.error.y + b.error.h <= b.buttons[0].y);
+    }
+}
+
+/* The banner sits across the middle of the board, its countdown bar inside
+ * it; the board does not move for it. */
+static void test_banner_over_board(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    struct layout before;
+    for (size_t s = 0; s < NSIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        if (w < 320 || h < 240)
+            continue;
+        sc.banner[0] = '\0';
+        layout_compute(&before, w, h, &sc);
+        snprintf(sc.banner, sizeof sc.banner, "Reconnecting\u2026 16 s");
+        sc.countdown_total_ms = 20000;
+        sc.countdown_ms = 16000;
+        struct layout l;
+        layout_compute(&l, w, h, &sc);
+        assert_true(same_rect(l.board, before.board));
+        struct layout_rect b = l.banner, bd = l.board;
+        assert_true(b.w > 0 && b.h > 0);
+        assert_true(b.x >= bd.x && b.x + b.w <= bd.x + bd.w && b.y >= bd.y && b.y + b.h <= bd.y + bd.h);
+        assert_true(abs((b.y + b.h / 2) - (bd.y + bd.h / 2)) <= 1);
+        struct layout_rect c = l.countdown;
+        assert_true(c.w > 0 && c.x >= b.x && c.x + c.w <= b.x + b.w && c.y >= b.y && c.y + c.h <= b.y + b.h);
+    }
+}
+
+/* The score line under the names keeps its place: the board does not move
+ * when it appears. */
+static void test_series_line(void **state)
+{
+    (void)state;
+    struct scene sc;
+    playing_scene(&sc);
+    for (size_t s = 0; s < NSIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        struct layout a, b;
+        sc.series[0] = '\0';
+        layout_compute(&a, w, h, &sc);
+        snprintf(sc.series, sizeof sc.series, "alice 2 - 1 bob");
+        layout_compute(&b, w, h, &sc);
+        assert_true(same_rect(a.board, b.board));
+        if (w < 320 || h < 240)
+            continue;
+        assert_true(b.series.w > 0);
+        assert_true(b.series.y >= b.players[0].y + b.players[0].h);
+        assert_true(b.series.y + b.series.h <= b.status.y);
+        assert_false(overlap(b.series, b.board));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +681,11 @@ int main(void)
         cmocka_unit_test(test_menu_column_and_fields),
         cmocka_unit_test(test_big_code),
         cmocka_unit_test(test_list_follows_focus),
+        cmocka_unit_test(test_wide_window),
+        cmocka_unit_test(test_text_minimum),
+        cmocka_unit_test(test_error_under_fields),
+        cmocka_unit_test(test_banner_over_board),
+        cmocka_unit_test(test_series_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* test_render.c: scenes drawn by SDL's software renderer into a surface, at
- * two window sizes, with pixels checked: marks where they are and nowhere
- * else, the winning line's colour along the line only, the hover highlight
- * on the hovered free cell only, the last move marked, text drawn, the labels
- * of a row of buttons at one size, the text cache not growing on an unchanged
- * frame; plus the font search. */
+ * several window sizes, with pixels checked: marks where they are and
+ * nowhere else, the winning line's colour along the line only, edged on both
+ * sides over every kind of mark, drawing itself; a mark appearing; the hover
+ * highlight on the hovered free cell only, the last move marked, text drawn,
+ * the labels of a row of buttons at one size, the text cache not growing on
+ * an unchanged frame; the reconnect screen's dimmed board under its banner;
+ * a long name ending in an ellipsis, a Chinese name from the fallback font;
+ * plus the font search. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +25,7 @@
 
 #include "app.h"
 #include "font.h"
+#include "font_fixture.h"
 #include "layout.h"
 #include "render.h"
 #include "scene.h"
@@ -42,7 +47,7 @@ static void canvas_open(struct canvas *c, int w, int h)
     c->r = SDL_CreateSoftwareRenderer(c->s);
     assert_non_null(c->r);
     char err[FONT_ERR_MAX];
-    c->rd = render_new(c->r, TTT_TEST_FONT, err);
+    c->rd = render_new(c->r, fixture_font, err);
     if (!c->rd)
         fail_msg("render_new: %s", err);
 }
@@ -147,6 +152,20 @@ static void check_marks(const struct canvas *c, const struct scene *sc)
             assert_int_equal(no, 0);
             break;
         }
+    }
+}
+
+/* Every cell but `skip` holds its own mark's colour and nothing of the
+ * other mark's. */
+static void check_marks_outside(const struct canvas *c, const struct scene *sc, int skip)
+{
+    for (int i = 0; i < BOARD_CELLS; i++) {
+        if (i == skip)
+            continue;
+        struct layout_rect cell = c->l.cells[i];
+        int nx = count(c, cell, RENDER_X), no = count(c, cell, RENDER_O);
+        assert_true(sc->board.cells[i] == BOARD_X ? nx > 0 && no == 0
+                    : sc->board.cells[i] == BOARD_O ? no > 0 && nx == 0 : nx == 0 && no == 0);
     }
 }
 
@@ -416,12 +435,17 @@ static int ink_rows(const struct canvas *c, struct layout_rect r, uint32_t fill,
 }
 
 /* Buttons 0 (plain) and 1 (primary) have labels with an ascender (h, b) and
- * a descender (g, y): drawn at one size, their ink spans the same rows. */
+ * a descender (g, y): drawn at one size, their ink spans the same rows of
+ * their buttons (a row, or the column beside a board in a wide window). */
 static void same_label_rows(const struct canvas *c, const char *what)
 {
     int top[2], bottom[2];
     assert_int_equal(ink_rows(c, c->l.buttons[0], RENDER_PANEL, &top[0], &bottom[0]), 0);
     assert_int_equal(ink_rows(c, c->l.buttons[1], RENDER_PRIMARY, &top[1], &bottom[1]), 0);
+    for (int i = 0; i < 2; i++) {
+        top[i] -= c->l.buttons[i].y;
+        bottom[i] -= c->l.buttons[i].y;
+    }
     if (abs(top[0] - top[1]) > 1 || abs(bottom[0] - bottom[1]) > 1)
         fail_msg("%dx%d%s: labels drawn at rows %d-%d and %d-%d", c->s->w, c->s->h, what, top[0],
                  bottom[0], top[1], bottom[1]);
@@ -575,6 +599,272 @@ static void test_tiny_windows(void **state)
     }
 }
 
+/* The pixel at distance d from (x, y) along the unit vector (ux, uy). */
+static uint32_t pixel_at(const struct canvas *c, float x, float y, float ux, float uy, float d)
+{
+    return pixel(c, (int)lroundf(x + ux * d), (int)lroundf(y + uy * d));
+}
+
+/* The winning line is edged on both sides: across it, at each of its cells,
+ * edge colour, line colour, edge colour -- over the X strokes along a
+ * diagonal as over any mark. */
+static void test_outlined_win_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cells;
+        uint8_t line[3];
+    } games[] = {
+        { "XO.OX.O.X", { 0, 4, 8 } }, { "OOXOX.X..", { 2, 4, 6 } }, { "XXX.OO...", { 0, 1, 2 } },
+        { "X.OXO.X..", { 0, 3, 6 } }, { "OOOXX.X..", { 0, 1, 2 } }, { "XO.XO..O.", { 1, 4, 7 } },
+    };
+    for (size_t s = 0; s < NSIZES; s++) {
+        struct canvas c;
+        canvas_open(&c, sizes[s][0], sizes[s][1]);
+        for (size_t g = 0; g < sizeof games / sizeof games[0]; g++) {
+            struct scene sc;
+            base_scene(&sc, games[g].cells);
+            sc.clock.shown = 0;
+            memcpy(sc.board.line, games[g].line, 3);
+            draw(&c, &sc);
+            struct layout_rect a = c.l.cells[games[g].line[0]], z = c.l.cells[games[g].line[2]];
+            float dx = (float)(z.x - a.x), dy = (float)(z.y - a.y), len = hypotf(dx, dy);
+            float nx = -dy / len, ny = dx / len; /* across the line */
+            float w = fmaxf(4.0f, (float)c.l.cell * 0.09f), e = fmaxf(2.0f, (float)c.l.cell * 0.035f);
+            for (int k = 0; k < 3; k++) {
+                struct layout_rect r = c.l.cells[games[g].line[k]];
+                /* Off the centre (the two strokes of an X cross there). */
+                float cx = (float)r.x + (float)r.w / 2 + dx / len * (float)r.w / 5;
+                float cy = (float)r.y + (float)r.h / 2 + dy / len * (float)r.w / 5;
+                assert_int_equal(pixel_at(&c, cx, cy, nx, ny, 0), RENDER_WIN);
+                for (int side = -1; side <= 1; side += 2) {
+                    uint32_t p = pixel_at(&c, cx, cy, nx, ny, (float)side * (w / 2 + e / 2));
+                    if (p != RENDER_WIN_EDGE)
+                        fail_msg("%dx%d, line %u-%u-%u, cell %u: %06X beside the line, not its edge",
+                                 sizes[s][0], sizes[s][1], games[g].line[0], games[g].line[1],
+                                 games[g].line[2], games[g].line[k], (unsigned)p);
+                }
+            }
+        }
+        canvas_close(&c);
+    }
+}
+
+/* The winning line draws itself from its start: half drawn, it reaches the
+ * middle cell and not the last; not started, nothing; done, all of it. */
+static void test_line_draws_itself(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 640, 720);
+    struct scene sc;
+    base_scene(&sc, "XO.OX...X");
+    sc.clock.shown = 0;
+    uint8_t line[3] = { 0, 4, 8 };
+    memcpy(sc.board.line, line, 3);
+    struct layout_rect first = c.l.cells[0];
+    sc.board.line_drawn = 0;
+    draw(&c, &sc);
+    assert_int_equal(count(&c, whole(&c), RENDER_WIN), 0);
+    assert_true(scene_animating(&sc));
+    sc.board.line_drawn = SCENE_MOTION_DONE / 2;
+    draw(&c, &sc);
+    first = c.l.cells[0];
+    struct layout_rect mid = c.l.cells[4], last = c.l.cells[8];
+    assert_true(count(&c, around(first.x + first.w / 2, first.y + first.h / 2, 3), RENDER_WIN) > 0);
+    assert_true(count(&c, around(mid.x + mid.w / 2, mid.y + mid.h / 2, 3), RENDER_WIN) > 0);
+    assert_int_equal(count(&c, last, RENDER_WIN), 0);
+    sc.board.line_drawn = SCENE_MOTION_DONE;
+    draw(&c, &sc);
+    assert_false(scene_animating(&sc));
+    check_win_line(&c, line);
+    canvas_close(&c);
+}
+
+/* Pixels in r that are not the background. */
+static int inked(const struct canvas *c, struct layout_rect r)
+{
+    return r.w * r.h - count(c, r, RENDER_BG);
+}
+
+/* A mark appearing grows and fades in: nothing at the start, less than the
+ * whole mark half way, the whole mark at the end. */
+static void test_mark_appears(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 640, 720);
+    struct scene sc;
+    base_scene(&sc, "X...O....");
+    sc.board.appear_cell = 4;
+    sc.board.appear = SCENE_MOTION_DONE;
+    draw(&c, &sc);
+    struct layout_rect r = c.l.cells[4];
+    int full = inked(&c, r);
+    assert_true(full > 0);
+    sc.board.appear = 0;
+    draw(&c, &sc);
+    int none = inked(&c, r);
+    sc.board.cells[4] = BOARD_EMPTY;
+    draw(&c, &sc);
+    assert_int_equal(none, inked(&c, r)); /* as the empty cell (the grid's edge) */
+    sc.board.cells[4] = BOARD_O;
+    assert_true(scene_animating(&sc));
+    sc.board.appear = SCENE_MOTION_DONE / 2;
+    draw(&c, &sc);
+    int half = inked(&c, r);
+    assert_true(half > none && half < full);
+    assert_int_equal(count(&c, r, RENDER_O), 0); /* not yet in the full colour */
+    check_marks_outside(&c, &sc, 4);
+    canvas_close(&c);
+}
+
+/* The reconnect screen: the board is still there, dimmed (its marks faint,
+ * never in their full colours), under a banner with its words and the
+ * countdown bar. */
+static void test_dimmed_reconnect_board(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < NSIZES; s++) {
+        struct canvas c;
+        canvas_open(&c, sizes[s][0], sizes[s][1]);
+        struct scene sc;
+        base_scene(&sc, "XO.XO....");
+        sc.clock.shown = 0;
+        sc.board.dimmed = 1;
+        snprintf(sc.banner, sizeof sc.banner, "Reconnecting\u2026 16 s");
+        sc.banner_tone = SCENE_TONE_WARN;
+        sc.countdown_ms = 16000;
+        sc.countdown_total_ms = 20000;
+        draw(&c, &sc);
+        struct layout_rect b = c.l.banner;
+        assert_true(b.w > 0);
+        /* The marks outside the banner: faint, there, not in full colour. */
+        for (int i = 0; i < 2; i++) {
+            struct layout_rect cell = c.l.cells[i];
+            assert_true(inked(&c, cell) > cell.w);
+            assert_int_equal(count(&c, cell, RENDER_X), 0);
+            assert_int_equal(count(&c, cell, RENDER_O), 0);
+        }
+        assert_int_equal(count(&c, c.l.board, RENDER_GRID), 0);
+        /* The banner: its panel, its words and bar in the warning colour. */
+        assert_true(count(&c, b, RENDER_PANEL) > b.w * b.h / 3);
+        struct layout_rect words = { b.x + c.l.pad, b.y + 2, b.w - 2 * c.l.pad, c.l.countdown.y - b.y - 2 };
+        assert_true(count(&c, words, RENDER_WARN) > 0);
+        assert_true(count(&c, c.l.countdown, RENDER_WARN) > c.l.countdown.w / 2);
+        canvas_close(&c);
+    }
+}
+
+/* The ink of the rect: its columns and rows that hold pixels far from the
+ * colour bg. Fills *top and *bottom (rows) and cols[] (1 per inked column,
+ * r.w entries); returns the inked pixel count. */
+static int ink_of(const struct canvas *c, struct layout_rect r, uint32_t bg, int *top, int *bottom,
+                  uint8_t *cols)
+{
+    int n = 0;
+    *top = *bottom = -1;
+    for (int x = 0; x < r.w; x++)
+        cols[x] = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++) {
+            uint32_t p = pixel(c, x, y);
+            int far = 0;
+            for (int k = 0; k < 24; k += 8) {
+                int d = (int)((p >> k) & 0xFF) - (int)((bg >> k) & 0xFF);
+                far |= d > 90 || d < -90;
+            }
+            if (!far)
+                continue;
+            n++;
+            cols[x - r.x] = 1;
+            if (*top < 0)
+                *top = y;
+            *bottom = y;
+        }
+    return n;
+}
+
+/* A name too long for its place is shortened with an ellipsis, at the body
+ * size: its letters as high as a short name's, and it ends in three dots. */
+static void test_name_ellipsis(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 330, 720);
+    struct scene sc;
+    base_scene(&sc, "X...O....");
+    sc.clock.shown = 0;
+    sc.players[0].to_move = 0;
+    snprintf(sc.players[1].name, sizeof sc.players[1].name, "BW");
+    draw(&c, &sc);
+    struct layout_rect r = c.l.players[1];
+    r.x += r.h / 4; /* the text's part of the row: left of O's icon */
+    r.w -= r.h / 4 + r.h * 3 / 5 + r.h / 4 + 4;
+    uint8_t cols[400];
+    int top_short, bottom_short, top, bottom;
+    assert_true(ink_of(&c, r, RENDER_BG, &top_short, &bottom_short, cols) > 0);
+    snprintf(sc.players[1].name, sizeof sc.players[1].name, "BWWWWWWWWWWWWWWW");
+    draw(&c, &sc);
+    assert_true(ink_of(&c, r, RENDER_BG, &top, &bottom, cols) > 0);
+    assert_int_equal(top, top_short); /* the capitals as high: not shrunk */
+    /* The last three runs of inked columns are the dots: each a few pixels
+     * high, at the baseline. */
+    int runs = 0, x = r.w - 1;
+    while (runs < 3 && x >= 0) {
+        while (x >= 0 && !cols[x])
+            x--;
+        int end = x;
+        while (x >= 0 && cols[x])
+            x--;
+        if (end < 0)
+            break;
+        struct layout_rect dot = { r.x + x + 1, r.y, end - x, r.h };
+        uint8_t dcols[400];
+        int dt, db;
+        assert_true(ink_of(&c, dot, RENDER_BG, &dt, &db, dcols) > 0);
+        if (db - dt + 1 > c.l.text_px / 4 + 1)
+            fail_msg("run %d from the right is %d px high: not a dot", runs, db - dt + 1);
+        runs++;
+    }
+    assert_int_equal(runs, 3);
+    canvas_close(&c);
+}
+
+/* A Chinese name in the players bar is drawn from the fallback font: its
+ * pixels are not those of missing-glyph boxes. */
+static void test_cjk_name(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 640, 720);
+    struct scene sc;
+    base_scene(&sc, "X...O....");
+    sc.clock.shown = 0;
+    snprintf(sc.players[1].name, sizeof sc.players[1].name, "\u0378\u0378\u0378");
+    draw(&c, &sc);
+    struct layout_rect r = c.l.players[1];
+    uint32_t *boxes = calloc((size_t)(r.w * r.h), sizeof *boxes);
+    assert_non_null(boxes);
+    for (int y = 0; y < r.h; y++)
+        for (int x = 0; x < r.w; x++)
+            boxes[y * r.w + x] = pixel(&c, r.x + x, r.y + y);
+    snprintf(sc.players[1].name, sizeof sc.players[1].name, "\u674e\u5c0f\u9f99");
+    draw(&c, &sc);
+    int differ = 0, ink = 0;
+    for (int y = 0; y < r.h; y++)
+        for (int x = 0; x < r.w; x++) {
+            uint32_t p = pixel(&c, r.x + x, r.y + y);
+            differ += p != boxes[y * r.w + x];
+            ink += p != RENDER_BG;
+        }
+    free(boxes);
+    if (differ < c.l.text_px * 6)
+        fail_msg("the Chinese name is drawn like missing-glyph boxes (%d pixels differ)", differ);
+    assert_true(ink > 0);
+    canvas_close(&c);
+}
+
 static void test_font_search(void **state)
 {
     (void)state;
@@ -583,21 +873,16 @@ static void test_font_search(void **state)
     assert_non_null(strstr(err, "/nonexistent/font.ttf"));
     assert_string_equal(path, "");
     assert_int_equal(font_find("", NULL, path, err), -1);
-    assert_int_equal(font_find(TTT_TEST_FONT, NULL, path, err), 0);
-    assert_string_equal(path, TTT_TEST_FONT);
+    assert_int_equal(font_find(fixture_font, NULL, path, err), 0);
+    assert_string_equal(path, fixture_font);
 
-    /* Next to an executable in <build>/tests: <build>/assets. */
-    char base[FONT_PATH_MAX];
-    snprintf(base, sizeof base, "%s", TTT_TEST_FONT);
-    char *slash = strrchr(base, '/');
-    assert_non_null(slash);
-    snprintf(slash, sizeof base - (size_t)(slash - base), "/../tests/");
-    assert_int_equal(font_find(NULL, base, path, err), 0);
+    /* Without --font: DejaVu Sans, where Debian's fonts-dejavu-core puts it,
+     * found through fontconfig (no path compiled in). */
+    assert_int_equal(font_find(NULL, NULL, path, err), 0);
     assert_int_equal(access(path, R_OK), 0);
-    assert_non_null(strstr(path, FONT_FILE));
-    /* From anywhere: the build's assets directory compiled in. */
-    assert_int_equal(font_find(NULL, "/nonexistent/bin", path, err), 0);
-    assert_int_equal(access(path, R_OK), 0);
+    const char *base = strrchr(path, '/');
+    assert_non_null(base);
+    assert_string_equal(base, "/DejaVuSans.ttf");
 
     /* A file that is not a font is an error, not a crash. */
     char junk[] = "/tmp/ttt-test-render-XXXXXX";
@@ -620,20 +905,6 @@ static void test_font_search(void **state)
     assert_int_equal(unlink(junk), 0);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return TTF_Init() == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    TTF_Quit();
-    SDL_Quit();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -646,6 +917,12 @@ int main(void)
         cmocka_unit_test(test_toast_hides_notice),
         cmocka_unit_test(test_tiny_windows),
         cmocka_unit_test(test_font_search),
+        cmocka_unit_test(test_outlined_win_line),
+        cmocka_unit_test(test_line_draws_itself),
+        cmocka_unit_test(test_mark_appears),
+        cmocka_unit_test(test_dimmed_reconnect_board),
+        cmocka_unit_test(test_name_ellipsis),
+        cmocka_unit_test(test_cjk_name),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, font_fixture_setup, font_fixture_teardown);
 }

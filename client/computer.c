@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/* computer.c: the local game against the computer (see computer.h): the
+ * moves checked and applied with the shared rules, the computer's choice
+ * from the perfect player's table, and the session events they make. */
+#include "computer.h"
+
+#include <string.h>
+
+static const char *const level_names[COMPUTER_LEVELS] = { "easy", "medium", "perfect" };
+static const char *const computer_names[COMPUTER_LEVELS] = { "Easy computer", "Medium computer",
+                                                             "Perfect computer" };
+
+int computer_level_parse(const char *s, enum computer_level *out)
+{
+    for (int i = 0; s && i < COMPUTER_LEVELS; i++) {
+        if (strcmp(s, level_names[i]) == 0) {
+            *out = (enum computer_level)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *computer_level_name(enum computer_level level)
+{
+    return (unsigned)level < COMPUTER_LEVELS ? level_names[level] : "?";
+}
+
+/* splitmix64: the next number of the generator. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* One of the cells set in mask (not 0), chosen evenly. */
+static unsigned pick(uint16_t cells, uint64_t *rng)
+{
+    unsigned mask = cells, n = 0;
+    for (unsigned c = 0; c < BOARD_CELLS; c++)
+        n += (mask >> c) & 1u;
+    unsigned k = (unsigned)(next_random(rng) % n);
+    for (unsigned c = 0; c < BOARD_CELLS; c++)
+        if (((mask >> c) & 1u) && k-- == 0)
+            return c;
+    return BOARD_NO_CELL;
+}
+
+unsigned computer_choose(enum computer_level level, const struct board *b, uint64_t *rng)
+{
+    uint16_t free_cells = board_free_mask(b), best = board_best_moves(b);
+    if (!free_cells)
+        return BOARD_NO_CELL;
+    int perfect = level == COMPUTER_PERFECT ||
+                  (level == COMPUTER_MEDIUM && (next_random(rng) & 1u));
+    return pick(perfect && best ? best : free_cells, rng);
+}
+
+/* Queue an event of type `type`; NULL when the queue is full (it is
+ * drained after each call, so it never is). */
+static struct session_event *push(struct computer *c, uint8_t type)
+{
+    if (c->ev_count >= COMPUTER_EVENT_QUEUE)
+        return NULL;
+    struct session_event *ev = &c->events[(c->ev_head + c->ev_count) % COMPUTER_EVENT_QUEUE];
+    c->ev_count++;
+    memset(ev, 0, sizeof *ev);
+    ev->type = type;
+    return ev;
+}
+
+static uint8_t computer_mark(const struct computer *c)
+{
+    return c->game.you == PROTO_MARK_X ? PROTO_MARK_O : PROTO_MARK_X;
+}
+
+/* A new game with the player on `you`: GAME_START, and the computer's first
+ * move due when it is X. */
+static void new_game(struct computer *c, uint8_t you, uint64_t now_ms)
+{
+    uint32_t id = c->game.game_id + 1;
+    memset(&c->game, 0, sizeof c->game);
+    c->game.game_id = id;
+    c->game.you = you;
+    c->game.board = board_new();
+    c->game.to_move = PROTO_MARK_X;
+    c->game.last_cell = BOARD_NO_CELL;
+    memset(c->game.line, PROTO_NO_CELL, sizeof c->game.line);
+    struct proto_name *mine = you == PROTO_MARK_X ? &c->game.x_name : &c->game.o_name;
+    struct proto_name *theirs = you == PROTO_MARK_X ? &c->game.o_name : &c->game.x_name;
+    *mine = c->player;
+    proto_name_set(theirs, computer_names[c->level]);
+    c->move_at_ms = you == PROTO_MARK_O ? now_ms + COMPUTER_THINK_MS : 0;
+    push(c, SESSION_EV_GAME_START);
+}
+
+/* The game ended (winner: a mark, or 0 for a draw): GAME_OVER, then the
+ * computer's rematch offer. */
+static void end_game(struct computer *c, uint8_t winner, uint8_t reason, const uint8_t line[3])
+{
+    c->game.over = 1;
+    c->game.winner = winner;
+    c->game.reason = reason;
+    memcpy(c->game.line, line, 3);
+    c->game.to_move = 0;
+    c->move_at_ms = 0;
+    push(c, SESSION_EV_GAME_OVER);
+    c->game.opponent_rematch = 1;
+    struct session_event *ev = push(c, SESSION_EV_OPPONENT);
+    if (ev)
+        ev->u.opponent.event = PROTO_OPP_REMATCH;
+}
+
+/* Apply the move of the side to move in cell (checked by the caller):
+ * MOVED, and GAME_OVER when it ends the game. */
+static void play(struct computer *c, unsigned cell)
+{
+    struct board next;
+    uint8_t mark = board_to_move(&c->game.board);
+    uint8_t ply = c->game.board.ply;
+    if (board_apply(&c->game.board, cell, &next) != BOARD_OK)
+        return;
+    c->game.board = next;
+    c->game.last_cell = (uint8_t)cell;
+    c->game.to_move = board_to_move(&next);
+    struct session_event *ev = push(c, SESSION_EV_MOVED);
+    if (ev) {
+        ev->u.moved.ply = ply;
+        ev->u.moved.cell = (uint8_t)cell;
+        ev->u.moved.mark = mark;
+    }
+    struct board_result r = board_result(&next);
+    if (r.over)
+        end_game(c, r.winner, r.winner ? PROTO_REASON_LINE : PROTO_REASON_FULL, r.line);
+}
+
+void computer_start(struct computer *c, enum computer_level level, const char *player_name,
+                    uint64_t seed, uint64_t now_ms)
+{
+    memset(c, 0, sizeof *c);
+    c->level = (uint8_t)((unsigned)level < COMPUTER_LEVELS ? level : COMPUTER_PERFECT);
+    c->rng = seed;
+    if (!player_name || proto_name_set(&c->player, player_name) != PROTO_OK)
+        proto_name_set(&c->player, "You");
+    new_game(c, PROTO_MARK_X, now_ms);
+}
+
+int computer_move(struct computer *c, unsigned cell, uint64_t now_ms)
+{
+    const struct board *b = &c->game.board;
+    if (c->game.over || c->game.to_move != c->game.you || cell >= BOARD_CELLS ||
+        b->cells[cell] != BOARD_EMPTY)
+        return -1;
+    play(c, cell);
+    if (!c->game.over)
+        c->move_at_ms = now_ms + COMPUTER_THINK_MS;
+    return 0;
+}
+
+int computer_resign(struct computer *c, uint64_t now_ms)
+{
+    (void)now_ms;
+    if (c->game.over)
+        return -1;
+    static const uint8_t no_line[3] = { PROTO_NO_CELL, PROTO_NO_CELL, PROTO_NO_CELL };
+    end_game(c, computer_mark(c), PROTO_REASON_RESIGN, no_line);
+    return 0;
+}
+
+int computer_rematch(struct computer *c, uint64_t now_ms)
+{
+    if (!c->game.over)
+        return -1;
+    new_game(c, computer_mark(c), now_ms);
+    return 0;
+}
+
+void computer_tick(struct computer *c, uint64_t now_ms)
+{
+    if (!c->move_at_ms || now_ms < c->move_at_ms || c->game.over ||
+        c->game.to_move != computer_mark(c))
+        return;
+    c->move_at_ms = 0;
+    unsigned cell = computer_choose((enum computer_level)c->level, &c->game.board, &c->rng);
+    if (cell < BOARD_CELLS)
+        play(c, cell);
+}
+
+uint64_t computer_next_deadline(const struct computer *c)
+{
+    return c->move_at_ms ? c->move_at_ms : UINT64_MAX;
+}
+
+int computer_next_event(struct computer *c, struct session_event *ev)
+{
+    if (c->ev_count == 0)
+        return 0;
+    *ev = c->events[c->ev_head];
+    c->ev_head = (uint8_t)((c->ev_head + 1) % COMPUTER_EVENT_QUEUE);
+    c->ev_count--;
+    return 1;
+}
+
+const struct session_game *computer_game(const struct computer *c)
+{
+    return &c->game;
+}
+
+enum session_phase computer_phase(const struct computer *c)
+{
+    return c->game.over ? SESSION_GAME_OVER : SESSION_PLAYING;
+}
+
+int computer_my_turn(const struct computer *c)
+{
+    return !c->game.over && c->game.to_move == c->game.you;
+}
