@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* frames.c: the server's frames, each checked against the session's phase,
+/* frames.c: the server's bytes (session_feed: the frame reader and the
+ * decoder) and its frames, each checked against the session's phase,
  * what it asked for and the game it has built, then applied: the game
  * state, the phase, and the events the user sees. A frame that does not fit
  * ends the session as a protocol error.
@@ -439,7 +440,9 @@ static int on_context_frame(struct session *s, const struct proto_msg *m, uint64
     }
 }
 
-int session_on_frame(struct session *s, const struct proto_msg *m, uint64_t now_ms)
+/* One decoded server frame. 0, or -1 when the session closed or let the
+ * connection go (stop reading). */
+static int on_frame(struct session *s, const struct proto_msg *m, uint64_t now_ms)
 {
     if (s->conn == SESSION_CONN_HANDSHAKE && m->type != PROTO_WELCOME && m->type != PROTO_ERROR) {
         session_protocol_error(s, "server sent %s before WELCOME", proto_type_name(m->type));
@@ -459,4 +462,37 @@ int session_on_frame(struct session *s, const struct proto_msg *m, uint64_t now_
     case PROTO_GAME_LIST: return on_game_list(s, m);
     default: return on_context_frame(s, m, now_ms);
     }
+}
+
+int session_feed(struct session *s, const uint8_t *data, size_t n, uint64_t now_ms)
+{
+    if (s->conn == SESSION_CONN_NONE)
+        return -1;
+    if (n > 0) {
+        s->heard_ms = now_ms;
+        s->silence_pinged = 0;
+    }
+    while (n > 0) {
+        size_t used = 0;
+        struct proto_frame f;
+        int rc = proto_reader_feed(&s->reader, data, n, &used, &f);
+        data += used;
+        n -= used;
+        if (rc == PROTO_NEED_MORE)
+            return 0;
+        if (rc != PROTO_FRAME) {
+            session_protocol_error(s, "server sent a bad frame header (%s)", proto_strerror(rc));
+            return -1;
+        }
+        struct proto_msg m;
+        rc = proto_decode(PROTO_S2C, &f, &m);
+        if (rc != PROTO_OK) {
+            session_protocol_error(s, "server sent a malformed %s frame (%u bytes): %s",
+                                   proto_type_name(f.type), (unsigned)f.len, proto_strerror(rc));
+            return -1;
+        }
+        if (on_frame(s, &m, now_ms) < 0)
+            return -1;
+    }
+    return 0;
 }

@@ -71,12 +71,6 @@ int session_list_games(struct session *s)
     return 0;
 }
 
-int session_my_turn(const struct session *s)
-{
-    return s->phase == SESSION_PLAYING && !s->awaiting_state && !s->game.over &&
-           !s->move_pending && s->game.to_move == s->game.you;
-}
-
 int session_move(struct session *s, unsigned cell)
 {
     if (!session_my_turn(s) || cell >= BOARD_CELLS || s->game.board.cells[cell] != BOARD_EMPTY)

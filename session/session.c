@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* session.c: the session's core (session.h): its life; its connection as
- * the transport reports it; bytes in (frame reader and decoder: frames.c
- * checks and applies each frame) and out (the bounded output buffer); time
+ * the transport reports it; bytes out (the bounded output buffer; bytes in
+ * are frames.c's, which uses this file and is not used by it); time
  * (the WELCOME timeout, the silence PING, the silence that loses the
  * connection, the reconnect grace); the event ring; the accessors. No I/O
  * and no clock: the caller brings the bytes and the time.
@@ -268,39 +268,6 @@ void session_disconnected(struct session *s, uint64_t now_ms, const char *why)
     session_end(s, SESSION_CLOSE_LOST, 0, "connection lost: %s", why);
 }
 
-int session_feed(struct session *s, const uint8_t *data, size_t n, uint64_t now_ms)
-{
-    if (s->conn == SESSION_CONN_NONE)
-        return -1;
-    if (n > 0) {
-        s->heard_ms = now_ms;
-        s->silence_pinged = 0;
-    }
-    while (n > 0) {
-        size_t used = 0;
-        struct proto_frame f;
-        int rc = proto_reader_feed(&s->reader, data, n, &used, &f);
-        data += used;
-        n -= used;
-        if (rc == PROTO_NEED_MORE)
-            return 0;
-        if (rc != PROTO_FRAME) {
-            session_protocol_error(s, "server sent a bad frame header (%s)", proto_strerror(rc));
-            return -1;
-        }
-        struct proto_msg m;
-        rc = proto_decode(PROTO_S2C, &f, &m);
-        if (rc != PROTO_OK) {
-            session_protocol_error(s, "server sent a malformed %s frame (%u bytes): %s",
-                                   proto_type_name(f.type), (unsigned)f.len, proto_strerror(rc));
-            return -1;
-        }
-        if (session_on_frame(s, &m, now_ms) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* ---- time ---- */
 
 /* A silent server gets a PING after silence_ms; silent as long again, the
@@ -388,6 +355,12 @@ uint16_t session_turn_s(const struct session *s)
 uint16_t session_grace_s(const struct session *s)
 {
     return s->grace_s;
+}
+
+int session_my_turn(const struct session *s)
+{
+    return s->phase == SESSION_PLAYING && !s->awaiting_state && !s->game.over &&
+           !s->move_pending && s->game.to_move == s->game.you;
 }
 
 const char *session_error(const struct session *s)

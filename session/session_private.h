@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* session_private.h: struct session and what the session's own files share
  * (session.c: the connection, time and events; frames.c: the server's
- * frames; requests.c: the user's requests). Not for callers: they use
- * session.h. */
+ * bytes and frames; requests.c: the user's requests; both use session.c,
+ * which uses neither). Not for callers: they use session.h. */
 #ifndef TTT_SESSION_PRIVATE_H
 #define TTT_SESSION_PRIVATE_H
 
@@ -89,9 +89,6 @@ int session_send_bare(struct session *s, uint8_t type);
 /* A PING whose PONG marks the point where the server has seen all we sent. */
 int session_send_barrier(struct session *s);
 
-/* One decoded server frame (frames.c). 0, or -1 when the session closed or
- * let the connection go (stop reading). */
-int session_on_frame(struct session *s, const struct proto_msg *m, uint64_t now_ms);
 
 /* Forget the game: an empty board, no line, no cell played. */
 void session_reset_game(struct session *s);
