@@ -14,9 +14,9 @@
 #endif
 
 const char options_usage[] =
-    "usage: tttd [--bind ADDR] [--port N] [--max-clients N] [--turn-time S] [--grace S]\n"
-    "            [--hello-timeout S] [--idle-timeout S] [--record FILE] [--quiet | --verbose]\n"
-    "            [--help] [--version]\n"
+    "usage: tttd [--bind ADDR] [--port N] [--max-clients N] [--max-per-ip N] [--turn-time S]\n"
+    "            [--grace S] [--hello-timeout S] [--idle-timeout S] [--room-time S] [--public-rooms]\n"
+    "            [--record FILE] [--quiet | --verbose] [--help] [--version]\n"
     "\n"
     "The ttt server: pairs players (quick match or private room), runs every game,\n"
     "relays moves to players and spectators (protocol v1, docs/PROTOCOL.md).\n"
@@ -25,15 +25,24 @@ const char options_usage[] =
     "                       (default: every address, IPv4 and IPv6, as with ::; 0.0.0.0:\n"
     "                       IPv4 only; link-local IPv6 with its zone: fe80::1%eth0)\n"
     "  --port N             TCP port, 0 lets the kernel pick (default 7777)\n"
-    "  --max-clients N      open connections at most (default 10000)\n"
+    "  --max-clients N      open connections at most (default 10000); when full, an address\n"
+    "                       with fewer connections takes the place of one of the address\n"
+    "                       with the most, and at most half wait for HELLO\n"
+    "  --max-per-ip N       connections of one address (IPv4, or IPv6 /64) at most\n"
+    "                       (default 0: no cap, as many players may share one address)\n"
     "  --turn-time S        seconds per turn; out of time loses (default 30)\n"
     "  --grace S            seconds a disconnected player has to come back (default 20)\n"
     "  --hello-timeout S    seconds from connect to HELLO (default 5)\n"
     "  --idle-timeout S     seconds without a frame before a client is dropped (default 30)\n"
+    "  --room-time S        seconds a private room waits for its joiner (default 600)\n"
+    "  --public-rooms       list the games of private rooms and let anyone watch them\n"
     "  --record FILE        append every finished game to FILE as one JSON line\n"
     "  --quiet              log errors only\n"
     "  --verbose            log every frame too\n"
-    "  --help, --version    print this or the version and exit\n";
+    "  --help, --version    print this or the version and exit\n"
+    "\n"
+    "Signals: SIGINT, SIGTERM end every game and exit; SIGHUP reopens the --record file\n"
+    "(after logrotate moved it); SIGUSR1 logs one line of statistics.\n";
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -62,9 +71,10 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 {
     *o = (struct options){ .bind = NULL, .port = 7777, .max_clients = 10000, .turn_s = 30,
                            .grace_s = 20, .hello_timeout_s = 5, .idle_timeout_s = 30,
-                           .record = NULL, .log_level = LOG_NORMAL };
+                           .record = NULL, .log_level = LOG_NORMAL, .max_per_ip = 0, .room_s = 600,
+                           .public_rooms = 0 };
     enum { O_BIND = 256, O_PORT, O_MAX, O_TURN, O_GRACE, O_HELLO, O_IDLE, O_RECORD, O_QUIET,
-           O_VERBOSE, O_HELP, O_VERSION };
+           O_VERBOSE, O_HELP, O_VERSION, O_PER_IP, O_ROOM, O_PUBLIC };
     static const struct option longopts[] = {
         { "bind", required_argument, NULL, O_BIND },
         { "port", required_argument, NULL, O_PORT },
@@ -74,6 +84,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
         { "hello-timeout", required_argument, NULL, O_HELLO },
         { "idle-timeout", required_argument, NULL, O_IDLE },
         { "record", required_argument, NULL, O_RECORD },
+        { "max-per-ip", required_argument, NULL, O_PER_IP },
+        { "room-time", required_argument, NULL, O_ROOM },
+        { "public-rooms", no_argument, NULL, O_PUBLIC },
         { "quiet", no_argument, NULL, O_QUIET },
         { "verbose", no_argument, NULL, O_VERBOSE },
         { "help", no_argument, NULL, O_HELP },
@@ -138,6 +151,17 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
                 return fail(err, err_len, "--record needs a file name");
             o->record = optarg;
             break;
+        case O_PER_IP:
+            if (parse_num(optarg, 0, 1000000, &v))
+                return fail(err, err_len, "--max-per-ip: '%s' is not a number from 0 to 1000000", optarg);
+            o->max_per_ip = (uint32_t)v;
+            break;
+        case O_ROOM:
+            if (parse_num(optarg, 1, 86400, &v))
+                return fail(err, err_len, "--room-time: '%s' is not a number of seconds from 1 to 86400", optarg);
+            o->room_s = (uint32_t)v;
+            break;
+        case O_PUBLIC: o->public_rooms = 1; break;
         case O_QUIET: quiet = 1; break;
         case O_VERBOSE: verbose = 1; break;
         case O_HELP:
