@@ -413,6 +413,11 @@ int sock_listen(const char *bind_addr, uint16_t port, int backlog, uint16_t *bou
 
 int sock_accept(int listen_fd, char *peer, size_t peer_len, char *err)
 {
+    return sock_accept_from(listen_fd, NULL, peer, peer_len, err);
+}
+
+int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, size_t peer_len, char *err)
+{
     struct sockaddr_storage ss;
     socklen_t len;
     int fd;
@@ -440,6 +445,8 @@ int sock_accept(int listen_fd, char *peer, size_t peer_len, char *err)
     }
     if (peer && peer_len > 0)
         sock_format_addr((const struct sockaddr *)&ss, peer, peer_len);
+    if (from)
+        *from = ss;
     return fd;
 }
 

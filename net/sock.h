@@ -52,6 +52,9 @@ int sock_listen(const char *bind_addr, uint16_t port, int backlog, uint16_t *bou
  * NULL) receives "HOST:PORT". */
 int sock_accept(int listen_fd, char *peer, size_t peer_len, char *err);
 
+/* sock_accept that also gives the peer's address in *from (may be NULL). */
+int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, size_t peer_len, char *err);
+
 /* Split "HOST[:PORT]", "[v6]:PORT" or "v6" into host and port (default
  * SOCK_DEFAULT_PORT). 0, or -1 with err set. */
 int sock_split_hostport(const char *text, char *host, size_t host_len, uint16_t *port, char *err);

@@ -1,17 +1,20 @@
-/* conn.c: the transport of conn.h: accept (with the client limit), reading
- * bytes into the frame reader (bounded work per readiness event), the rate
- * limit, the hello/idle/heartbeat timer, the staged sends and the bounded
- * output queue, fatal errors with a half-close and linger, and closing.
- * Frames go up to the owner's hooks; nothing here knows what they mean. */
+/* conn.c: the transport of conn.h: accept (admit.c decides who may come
+ * in), reading bytes into the frame reader (bounded work per readiness
+ * event), the rate limit, the hello/idle/heartbeat timer, the staged sends
+ * and the bounded output queue, fatal errors with a half-close and linger,
+ * closing, and the counts of it all. Frames go up to the owner's hooks;
+ * nothing here knows what they mean. */
 #include "conn.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "log.h"
 #include "random.h"
 
@@ -19,11 +22,14 @@
 
 static void conn_io(struct loop *loop, int fd, void *ctx, unsigned events);
 static void conn_timer(struct loop *loop, void *ctx);
+static void drop(struct conn *c, enum conn_end why, const char *text);
+static void tell_gone(struct conn *c);
+static void retire(struct conn *c);
 
 static uint64_t ms(uint32_t s) { return (uint64_t)s * 1000u; }
 
-void conn_pool_init(struct conn_pool *pool, struct loop *loop, const struct conn_limits *limits,
-                    const struct conn_hooks *hooks, void *ctx, size_t conn_size)
+int conn_pool_init(struct conn_pool *pool, struct loop *loop, const struct conn_limits *limits,
+                   const struct conn_hooks *hooks, void *ctx, size_t conn_size)
 {
     memset(pool, 0, sizeof *pool);
     pool->loop = loop;
@@ -33,7 +39,10 @@ void conn_pool_init(struct conn_pool *pool, struct loop *loop, const struct conn
     pool->conn_size = conn_size < sizeof(struct conn) ? sizeof(struct conn) : conn_size;
     list_init(&pool->all);
     list_init(&pool->pending);
+    return sources_init(&pool->sources, limits->max_clients);
 }
+
+void conn_pool_free(struct conn_pool *pool) { sources_free(&pool->sources); }
 
 /* Arm the connection's one timer for its next deadline. */
 static void arm_timer(struct conn *c)
@@ -57,10 +66,12 @@ static void watch(struct conn *c)
     if (c->out_len > c->out_off)
         mask |= LOOP_WRITABLE;
     if (loop_mod_fd(c->pool->loop, c->fd, mask) < 0)
-        conn_drop(c, "epoll_ctl failed");
+        drop(c, CONN_END_BROKEN, "epoll_ctl failed");
 }
 
-static struct conn *conn_new(struct conn_pool *pool, int fd, const char *peer)
+/* A connection for `fd`, counted at `src`, or (src NULL) refused and
+ * lingering over the limit. */
+static struct conn *conn_new(struct conn_pool *pool, int fd, const char *peer, struct source *src)
 {
     struct conn *c = calloc(1, pool->conn_size);
     if (!c)
@@ -69,6 +80,7 @@ static struct conn *conn_new(struct conn_pool *pool, int fd, const char *peer)
     c->fd = fd;
     c->state = CONN_HELLO;
     c->serial = ++pool->next_serial;
+    c->over_limit = !src;
     snprintf(c->peer, sizeof c->peer, "%s", peer);
     proto_reader_init(&c->reader, PROTO_C2S, c->inbuf, sizeof c->inbuf);
     c->last_frame_ms = c->rate_ms = loop_now_ms(pool->loop);
@@ -80,6 +92,15 @@ static struct conn *conn_new(struct conn_pool *pool, int fd, const char *peer)
     }
     list_push_front(&pool->all, &c->all_link);
     pool->n++;
+    pool->stats.accepted++;
+    if (src) {
+        c->src = src;
+        source_add(&pool->sources, src);
+        list_push_front(&src->before_hello, &c->src_link);
+        pool->nhello++;
+    } else {
+        pool->nlinger++;
+    }
     pool->hooks->open(pool->ctx, c);
     return c;
 }
@@ -97,6 +118,85 @@ static void refuse_now(int fd)
     close(fd);
 }
 
+/* Keep the kernel's share of a connection small (conn.h: CONN_SNDBUF). */
+static void bound_buffers(int fd)
+{
+    int snd = CONN_SNDBUF, rcv = CONN_RCVBUF;
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof snd) < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv) < 0)
+        log_error("SO_SNDBUF/SO_RCVBUF: %s", strerror(errno));
+}
+
+/* Refuse a connection with ERROR SERVER_FULL: it lingers (uncounted) to
+ * deliver it, or, when too many do, is closed at once. */
+static void refuse(struct conn_pool *pool, int fd, const char *peer, enum admit_verdict why)
+{
+    struct conn *c = pool->nlinger < CONN_LINGER_EXTRA_MAX ? conn_new(pool, fd, peer, NULL) : NULL;
+    if (!c) {
+        refuse_now(fd);
+        return;
+    }
+    log_info("#%llu %s refused: %s", (unsigned long long)c->serial, peer, admit_refusal(why));
+    conn_error(c, PROTO_ERR_SERVER_FULL, admit_refusal(why));
+}
+
+/* `victim` gives its place to a newcomer from another address: uncounted
+ * at once, ERROR SERVER_FULL, and it lingers like a refused one (or is
+ * closed at once when too many do). */
+static void evict(struct conn *victim, const char *newcomer)
+{
+    struct conn_pool *pool = victim->pool;
+    log_info("#%llu evicted: its address %s holds the most connections (%u), and %s needs a place",
+             (unsigned long long)victim->serial, victim->src->text, (unsigned)victim->src->conns, newcomer);
+    retire(victim);
+    source_sub(&pool->sources, victim->src, loop_now_ms(pool->loop));
+    victim->src = NULL;
+    victim->over_limit = 1;
+    pool->nlinger++;
+    pool->stats.evicted++;
+    tell_gone(victim);
+    conn_error(victim, PROTO_ERR_SERVER_FULL, admit_refusal(ADMIT_EVICTING));
+    if (pool->nlinger > CONN_LINGER_EXTRA_MAX)
+        drop(victim, CONN_END_CLIENT, "evicted");
+}
+
+/* One accepted socket: admitted (perhaps in another's place) or refused. */
+static void admit_one(struct conn_pool *pool, int fd, const struct sockaddr_storage *from, const char *peer)
+{
+    uint64_t now = loop_now_ms(pool->loop);
+    struct source *src = source_get(&pool->sources, (const struct sockaddr *)from, now);
+    if (!src) {
+        log_error("connection from %s refused: out of memory", peer);
+        pool->stats.ended[CONN_END_NO_MEMORY]++;
+        close(fd);
+        return;
+    }
+    struct admit_counts counts = { .max_clients = pool->limits.max_clients,
+                                   .max_per_ip = pool->limits.max_per_ip,
+                                   .open = pool->n - pool->nlinger,
+                                   .before_hello = pool->nhello };
+    struct list *victim;
+    enum admit_verdict v = admit_decide(&counts, &pool->sources, src, &victim);
+    if (v == ADMIT_EVICTING)
+        evict(container_of(victim, struct conn, src_link), peer);
+    else if (v != ADMIT) {
+        refuse(pool, fd, peer, v);
+        source_release(&pool->sources, src, now);
+        return;
+    }
+    bound_buffers(fd);
+    struct conn *c = conn_new(pool, fd, peer, src);
+    if (!c) {
+        log_error("connection from %s refused: out of memory or descriptors", peer);
+        pool->stats.ended[CONN_END_NO_MEMORY]++;
+        source_release(&pool->sources, src, now);
+        close(fd);
+        return;
+    }
+    log_info("#%llu connect from %s", (unsigned long long)c->serial, peer);
+    arm_timer(c);
+}
+
 void conn_accept_ready(struct loop *loop, int fd, void *ctx, unsigned events)
 {
     struct conn_pool *pool = ctx;
@@ -104,33 +204,14 @@ void conn_accept_ready(struct loop *loop, int fd, void *ctx, unsigned events)
     (void)events;
     for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
         char peer[SOCK_ADDR_LEN], err[SOCK_ERR_LEN];
-        int cfd = sock_accept(fd, peer, sizeof peer, err);
+        struct sockaddr_storage from;
+        int cfd = sock_accept_from(fd, &from, peer, sizeof peer, err);
         if (cfd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 log_error("accept: %s", err);
             return;
         }
-        int full = pool->n - pool->nlinger >= pool->limits.max_clients;
-        if (full && pool->nlinger >= CONN_LINGER_EXTRA_MAX) {
-            refuse_now(cfd);
-            continue;
-        }
-        struct conn *c = conn_new(pool, cfd, peer);
-        if (!c) {
-            log_error("connection from %s refused: out of memory or descriptors", peer);
-            close(cfd);
-            continue;
-        }
-        if (full) {
-            c->over_limit = 1;
-            pool->nlinger++;
-            log_info("#%llu %s refused: server full (%u clients)", (unsigned long long)c->serial, peer,
-                     (unsigned)pool->limits.max_clients);
-            conn_error(c, PROTO_ERR_SERVER_FULL, "server full: try again later");
-            continue;
-        }
-        log_info("#%llu connect from %s", (unsigned long long)c->serial, peer);
-        arm_timer(c);
+        admit_one(pool, cfd, &from, peer);
     }
 }
 
@@ -139,12 +220,31 @@ void conn_established(struct conn *c)
     if (c->state != CONN_HELLO)
         return;
     c->state = CONN_OPEN;
+    if (c->src) {
+        list_remove(&c->src_link);
+        list_push_front(&c->src->welcomed, &c->src_link);
+        c->pool->nhello--;
+    }
     /* The timer still holds the hello deadline, which may lie past the
      * first heartbeat; re-arm it for the idle rules. */
     arm_timer(c);
 }
 
 int conn_alive(const struct conn *c) { return !c->doomed && c->state != CONN_CLOSING; }
+
+struct source *conn_source(const struct conn *c) { return c->src; }
+
+/* `c` stops being alive (failed or dropped): no longer a handshake in
+ * progress, nor a candidate for eviction. It stays counted at its source
+ * until it is freed. */
+static void retire(struct conn *c)
+{
+    if (!list_linked(&c->src_link))
+        return; /* retired already, or never counted */
+    if (c->state == CONN_HELLO)
+        c->pool->nhello--;
+    list_remove(&c->src_link);
+}
 
 /* Try to write the queued bytes; 0, or -1 if the connection broke. */
 static int flush_out(struct conn *c)
@@ -184,7 +284,7 @@ static void queue_bytes(struct conn *c, const uint8_t *data, size_t n)
 {
     size_t queued = c->out_len - c->out_off;
     if (queued + n > CONN_OUT_MAX) {
-        conn_drop(c, "not reading: output queue over 64 KiB");
+        drop(c, CONN_END_NOT_READING, "not reading: output queue over 64 KiB");
         return;
     }
     if (c->out_off && c->out_len + n > c->out_cap) {
@@ -200,7 +300,7 @@ static void queue_bytes(struct conn *c, const uint8_t *data, size_t n)
             cap = CONN_OUT_MAX;
         uint8_t *p = realloc(c->out, cap);
         if (!p) {
-            conn_drop(c, "out of memory for its output queue");
+            drop(c, CONN_END_NO_MEMORY, "out of memory for its output queue");
             return;
         }
         c->out = p;
@@ -226,7 +326,7 @@ static void send_bytes(struct conn *c, const uint8_t *data, size_t n)
                     continue;
                 if (errno == EAGAIN || errno == EWOULDBLOCK)
                     break;
-                conn_drop(c, strerror(errno));
+                drop(c, CONN_END_BROKEN, strerror(errno));
                 return;
             }
             sent += (size_t)w;
@@ -283,6 +383,7 @@ void conn_send(struct conn *c, const struct proto_msg *m)
     }
     if (log_enabled(LOG_VERBOSE))
         log_debug("#%llu <- %s (%d bytes)", (unsigned long long)c->serial, proto_type_name(m->type), n);
+    c->pool->stats.frames_out++;
     stage_bytes(c, buf, (size_t)n);
 }
 
@@ -316,6 +417,8 @@ void conn_error(struct conn *c, uint8_t code, const char *text)
     if (c->doomed)
         return;
     log_info("#%llu dropped: %s (%s)", (unsigned long long)c->serial, proto_error_name(code), text);
+    c->pool->stats.fatal[code]++;
+    retire(c);
     c->state = CONN_CLOSING;
     loop_timer_cancel(c->pool->loop, &c->timer);
     (void)loop_timer_at(c->pool->loop, &c->timer, loop_now_ms(c->pool->loop) + CONN_LINGER_MS);
@@ -330,15 +433,22 @@ static void fail(struct conn *c, uint8_t code, const char *text)
     conn_error(c, code, text);
 }
 
-void conn_drop(struct conn *c, const char *why)
+/* Close `c` in the next conn_pool_flush (so that nothing up the call chain
+ * holds a freed connection). `why` is counted (unless it closes after a
+ * fatal ERROR, counted then), `text` goes to the log. */
+static void drop(struct conn *c, enum conn_end why, const char *text)
 {
     if (c->doomed)
         return;
+    if (conn_alive(c)) {
+        c->pool->stats.ended[why]++;
+        retire(c);
+    }
     c->doomed = 1;
     if (c->state == CONN_OPEN)
-        log_info("#%llu disconnected: %s", (unsigned long long)c->serial, why);
+        log_info("#%llu disconnected: %s", (unsigned long long)c->serial, text);
     else
-        log_debug("#%llu closed: %s", (unsigned long long)c->serial, why);
+        log_debug("#%llu closed: %s", (unsigned long long)c->serial, text);
     loop_del_fd(c->pool->loop, c->fd);
     loop_timer_cancel(c->pool->loop, &c->timer);
     pending_unlink(c); /* staged bytes die with the connection */
@@ -365,6 +475,8 @@ static void reap(struct conn_pool *pool, struct conn *keep)
         pool->n--;
         if (c->over_limit)
             pool->nlinger--;
+        if (c->src)
+            source_sub(&pool->sources, c->src, loop_now_ms(pool->loop));
         free(c->out);
         free(c);
     }
@@ -396,7 +508,7 @@ void conn_each(struct conn_pool *pool, void (*fn)(struct conn *c, void *arg), vo
 void conn_pool_close_all(struct conn_pool *pool, const char *why)
 {
     list_each(n, &pool->all)
-        conn_drop(container_of(n, struct conn, all_link), why);
+        drop(container_of(n, struct conn, all_link), CONN_END_CLIENT, why);
     conn_pool_flush(pool);
 }
 
@@ -424,6 +536,7 @@ static int on_frame(struct conn *c, const struct proto_frame *f)
     uint64_t now = loop_now_ms(pool->loop);
     c->last_frame_ms = now;
     c->ping_out = 0;
+    pool->stats.frames_in++;
     if (rate_take(c, now) < 0) {
         fail(c, PROTO_ERR_SLOW_DOWN, "too many frames: at most 50 a second (bursts of 100)");
         return -1;
@@ -449,11 +562,11 @@ static void on_readable(struct conn *c)
     if (n < 0) {
         if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
             return;
-        conn_drop(c, strerror(errno));
+        drop(c, CONN_END_BROKEN, strerror(errno));
         return;
     }
     if (n == 0) {
-        conn_drop(c, c->state == CONN_CLOSING ? "closed after the error" : "connection closed by the client");
+        drop(c, CONN_END_CLIENT, c->state == CONN_CLOSING ? "closed after the error" : "connection closed by the client");
         return;
     }
     if (c->state == CONN_CLOSING)
@@ -482,7 +595,7 @@ static void conn_io(struct loop *loop, int fd, void *ctx, unsigned events)
     (void)fd;
     if (events & LOOP_WRITABLE) {
         if (flush_out(c) < 0) {
-            conn_drop(c, strerror(errno));
+            drop(c, CONN_END_BROKEN, strerror(errno));
             return;
         }
         maybe_shut(c);
@@ -499,7 +612,7 @@ static void conn_timer(struct loop *loop, void *ctx)
     uint64_t now = loop_now_ms(loop);
     switch (c->state) {
     case CONN_CLOSING:
-        conn_drop(c, "linger over");
+        drop(c, CONN_END_CLIENT, "linger over");
         return;
     case CONN_HELLO:
         fail(c, PROTO_ERR_TIMEOUT, "no HELLO in time");
@@ -520,4 +633,36 @@ static void conn_timer(struct loop *loop, void *ctx)
     }
     if (!c->doomed)
         arm_timer(c);
+}
+
+/* printf at buf + *len, within cap (a cut line stays NUL-terminated). */
+__attribute__((format(printf, 4, 5))) static void append(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+    if (*len >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *len += (size_t)n;
+}
+
+const char *conn_stats_text(const struct conn_pool *pool, char *buf, size_t cap)
+{
+    static const char *const ends[CONN_END_REASONS] = { "by the client", "broken", "not reading",
+                                                        "out of memory" };
+    const struct conn_stats *st = &pool->stats;
+    size_t len = 0;
+    buf[0] = '\0';
+    append(buf, cap, &len, "%u connections (%u before HELLO), %llu accepted; frames %llu in, %llu out; closed:",
+           (unsigned)(pool->n - pool->nlinger), (unsigned)pool->nhello, (unsigned long long)st->accepted,
+           (unsigned long long)st->frames_in, (unsigned long long)st->frames_out);
+    for (int i = 0; i < CONN_END_REASONS; i++)
+        append(buf, cap, &len, "%s %s %llu", i ? "," : "", ends[i], (unsigned long long)st->ended[i]);
+    for (int code = 1; code < 256; code++)
+        if (st->fatal[code])
+            append(buf, cap, &len, ", %s %llu", proto_error_name((uint8_t)code), (unsigned long long)st->fatal[code]);
+    append(buf, cap, &len, "; evicted for fair share %llu", (unsigned long long)st->evicted);
+    return buf;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* conn.h: the transport: client connections as framed byte streams. It
- * accepts (within the client limit), reads with bounded work per readiness
- * event, cuts frames, keeps the rate limit and the hello/idle/heartbeat
- * clock, stages and queues what is sent (bounded), ends connections with a
- * fatal ERROR, a half-close and a linger, and closes them.
+ * admits connections (the client limit, shared fairly between source
+ * addresses, --max-per-ip, at most half of the limit before HELLO), bounds
+ * each one's kernel buffers, reads with bounded work per readiness event,
+ * cuts frames, keeps the rate limit and the hello/idle/heartbeat clock,
+ * stages and queues what is sent (bounded), ends connections with a fatal
+ * ERROR, a half-close and a linger, closes them, and counts it all.
  *
  * What a frame means is its owner's business. The owner gives the pool its
  * hooks (struct conn_hooks) and the size of its per-connection struct, which
@@ -19,6 +21,7 @@
 #include "loop.h"
 #include "proto.h"
 #include "sock.h"
+#include "source.h"
 
 /* Bounds of the flow control documented in docs/PROTOCOL.md. */
 #define CONN_OUT_MAX (64u * 1024u)      /* unsent bytes queued per connection */
@@ -27,6 +30,11 @@
 #define CONN_RATE_PER_S 50u             /* frames refilled per second */
 #define CONN_LINGER_MS 2000u            /* after a fatal ERROR */
 #define CONN_STAGE 120u                 /* bytes of small frames gathered per loop iteration */
+/* The kernel's buffers per connection, as set with SO_SNDBUF and SO_RCVBUF
+ * (Linux doubles both for its bookkeeping): with the output queue, a
+ * connection costs at most 64 + 2 x (16 + 4) KiB, under 128 KiB. */
+#define CONN_SNDBUF (16u * 1024u)
+#define CONN_RCVBUF (4u * 1024u)
 /* Connections refused with SERVER_FULL may linger (to deliver the ERROR) up
  * to this many at once; beyond it they are closed straight away. */
 #define CONN_LINGER_EXTRA_MAX 256u
@@ -49,10 +57,12 @@ struct conn {
     uint8_t told;               /* the gone hook has run */
     uint8_t shut_wr;            /* our sending side is shut down */
     uint8_t ping_out;           /* a heartbeat PING is unanswered */
-    uint8_t over_limit;         /* refused with SERVER_FULL, lingering */
+    uint8_t over_limit;         /* refused or evicted with SERVER_FULL, lingering */
     uint8_t stage_len;          /* > 0 exactly while on the pool's pending list */
     uint64_t serial;            /* connection number, for logs */
     char peer[SOCK_ADDR_LEN];
+    struct source *src;         /* its source address, while counted there */
+    struct list src_link;       /* on src's before_hello or welcomed list, while alive */
 
     struct proto_reader reader;
     uint8_t inbuf[PROTO_C2S_FRAME_MAX];
@@ -90,8 +100,27 @@ struct conn_hooks {
 /* The limits a pool keeps (tttd's options). */
 struct conn_limits {
     uint32_t max_clients;       /* open connections at most (more get SERVER_FULL) */
+    uint32_t max_per_ip;        /* of one source address at most; 0: no cap */
     uint32_t hello_timeout_s;   /* from accept to conn_established */
     uint32_t idle_timeout_s;    /* after it, without a complete frame */
+};
+
+/* Why connections ended, besides the fatal ERRORs. */
+enum conn_end {
+    CONN_END_CLIENT = 0,        /* the client closed it */
+    CONN_END_BROKEN,            /* a socket error (reset, ...) */
+    CONN_END_NOT_READING,       /* its output queue passed CONN_OUT_MAX */
+    CONN_END_NO_MEMORY,         /* out of memory or descriptors */
+    CONN_END_REASONS
+};
+
+/* What the transport counted since the start. */
+struct conn_stats {
+    uint64_t frames_in, frames_out;
+    uint64_t accepted;
+    uint64_t ended[CONN_END_REASONS];
+    uint64_t fatal[256];        /* fatal ERRORs sent, by code */
+    uint64_t evicted;           /* of them SERVER_FULL to make room (fair share) */
 };
 
 /* Every connection, and what they share. */
@@ -104,20 +133,33 @@ struct conn_pool {
 
     struct list all;            /* every open connection */
     uint32_t n;                 /* open connections (limit: max_clients) */
-    uint32_t nlinger;           /* refused connections lingering over the limit */
+    uint32_t nlinger;           /* refused or evicted connections lingering over the limit */
+    uint32_t nhello;            /* counted connections before HELLO (limit: half of max_clients) */
+    struct sources sources;     /* per source address */
     uint64_t next_serial;
     struct conn *doomed;        /* closed in conn_pool_flush */
     struct list pending;        /* staged bytes to send in conn_pool_flush */
+    struct conn_stats stats;
 };
 
 /* Set up an empty pool. Each accepted connection gets conn_size zeroed
  * bytes (at least a struct conn), the struct conn first; `hooks` are
- * called with `ctx`. */
-void conn_pool_init(struct conn_pool *pool, struct loop *loop, const struct conn_limits *limits,
-                    const struct conn_hooks *hooks, void *ctx, size_t conn_size);
+ * called with `ctx`. 0, or -1 when memory ran out (conn_pool_free then
+ * cleans up). */
+int conn_pool_init(struct conn_pool *pool, struct loop *loop, const struct conn_limits *limits,
+                   const struct conn_hooks *hooks, void *ctx, size_t conn_size);
+
+/* Free what the pool holds besides connections (after conn_pool_close_all). */
+void conn_pool_free(struct conn_pool *pool);
 
 /* Accept every waiting connection (bounded per call). A listener's callback
- * (ctx: the pool). One over max_clients gets ERROR SERVER_FULL. */
+ * (ctx: the pool). When the server is full, a connection from a source
+ * address holding fewer connections than the fullest one takes the place
+ * of one of that one's (its newest before HELLO, else its newest), which
+ * gets ERROR SERVER_FULL; otherwise the new one gets it. So does one over
+ * --max-per-ip, and one that would make more than half of max_clients (at
+ * least one) wait for HELLO, unless it too can take a place before HELLO
+ * from the fullest address. */
 void conn_accept_ready(struct loop *loop, int fd, void *ctx, unsigned events);
 
 /* The handshake is done: from now on the idle timeout and the heartbeat
@@ -140,9 +182,9 @@ void conn_send(struct conn *c, const struct proto_msg *m);
  * not called now (the owner knows), but before `c` is freed. */
 void conn_error(struct conn *c, uint8_t code, const char *text);
 
-/* Close `c` in the next conn_pool_flush (so that nothing up the call chain
- * holds a freed connection). `why` goes to the log. */
-void conn_drop(struct conn *c, const char *why);
+/* The source address of `c` (for its guess budget), or NULL once it is
+ * not counted there (refused, evicted). */
+struct source *conn_source(const struct conn *c);
 
 /* Call fn(c, arg) on each open connection; fn may fail or drop `c`. */
 void conn_each(struct conn_pool *pool, void (*fn)(struct conn *c, void *arg), void *arg);
@@ -153,5 +195,9 @@ void conn_pool_flush(struct conn_pool *pool);
 
 /* Drop every connection and close them all now (the server is exiting). */
 void conn_pool_close_all(struct conn_pool *pool, const char *why);
+
+/* The transport's part of the stats line: "N connections (M before
+ * HELLO), frames A in, B out, closed: ...". Returns buf. */
+const char *conn_stats_text(const struct conn_pool *pool, char *buf, size_t cap);
 
 #endif

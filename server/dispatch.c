@@ -3,9 +3,11 @@
  * (conn.h) and its player (player.h). Frames come up from the transport
  * through the hooks; here they are decoded, checked against the table of
  * what each state allows (anything else is ERROR UNEXPECTED, fatal before
- * HELLO) and handed to the lobby or the game. This is also the one place
- * that decides what a departure means: a LEAVE, a lobby request at a
- * finished game, a fatal error, a lost connection. */
+ * HELLO) and handed to the lobby or the game; JOIN_ROOM and RESUME spend
+ * their source address's budget of wrong guesses (source.h). This is also
+ * the one place that decides what a departure means: a LEAVE, a lobby
+ * request at a finished game (or while following one), a fatal error, a
+ * lost connection. */
 #include "dispatch.h"
 
 #include <stdio.h>
@@ -29,29 +31,39 @@ static struct player *player_of(struct conn *c) { return &container_of(c, struct
  * connection is gone, so a seat in a live game waits for RESUME; 0: the
  * player chose to go, so it resigns). The player is then in the lobby (or
  * still before HELLO). */
-static void depart(struct player *p, int lost)
+static void depart(struct server *srv, struct player *p, int lost)
 {
-    switch (p->state) {
-    case PLAYER_QUEUED:
-    case PLAYER_ROOM:
-        lobby_leave(p);
-        break;
-    case PLAYER_PLAYING:
-    case PLAYER_SPECTATING:
-    case PLAYER_FINISHED:
+    if (p->state == PLAYER_QUEUED || p->state == PLAYER_ROOM)
+        lobby_leave(&srv->lobby, p);
+    else if (p->game) /* playing, at a finished game, watching or following one */
         game_leave(p, lost);
-        break;
-    default:
-        break;
-    }
 }
 
 /* A fatal ERROR: the player goes as a lost connection would, then its
  * connection ends. */
-static void fail(struct player *p, uint8_t code, const char *text)
+static void fail(struct server *srv, struct player *p, uint8_t code, const char *text)
 {
-    depart(p, 1);
+    depart(srv, p, 1);
     player_error(p, code, text);
+}
+
+/* JOIN_ROOM and RESUME guess a secret. 1 if `p`'s address may try one now;
+ * else it has spent its budget of wrong ones, and `p` gets SLOW_DOWN. */
+static int may_guess(struct server *srv, struct player *p)
+{
+    struct source *src = conn_source(p->conn);
+    if (!src || source_may_guess(src, loop_now_ms(srv->loop)))
+        return 1;
+    fail(srv, p, PROTO_ERR_SLOW_DOWN, "too many wrong room codes or tokens from your address: wait a minute");
+    return 0;
+}
+
+/* A room code or token of `p` was wrong: its address pays for it. */
+static void guessed_wrong(struct server *srv, struct player *p)
+{
+    struct source *src = conn_source(p->conn);
+    if (src)
+        source_guess_failed(src, loop_now_ms(srv->loop));
 }
 
 /* ---- handlers, one per message type ---- */
@@ -89,7 +101,8 @@ static void on_create_room(struct server *srv, struct player *p, const struct pr
 
 static void on_join_room(struct server *srv, struct player *p, const struct proto_msg *m)
 {
-    lobby_join_room(&srv->lobby, p, m->u.room.code);
+    if (may_guess(srv, p) && lobby_join_room(&srv->lobby, p, m->u.room.code) < 0)
+        guessed_wrong(srv, p);
 }
 
 static void on_spectate(struct server *srv, struct player *p, const struct proto_msg *m)
@@ -99,7 +112,8 @@ static void on_spectate(struct server *srv, struct player *p, const struct proto
 
 static void on_resume(struct server *srv, struct player *p, const struct proto_msg *m)
 {
-    game_resume(&srv->games, p, m->u.resume.token);
+    if (may_guess(srv, p) && game_resume(&srv->games, p, m->u.resume.token) < 0)
+        guessed_wrong(srv, p);
 }
 
 static void on_list_games(struct server *srv, struct player *p, const struct proto_msg *m)
@@ -130,9 +144,8 @@ static void on_rematch(struct server *srv, struct player *p, const struct proto_
 
 static void on_leave(struct server *srv, struct player *p, const struct proto_msg *m)
 {
-    (void)srv;
     (void)m;
-    depart(p, 0);
+    depart(srv, p, 0);
 }
 
 static void on_ping(struct server *srv, struct player *p, const struct proto_msg *m)
@@ -158,7 +171,8 @@ static void on_pong(struct server *srv, struct player *p, const struct proto_msg
 static const struct route {
     handler_fn *fn;
     uint8_t states;         /* IN(...) of each state that allows it */
-    uint8_t lobby_request;  /* allowed at a finished game too, which it leaves first */
+    uint8_t lobby_request;  /* allowed at a finished game too; leaves the game (or the one
+                             * it follows) first */
 } routes[256] = {
     [PROTO_HELLO] = { on_hello, IN(HELLO), 0 },
     [PROTO_QUICK_MATCH] = { on_quick_match, IN(LOBBY), 1 },
@@ -193,13 +207,13 @@ static void unexpected(struct player *p, uint8_t type)
 static void route(struct server *srv, struct player *p, const struct proto_msg *m)
 {
     const struct route *r = &routes[m->type];
-    int finished = p->state == PLAYER_FINISHED && r->lobby_request;
-    if (!r->fn || !((r->states & (1u << p->state)) || finished)) {
+    int allowed = (r->states & (1u << p->state)) || (r->lobby_request && p->state == PLAYER_FINISHED);
+    if (!r->fn || !allowed) {
         unexpected(p, m->type);
         return;
     }
-    if (finished)
-        depart(p, 0);
+    if (r->lobby_request && p->game)
+        depart(srv, p, 0);
     r->fn(srv, p, m);
 }
 
@@ -219,7 +233,7 @@ static void on_frame(void *ctx, struct conn *c, const struct proto_frame *f)
     if (st != PROTO_OK) {
         char text[80];
         snprintf(text, sizeof text, "%s: %s", proto_type_name(f->type), proto_strerror(st));
-        fail(p, proto_status_to_error(st), text);
+        fail(ctx, p, proto_status_to_error(st), text);
         return;
     }
     if (log_enabled(LOG_VERBOSE))
@@ -229,24 +243,23 @@ static void on_frame(void *ctx, struct conn *c, const struct proto_frame *f)
 
 static void on_gone(void *ctx, struct conn *c)
 {
-    (void)ctx;
-    depart(player_of(c), 1);
+    depart(ctx, player_of(c), 1);
 }
 
 static const struct conn_hooks hooks = { on_open, on_frame, on_gone };
 
-void dispatch_init(struct server *srv)
+int dispatch_init(struct server *srv)
 {
     struct conn_limits limits = { .max_clients = srv->opt.max_clients,
+                                  .max_per_ip = srv->opt.max_per_ip,
                                   .hello_timeout_s = srv->opt.hello_timeout_s,
                                   .idle_timeout_s = srv->opt.idle_timeout_s };
-    conn_pool_init(&srv->conns, srv->loop, &limits, &hooks, srv, sizeof(struct client));
+    return conn_pool_init(&srv->conns, srv->loop, &limits, &hooks, srv, sizeof(struct client));
 }
 
 static void shut_one(struct conn *c, void *arg)
 {
-    (void)arg;
-    fail(player_of(c), PROTO_ERR_SHUTTING_DOWN, "the server is shutting down");
+    fail(arg, player_of(c), PROTO_ERR_SHUTTING_DOWN, "the server is shutting down");
 }
 
 void dispatch_shutdown(struct server *srv)

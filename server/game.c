@@ -3,7 +3,8 @@
  * clock, its spectators and its place in the live list and hashes. Every
  * move is checked here in the contract's order; every result is sent to
  * players and spectators, recorded, and logged. A game lives until both of
- * its players have left it after GAME_OVER. */
+ * its players have left it after GAME_OVER; its spectators follow it until
+ * then, into a rematch. */
 #include "game.h"
 
 #include <stdio.h>
@@ -32,31 +33,34 @@ struct game {
     struct games *games;
     uint32_t id;
     uint8_t live;
+    uint8_t from_room;          /* a private room's game (and its rematches) */
     struct board board;
     uint8_t moves[BOARD_CELLS];
     struct seat seats[2];       /* [0] X, [1] O */
     struct loop_timer turn;
     uint64_t turn_deadline_ms;
-    struct list spectators;     /* players, through their watch_link */
+    struct list spectators;     /* players, through their watch_link: watching it while it is
+                                 * live, following it (in the lobby) once it is over */
     time_t started;
-    struct list live_link;      /* on games.live */
+    struct list live_link;      /* on games.listed or games.unlisted */
     struct hash_node id_node;   /* on games.by_id (live games only) */
 };
 
 static void turn_expired(struct loop *loop, void *ctx);
 static void grace_expired(struct loop *loop, void *ctx);
 
-int games_init(struct games *gs, struct loop *loop, uint32_t max_clients, uint16_t turn_s, uint16_t grace_s,
-               struct record *record)
+int games_init(struct games *gs, struct loop *loop, const struct options *o, struct record *record)
 {
     memset(gs, 0, sizeof *gs);
     gs->loop = loop;
     gs->record = record;
-    gs->turn_s = turn_s;
-    gs->grace_s = grace_s;
+    gs->turn_s = o->turn_s;
+    gs->grace_s = o->grace_s;
+    gs->public_rooms = o->public_rooms != 0;
     gs->next_id = 1;
-    list_init(&gs->live);
-    if (hash_init(&gs->by_id, max_clients) < 0 || hash_init(&gs->by_token, max_clients) < 0)
+    list_init(&gs->listed);
+    list_init(&gs->unlisted);
+    if (hash_init(&gs->by_id, o->max_clients) < 0 || hash_init(&gs->by_token, o->max_clients) < 0)
         return -1;
     return 0;
 }
@@ -91,13 +95,16 @@ static struct game *game_by_id(struct games *gs, uint32_t id)
     return n ? container_of(n, struct game, id_node) : NULL;
 }
 
+/* 1 if anyone may see `g` in LIST_GAMES and watch it. */
+static int watchable(const struct game *g) { return !g->from_room || g->games->public_rooms; }
+
 static void go_live(struct game *g)
 {
     struct games *gs = g->games;
     hash_add(&gs->by_id, &g->id_node, hash_bytes(&g->id, sizeof g->id));
     for (int i = 0; i < 2; i++)
         hash_add(&gs->by_token, &g->seats[i].token_node, hash_bytes(g->seats[i].token, PROTO_TOKEN_LEN));
-    list_push_front(&gs->live, &g->live_link);
+    list_push_front(watchable(g) ? &gs->listed : &gs->unlisted, &g->live_link);
     gs->nlive++;
     g->live = 1;
 }
@@ -151,6 +158,15 @@ static void broadcast(struct game *g, const struct proto_msg *m)
         player_send(spectator(n), m);
 }
 
+/* `p` (in the lobby, following nothing) watches the live game `g`. */
+static void watch(struct game *g, struct player *p)
+{
+    list_push_front(&g->spectators, &p->watch_link);
+    p->game = g;
+    p->state = PLAYER_SPECTATING;
+    send_start(p, g, PROTO_SPECTATOR);
+}
+
 static void send_opponent(const struct game *g, struct player *p, uint8_t event, uint16_t grace_s)
 {
     if (!p || g->games->closing)
@@ -188,16 +204,18 @@ static void seat_player(struct game *g, int i, struct player *p)
     p->state = PLAYER_PLAYING;
 }
 
-int game_start(struct games *gs, struct player *x, struct player *o)
+/* game_start's work; the new game, or NULL. */
+static struct game *start(struct games *gs, struct player *x, struct player *o, int from_room)
 {
     struct game *g = calloc(1, sizeof *g);
     if (!g) {
         log_error("out of memory for a new game");
         player_error(x, PROTO_ERR_SERVER_FULL, "server out of memory");
         player_error(o, PROTO_ERR_SERVER_FULL, "server out of memory");
-        return -1;
+        return NULL;
     }
     g->games = gs;
+    g->from_room = from_room != 0;
     g->id = gs->next_id++;
     if (gs->next_id == 0)
         gs->next_id = 1; /* ids are never 0 */
@@ -221,27 +239,26 @@ int game_start(struct games *gs, struct player *x, struct player *o)
              player_id(x), escaped(&g->seats[1].name, on), player_id(o));
     send_start(x, g, PROTO_MARK_X);
     send_start(o, g, PROTO_MARK_O);
-    return 0;
+    return g;
 }
 
-/* Free `g` once neither player is at it any more. */
+int game_start(struct games *gs, struct player *x, struct player *o, int from_room)
+{
+    return start(gs, x, o, from_room) ? 0 : -1;
+}
+
+/* Free `g` once neither player is at it any more; whoever still follows it
+ * is let go. */
 static void maybe_free(struct game *g)
 {
     if (g->live || g->seats[0].player || g->seats[1].player)
         return;
-    free(g);
-}
-
-/* Every spectator back to the lobby. */
-static void release_spectators(struct game *g)
-{
     struct list *n;
     while ((n = list_first(&g->spectators))) {
-        struct player *s = spectator(n);
         list_remove(n);
-        s->game = NULL;
-        s->state = PLAYER_LOBBY;
+        spectator(n)->game = NULL;
     }
+    free(g);
 }
 
 static void record_game(const struct game *g, uint8_t winner, uint8_t reason)
@@ -274,6 +291,7 @@ static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8
     /* The record first: once a player can have seen the end, the game is
      * in the file (a crash from here on loses nothing anyone saw). */
     record_game(g, winner, reason);
+    g->games->finished++;
 
     struct proto_msg m = { .type = PROTO_GAME_OVER };
     m.u.game_over.winner = winner;
@@ -283,7 +301,8 @@ static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8
         memcpy(m.u.game_over.line, line, 3);
     broadcast(g, &m);
 
-    release_spectators(g);
+    list_each(n, &g->spectators) /* back in the lobby, following the game */
+        spectator(n)->state = PLAYER_LOBBY;
     for (int i = 0; i < 2; i++) {
         struct seat *s = &g->seats[i];
         if (s->player) {
@@ -377,31 +396,32 @@ void game_rematch(struct player *p)
         send_opponent(g, other->player, PROTO_OPP_REMATCH, 0);
         return;
     }
-    /* Both offered: a new game, marks swapped. */
+    /* Both offered: a new game, marks swapped; who follows this one watches it. */
     struct player *new_x = g->seats[1].player, *new_o = g->seats[0].player;
     for (int i = 0; i < 2; i++) {
         g->seats[i].player->game = NULL;
         g->seats[i].player->state = PLAYER_LOBBY;
         g->seats[i].player = NULL;
     }
-    struct games *gs = g->games;
+    struct game *next = start(g->games, new_x, new_o, g->from_room);
+    struct list *n;
+    while (next && (n = list_first(&g->spectators))) {
+        list_remove(n);
+        watch(next, spectator(n));
+    }
     maybe_free(g);
-    (void)game_start(gs, new_x, new_o);
 }
 
 void game_spectate(struct games *gs, struct player *p, uint32_t game_id)
 {
     struct game *g = game_by_id(gs, game_id);
-    if (!g) {
+    if (!g || !watchable(g)) {
         char text[64];
         snprintf(text, sizeof text, "no live game %u", (unsigned)game_id);
         player_error(p, PROTO_ERR_NO_SUCH_GAME, text);
         return;
     }
-    list_push_front(&g->spectators, &p->watch_link);
-    p->game = g;
-    p->state = PLAYER_SPECTATING;
-    send_start(p, g, PROTO_SPECTATOR);
+    watch(g, p);
 }
 
 /* `p` takes seat i back from the player who holds it: that one gets ERROR
@@ -416,12 +436,12 @@ static void take_over(struct game *g, int i, struct player *p)
              player_id(old));
 }
 
-void game_resume(struct games *gs, struct player *p, const uint8_t token[PROTO_TOKEN_LEN])
+int game_resume(struct games *gs, struct player *p, const uint8_t token[PROTO_TOKEN_LEN])
 {
     struct seat *s = seat_by_token(gs, token);
     if (!s) {
         player_error(p, PROTO_ERR_BAD_TOKEN, "no seat in a live game has this token");
-        return;
+        return -1;
     }
     struct game *g = s->game;
     int i = s == &g->seats[0] ? 0 : 1;
@@ -445,15 +465,16 @@ void game_resume(struct games *gs, struct player *p, const uint8_t token[PROTO_T
         uint64_t left = when > now ? when - now : 0;
         send_opponent(g, p, PROTO_OPP_DISCONNECTED, (uint16_t)((left + 999u) / 1000u));
     }
+    return 0;
 }
 
 void game_list(struct games *gs, struct player *p)
 {
     struct proto_msg m = { .type = PROTO_GAME_LIST };
     uint8_t n = 0;
-    for (struct list *l = list_first(&gs->live); l && n < PROTO_LIST_MAX; l = list_next(&gs->live, l), n++) {
+    for (struct list *l = list_first(&gs->listed); l && n < PROTO_LIST_MAX; l = list_next(&gs->listed, l)) {
         const struct game *g = container_of(l, struct game, live_link);
-        struct proto_game_entry *e = &m.u.game_list.games[n];
+        struct proto_game_entry *e = &m.u.game_list.games[n++];
         e->game_id = g->id;
         e->ply = g->board.ply;
         e->x_name = g->seats[0].name;
@@ -481,7 +502,7 @@ void game_leave(struct player *p, int lost)
     struct game *g = p->game;
     if (!g)
         return;
-    if (p->state == PLAYER_SPECTATING) {
+    if (p->state == PLAYER_SPECTATING || p->state == PLAYER_LOBBY) { /* watching, or following */
         list_remove(&p->watch_link);
     } else if (p->state == PLAYER_PLAYING && lost) {
         leave_away(g, p);
@@ -502,6 +523,6 @@ void game_abort_all(struct games *gs)
 {
     gs->closing = 1;
     struct list *n;
-    while ((n = list_first(&gs->live)))
+    while ((n = list_first(&gs->listed)) || (n = list_first(&gs->unlisted)))
         game_end(container_of(n, struct game, live_link), 0, PROTO_REASON_ABORTED, NULL);
 }

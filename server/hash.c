@@ -59,3 +59,14 @@ struct hash_node *hash_find(const struct hash *h, uint32_t hash,
             return n;
     return NULL;
 }
+
+void hash_drain(struct hash *h, void (*fn)(struct hash_node *n, void *arg), void *arg)
+{
+    for (uint32_t i = 0; h->buckets && i <= h->mask; i++) {
+        struct hash_node *n;
+        while ((n = h->buckets[i])) {
+            hash_remove(n);
+            fn(n, arg);
+        }
+    }
+}

@@ -39,6 +39,10 @@ void hash_add(struct hash *h, struct hash_node *n, uint32_t hash);
 /* Take `n` off its table; a node on no table is left alone. */
 void hash_remove(struct hash_node *n);
 
+/* Take every node off the table, calling fn(node, arg) on each once it is
+ * off (fn may free it). */
+void hash_drain(struct hash *h, void (*fn)(struct hash_node *n, void *arg), void *arg);
+
 /* The node under `hash` whose member `same` says holds `key`, or NULL. */
 struct hash_node *hash_find(const struct hash *h, uint32_t hash,
                             int (*same)(const struct hash_node *n, const void *key), const void *key);

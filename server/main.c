@@ -1,8 +1,10 @@
 /* main.c: tttd's start and end: options, the file limit, signals (through a
- * signalfd, so they are just another event), the listening sockets (one per
- * address of --bind), the addresses players can use (exactly those that
- * accept connections), the record file, the loop, and the graceful
- * shutdown (abort live games, SHUTTING_DOWN to everyone, exit 0). */
+ * signalfd, so they are just another event: SIGINT and SIGTERM shut down,
+ * SIGHUP reopens the record file, SIGUSR1 logs the stats), the listening
+ * sockets (one per address of --bind), the addresses players can use
+ * (exactly those that accept connections), the record file, the loop, and
+ * the graceful shutdown (abort live games, SHUTTING_DOWN to everyone, exit
+ * 0). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -131,6 +133,27 @@ static void begin_shutdown(struct server *srv, const char *why)
         loop_stop(srv->loop);
 }
 
+/* SIGUSR1: one line of what the server holds and has done. */
+static void log_stats(const struct server *srv)
+{
+    char conns[512];
+    uint64_t up = (loop_now_ms(srv->loop) - srv->started_ms) / 1000u;
+    log_info("stats: %s; %u games live, %llu finished; %u queued, %u rooms open; up %llud %02llu:%02llu:%02llu",
+             conn_stats_text(&srv->conns, conns, sizeof conns), (unsigned)srv->games.nlive,
+             (unsigned long long)srv->games.finished, (unsigned)srv->lobby.nqueued, (unsigned)srv->lobby.nrooms,
+             (unsigned long long)(up / 86400u), (unsigned long long)(up / 3600u % 24u),
+             (unsigned long long)(up / 60u % 60u), (unsigned long long)(up % 60u));
+}
+
+/* SIGHUP: the record file anew (logrotate moved it); never an exit. */
+static void reopen_record(struct server *srv)
+{
+    if (srv->record)
+        (void)record_reopen(srv->record);
+    else
+        log_info("SIGHUP: no --record file to reopen");
+}
+
 static void on_signal(struct loop *loop, int fd, void *ctx, unsigned events)
 {
     struct server *srv = ctx;
@@ -143,7 +166,12 @@ static void on_signal(struct loop *loop, int fd, void *ctx, unsigned events)
             continue;
         if (n != (ssize_t)sizeof si)
             return;
-        begin_shutdown(srv, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+        if (si.ssi_signo == SIGHUP)
+            reopen_record(srv);
+        else if (si.ssi_signo == SIGUSR1)
+            log_stats(srv);
+        else
+            begin_shutdown(srv, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
     }
 }
 
@@ -179,6 +207,8 @@ static int take_signals(struct server *srv)
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGHUP);
+    sigaddset(&mask, SIGUSR1);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
         (srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
         fprintf(stderr, "tttd: cannot set up signal handling: %s\n", strerror(errno));
@@ -217,9 +247,8 @@ static int start_loop(struct server *srv, uint32_t max_fds)
         fprintf(stderr, "tttd: cannot start the event loop: %s\n", strerror(errno));
         return -1;
     }
-    dispatch_init(srv);
-    if (games_init(&srv->games, srv->loop, o->max_clients, o->turn_s, o->grace_s, srv->record) < 0 ||
-        lobby_init(&srv->lobby, &srv->games, o->max_clients) < 0) {
+    if (dispatch_init(srv) < 0 || games_init(&srv->games, srv->loop, o, srv->record) < 0 ||
+        lobby_init(&srv->lobby, &srv->games, srv->loop, o->max_clients, o->room_s) < 0) {
         fprintf(stderr, "tttd: out of memory for the games and rooms\n");
         return -1;
     }
@@ -238,6 +267,7 @@ static int start_loop(struct server *srv, uint32_t max_fds)
     loop_timer_init(&srv->record_timer, retry_record, srv);
     if (srv->record)
         (void)loop_timer_at(srv->loop, &srv->record_timer, loop_now_ms(srv->loop) + 1000u);
+    srv->started_ms = loop_now_ms(srv->loop);
     return 0;
 }
 
@@ -246,9 +276,13 @@ static int serve(struct server *srv)
 {
     const struct options *o = &srv->opt;
     publish(srv);
-    log_info("tttd ready: port %u, up to %u clients, turn %u s, grace %u s, hello %u s, idle %u s%s%s",
-             (unsigned)srv->port, (unsigned)o->max_clients, (unsigned)o->turn_s, (unsigned)o->grace_s,
-             (unsigned)o->hello_timeout_s, (unsigned)o->idle_timeout_s, srv->record ? ", recording to " : "",
+    char per_ip[40] = "";
+    if (o->max_per_ip)
+        snprintf(per_ip, sizeof per_ip, " (%u per address)", (unsigned)o->max_per_ip);
+    log_info("tttd ready: port %u, up to %u clients%s, turn %u s, grace %u s, hello %u s, idle %u s, rooms %u s%s%s%s",
+             (unsigned)srv->port, (unsigned)o->max_clients, per_ip, (unsigned)o->turn_s, (unsigned)o->grace_s,
+             (unsigned)o->hello_timeout_s, (unsigned)o->idle_timeout_s, (unsigned)o->room_s,
+             o->public_rooms ? ", rooms' games public" : "", srv->record ? ", recording to " : "",
              srv->record ? o->record : "");
     if (loop_run(srv->loop) < 0) {
         log_error("event loop failed: %s", strerror(errno));
@@ -271,6 +305,7 @@ static void stop(struct server *srv)
     }
     games_free(&srv->games);
     lobby_free(&srv->lobby);
+    conn_pool_free(&srv->conns);
     record_close(srv->record);
     close_listeners(srv);
     if (srv->loop)

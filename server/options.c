@@ -13,9 +13,9 @@
 #endif
 
 static const char usage[] =
-    "usage: tttd [--bind ADDR] [--port N] [--max-clients N] [--turn-time S] [--grace S]\n"
-    "            [--hello-timeout S] [--idle-timeout S] [--record FILE] [--quiet | --verbose]\n"
-    "            [--help] [--version]\n"
+    "usage: tttd [--bind ADDR] [--port N] [--max-clients N] [--max-per-ip N] [--turn-time S]\n"
+    "            [--grace S] [--hello-timeout S] [--idle-timeout S] [--room-time S] [--public-rooms]\n"
+    "            [--record FILE] [--quiet | --verbose] [--help] [--version]\n"
     "\n"
     "The ttt server: pairs players (quick match or private room), runs every game,\n"
     "relays moves to players and spectators (protocol v1, docs/PROTOCOL.md).\n"
@@ -24,28 +24,40 @@ static const char usage[] =
     "                       (default: every address, IPv4 and IPv6, as with ::; 0.0.0.0:\n"
     "                       IPv4 only; link-local IPv6 with its zone: fe80::1%eth0)\n"
     "  --port N             TCP port, 0 lets the kernel pick (default 7777)\n"
-    "  --max-clients N      open connections at most (default 10000)\n"
+    "  --max-clients N      open connections at most (default 10000); when full, an address\n"
+    "                       with fewer connections takes the place of one of the address\n"
+    "                       with the most, and at most half wait for HELLO\n"
+    "  --max-per-ip N       connections of one address (IPv4, or IPv6 /64) at most\n"
+    "                       (default 0: no cap, as many players may share one address)\n"
     "  --turn-time S        seconds per turn; out of time loses (default 30)\n"
     "  --grace S            seconds a disconnected player has to come back (default 20)\n"
     "  --hello-timeout S    seconds from connect to HELLO (default 5)\n"
     "  --idle-timeout S     seconds without a frame before a client is dropped (default 30)\n"
+    "  --room-time S        seconds a private room waits for its joiner (default 600)\n"
+    "  --public-rooms       list the games of private rooms and let anyone watch them\n"
     "  --record FILE        append every finished game to FILE as one JSON line\n"
     "  --quiet              log errors only\n"
     "  --verbose            log every frame too\n"
-    "  --help, --version    print this or the version and exit\n";
+    "  --help, --version    print this or the version and exit\n"
+    "\n"
+    "Signals: SIGINT, SIGTERM end every game and exit; SIGHUP reopens the --record file\n"
+    "(after logrotate moved it); SIGUSR1 logs one line of statistics.\n";
 
 /* The table's order is the keys' order. */
-enum { O_BIND, O_PORT, O_MAX_CLIENTS, O_TURN_TIME, O_GRACE, O_HELLO_TIMEOUT, O_IDLE_TIMEOUT, O_RECORD,
-       O_QUIET, O_VERBOSE, O_COUNT };
+enum { O_BIND, O_PORT, O_MAX_CLIENTS, O_MAX_PER_IP, O_TURN_TIME, O_GRACE, O_HELLO_TIMEOUT,
+       O_IDLE_TIMEOUT, O_ROOM_TIME, O_PUBLIC_ROOMS, O_RECORD, O_QUIET, O_VERBOSE, O_COUNT };
 
 static const struct args_option option_table[O_COUNT] = {
     [O_BIND] = {"bind", ARGS_TEXT, "an address", 0, 0},
     [O_PORT] = {"port", ARGS_NUMBER, "a port number", 0, 65535},
     [O_MAX_CLIENTS] = {"max-clients", ARGS_NUMBER, "a number", 1, 1000000},
+    [O_MAX_PER_IP] = {"max-per-ip", ARGS_NUMBER, "a number", 0, 1000000},
     [O_TURN_TIME] = {"turn-time", ARGS_NUMBER, "a number of seconds", 1, 65535},
     [O_GRACE] = {"grace", ARGS_NUMBER, "a number of seconds", 0, 65535},
     [O_HELLO_TIMEOUT] = {"hello-timeout", ARGS_NUMBER, "a number of seconds", 1, 86400},
     [O_IDLE_TIMEOUT] = {"idle-timeout", ARGS_NUMBER, "a number of seconds", 1, 86400},
+    [O_ROOM_TIME] = {"room-time", ARGS_NUMBER, "a number of seconds", 1, 86400},
+    [O_PUBLIC_ROOMS] = {"public-rooms", ARGS_FLAG, NULL, 0, 0},
     [O_RECORD] = {"record", ARGS_TEXT, "a file name", 0, 0},
     [O_QUIET] = {"quiet", ARGS_FLAG, NULL, 0, 0},
     [O_VERBOSE] = {"verbose", ARGS_FLAG, NULL, 0, 0},
@@ -86,10 +98,13 @@ static int take(const struct args_item *it, void *ctx)
     case O_BIND: return take_bind(it, o);
     case O_PORT: o->port = (uint16_t)v; break;
     case O_MAX_CLIENTS: o->max_clients = (uint32_t)v; break;
+    case O_MAX_PER_IP: o->max_per_ip = (uint32_t)v; break;
     case O_TURN_TIME: o->turn_s = (uint16_t)v; break;
     case O_GRACE: o->grace_s = (uint16_t)v; break;
     case O_HELLO_TIMEOUT: o->hello_timeout_s = (uint32_t)v; break;
     case O_IDLE_TIMEOUT: o->idle_timeout_s = (uint32_t)v; break;
+    case O_ROOM_TIME: o->room_s = (uint32_t)v; break;
+    case O_PUBLIC_ROOMS: o->public_rooms = 1; break;
     case O_RECORD: o->record = it->value; break;
     case O_QUIET: return take_log_level(it, o, LOG_QUIET);
     case O_VERBOSE: return take_log_level(it, o, LOG_VERBOSE);
@@ -108,7 +123,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 {
     *o = (struct options){ .bind = NULL, .port = 7777, .max_clients = 10000, .turn_s = 30,
                            .grace_s = 20, .hello_timeout_s = 5, .idle_timeout_s = 30,
-                           .record = NULL, .log_level = LOG_NORMAL };
+                           .record = NULL, .log_level = LOG_NORMAL, .max_per_ip = 0, .room_s = 600,
+                           .public_rooms = 0 };
     switch (args_parse(&spec, argc, argv, o, err, err_len)) {
     case ARGS_RUN: return OPTIONS_RUN;
     case ARGS_EXIT: return OPTIONS_EXIT_OK;

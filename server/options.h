@@ -19,6 +19,9 @@ struct options {
     uint32_t idle_timeout_s;
     const char *record;         /* NULL: no record file */
     int log_level;              /* enum log_level */
+    uint32_t max_per_ip;        /* connections of one source address at most; 0: no cap */
+    uint32_t room_s;            /* a room closes after this long without a joiner */
+    int public_rooms;           /* rooms' games are listed and may be watched */
 };
 
 enum options_result { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_BAD = 2 };

@@ -1,6 +1,7 @@
 /* record.h: the --record file: each finished game appended as one JSON line
  * with a single write() from the event loop, made durable by fdatasync() on
- * a writer thread within a second. A failed write is logged and retried. */
+ * a writer thread within a second. The file only ever ends in a whole line:
+ * a write the disk cuts short is taken back and retried. */
 #ifndef TTT_RECORD_H
 #define TTT_RECORD_H
 
@@ -31,8 +32,9 @@ struct record *record_open(const char *path, char *err, size_t err_len);
  * including the newline, or 0 if it does not fit in cap. */
 size_t record_format(const struct record_game *g, char *out, size_t cap);
 
-/* Append one game. Never blocks on the disk's flush; on a failed write the
- * line is kept (bounded) and retried on the next append or record_retry. */
+/* Append one game. Never blocks on the disk's flush; on a failed or short
+ * write the file is cut back to its last whole line and the line is kept
+ * (bounded) and retried on the next append or record_retry. */
 void record_append(struct record *r, const struct record_game *g);
 
 /* Retry lines whose write failed (call about once a second). */
@@ -41,7 +43,14 @@ void record_retry(struct record *r);
 /* 1 if lines are waiting for a retry. */
 int record_pending(const struct record *r);
 
-/* Flush, fdatasync, stop the thread, close. */
+/* Open the file's path anew (after logrotate moved the file): the lines
+ * from now on go to the new file; the old descriptor is synced and closed
+ * by the writer thread. Logs what it did. 0, or -1 (still writing to the
+ * old file). */
+int record_reopen(struct record *r);
+
+/* Flush, fdatasync, stop the thread, close; logs how many finished games
+ * could not be written and are lost, if any. */
 void record_close(struct record *r);
 
 #endif

@@ -10,6 +10,8 @@
  *   game.c       authoritative games: seats, clock, spectators
  *   player.c     a player as the lobby and games see it, and its outbox
  *   conn.c       the transport: accept, read, frames, output queue, close
+ *   admit.c      who may come in when connections are scarce (fair share)
+ *   source.c     per source address: connections, the budget of wrong guesses
  *   record.c, log.c, random.c, hash.c, list.h, options.c: leaves
  *
  * Data flows one way: socket -> conn.c (frame reader) -> dispatch.c
@@ -48,6 +50,7 @@ struct server {
     uint16_t port;
     int signal_fd;
     uint8_t shutting_down;
+    uint64_t started_ms;        /* loop_now_ms at the start (uptime) */
     struct loop_timer shutdown_timer;
 };
 

@@ -606,7 +606,9 @@ int th_fixture_stop(void **state)
 /* ------------------------------------------------------------ clients */
 
 /* Connect c, fresh, to sa. 0, or -1 with errno (c->fd = -1). */
-static int connect_sa(struct th_client *c, const struct sockaddr *sa, socklen_t len)
+/* Connect to sa, from the local address `from` (NULL: the kernel's choice). */
+static int connect_sa(struct th_client *c, const struct sockaddr *sa, socklen_t len, const struct sockaddr *from,
+                      socklen_t from_len)
 {
     memset(c, 0, sizeof *c);
     proto_reader_init(&c->rd, PROTO_S2C, c->buf, sizeof c->buf);
@@ -615,6 +617,13 @@ static int connect_sa(struct th_client *c, const struct sockaddr *sa, socklen_t 
         return -1;
     int one = 1;
     (void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (from && bind(c->fd, from, from_len) < 0) {
+        int saved = errno;
+        close(c->fd);
+        c->fd = -1;
+        errno = saved;
+        return -1;
+    }
     for (;;) {
         if (connect(c->fd, sa, len) == 0)
             return 0;
@@ -630,12 +639,25 @@ static int connect_sa(struct th_client *c, const struct sockaddr *sa, socklen_t 
 
 int th_connect(struct th_client *c, uint16_t port)
 {
-    struct sockaddr_in a;
+    return th_connect_from(c, port, NULL);
+}
+
+int th_connect_from(struct th_client *c, uint16_t port, const char *from)
+{
+    struct sockaddr_in a, f;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return connect_sa(c, (const struct sockaddr *)&a, sizeof a);
+    memset(&f, 0, sizeof f);
+    f.sin_family = AF_INET;
+    if (from && inet_pton(AF_INET, from, &f.sin_addr) != 1) {
+        c->fd = -1;
+        errno = EINVAL;
+        return -1;
+    }
+    return connect_sa(c, (const struct sockaddr *)&a, sizeof a, from ? (const struct sockaddr *)&f : NULL,
+                      sizeof f);
 }
 
 int th_connect_addr(struct th_client *c, const char *addr)
@@ -662,7 +684,7 @@ int th_connect_addr(struct th_client *c, const char *addr)
         errno = EINVAL;
         return -1;
     }
-    int rc = connect_sa(c, res->ai_addr, res->ai_addrlen);
+    int rc = connect_sa(c, res->ai_addr, res->ai_addrlen, NULL, 0);
     int saved = errno;
     freeaddrinfo(res);
     errno = saved;
@@ -925,10 +947,10 @@ void th_hello_at(const char *file, int line, struct th_client *c, uint16_t port,
     th_hello_addr_at(file, line, c, addr, name);
 }
 
-void th_hello_addr_at(const char *file, int line, struct th_client *c, const char *addr, const char *name)
+/* Send HELLO with `name` on a connected c, expect WELCOME (version 1); the
+ * token, turn_s and grace_s are saved in *c. */
+static void hello_on_at(const char *file, int line, struct th_client *c, const char *name)
 {
-    if (th_connect_addr(c, addr) < 0)
-        fail_at(file, line, "cannot connect to %s: %s", addr, strerror(errno));
     struct proto_msg m;
     memset(&m, 0, sizeof m);
     m.type = PROTO_HELLO;
@@ -943,6 +965,21 @@ void th_hello_addr_at(const char *file, int line, struct th_client *c, const cha
     memcpy(c->token, m.u.welcome.token, PROTO_TOKEN_LEN);
     c->turn_s = m.u.welcome.turn_s;
     c->grace_s = m.u.welcome.grace_s;
+}
+
+void th_hello_addr_at(const char *file, int line, struct th_client *c, const char *addr, const char *name)
+{
+    if (th_connect_addr(c, addr) < 0)
+        fail_at(file, line, "cannot connect to %s: %s", addr, strerror(errno));
+    hello_on_at(file, line, c, name);
+}
+
+void th_hello_from_at(const char *file, int line, struct th_client *c, uint16_t port, const char *from,
+                      const char *name)
+{
+    if (th_connect_from(c, port, from) < 0)
+        fail_at(file, line, "cannot connect from %s: %s", from, strerror(errno));
+    hello_on_at(file, line, c, name);
 }
 
 uint32_t th_expect_start_at(const char *file, int line, struct th_client *c, uint8_t you, const char *xname,

@@ -145,6 +145,12 @@ struct th_client {
 /* TCP connection to 127.0.0.1:port (close-on-exec). 0, or -1 (c->fd = -1). */
 int th_connect(struct th_client *c, uint16_t port);
 
+/* The same from the local IPv4 address `from` (NULL: the kernel's choice):
+ * a loopback address such as "127.0.0.2", which Linux answers without
+ * setup, makes the connection come from another client address. 0, or -1
+ * with errno (c->fd = -1). */
+int th_connect_from(struct th_client *c, uint16_t port, const char *from);
+
 /* TCP connection to a numeric address as tttd prints it: "HOST:PORT" or
  * "[IPv6]:PORT", with a zone ("[fe80::1%eth0]:PORT") or not. 0, or -1 with
  * errno (EINVAL: not such an address) and c->fd = -1. */
@@ -203,6 +209,10 @@ void th_hello_at(const char *file, int line, struct th_client *c, uint16_t port,
 /* The same at an address as th_connect_addr takes. */
 void th_hello_addr_at(const char *file, int line, struct th_client *c, const char *addr, const char *name);
 #define th_hello_addr(c, addr, name) th_hello_addr_at(__FILE__, __LINE__, c, addr, name)
+/* The same from the local address `from` (th_connect_from). */
+void th_hello_from_at(const char *file, int line, struct th_client *c, uint16_t port, const char *from,
+                      const char *name);
+#define th_hello_from(c, port, from, name) th_hello_from_at(__FILE__, __LINE__, c, port, from, name)
 /* Both th_hello, x sends QUICK_MATCH and gets QUEUED, then o; both get
  * GAME_START (x is X, o is O, same game id, the names) and STATE (empty
  * board, X to move). *game_id (may be NULL) gets the game's id. */

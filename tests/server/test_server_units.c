@@ -47,6 +47,9 @@ static void test_defaults(void **state)
     assert_int_equal(o.idle_timeout_s, 30);
     assert_null(o.record);
     assert_int_equal(o.log_level, LOG_NORMAL);
+    assert_int_equal(o.max_per_ip, 0);
+    assert_int_equal(o.room_s, 600);
+    assert_int_equal(o.public_rooms, 0);
 }
 
 static void test_every_option(void **state)
@@ -56,7 +59,8 @@ static void test_every_option(void **state)
     char err[200];
     assert_int_equal(parse(&o, err, "--bind", "127.0.0.1", "--port", "0", "--max-clients", "3",
                            "--turn-time", "1", "--grace=2", "--hello-timeout", "4", "--idle-timeout",
-                           "6", "--record", "/tmp/x", "--verbose", NULL),
+                           "6", "--record", "/tmp/x", "--verbose", "--max-per-ip", "7", "--room-time", "9",
+                           "--public-rooms", NULL),
                      OPTIONS_RUN);
     assert_string_equal(o.bind, "127.0.0.1");
     assert_int_equal(o.port, 0);
@@ -67,6 +71,9 @@ static void test_every_option(void **state)
     assert_int_equal(o.idle_timeout_s, 6);
     assert_string_equal(o.record, "/tmp/x");
     assert_int_equal(o.log_level, LOG_VERBOSE);
+    assert_int_equal(o.max_per_ip, 7);
+    assert_int_equal(o.room_s, 9);
+    assert_int_equal(o.public_rooms, 1);
     assert_int_equal(parse(&o, err, "--quiet", NULL), OPTIONS_RUN);
     assert_int_equal(o.log_level, LOG_QUIET);
 }
@@ -81,6 +88,8 @@ static void test_bad_options(void **state)
         { "--port", "", "--port" },      { "--turn-time", "0", "--turn-time" },
         { "--max-clients", "0", "--max-clients" }, { "--idle-timeout", "1e3", "--idle-timeout" },
         { "--grace", "65536", "--grace" }, { "--nope", NULL, "--nope" },
+        { "--room-time", "0", "--room-time" }, { "--max-per-ip", "-1", "--max-per-ip" },
+        { "--public-rooms=1", NULL, "--public-rooms" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';

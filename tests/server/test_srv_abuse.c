@@ -6,14 +6,18 @@
  * keeps its seat for the grace period and RESUMEs it; slow readers (LIST_GAMES of 32
  * live games, never read, under the rate limit) are dropped without an ERROR
  * once their output queue passes 64 KiB, with the server's memory flat and
- * a game going on meanwhile; a header with an unknown type or an impossible
- * length gets BAD_FRAME as soon as its 3 bytes are in, before any payload. */
+ * a game going on meanwhile; the kernel holds at most 2 x 16 KiB of unsent
+ * bytes for each of them (SO_SNDBUF, read back from /proc/net/tcp), not the
+ * megabytes its send buffer grows to by default; a header with an unknown
+ * type or an impossible length gets BAD_FRAME as soon as its 3 bytes are
+ * in, before any payload. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -275,20 +279,27 @@ static void expect_dropped_silently(struct th_client *c)
         fail_msg("slow reader: a broken frame after %d frames", n);
 }
 
+/* n live games with 16-byte names (with 32, each GAME_LIST is 1249
+ * bytes): their 2n players, calloc'd. */
+static struct th_client *filler_games(int n)
+{
+    struct th_client *fill = calloc(2 * (size_t)n, sizeof *fill);
+    assert_non_null(fill);
+    for (int i = 0; i < n; i++) {
+        char xn[17], on[17];
+        snprintf(xn, sizeof xn, "fillerX-%08u", (unsigned)i % 100000000u);
+        snprintf(on, sizeof on, "fillerO-%08u", (unsigned)i % 100000000u);
+        th_pair(&fill[2 * i], &fill[2 * i + 1], th_srv.port, xn, on, NULL);
+    }
+    return fill;
+}
+
 static void test_slow_readers(void **state)
 {
     (void)state;
     uint16_t port = th_srv.port;
     enum { FILLERS = 31, NSLOW = 8 };
-    /* 32 live games with 16-byte names: each GAME_LIST is 1249 bytes. */
-    struct th_client *fill = calloc(2 * FILLERS, sizeof *fill);
-    assert_non_null(fill);
-    for (int i = 0; i < FILLERS; i++) {
-        char xn[17], on[17];
-        snprintf(xn, sizeof xn, "fillerX-%08d", i);
-        snprintf(on, sizeof on, "fillerO-%08d", i);
-        th_pair(&fill[2 * i], &fill[2 * i + 1], port, xn, on, NULL);
-    }
+    struct th_client *fill = filler_games(FILLERS);
     struct th_client x, o;
     th_pair(&x, &o, port, "calm-X-000000000", "calm-O-000000000", NULL);
     struct th_client probe;
@@ -378,6 +389,74 @@ static void test_slow_readers(void **state)
     free(fill);
 }
 
+/* ---- the kernel's share ---- */
+
+/* The bytes the kernel holds unsent or unacknowledged on the server's end
+ * of the connection whose client end is `c` (tx_queue in /proc/net/tcp),
+ * or -1 when there is no such line. */
+static long server_tx_queue(const struct th_client *c)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    assert_int_equal(getsockname(c->fd, (struct sockaddr *)&a, &len), 0);
+    FILE *f = fopen("/proc/net/tcp", "r");
+    assert_non_null(f);
+    char line[512];
+    long found = -1;
+    while (found < 0 && fgets(line, sizeof line, f)) {
+        unsigned lport, rport, st;
+        unsigned long tx, rx;
+        if (sscanf(line, " %*d: %*8x:%x %*8x:%x %x %lx:%lx", &lport, &rport, &st, &tx, &rx) == 5 &&
+            lport == th_srv.port && rport == ntohs(a.sin_port))
+            found = (long)tx;
+    }
+    fclose(f);
+    return found;
+}
+
+static void test_kernel_memory_bounded(void **state)
+{
+    (void)state;
+    uint16_t port = th_srv.port;
+    enum { GAMES = 32, NSLOW = 16 };
+    struct th_client *fill = filler_games(GAMES);
+    /* 60 GAME_LISTs of 1252 bytes each: 75 KB that the clients never read.
+     * The server's queue takes what the kernel refuses, under its 64 KiB. */
+    struct th_client *slow = calloc(NSLOW, sizeof *slow);
+    assert_non_null(slow);
+    size_t n;
+    uint8_t *lists = frames(PROTO_LIST_GAMES, 0, 0, 60, &n);
+    for (int i = 0; i < NSLOW; i++) {
+        slow_connect(&slow[i], port);
+        assert_int_equal(th_send_raw(&slow[i], lists, n), 0);
+    }
+    th_sleep_ms(1000);
+    long most = 0;
+    for (int i = 0; i < NSLOW; i++) {
+        long q = server_tx_queue(&slow[i]);
+        if (q < 0)
+            fail_msg("slow client %d: no line in /proc/net/tcp (dropped?)", i);
+        if (q > most)
+            most = q;
+    }
+    print_message("the kernel holds at most %ld bytes for a slow client\n", most);
+    assert_true(most > 0 && most <= 32 * 1024);
+    /* They are still connected: WELCOME, then the lists, whole. */
+    struct proto_msg m;
+    th_expect(&slow[0], PROTO_WELCOME, NULL);
+    for (int k = 0; k < 60; k++) {
+        th_expect(&slow[0], PROTO_GAME_LIST, &m);
+        assert_int_equal(m.u.game_list.count, GAMES);
+    }
+    for (int i = 0; i < NSLOW; i++)
+        th_close(&slow[i]);
+    for (int i = 0; i < 2 * GAMES; i++)
+        th_close(&fill[i]);
+    free(lists);
+    free(slow);
+    free(fill);
+}
+
 /* ---- bad headers ---- */
 
 struct header {
@@ -455,6 +534,7 @@ int main(void)
         TH_WITH(test_flood_in_one_write, long_games),
         TH_WITH(test_sustained_rate, long_games),
         TH_WITH(test_flooding_player, grace_30s),
+        TH_WITH(test_kernel_memory_bounded, long_games),
         TH_WITH(test_slow_readers, long_games),
         TH_WITH(test_bad_header_at_once, NULL),
     };

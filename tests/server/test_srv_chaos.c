@@ -48,7 +48,8 @@ enum chaos_kind {
     K_VANISH_PLAYER,    /* a room game between two chaos clients; one vanishes */
     K_VANISH_QUEUED,    /* QUICK_MATCH, then gone */
     K_VANISH_SPECTATOR, /* SPECTATE a real game, then gone without reading */
-    K_JUNK_RESUME,      /* RESUME with random tokens: BAD_TOKEN */
+    K_JUNK_RESUME,      /* RESUME with random tokens, from 127.0.0.9: BAD_TOKEN, or
+                         * SLOW_DOWN once that address has guessed wrong 10 times */
     K_SMALL_FLOOD,      /* 150 PINGs at once, then reset */
     K_HIT_AND_RUN,      /* frames that need an answer, reset before it comes */
     K_COUNT
@@ -145,18 +146,6 @@ static int wait_for(struct chaos *ch, struct th_client *c, uint8_t type, const c
 }
 
 /* ERROR `code` must come next (game news skipped). */
-static int wait_error(struct chaos *ch, struct th_client *c, uint8_t code, const char *what)
-{
-    struct proto_msg m;
-    int r = th_recv(c, &m, TH_TIMEOUT_MS);
-    while (r == 1 && (m.type == PROTO_MOVED || m.type == PROTO_GAME_OVER || m.type == PROTO_OPPONENT))
-        r = th_recv(c, &m, TH_TIMEOUT_MS);
-    if (r == 1 && m.type == PROTO_ERROR && m.u.error.code == code)
-        return 1;
-    note(ch, what, &m, r);
-    return 0;
-}
-
 static size_t encode(const struct proto_msg *m, uint8_t *buf)
 {
     int n = proto_encode(m, buf, PROTO_FRAME_MAX);
@@ -184,14 +173,15 @@ static int send_bytewise(struct th_client *c, const uint8_t *b, size_t n)
 }
 
 /* Connect and HELLO, reading the WELCOME. NULL (noted) on failure. */
-static struct th_client *chaos_hello(struct chaos *ch, const char *name)
+/* A welcomed client, connected from `from` (NULL: 127.0.0.1). */
+static struct th_client *chaos_hello_from(struct chaos *ch, const char *name, const char *from)
 {
     struct th_client *c = new_client();
     if (!c)
         return NULL;
     uint8_t f[PROTO_FRAME_MAX];
     size_t n = encode_hello(f, name);
-    if (th_connect(c, ch->port) < 0 || th_send_raw(c, f, n) < 0) {
+    if (th_connect_from(c, ch->port, from) < 0 || th_send_raw(c, f, n) < 0) {
         note(ch, "connect and HELLO", NULL, -2);
         free(c);
         return NULL;
@@ -205,6 +195,11 @@ static struct th_client *chaos_hello(struct chaos *ch, const char *name)
     }
     memcpy(c->token, m.u.welcome.token, PROTO_TOKEN_LEN);
     return c;
+}
+
+static struct th_client *chaos_hello(struct chaos *ch, const char *name)
+{
+    return chaos_hello_from(ch, name, NULL);
 }
 
 static uint32_t some_real_game(struct chaos *ch)
@@ -391,9 +386,11 @@ static void do_vanish_spectator(struct chaos *ch)
     drop_client(ch, c);
 }
 
+/* From an address of its own, so that the real players' address keeps its
+ * budget of wrong guesses for their own RESUMEs. */
 static void do_junk_resume(struct chaos *ch)
 {
-    struct th_client *c = chaos_hello(ch, "resumer");
+    struct th_client *c = chaos_hello_from(ch, "resumer", "127.0.0.9");
     if (!c)
         return;
     struct proto_msg m;
@@ -401,8 +398,12 @@ static void do_junk_resume(struct chaos *ch)
     m.type = PROTO_RESUME;
     for (int i = 0; i < PROTO_TOKEN_LEN; i++)
         m.u.resume.token[i] = (uint8_t)rnd(&ch->seed);
-    if (th_send(c, &m) == 0)
-        (void)wait_error(ch, c, PROTO_ERR_BAD_TOKEN, "RESUME with a random token");
+    if (th_send(c, &m) == 0) {
+        int r = th_recv(c, &m, TH_TIMEOUT_MS);
+        if (r != 1 || m.type != PROTO_ERROR ||
+            (m.u.error.code != PROTO_ERR_BAD_TOKEN && m.u.error.code != PROTO_ERR_SLOW_DOWN))
+            note(ch, "RESUME with a random token", &m, r);
+    }
     drop_client(ch, c);
 }
 

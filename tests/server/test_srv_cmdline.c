@@ -103,9 +103,10 @@ static void help_and_version(void **state)
     static const char *const help[] = { "--help", NULL };
     assert_int_equal(th_run_tttd(help, RUN_MS, &out, &err), 0);
     assert_int_equal(strncmp(out, "usage: tttd", 11), 0);
-    static const char *const opts[] = { "--bind", "--port", "--max-clients", "--turn-time", "--grace",
-                                        "--hello-timeout", "--idle-timeout", "--record", "--quiet",
-                                        "--verbose" };
+    static const char *const opts[] = { "--bind", "--port", "--max-clients", "--max-per-ip", "--turn-time",
+                                        "--grace", "--hello-timeout", "--idle-timeout", "--room-time",
+                                        "--public-rooms", "--record", "--quiet", "--verbose", "SIGHUP",
+                                        "SIGUSR1" };
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         assert_non_null(strstr(out, opts[i]));
     assert_string_equal(err, "");

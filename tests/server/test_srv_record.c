@@ -3,18 +3,27 @@
  * a resignation, a LEAVE, a draw, a turn timeout, a forfeit and a game
  * aborted by shutdown; names JSON-escaped (quote, backslash, non-ASCII, an
  * emoji as a surrogate pair, a C1 control); times in UTC RFC 3339 to the
- * second, within the test's run; an existing file is appended to. */
+ * second, within the test's run; an existing file is appended to, and
+ * first loses a partial line at its end. On a full disk (a tiny tmpfs in a
+ * mount namespace of the test's own; root only, skipped otherwise) a line
+ * the disk cuts short is taken back, so the file always ends in a whole
+ * line, and is written once there is room again; games still unwritten at
+ * shutdown are counted in the log. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -289,6 +298,157 @@ static void appends_to_existing_file(void **state)
     th_close(&o);
 }
 
+/* The server's log has `what` within 3 s. */
+static void wait_log(const char *what)
+{
+    for (int tries = 0; tries < 300; tries++) {
+        char *log = th_server_stderr(&th_srv);
+        int found = log && strstr(log, what);
+        free(log);
+        if (found)
+            return;
+        th_sleep_ms(10);
+    }
+    fail_msg("the log has no \"%s\"", what);
+}
+
+/* Start tttd --record path and play one game (x resigns): its id. */
+static uint32_t record_one_game(const char *path)
+{
+    const char *args[] = { "--record", path, NULL };
+    assert_int_equal(th_server_start(&th_srv, args), 0);
+    struct th_client x, o;
+    uint32_t id;
+    th_pair(&x, &o, th_srv.port, "x", "o", &id);
+    resign_game(&x, &o, &o, PROTO_MARK_X);
+    th_close(&x);
+    th_close(&o);
+    return id;
+}
+
+/* A file starting with an older run's last line cut short: it is cut off
+ * before the first new line goes in. */
+static void partial_line_at_start_is_removed(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/tttd-record-test.XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char old[] = "{\"an\":\"older line\"}\n{\"game_id\":7,\"x\":\"cut sh";
+    assert_int_equal(write(fd, old, sizeof old - 1), (ssize_t)(sizeof old - 1));
+    close(fd);
+    uint32_t id = record_one_game(path);
+    char *text = wait_lines(path, 2);
+    assert_int_equal(strncmp(text, "{\"an\":\"older line\"}\n{\"game_id\":", 31), 0);
+    check_line(text, 1, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
+    free(text);
+    wait_log("ended in part of a line (24 bytes, from a crash or a full disk): removed");
+    assert_int_equal(th_server_stop(&th_srv), 0);
+    unlink(path);
+}
+
+/* A tmpfs of `kib` KiB at a new directory, in a mount namespace of this
+ * test's own (so nothing is left mounted); the directory goes to dir. 0, or
+ * -1 when this cannot be set up here (not root, no namespaces). */
+static int tiny_disk(char dir[64], int kib)
+{
+    static int unshared;
+    if (!unshared) {
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+            return -1;
+        unshared = 1;
+    }
+    snprintf(dir, 64, "/tmp/tttd-full-disk.XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    char opts[32];
+    snprintf(opts, sizeof opts, "size=%dk,mode=0700", kib);
+    if (mount("tmpfs", dir, "tmpfs", 0, opts) < 0) {
+        rmdir(dir);
+        return -1;
+    }
+    return 0;
+}
+
+static void untiny_disk(const char *dir)
+{
+    (void)umount2(dir, MNT_DETACH);
+    (void)rmdir(dir);
+}
+
+/* Write a file of `n` bytes: whole lines of x's. */
+static void fill(const char *path, size_t n)
+{
+    static char buf[8192];
+    assert_true(n <= sizeof buf);
+    memset(buf, 'x', n);
+    for (size_t i = 99; i < n; i += 100)
+        buf[i] = '\n';
+    buf[n - 1] = '\n';
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, buf, n), (ssize_t)n);
+    close(fd);
+}
+
+static off_t size_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static void full_disk_takes_back_the_cut_line(void **state)
+{
+    (void)state;
+    char dir[64], path[96], filler[96];
+    if (tiny_disk(dir, 8) < 0)
+        skip();
+    snprintf(path, sizeof path, "%s/record.jsonl", dir);
+    snprintf(filler, sizeof filler, "%s/filler", dir);
+    fill(filler, 4096);     /* one of the two pages */
+    fill(path, 4000);       /* 96 bytes left in the other */
+    uint32_t id = record_one_game(path);
+    wait_log("no space for a whole line; lines are kept and retried every second");
+    /* The disk took 96 bytes of the line; they were taken back. */
+    assert_int_equal(size_of(path), 4000);
+    /* Room again: the line goes in whole within a second or two. */
+    assert_int_equal(unlink(filler), 0);
+    char *text = wait_lines(path, 41);
+    check_line(text, 40, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
+    free(text);
+    wait_log("record: writing to ");
+    assert_int_equal(th_server_stop(&th_srv), 0);
+    untiny_disk(dir);
+}
+
+static void lost_games_are_counted_at_shutdown(void **state)
+{
+    (void)state;
+    char dir[64], path[96];
+    if (tiny_disk(dir, 4) < 0)
+        skip();
+    snprintf(path, sizeof path, "%s/record.jsonl", dir);
+    fill(path, 4000);
+    (void)record_one_game(path);
+    struct th_client x, o;
+    th_pair(&x, &o, th_srv.port, "x", "o", NULL);
+    resign_game(&x, &o, &o, PROTO_MARK_X);
+    th_close(&x);
+    th_close(&o);
+    th_pair(&x, &o, th_srv.port, "x", "o", NULL); /* aborted at shutdown: a third line */
+    assert_int_equal(th_server_signal(&th_srv, SIGTERM), 0);
+    assert_int_equal(th_server_wait(&th_srv, 5000), 0);
+    char *log = th_server_stderr(&th_srv);
+    assert_non_null(strstr(log, "record: 3 finished games could not be written to "));
+    free(log);
+    assert_int_equal(size_of(path), 4000);
+    th_close(&x);
+    th_close(&o);
+    (void)th_server_stop(&th_srv);
+    untiny_disk(dir);
+}
+
 static const char *const rec_args[] = { "--record", TH_RECORD, NULL };
 static const char *const rec_timer_args[] = { "--record", TH_RECORD, "--turn-time", "3", "--grace", "1", NULL };
 
@@ -300,6 +460,9 @@ int main(void)
         cmocka_unit_test_prestate_setup_teardown(aborted_by_shutdown, th_fixture_start, cleanup, (void *)rec_args),
         TH_WITH(timeout_and_forfeit, rec_timer_args),
         cmocka_unit_test_setup_teardown(appends_to_existing_file, start_with_existing, stop_with_existing),
+        cmocka_unit_test_teardown(partial_line_at_start_is_removed, cleanup),
+        cmocka_unit_test_teardown(full_disk_takes_back_the_cut_line, cleanup),
+        cmocka_unit_test_teardown(lost_games_are_counted_at_shutdown, cleanup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

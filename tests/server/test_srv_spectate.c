@@ -1,9 +1,12 @@
 /* test_srv_spectate.c: watching games on a real tttd: SPECTATE answers
  * GAME_START (you = 3) and STATE with the position so far, then MOVED and
  * GAME_OVER are relayed; a spectator cannot move, may LEAVE, is back in the
- * lobby after GAME_OVER and does not follow a rematch; NO_SUCH_GAME for ids
- * that are not live games. LIST_GAMES: the live games, newest first, with
- * ply and names, at most 32 (in a frame of the largest size). */
+ * lobby after GAME_OVER and follows a rematch of the game it watched
+ * (GAME_START you = 3 and STATE of the new game), unless it has asked for
+ * something else first; NO_SUCH_GAME for ids that are not live games.
+ * LIST_GAMES: the live games, newest first, with ply and names, at most 32
+ * (in a frame of the largest size). A private room's game is neither
+ * listed nor watchable, unless tttd runs with --public-rooms. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +33,18 @@ static void list_games(struct th_client *c, struct proto_msg *m)
 {
     assert_int_equal(th_send_type(c, PROTO_LIST_GAMES), 0);
     th_expect(c, PROTO_GAME_LIST, m);
+}
+
+/* x offers a rematch and o accepts: the new game's id (o plays X in it;
+ * xname and oname are x's and o's names). */
+static uint32_t rematch(struct th_client *x, struct th_client *o, const char *xname, const char *oname)
+{
+    assert_int_equal(th_send_type(x, PROTO_REMATCH), 0);
+    th_expect_opponent(o, PROTO_OPP_REMATCH, 0);
+    assert_int_equal(th_send_type(o, PROTO_REMATCH), 0);
+    uint32_t id = th_expect_start(o, PROTO_MARK_X, oname, xname);
+    th_expect_start(x, PROTO_MARK_O, oname, xname);
+    return id;
 }
 
 static void spectate_relays_moves_and_end(void **state)
@@ -101,28 +116,149 @@ static void spectate_relays_moves_and_end(void **state)
     th_expect_game_over(&o, PROTO_MARK_O, PROTO_REASON_LINE, row);
     th_expect_game_over(&s, PROTO_MARK_O, PROTO_REASON_LINE, row);
 
-    /* The spectator is back in the lobby and does not follow a rematch. */
+    /* The spectator is back in the lobby (LIST_GAMES answers), and follows
+     * the rematch: the server moves it to the new game. s2, who left
+     * before the end, does not. */
     th_expect_lobby(&s);
-    assert_int_equal(th_send_type(&x, PROTO_REMATCH), 0);
-    th_expect_opponent(&o, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(&o, PROTO_REMATCH), 0);
-    uint32_t id2 = th_expect_start(&o, PROTO_MARK_X, "otto", "xena");
-    th_expect_start(&x, PROTO_MARK_O, "otto", "xena");
-    th_move(&o, &x, 0, 4);
-    th_expect_silence(&s, 150);
-    /* The finished game can no longer be watched; the new one can. */
-    send_spectate(&s, id);
-    th_expect_error(&s, PROTO_ERR_NO_SUCH_GAME);
-    send_spectate(&s, id2);
+    uint32_t id2 = rematch(&x, &o, "xena", "otto");
     th_expect(&s, PROTO_GAME_START, &m);
     assert_int_equal(m.u.game_start.game_id, id2);
+    assert_int_equal(m.u.game_start.you, PROTO_SPECTATOR);
+    assert_string_equal(m.u.game_start.x_name.s, "otto");
     th_expect(&s, PROTO_STATE, &m);
-    assert_int_equal(m.u.state.ply, 1);
-    assert_int_equal(m.u.state.to_move, PROTO_MARK_O);
+    assert_int_equal(m.u.state.ply, 0);
+    assert_int_equal(m.u.state.to_move, PROTO_MARK_X);
+    th_move(&o, &x, 0, 4);
+    th_expect(&s, PROTO_MOVED, &m);
+    assert_int_equal(m.u.moved.cell, 4);
+    th_expect_silence(&s2, 100);
+    /* The finished game can no longer be watched. */
+    th_hello(&s2, th_srv.port, "watcher3");
+    send_spectate(&s2, id);
+    th_expect_error(&s2, PROTO_ERR_NO_SUCH_GAME);
     th_close(&x);
     th_close(&o);
     th_close(&s);
     th_close(&s2);
+}
+
+/* Only a spectator that waits follows: one that asked for something else
+ * after GAME_OVER (LEAVE, QUICK_MATCH, another SPECTATE) does not, and
+ * when a player leaves instead, the followers are let go without a word. */
+static void following_ends_with_a_request(void **state)
+{
+    (void)state;
+    struct th_client x, o, stay, leave, queue, a, b;
+    uint32_t id;
+    th_pair(&x, &o, th_srv.port, "x", "o", &id);
+    struct th_client *watchers[3] = { &stay, &leave, &queue };
+    for (int i = 0; i < 3; i++) {
+        th_hello(watchers[i], th_srv.port, "w");
+        send_spectate(watchers[i], id);
+        th_expect(watchers[i], PROTO_GAME_START, NULL);
+        th_expect(watchers[i], PROTO_STATE, NULL);
+    }
+    assert_int_equal(th_send_type(&x, PROTO_RESIGN), 0);
+    for (int i = 0; i < 3; i++)
+        th_expect_game_over(watchers[i], PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    th_expect_game_over(&o, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    assert_int_equal(th_send_type(&leave, PROTO_LEAVE), 0);
+    th_quick_match(&queue);
+    th_expect_lobby(&leave);
+    uint32_t id2 = rematch(&x, &o, "x", "o");
+    struct proto_msg m;
+    th_expect(&stay, PROTO_GAME_START, &m);
+    assert_int_equal(m.u.game_start.game_id, id2);
+    th_expect(&stay, PROTO_STATE, NULL);
+    th_expect_silence(&leave, 100);
+    th_expect_silence(&queue, 0);
+    assert_int_equal(th_send_type(&queue, PROTO_LEAVE), 0); /* out of the queue, for a and b below */
+
+    /* The second game ends and o leaves: no rematch, stay is let go. */
+    assert_int_equal(th_send_type(&o, PROTO_RESIGN), 0);
+    th_expect_game_over(&stay, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    assert_int_equal(th_send_type(&o, PROTO_LEAVE), 0);
+    th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    th_expect_opponent(&x, PROTO_OPP_LEFT, 0);
+    th_close(&x);
+    th_expect_silence(&stay, 100);
+    th_expect_lobby(&stay);
+    /* A follower that watches another game follows that one instead. */
+    th_pair(&a, &b, th_srv.port, "a", "b", &id);
+    send_spectate(&stay, id);
+    th_expect(&stay, PROTO_GAME_START, NULL);
+    th_expect(&stay, PROTO_STATE, NULL);
+    th_close(&o);
+    th_close(&a);
+    th_close(&b);
+    for (int i = 0; i < 3; i++)
+        th_close(watchers[i]);
+}
+
+/* host opens a room, friend joins: their game's id. */
+static uint32_t room_game(struct th_client *host, struct th_client *friend)
+{
+    char code[PROTO_CODE_LEN + 1];
+    th_hello(host, th_srv.port, "host");
+    th_create_room(host, code);
+    th_hello(friend, th_srv.port, "friend");
+    assert_int_equal(th_send_join(friend, code), 0);
+    uint32_t id = th_expect_start(host, PROTO_MARK_X, "host", "friend");
+    th_expect_start(friend, PROTO_MARK_O, "host", "friend");
+    return id;
+}
+
+/* A room's game is private: not listed, and SPECTATE gets NO_SUCH_GAME. */
+static void private_rooms_are_private(void **state)
+{
+    (void)state;
+    struct th_client host, friend, x, o, nosy;
+    uint32_t secret = room_game(&host, &friend);
+    uint32_t open;
+    th_pair(&x, &o, th_srv.port, "x", "o", &open);
+    th_hello(&nosy, th_srv.port, "nosy");
+    struct proto_msg m;
+    list_games(&nosy, &m);
+    assert_int_equal(m.u.game_list.count, 1);
+    assert_int_equal(m.u.game_list.games[0].game_id, open);
+    send_spectate(&nosy, secret);
+    th_expect_error(&nosy, PROTO_ERR_NO_SUCH_GAME);
+    /* Its rematch is private too. */
+    assert_int_equal(th_send_type(&host, PROTO_RESIGN), 0);
+    th_expect_game_over(&host, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    th_expect_game_over(&friend, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    uint32_t again = rematch(&host, &friend, "host", "friend");
+    list_games(&nosy, &m);
+    assert_int_equal(m.u.game_list.count, 1);
+    send_spectate(&nosy, again);
+    th_expect_error(&nosy, PROTO_ERR_NO_SUCH_GAME);
+    th_close(&host);
+    th_close(&friend);
+    th_close(&x);
+    th_close(&o);
+    th_close(&nosy);
+}
+
+/* With --public-rooms, a room's game is listed and may be watched. */
+static void public_rooms(void **state)
+{
+    (void)state;
+    struct th_client host, friend, watcher;
+    uint32_t id = room_game(&host, &friend);
+    th_hello(&watcher, th_srv.port, "watcher");
+    struct proto_msg m;
+    list_games(&watcher, &m);
+    assert_int_equal(m.u.game_list.count, 1);
+    assert_int_equal(m.u.game_list.games[0].game_id, id);
+    send_spectate(&watcher, id);
+    th_expect(&watcher, PROTO_GAME_START, NULL);
+    th_expect(&watcher, PROTO_STATE, NULL);
+    th_move(&host, &friend, 0, 4);
+    th_expect(&watcher, PROTO_MOVED, NULL);
+    th_close(&host);
+    th_close(&friend);
+    th_close(&watcher);
 }
 
 static void no_such_game(void **state)
@@ -278,6 +414,8 @@ static void list_games_at_most_32(void **state)
     th_close(&c);
 }
 
+static const char *const public_args[] = { "--public-rooms", NULL };
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +425,9 @@ int main(void)
         T(spectate_from_other_states),
         T(list_games_newest_first),
         T(list_games_at_most_32),
+        T(following_ends_with_a_request),
+        T(private_rooms_are_private),
+        TH_WITH(public_rooms, public_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
