@@ -114,6 +114,9 @@ static void undo_refused(struct session *s, uint8_t code)
     case PROTO_ERR_NO_SUCH_ROOM:
     case PROTO_ERR_NO_SUCH_GAME:
     case PROTO_ERR_BAD_TOKEN:
+        if (code == PROTO_ERR_NO_SUCH_ROOM && s->phase == SESSION_ROOM_WAIT &&
+            s->pending == SESSION_PEND_NONE)
+            s->phase = SESSION_LOBBY; /* our room closed: nobody joined in time */
         if (s->phase == SESSION_JOINING) {
             s->phase = SESSION_LOBBY;
             s->pending = SESSION_PEND_NONE;
@@ -198,6 +201,8 @@ static int on_game_start(struct session *s, const struct proto_msg *m)
         ok = you == PROTO_MARK_O;
     else if (s->phase == SESSION_JOINING && s->pending == SESSION_PEND_SPECTATE)
         ok = you == PROTO_SPECTATOR && id == s->spectate_id;
+    else if (s->phase == SESSION_LOBBY && s->follow_id && s->pending == SESSION_PEND_NONE)
+        ok = you == PROTO_SPECTATOR && id != s->follow_id; /* the rematch of a game we watched */
     else if (s->phase == SESSION_RECONNECTING && s->pending == SESSION_PEND_RESUME)
         ok = resume = id == s->game.game_id && you == s->game.you;
     else if (s->phase == SESSION_GAME_OVER && s->game.rematch_offered)
@@ -220,6 +225,7 @@ static int on_game_start(struct session *s, const struct proto_msg *m)
     s->game.o_name = m->u.game_start.o_name;
     s->pending = SESSION_PEND_NONE;
     s->left_finished = 0;
+    s->follow_id = 0;
     s->awaiting_state = 1;
     s->start_is_resume = (uint8_t)resume;
     return 0;
@@ -349,7 +355,12 @@ static int on_game_over(struct session *s, const struct proto_msg *m)
     s->game.opponent_rematch = 0;
     s->game.rematch_offered = 0;
     s->move_pending = 0;
-    s->phase = s->phase == SESSION_SPECTATING ? SESSION_LOBBY : SESSION_GAME_OVER;
+    if (s->phase == SESSION_SPECTATING) {
+        s->phase = SESSION_LOBBY; /* following the game: its rematch would bring us back */
+        s->follow_id = s->game.game_id;
+    } else {
+        s->phase = SESSION_GAME_OVER;
+    }
     return session_push_event(s, SESSION_EV_GAME_OVER) ? 0 : -1;
 }
 

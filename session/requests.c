@@ -9,18 +9,20 @@
 #include <string.h>
 
 /* Lobby requests are allowed in the lobby and at a finished game (which the
- * server leaves first; the barrier drops what the old game still sends). */
+ * server leaves first, as it stops following a game we watched; the barrier
+ * drops what the old game still sends). */
 static int lobby_request(struct session *s, const struct proto_msg *m,
                          enum session_pending p, enum session_phase to)
 {
     if (s->phase != SESSION_LOBBY && s->phase != SESSION_GAME_OVER)
         return -1;
-    int from_game = s->phase == SESSION_GAME_OVER && !s->game.opponent_left;
+    int from_game = (s->phase == SESSION_GAME_OVER && !s->game.opponent_left) || s->follow_id;
     if (from_game && session_send_barrier(s) < 0)
         return -1;
     if (session_send(s, m) < 0)
         return -1;
     s->left_finished = (uint8_t)from_game;
+    s->follow_id = 0;
     s->pending = p;
     s->phase = to;
     return 0;
@@ -112,11 +114,16 @@ int session_leave(struct session *s)
     case SESSION_SPECTATING:
     case SESSION_GAME_OVER:
         break;
+    case SESSION_LOBBY:
+        if (s->follow_id) /* stop following a game we watched */
+            break;
+        return -1;
     default:
         return -1;
     }
     if (s->awaiting_state || session_send_bare(s, PROTO_LEAVE) < 0 || session_send_barrier(s) < 0)
         return -1;
+    s->follow_id = 0;
     s->pending = SESSION_PEND_NONE;
     s->phase = SESSION_LOBBY;
     return 0;

@@ -205,7 +205,13 @@ int session_next_event(struct session *s, struct session_event *ev);
 
 /* Requests. Each queues its frame and returns 0, or -1 when the current
  * phase does not allow it (nothing is queued). Moves are not applied
- * locally: the board changes when the server's MOVED arrives. */
+ * locally: the board changes when the server's MOVED arrives.
+ * A watched game that ends leaves the session in the lobby, following it:
+ * if its players start a rematch, the server moves us to watch the new game
+ * (GAME_START, STATE: phase SPECTATING). A lobby request, or session_leave
+ * (allowed in the lobby just for this), stops the following. A room nobody
+ * joined in the server's room time closes: ERROR NO_SUCH_ROOM, and the
+ * phase goes from ROOM_WAIT back to LOBBY. */
 int session_quick_match(struct session *s);
 int session_create_room(struct session *s);
 int session_join_room(struct session *s, const char *code);

@@ -41,6 +41,7 @@ struct session {
 
     enum session_pending pending;
     uint32_t spectate_id;
+    uint32_t follow_id;          /* a watched game ended: the server may move us to its rematch */
     uint8_t awaiting_state;      /* GAME_START came; STATE must follow */
     uint8_t start_is_resume;     /* that GAME_START answers a RESUME */
     uint8_t move_pending;        /* a MOVE is out for the current ply */

@@ -877,6 +877,81 @@ static void test_spectate(void **state)
     session_free(s);
 }
 
+/* A watched game that ends leaves us in the lobby following it: its rematch
+ * moves us to watch the new game; LEAVE or a lobby request stops that, and a
+ * GAME_START that crosses the request is dropped behind the barrier. */
+static void test_spectator_follows_rematch(void **state)
+{
+    (void)state;
+    struct session *s = lobby_session("carol");
+    assert_int_equal(session_spectate(s, 7), 0);
+    (void)out_hex(s);
+    struct proto_msg gs = game_start_msg(7, PROTO_SPECTATOR), st = state_msg(7, "XX.OO....", 9000);
+    struct proto_msg win = moved_msg(4, 2, PROTO_MARK_X, 0);
+    assert_int_equal(feed_msg(s, &gs, 1), 0);
+    assert_int_equal(feed_msg(s, &st, 1), 0);
+    assert_int_equal(feed_msg(s, &win, 2), 0);
+    assert_int_equal(feed_hex(s, "91 00 05 01 01 00 01 02", 2), 0); /* X wins 0-1-2 */
+    expect_ev(s, SESSION_EV_GAME_START);
+    expect_ev(s, SESSION_EV_STATE);
+    expect_ev(s, SESSION_EV_MOVED);
+    expect_ev(s, SESSION_EV_GAME_OVER);
+    assert_int_equal(session_phase(s), SESSION_LOBBY);
+    /* the same game again is not a rematch */
+    struct proto_msg same = game_start_msg(7, PROTO_SPECTATOR);
+    struct session *t = lobby_session("dave");
+    assert_int_equal(session_spectate(t, 7), 0);
+    assert_int_equal(feed_msg(t, &gs, 1), 0);
+    assert_int_equal(feed_msg(t, &st, 1), 0);
+    assert_int_equal(feed_msg(t, &win, 2), 0);
+    assert_int_equal(feed_hex(t, "91 00 05 01 01 00 01 02", 2), 0);
+    assert_int_equal(feed_msg(t, &same, 3), -1);
+    expect_closed(t, SESSION_CLOSE_PROTOCOL, "GAME_START");
+    session_free(t);
+    /* the rematch: game 8, we watch it */
+    struct proto_msg gs8 = game_start_msg(8, PROTO_SPECTATOR), st8 = state_msg(8, ".........", 30000);
+    assert_int_equal(feed_msg(s, &gs8, 3), 0);
+    assert_int_equal(feed_msg(s, &st8, 3), 0);
+    expect_ev(s, SESSION_EV_GAME_START);
+    expect_ev(s, SESSION_EV_STATE);
+    assert_int_equal(session_phase(s), SESSION_SPECTATING);
+    assert_int_equal(session_game(s)->game_id, 8);
+    assert_int_equal(feed_hex(s, "91 00 05 02 03 ff ff ff", 4), 0); /* X resigned */
+    expect_ev(s, SESSION_EV_GAME_OVER);
+    /* LEAVE in the lobby stops following; a rematch start that crossed it is a ghost */
+    assert_int_equal(session_leave(s), 0);
+    assert_string_equal(out_hex(s), "13 00 00 70 00 04 00 00 00 01");
+    struct proto_msg gs9 = game_start_msg(9, PROTO_SPECTATOR), st9 = state_msg(9, ".........", 30000);
+    assert_int_equal(feed_msg(s, &gs9, 5), 0);
+    assert_int_equal(feed_msg(s, &st9, 5), 0);
+    expect_no_ev(s);
+    assert_int_equal(feed_hex(s, "71 00 04 00 00 00 01", 5), 0); /* the barrier's PONG */
+    assert_int_equal(session_phase(s), SESSION_LOBBY);
+    assert_int_equal(session_leave(s), -1); /* following nothing now */
+    assert_int_equal(feed_msg(s, &gs9, 6), -1);
+    expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_START");
+    session_free(s);
+}
+
+/* A room nobody joined in the server's room time closes: NO_SUCH_ROOM, not
+ * fatal, and the session is back in the lobby, free to ask again. */
+static void test_room_closes_unjoined(void **state)
+{
+    (void)state;
+    struct session *s = lobby_session("alice");
+    assert_int_equal(session_create_room(s), 0);
+    (void)out_hex(s);
+    assert_int_equal(feed_hex(s, "83 00 06 4b 37 50 32 5a 51", 1), 0);
+    expect_ev(s, SESSION_EV_ROOM_CREATED);
+    assert_int_equal(feed_hex(s, "e0 00 02 08 00", 2), 0); /* ERROR NO_SUCH_ROOM */
+    struct session_event ev = next_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_SERVER_ERROR);
+    assert_int_equal(ev.u.error.code, PROTO_ERR_NO_SUCH_ROOM);
+    assert_int_equal(session_phase(s), SESSION_LOBBY);
+    assert_int_equal(session_create_room(s), 0);
+    session_free(s);
+}
+
 static void test_game_list(void **state)
 {
     (void)state;
@@ -1258,6 +1333,8 @@ int main(void)
         cmocka_unit_test(test_leave_and_crossing_frames),
         cmocka_unit_test(test_rooms),
         cmocka_unit_test(test_spectate),
+        cmocka_unit_test(test_spectator_follows_rematch),
+        cmocka_unit_test(test_room_closes_unjoined),
         cmocka_unit_test(test_game_list),
         cmocka_unit_test(test_event_queue_full),
         cmocka_unit_test(test_handshake_timeout),
