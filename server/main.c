@@ -181,7 +181,7 @@ static int take_signals(struct server *srv)
     sigaddset(&mask, SIGTERM);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
         (srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-        fprintf(stderr, "tttd: cannot set up signal handling: %s\n", strerror(errno));
+        log_fatal("cannot set up signal handling: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -195,14 +195,14 @@ static int open_files(struct server *srv)
                                       SERVER_MAX_LISTEN, err);
     if (srv->nlisteners < 0) {
         srv->nlisteners = 0;
-        fprintf(stderr, "tttd: %s\n", err);
+        log_fatal("%s", err);
         return -1;
     }
     if (err[0]) /* an address of the name left out: the operator must hear it, even --quiet */
         log_error("%s", err);
     srv->port = sock_addr_port((const struct sockaddr *)&srv->listeners[0].addr);
     if (srv->opt.record && !(srv->record = record_open(srv->opt.record, err, sizeof err))) {
-        fprintf(stderr, "tttd: %s\n", err);
+        log_fatal("%s", err);
         return -1;
     }
     return 0;
@@ -214,23 +214,23 @@ static int start_loop(struct server *srv, uint32_t max_fds)
 {
     const struct options *o = &srv->opt;
     if (!(srv->loop = loop_new((int)max_fds))) {
-        fprintf(stderr, "tttd: cannot start the event loop: %s\n", strerror(errno));
+        log_fatal("cannot start the event loop: %s", strerror(errno));
         return -1;
     }
     dispatch_init(srv);
     if (games_init(&srv->games, srv->loop, o->max_clients, o->turn_s, o->grace_s, srv->record) < 0 ||
         lobby_init(&srv->lobby, &srv->games, o->max_clients) < 0) {
-        fprintf(stderr, "tttd: out of memory for the games and rooms\n");
+        log_fatal("out of memory for the games and rooms");
         return -1;
     }
     for (int i = 0; i < srv->nlisteners; i++) {
         if (loop_add_fd(srv->loop, srv->listeners[i].fd, LOOP_READABLE, conn_accept_ready, &srv->conns) < 0) {
-            fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
+            log_fatal("cannot watch the listening socket: %s", strerror(errno));
             return -1;
         }
     }
     if (loop_add_fd(srv->loop, srv->signal_fd, LOOP_READABLE, on_signal, srv) < 0) {
-        fprintf(stderr, "tttd: cannot watch the signals: %s\n", strerror(errno));
+        log_fatal("cannot watch the signals: %s", strerror(errno));
         return -1;
     }
     loop_set_before_sleep(srv->loop, before_sleep, srv);
@@ -289,12 +289,12 @@ int main(int argc, char **argv)
     if (r == OPTIONS_EXIT_OK)
         return 0;
     if (r == OPTIONS_BAD) {
-        fprintf(stderr, "tttd: %s\n", err);
+        log_fatal("%s", err);
         return 2;
     }
     log_set_level(srv.opt.log_level);
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
-        fprintf(stderr, "tttd: cannot ignore SIGPIPE: %s\n", strerror(errno));
+        log_fatal("cannot ignore SIGPIPE: %s", strerror(errno));
         return 1;
     }
     uint32_t max_fds = raise_nofile(&srv.opt);

@@ -34,6 +34,12 @@
  * address. */
 #define TH_NO_BIND "@no-bind"
 
+/* An argument of th_server_start equal to this string is left out, and
+ * tttd's environment has JOURNAL_STREAM set to the device and inode of its
+ * stderr.log, as systemd sets it for a service whose stderr is the
+ * journal: tttd then logs in the journal's format. */
+#define TH_JOURNAL "@journal"
+
 /* A running tttd. Filled by th_server_start; do not copy while running. */
 struct th_server {
     pid_t pid;              /* -1 once reaped */
