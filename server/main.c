@@ -16,6 +16,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "record.h"
+#include "responder.h"
 #include "server.h"
 
 #define FD_RESERVE 64u          /* listener, signalfd, epoll, record, stdio, ... */
@@ -125,6 +126,7 @@ static void begin_shutdown(struct server *srv, const char *why)
     srv->shutting_down = 1;
     log_info("shutting down (%s): ending %u live games", why, (unsigned)srv->games.nlive);
     close_listeners(srv);
+    responder_stop(srv);
     dispatch_shutdown(srv);
     (void)loop_timer_at(srv->loop, &srv->shutdown_timer, loop_now_ms(srv->loop) + SHUTDOWN_MAX_MS);
     if (!srv->conns.n)
@@ -238,6 +240,7 @@ static int start_loop(struct server *srv, uint32_t max_fds)
     loop_timer_init(&srv->record_timer, retry_record, srv);
     if (srv->record)
         (void)loop_timer_at(srv->loop, &srv->record_timer, loop_now_ms(srv->loop) + 1000u);
+    responder_start(srv); /* without discovery, when it cannot: it warns */
     return 0;
 }
 
@@ -273,6 +276,7 @@ static void stop(struct server *srv)
     lobby_free(&srv->lobby);
     record_close(srv->record);
     close_listeners(srv);
+    responder_stop(srv);
     if (srv->loop)
         loop_free(srv->loop);
     if (srv->signal_fd >= 0)

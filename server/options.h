@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "discovery.h"
+
 enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
 
 struct options {
@@ -19,6 +21,9 @@ struct options {
     uint32_t idle_timeout_s;
     const char *record;         /* NULL: no record file */
     int log_level;              /* enum log_level */
+    int announce;               /* answer discovery queries (--no-announce: 0) */
+    uint16_t announce_port;     /* their UDP port; 0: the kernel picks */
+    struct disc_name name;      /* what the answers call this server: --name, else the host name */
 };
 
 enum options_result { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_BAD = 2 };

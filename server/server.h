@@ -10,7 +10,11 @@
  *   game.c       authoritative games: seats, clock, spectators
  *   player.c     a player as the lobby and games see it, and its outbox
  *   conn.c       the transport: accept, read, frames, output queue, close
- *   record.c, log.c, random.c, hash.c, list.h, options.c: leaves
+ *   responder.c  discovery: answers the queries of players looking for
+ *                servers on the network, with the live counts (what to
+ *                answer is announce.c's); beside the rest, reading its
+ *                counts only
+ *   record.c, log.c, random.c, hash.c, list.h, options.c, announce.c: leaves
  *
  * Data flows one way: socket -> conn.c (frame reader) -> dispatch.c
  * (decoder, state machine) -> lobby.c / game.c -> player outbox -> conn.c
@@ -33,6 +37,7 @@
 #define SERVER_MAX_LISTEN 16    /* addresses of one --bind name */
 
 struct record;
+struct responder;
 
 struct server {
     struct options opt;
@@ -49,6 +54,7 @@ struct server {
     int signal_fd;
     uint8_t shutting_down;
     struct loop_timer shutdown_timer;
+    struct responder *responder;   /* answering discovery; NULL when not (responder.h) */
 };
 
 #endif

@@ -260,15 +260,18 @@ int th_server_start(struct th_server *s, const char *const *args)
     argv[argc++] = TTTD_PATH;
     argv[argc++] = "--port";
     argv[argc++] = "0";
-    int own_bind = 0, journal = 0;
+    int own_bind = 0, own_announce = 0, journal = 0;
     for (int i = 0; args && args[i]; i++) {
         journal |= !strcmp(args[i], TH_JOURNAL);
         own_bind |= !strcmp(args[i], "--bind") || !strcmp(args[i], TH_NO_BIND);
+        own_announce |= !strcmp(args[i], "--announce-port") || !strcmp(args[i], "--no-announce");
     }
     if (!own_bind) {
         argv[argc++] = "--bind";
         argv[argc++] = "127.0.0.1";
     }
+    if (!own_announce)
+        argv[argc++] = "--no-announce";
     for (int i = 0; args && args[i] && argc < 63; i++)
         if (strcmp(args[i], TH_NO_BIND) != 0 && strcmp(args[i], TH_JOURNAL) != 0)
             argv[argc++] = strcmp(args[i], TH_RECORD) == 0 ? s->record_path : args[i];

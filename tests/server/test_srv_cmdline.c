@@ -686,16 +686,27 @@ static void expect_priorities(const char *log)
 
 /* Under systemd (JOURNAL_STREAM names stderr's device and inode) every
  * line starts with its priority for the journal (sd-daemon(3)): errors <3>
- * (a record file on /dev/full), events <6>, frames <7>; no time stamp of
- * its own. */
+ * (a record file on /dev/full), warnings <4> (a discovery port held by
+ * another program), events <6>, frames <7>; no time stamp of its own. */
 static void journal_lines_carry_priorities(void **state)
 {
     (void)state;
     if (th_server_wrapped())
         skip(); /* the wrapper writes its own lines to stderr */
-    const char *const args[] = { "--record", "/dev/full", "--verbose", TH_JOURNAL, NULL };
+    /* A UDP port held by a socket that does not share it: no discovery, a warning. */
+    int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    socklen_t len = sizeof sin;
+    assert_true(udp >= 0);
+    assert_int_equal(bind(udp, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(getsockname(udp, (struct sockaddr *)&sin, &len), 0);
+    char port[8], warning[128];
+    snprintf(port, sizeof port, "%u", (unsigned)ntohs(sin.sin_port));
+    snprintf(warning, sizeof warning, "<4>warning: not answering discovery: UDP port %s is used", port);
+    const char *const args[] = { "--record", "/dev/full", "--verbose", "--announce-port", port, TH_JOURNAL, NULL };
     struct th_server srv;
     assert_int_equal(th_server_start(&srv, args), 0);
+    close(udp);
     struct th_client x, o;
     th_pair(&x, &o, srv.port, "alice", "bob", NULL);
     assert_int_equal(th_send_type(&x, PROTO_RESIGN), 0);
@@ -714,6 +725,8 @@ static void journal_lines_carry_priorities(void **state)
     char *log = th_server_stderr(&srv);
     assert_non_null(log);
     expect_priorities(log);
+    if (!strstr(log, warning))
+        fail_msg("no \"%s\" in:\n%s", warning, log);
     free(log);
     (void)th_server_stop(&srv);
 }
