@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr_text.h"
 #include "announce.h"
 #include "discover.h"
 #include "discovery.h"
@@ -61,26 +62,30 @@ static uint16_t announce_port_of(const struct th_server *s)
     return 0;
 }
 
-static struct sockaddr_storage addr_of(const char *text, uint16_t port)
+/* Start tttd with args (which name an --announce-port); the discovery
+ * port it answers on. */
+static uint16_t start_answering(struct th_server *srv, const char *const *args)
 {
-    struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-    if (inet_pton(AF_INET, text, &in->sin_addr) == 1) {
-        in->sin_family = AF_INET;
-        in->sin_port = htons(port);
-    } else {
-        assert_int_equal(inet_pton(AF_INET6, text, &in6->sin6_addr), 1);
-        in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons(port);
-    }
-    return ss;
+    assert_int_equal(th_server_start(srv, args), 0);
+    return announce_port_of(srv);
 }
 
-static socklen_t len_of(const struct sockaddr_storage *ss)
+/* Stop tttd (it must exit 0) and return its whole log (caller frees, then
+ * th_server_stop). */
+static char *stop_and_log(struct th_server *srv)
 {
-    return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    assert_int_equal(th_server_signal(srv, SIGTERM), 0);
+    assert_int_equal(th_server_wait(srv, 5000), 0);
+    char *log = th_server_stderr(srv);
+    assert_non_null(log);
+    return log;
+}
+
+static struct sockaddr_storage addr_of(const char *text, uint16_t port)
+{
+    struct sockaddr_storage ss = th_addr(text, port);
+    assert_int_not_equal(ss.ss_family, 0);
+    return ss;
 }
 
 /* A non-blocking datagram socket on `local` (port 0), allowed to broadcast. */
@@ -90,7 +95,7 @@ static int udp_on(const char *local)
     int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), on = 1;
     assert_true(fd >= 0);
     assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on), 0);
-    if (bind(fd, (struct sockaddr *)&ss, len_of(&ss)) < 0)
+    if (bind(fd, (struct sockaddr *)&ss, th_addr_len(&ss)) < 0)
         fail_msg("bind %s: %s", local, strerror(errno));
     return fd;
 }
@@ -105,7 +110,7 @@ static size_t query_bytes(uint8_t q[DISC_QUERY_LEN], uint32_t id)
 static void send_to(int fd, const char *dst, uint16_t port, const void *d, size_t n)
 {
     struct sockaddr_storage to = addr_of(dst, port);
-    if (sendto(fd, d, n, 0, (struct sockaddr *)&to, len_of(&to)) != (ssize_t)n)
+    if (sendto(fd, d, n, 0, (struct sockaddr *)&to, th_addr_len(&to)) != (ssize_t)n)
         fail_msg("sendto %s: %s", dst, strerror(errno));
 }
 
@@ -162,8 +167,7 @@ static void answer_says_what_the_server_is(void **state)
     (void)state;
     static const char *const args[] = {"--announce-port", "0", "--name", name32, NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     int fd = udp_on("127.0.0.1");
     uint8_t q[DISC_QUERY_LEN], a[DISC_DATAGRAM_MAX + 1];
     send_to(fd, "127.0.0.1", port, q, query_bytes(q, 0xABCD1234));
@@ -190,8 +194,7 @@ static void malformed_get_nothing(void **state)
     (void)state;
     static const char *const args[] = {"--announce-port", "0", NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     int fd = udp_on("127.0.0.1");
     uint8_t q[DISC_QUERY_LEN + 8], junk[1000], a[DISC_DATAGRAM_MAX + 1];
     memset(junk, 'T', sizeof junk);
@@ -217,9 +220,7 @@ static void malformed_get_nothing(void **state)
     struct disc_msg m; /* and a good one still gets its answer */
     assert_int_equal(ask(fd, "127.0.0.1", port, 8, &m, NULL), 1);
     close(fd);
-    assert_int_equal(th_server_signal(&srv, SIGTERM), 0);
-    assert_int_equal(th_server_wait(&srv, 5000), 0);
-    char *log = th_server_stderr(&srv);
+    char *log = stop_and_log(&srv);
     assert_non_null(log);
     if (!strstr(log, "discovery: 1 queries answered; not answered: 0 over the rate limits, 5 malformed, "
                      "1 of another version, 1 not a query"))
@@ -234,8 +235,7 @@ static void answer_counts_are_live(void **state)
     (void)state;
     static const char *const args[] = {"--announce-port", "0", "--max-clients", "2", NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     int fd = udp_on("127.0.0.1");
     struct disc_msg m;
     struct th_client x, o;
@@ -266,8 +266,7 @@ static void bound_address_answers_its_own(void **state)
     (void)state;
     static const char *const args[] = {"--bind", "127.0.0.2", "--announce-port", "0", NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     int fd = udp_on("127.0.0.1");
     struct disc_msg m;
     struct sockaddr_storage from;
@@ -294,8 +293,7 @@ static void bound_ipv6_answers_ipv6(void **state)
         skip();
     static const char *const args[] = {"--bind", "::1", "--announce-port", "0", NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     int fd = udp_on("::1"), fd4 = udp_on("127.0.0.1");
     struct disc_msg m;
     struct sockaddr_storage from;
@@ -315,8 +313,7 @@ static void wildcard_answers_all(void **state)
     (void)state;
     static const char *const args[] = {TH_NO_BIND, "--announce-port", "0", NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     int fd = udp_on("127.0.0.1");
     struct disc_msg m;
     struct sockaddr_storage from;
@@ -377,7 +374,7 @@ static void *flood_run(void *arg)
     for (int64_t tick = 0; !atomic_load(&f->stop); tick++) {
         for (int k = 0; k < FLOOD_PER_S / 100; k++, f->sent++)
             (void)sendto(f->fds[f->sent % (uint64_t)f->nsocks], q, sizeof q, MSG_DONTWAIT,
-                         (struct sockaddr *)&to, len_of(&to));
+                         (struct sockaddr *)&to, th_addr_len(&to));
         drain_answers(f);
         int64_t next = f->started_ms + (tick + 1) * 10, now = th_now_ms();
         if (next > now)
@@ -476,8 +473,7 @@ static void flood_of_queries(void **state)
     static struct flood f;
     pthread_t t;
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
 
     size_t nq = play_games(srv.port, GAMES, quiet_us);
 
@@ -505,9 +501,7 @@ static void flood_of_queries(void **state)
 
     print_round_trips("without a flood", quiet_us, nq);
     print_round_trips("under 10,000 queries a second", flooded_us, nf);
-    assert_int_equal(th_server_signal(&srv, SIGTERM), 0);
-    assert_int_equal(th_server_wait(&srv, 5000), 0);
-    char *log = th_server_stderr(&srv);
+    char *log = stop_and_log(&srv);
     const char *counts = log ? strstr(log, "discovery: ") : NULL;
     assert_non_null(counts);
     print_message("tttd: %.*s\n", (int)strcspn(counts, "\n"), counts);
@@ -524,8 +518,7 @@ static void stopped_server_leaves_the_list(void **state)
     (void)state;
     static const char *const args[] = {"--announce-port", "0", "--name", "leaving", NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     static struct discover d;
     char err[SOCK_ERR_LEN];
     assert_int_equal(discover_open(&d, port, 0x1EAF, (uint64_t)th_now_ms(), err), 0);
@@ -566,8 +559,7 @@ static void shutdown_stops_answering(void **state)
     (void)state;
     static const char *const args[] = {"--announce-port", "0", NULL};
     struct th_server srv;
-    assert_int_equal(th_server_start(&srv, args), 0);
-    uint16_t port = announce_port_of(&srv);
+    uint16_t port = start_answering(&srv, args);
     int fd = udp_on("127.0.0.1");
     struct disc_msg m;
     struct th_client c;
