@@ -1,5 +1,6 @@
-/* main.c: ttt-bot's entry point: options, the open-file limit a swarm
- * needs, SIGPIPE off, the run, the summary and the exit status. */
+/* main.c: ttt-bot's entry point: options, SIGPIPE off, then --discover
+ * (finder.c), --probe (probe.c), or the games: the open-file limit a swarm
+ * needs, the run, the summary and the exit status. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,7 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "finder.h"
 #include "options.h"
+#include "probe.h"
 #include "stats.h"
 #include "swarm.h"
 
@@ -63,6 +66,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "ttt-bot: cannot ignore SIGPIPE: %s\n", strerror(errno));
         return 1;
     }
+    if (opt.action == BOT_ACTION_DISCOVER)
+        return finder_run(&opt);
+    if (opt.action == BOT_ACTION_PROBE)
+        return probe_run(&opt);
     rlim_t need = (rlim_t)opt.clients + FD_RESERVE;
     if (raise_fd_limit(need, err) < 0) {
         fprintf(stderr, "ttt-bot: %s\n", err);

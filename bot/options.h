@@ -13,6 +13,13 @@
 #define BOT_HOST_MAX 300
 #define BOT_ERR_LEN 320
 
+/* What the run does. */
+enum bot_action {
+    BOT_ACTION_PLAY = 0,    /* play games (the default) */
+    BOT_ACTION_DISCOVER,    /* --discover: list the servers on the local network */
+    BOT_ACTION_PROBE        /* --probe: is HOST[:PORT] a ttt server? */
+};
+
 /* How a client finds its games. */
 enum bot_mode {
     BOT_MODE_QUICK = 0,     /* quick match (the default) */
@@ -21,6 +28,7 @@ enum bot_mode {
 };
 
 struct bot_options {
+    enum bot_action action;
     char host[BOT_HOST_MAX];  /* "HOST[:PORT]" */
     char name[17];            /* a valid player name */
     struct strategy strategy;
@@ -34,6 +42,8 @@ struct bot_options {
     int seed_given;
     int quiet;
     int json;
+    uint32_t wait_s;          /* --discover: seconds of queries */
+    uint16_t announce_port;   /* --discover: the UDP port servers answer on */
 };
 
 enum bot_options_result {

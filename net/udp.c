@@ -94,14 +94,18 @@ static int family_missing(int e)
 
 /* ---- the server's side ---- */
 
-/* One responder socket of `family` on `port`: shared, bounded. */
+/* One responder socket of `family` on `port`: shared, bounded, telling
+ * where each datagram arrived. */
 static int responder(int family, uint16_t port)
 {
     int fd = dgram_socket(family);
     if (fd < 0)
         return -1;
-    if (set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 || set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 ||
-        set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, UDP_RCVBUF) < 0 || bind_any(fd, family, port) < 0)
+    int pktinfo = family == AF_INET ? set_int_opt(fd, IPPROTO_IP, IP_PKTINFO, 1)
+                                    : set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+    if (pktinfo < 0 || set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+        set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 || set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, UDP_RCVBUF) < 0 ||
+        bind_any(fd, family, port) < 0)
         return close_keep_errno(fd);
     return fd;
 }
@@ -253,13 +257,126 @@ int udp_query_targets(uint16_t port, struct udp_target *out, int max)
     return n;
 }
 
+/* ---- this machine's addresses ---- */
+
+/* The address bytes of an AF_INET or AF_INET6 sockaddr, and how many. */
+static const uint8_t *addr_bytes(const struct sockaddr *sa, size_t *n)
+{
+    if (sa->sa_family == AF_INET) {
+        *n = 4;
+        return (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+    }
+    *n = 16;
+    return (const uint8_t *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+}
+
+/* 1 when the interface address `ifa` is `addr` (2), or its network holds
+ * `addr` (1); else 0. */
+static int holds(const struct ifaddrs *ifa, const struct sockaddr *addr)
+{
+    size_t n, m;
+    const uint8_t *want = addr_bytes(addr, &n), *have;
+    if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != addr->sa_family || !(ifa->ifa_flags & IFF_UP))
+        return 0;
+    have = addr_bytes(ifa->ifa_addr, &m);
+    if (memcmp(have, want, n) == 0)
+        return 2;
+    if (!ifa->ifa_netmask || ifa->ifa_netmask->sa_family != addr->sa_family)
+        return 0;
+    const uint8_t *mask = addr_bytes(ifa->ifa_netmask, &m);
+    for (size_t i = 0; i < n; i++)
+        if ((have[i] ^ want[i]) & mask[i])
+            return 0;
+    return 1;
+}
+
+int udp_interface_of(const struct sockaddr *addr, unsigned *ifindex, struct sockaddr_storage *broadcast)
+{
+    if (broadcast)
+        memset(broadcast, 0, sizeof *broadcast);
+    if (addr->sa_family != AF_INET && addr->sa_family != AF_INET6) {
+        errno = EAFNOSUPPORT;
+        return -1;
+    }
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+    if (addr->sa_family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) && in6->sin6_scope_id) {
+        *ifindex = in6->sin6_scope_id;
+        return 0;
+    }
+    struct ifaddrs *list;
+    if (getifaddrs(&list) < 0)
+        return -1;
+    const struct ifaddrs *best = NULL;
+    int best_fit = 0;
+    for (const struct ifaddrs *ifa = list; ifa && best_fit < 2; ifa = ifa->ifa_next) {
+        int fit = holds(ifa, addr);
+        if (fit > best_fit) {
+            best = ifa;
+            best_fit = fit;
+        }
+    }
+    int rc = -1;
+    if (!best)
+        errno = ENOENT;
+    else if ((*ifindex = if_nametoindex(best->ifa_name)) != 0)
+        rc = 0;
+    struct sockaddr_in b;
+    if (rc == 0 && broadcast && addr->sa_family == AF_INET && broadcast_of(best, 0, &b))
+        memcpy(broadcast, &b, sizeof b);
+    freeifaddrs(list);
+    return rc;
+}
+
 /* ---- datagrams ---- */
 
-int udp_send(int fd, const void *buf, size_t len, const struct sockaddr *to, socklen_t tolen)
+/* Room for one packet-info control message of either family. */
+union pktinfo_control {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
+};
+
+/* The control message that makes `src` the source of a datagram sent
+ * through msg. */
+static void set_source(struct msghdr *msg, union pktinfo_control *control, const struct sockaddr *src)
 {
+    struct cmsghdr *c = (struct cmsghdr *)control->buf;
+    memset(control, 0, sizeof *control);
+    msg->msg_control = control->buf;
+    if (src->sa_family == AF_INET) {
+        struct in_pktinfo pi;
+        memset(&pi, 0, sizeof pi);
+        pi.ipi_spec_dst = ((const struct sockaddr_in *)src)->sin_addr;
+        c->cmsg_level = IPPROTO_IP;
+        c->cmsg_type = IP_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof pi);
+        memcpy(CMSG_DATA(c), &pi, sizeof pi);
+        msg->msg_controllen = CMSG_SPACE(sizeof pi);
+        return;
+    }
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)src;
+    struct in6_pktinfo pi;
+    memset(&pi, 0, sizeof pi);
+    pi.ipi6_addr = in6->sin6_addr;
+    if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr))
+        pi.ipi6_ifindex = in6->sin6_scope_id;
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof pi);
+    memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    msg->msg_controllen = CMSG_SPACE(sizeof pi);
+}
+
+int udp_send_from(int fd, const void *buf, size_t len, const struct sockaddr *to, socklen_t tolen,
+                  const struct sockaddr *src)
+{
+    union pktinfo_control control;
+    struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+    struct msghdr msg = {.msg_name = (void *)to, .msg_namelen = tolen, .msg_iov = &iov, .msg_iovlen = 1};
+    if (src)
+        set_source(&msg, &control, src);
     ssize_t sent;
     do
-        sent = sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL, to, tolen);
+        sent = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
     while (sent < 0 && errno == EINTR);
     if (sent < 0)
         return -1;
@@ -268,6 +385,11 @@ int udp_send(int fd, const void *buf, size_t len, const struct sockaddr *to, soc
         return -1;
     }
     return 0;
+}
+
+int udp_send(int fd, const void *buf, size_t len, const struct sockaddr *to, socklen_t tolen)
+{
+    return udp_send_from(fd, buf, len, to, tolen, NULL);
 }
 
 int udp_send_queries(const struct udp_socks *s, const struct udp_target *t, int n, const void *buf,
@@ -304,16 +426,69 @@ static int earlier_send_error(int e)
  * them from holding the caller. */
 #define EARLIER_ERRORS_MAX 8
 
-ssize_t udp_recv(int fd, void *buf, size_t cap, struct sockaddr_storage *from, socklen_t *fromlen)
+/* The packet-info message of an IPv4 datagram into *at. */
+static void arrival4(const struct in_pktinfo *pi, struct udp_arrival *at)
 {
+    struct sockaddr_in *dst = (struct sockaddr_in *)&at->dst, *local = (struct sockaddr_in *)&at->local;
+    dst->sin_family = local->sin_family = AF_INET;
+    dst->sin_addr = pi->ipi_addr;       /* the header's destination */
+    local->sin_addr = pi->ipi_spec_dst; /* the address a reply goes out from */
+    at->ifindex = (unsigned)pi->ipi_ifindex;
+}
+
+/* The packet-info message of an IPv6 datagram into *at. */
+static void arrival6(const struct in6_pktinfo *pi, struct udp_arrival *at)
+{
+    struct sockaddr_in6 *dst = (struct sockaddr_in6 *)&at->dst;
+    dst->sin6_family = AF_INET6;
+    dst->sin6_addr = pi->ipi6_addr;
+    at->ifindex = pi->ipi6_ifindex;
+    if (IN6_IS_ADDR_LINKLOCAL(&pi->ipi6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&pi->ipi6_addr))
+        dst->sin6_scope_id = pi->ipi6_ifindex;
+    if (!IN6_IS_ADDR_MULTICAST(&pi->ipi6_addr))
+        memcpy(&at->local, dst, sizeof *dst);
+}
+
+/* Where the datagram of msg arrived, from its packet-info message. */
+static void read_arrival(struct msghdr *msg, struct udp_arrival *at)
+{
+    memset(at, 0, sizeof *at);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            struct in_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            arrival4(&pi, at);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+            struct in6_pktinfo pi;
+            memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            arrival6(&pi, at);
+        }
+    }
+}
+
+ssize_t udp_recv_at(int fd, void *buf, size_t cap, struct sockaddr_storage *from, socklen_t *fromlen,
+                    struct udp_arrival *at)
+{
+    union pktinfo_control control;
+    struct iovec iov = {.iov_base = buf, .iov_len = cap};
     int skipped = 0;
     for (;;) {
-        *fromlen = sizeof *from;
-        ssize_t n = recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)from, fromlen);
-        if (n >= 0)
+        struct msghdr msg = {.msg_name = from, .msg_namelen = sizeof *from, .msg_iov = &iov, .msg_iovlen = 1,
+                             .msg_control = at ? control.buf : NULL, .msg_controllen = at ? sizeof control.buf : 0};
+        ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT);
+        if (n >= 0) {
+            *fromlen = msg.msg_namelen;
+            if (at)
+                read_arrival(&msg, at);
             return n;
+        }
         if (errno == EINTR || (earlier_send_error(errno) && skipped++ < EARLIER_ERRORS_MAX))
             continue;
         return -1;
     }
+}
+
+ssize_t udp_recv(int fd, void *buf, size_t cap, struct sockaddr_storage *from, socklen_t *fromlen)
+{
+    return udp_recv_at(fd, buf, cap, from, fromlen, NULL);
 }

@@ -15,7 +15,13 @@
  * (a unicast datagram goes to one of them only). ff02::1 needs no join:
  * every interface with IPv6 is in that group, and a socket that joined no
  * group receives every group its host is in (IPV6_MULTICAST_ALL, on by
- * default). tests/net/udp_lan.sh shows both over a real link. */
+ * default). tests/net/udp_lan.sh shows both over a real link.
+ *
+ * A responder also learns where each query arrived (the address it was
+ * sent to and the interface: IP_PKTINFO, IPV6_RECVPKTINFO) and can answer
+ * from a chosen address of its own, so that a server listening on some
+ * addresses only answers the queries that reached one of them, from that
+ * address (server/responder.c). */
 #ifndef TTT_UDP_H
 #define TTT_UDP_H
 
@@ -40,11 +46,33 @@ struct udp_socks {
 
 /* Open a server's responder sockets on `port` (0: one the kernel picks,
  * the same for both), bound to 0.0.0.0 and :: (IPv6 only), shared with
- * other programs' responders on the same port. The number opened (1 or 2;
+ * other programs' responders on the same port, each reporting where its
+ * datagrams arrived (udp_recv_at). The number opened (1 or 2;
  * the IPv6 one is left out on a machine without IPv6), or -1 with err set
  * ("UDP port N is used by a program that does not share it", "UDP port N
  * needs more privileges ..."), nothing open and both fds -1. */
 int udp_open_responder(uint16_t port, struct udp_socks *s, char *err);
+
+/* Where a datagram arrived (udp_recv_at): the address it was sent to --
+ * one of this machine's, a broadcast address or a multicast group -- the
+ * address of this machine the kernel would answer from (the destination
+ * itself for a datagram sent to one address; for an IPv4 broadcast the
+ * interface's address; none for an IPv6 multicast), and the interface it
+ * came in on. Ports 0. */
+struct udp_arrival {
+    struct sockaddr_storage dst;    /* ss_family 0 when the kernel did not say */
+    struct sockaddr_storage local;  /* ss_family 0 when none */
+    unsigned ifindex;               /* 0 when the kernel did not say */
+};
+
+/* The interface that holds the local address `addr` (AF_INET or AF_INET6):
+ * the one with that address, else the one whose network contains it
+ * (127.0.0.2 is on lo); a link-local IPv6 address with its zone names its
+ * interface itself. *ifindex gets it; for IPv4, *broadcast (may be NULL)
+ * gets that network's broadcast address (family 0 when it has none, port
+ * 0). 0, or -1 with errno: ENOENT when no interface that is up holds it,
+ * or getifaddrs' error. */
+int udp_interface_of(const struct sockaddr *addr, unsigned *ifindex, struct sockaddr_storage *broadcast);
 
 /* Open a client's querier sockets on ports the kernel picks: IPv4 allowed
  * to broadcast, IPv6 sending to multicast groups one hop away, with its
@@ -94,5 +122,16 @@ int udp_send(int fd, const void *buf, size_t len, const struct sockaddr *to, soc
  * Retries EINTR, and skips the errors a datagram sent earlier may leave on
  * the socket (ECONNREFUSED, EHOSTUNREACH, ...). */
 ssize_t udp_recv(int fd, void *buf, size_t cap, struct sockaddr_storage *from, socklen_t *fromlen);
+
+/* udp_recv, and where the datagram arrived into *at (a responder socket
+ * asks the kernel for it; on another socket at->dst stays family 0). */
+ssize_t udp_recv_at(int fd, void *buf, size_t cap, struct sockaddr_storage *from, socklen_t *fromlen,
+                    struct udp_arrival *at);
+
+/* udp_send from this machine's address `src` (its port ignored; NULL: the
+ * kernel picks the source, as udp_send does). The socket must be of src's
+ * family. 0, or -1 with errno. */
+int udp_send_from(int fd, const void *buf, size_t len, const struct sockaddr *to, socklen_t tolen,
+                  const struct sockaddr *src);
 
 #endif

@@ -1,6 +1,6 @@
-/* log.c: timestamped lines on stderr, filtered by level, handed to a writer
- * thread through a bounded ring so that a stalled stderr never blocks the
- * event loop. */
+/* log.c: timestamped lines on stderr (or lines with a priority for the
+ * journal), filtered by level, handed to a writer thread through a bounded
+ * ring so that a stalled stderr never blocks the event loop. */
 #include "log.h"
 
 #include <errno.h>
@@ -8,11 +8,36 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 static int level = LOG_NORMAL;
+
+/* sd-daemon(3) priorities, as the journal reads them at a line's start. */
+enum { PRIO_ERR = 3, PRIO_WARNING = 4, PRIO_INFO = 6, PRIO_DEBUG = 7 };
+
+/* Whether stderr is the journal's stream: -1 until first asked. Set by the
+ * loop's thread before the writer starts (log_start asks), read by both. */
+static int journal = -1;
+
+int log_to_journal(void)
+{
+    if (journal < 0) {
+        /* systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it
+         * connects; a stderr redirected elsewhere by the service keeps the
+         * variable but is another file. */
+        const char *e = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        char extra;
+        struct stat st;
+        journal = e && sscanf(e, "%llu:%llu%c", &dev, &ino, &extra) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
+                  (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+    }
+    return journal;
+}
 
 #define LOG_STOP_WAIT_S 2
 
@@ -63,8 +88,8 @@ static void *writer(void *arg)
         write_all(chunk, n);
         if (dropped) {
             char note[96];
-            int m = snprintf(note, sizeof note,
-                             "tttd: %lu log lines dropped: stderr did not keep up\n", dropped);
+            int m = snprintf(note, sizeof note, "%stttd: %lu log lines dropped: stderr did not keep up\n",
+                             journal > 0 ? "<4>" : "", dropped);
             if (m > 0)
                 write_all(note, (size_t)m < sizeof note ? (size_t)m : sizeof note - 1);
         }
@@ -76,6 +101,7 @@ static void *writer(void *arg)
 
 int log_start(void)
 {
+    (void)log_to_journal(); /* decided before the writer can ask */
     pthread_mutex_lock(&ring.mu);
     ring.stopping = 0;
     int e = ring.running ? 0 : pthread_create(&ring.thread, NULL, writer, NULL);
@@ -135,16 +161,25 @@ void log_set_level(int l) { level = l; }
 
 int log_enabled(int l) { return l <= level; }
 
-static void vlog(const char *tag, const char *fmt, va_list ap)
+/* One line: "<PRIO>" for the journal, else the UTC time (unless
+ * `stamp` is 0); then the tag and the message. */
+static void vlog(int prio, int stamp, const char *tag, const char *fmt, va_list ap)
 {
-    struct timespec ts;
-    struct tm tm;
-    char when[32];
-    (void)clock_gettime(CLOCK_REALTIME, &ts);
-    if (!gmtime_r(&ts.tv_sec, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm))
-        snprintf(when, sizeof when, "?");
     char line[1024];
-    int n = snprintf(line, sizeof line, "%s.%03ldZ %s", when, ts.tv_nsec / 1000000L, tag);
+    int n;
+    if (log_to_journal()) {
+        n = snprintf(line, sizeof line, "<%d>%s", prio, tag);
+    } else if (!stamp) {
+        n = snprintf(line, sizeof line, "%s", tag);
+    } else {
+        struct timespec ts;
+        struct tm tm;
+        char when[32];
+        (void)clock_gettime(CLOCK_REALTIME, &ts);
+        if (!gmtime_r(&ts.tv_sec, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm))
+            snprintf(when, sizeof when, "?");
+        n = snprintf(line, sizeof line, "%s.%03ldZ %s", when, ts.tv_nsec / 1000000L, tag);
+    }
     if (n < 0 || (size_t)n >= sizeof line)
         return;
     int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
@@ -163,6 +198,25 @@ void log_at(int lvl, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vlog(lvl == LOG_QUIET ? "error: " : "", fmt, ap);
+    if (lvl == LOG_QUIET)
+        vlog(PRIO_ERR, 1, "error: ", fmt, ap);
+    else
+        vlog(lvl == LOG_NORMAL ? PRIO_INFO : PRIO_DEBUG, 1, "", fmt, ap);
+    va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(PRIO_WARNING, 1, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void log_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(PRIO_ERR, 0, "tttd: ", fmt, ap);
     va_end(ap);
 }

@@ -1,5 +1,12 @@
 /* log.h: tttd's log on stderr: one line an event, UTC timestamp first.
- * Names from the network go through log_name() (escaped), never raw. */
+ * Names from the network go through log_name() (escaped), never raw.
+ *
+ * When stderr is the systemd journal's stream (JOURNAL_STREAM names its
+ * device and inode, as systemd sets it for a service), each line starts
+ * instead with its priority as sd-daemon(3) reads it -- <3> an error, <4>
+ * a warning, <6> an event, <7> per-frame detail -- and no time stamp (the
+ * journal keeps its own), so that journalctl -p err shows the errors
+ * alone. */
 #ifndef TTT_LOG_H
 #define TTT_LOG_H
 
@@ -39,6 +46,18 @@ void log_at(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define log_debug(...) log_at(LOG_VERBOSE, __VA_ARGS__)
 /* An error: always shown. */
 #define log_error(...) log_at(LOG_QUIET, __VA_ARGS__)
+
+/* A warning: always shown, tagged "warning: ": something does not work and
+ * the server goes on without it (discovery on a port that cannot be had). */
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Why tttd cannot start (or go on): "tttd: " and the message, whatever the
+ * level and with no time stamp, as a command-line program says it (with
+ * <3> first for the journal). */
+void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 1 when lines go to the journal in its own format (see above). */
+int log_to_journal(void);
 
 /* Size that always suffices for text_json_escape of a player name (16 bytes). */
 #define LOG_NAME_MAX (16 * 6 + 1)

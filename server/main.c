@@ -18,6 +18,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "record.h"
+#include "responder.h"
 #include "server.h"
 
 #define FD_RESERVE 64u          /* listener, signalfd, epoll, record, stdio, ... */
@@ -127,6 +128,7 @@ static void begin_shutdown(struct server *srv, const char *why)
     srv->shutting_down = 1;
     log_info("shutting down (%s): ending %u live games", why, (unsigned)srv->games.nlive);
     close_listeners(srv);
+    responder_stop(srv);
     dispatch_shutdown(srv);
     (void)loop_timer_at(srv->loop, &srv->shutdown_timer, loop_now_ms(srv->loop) + SHUTDOWN_MAX_MS);
     if (!srv->conns.n)
@@ -211,7 +213,7 @@ static int take_signals(struct server *srv)
     sigaddset(&mask, SIGUSR1);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
         (srv->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
-        fprintf(stderr, "tttd: cannot set up signal handling: %s\n", strerror(errno));
+        log_fatal("cannot set up signal handling: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -225,14 +227,14 @@ static int open_files(struct server *srv)
                                       SERVER_MAX_LISTEN, err);
     if (srv->nlisteners < 0) {
         srv->nlisteners = 0;
-        fprintf(stderr, "tttd: %s\n", err);
+        log_fatal("%s", err);
         return -1;
     }
     if (err[0]) /* an address of the name left out: the operator must hear it, even --quiet */
         log_error("%s", err);
     srv->port = sock_addr_port((const struct sockaddr *)&srv->listeners[0].addr);
     if (srv->opt.record && !(srv->record = record_open(srv->opt.record, err, sizeof err))) {
-        fprintf(stderr, "tttd: %s\n", err);
+        log_fatal("%s", err);
         return -1;
     }
     return 0;
@@ -244,22 +246,22 @@ static int start_loop(struct server *srv, uint32_t max_fds)
 {
     const struct options *o = &srv->opt;
     if (!(srv->loop = loop_new((int)max_fds))) {
-        fprintf(stderr, "tttd: cannot start the event loop: %s\n", strerror(errno));
+        log_fatal("cannot start the event loop: %s", strerror(errno));
         return -1;
     }
     if (dispatch_init(srv) < 0 || games_init(&srv->games, srv->loop, o, srv->record) < 0 ||
         lobby_init(&srv->lobby, &srv->games, srv->loop, o->max_clients, o->room_s) < 0) {
-        fprintf(stderr, "tttd: out of memory for the games and rooms\n");
+        log_fatal("out of memory for the games and rooms");
         return -1;
     }
     for (int i = 0; i < srv->nlisteners; i++) {
         if (loop_add_fd(srv->loop, srv->listeners[i].fd, LOOP_READABLE, conn_accept_ready, &srv->conns) < 0) {
-            fprintf(stderr, "tttd: cannot watch the listening socket: %s\n", strerror(errno));
+            log_fatal("cannot watch the listening socket: %s", strerror(errno));
             return -1;
         }
     }
     if (loop_add_fd(srv->loop, srv->signal_fd, LOOP_READABLE, on_signal, srv) < 0) {
-        fprintf(stderr, "tttd: cannot watch the signals: %s\n", strerror(errno));
+        log_fatal("cannot watch the signals: %s", strerror(errno));
         return -1;
     }
     loop_set_before_sleep(srv->loop, before_sleep, srv);
@@ -268,6 +270,7 @@ static int start_loop(struct server *srv, uint32_t max_fds)
     if (srv->record)
         (void)loop_timer_at(srv->loop, &srv->record_timer, loop_now_ms(srv->loop) + 1000u);
     srv->started_ms = loop_now_ms(srv->loop);
+    responder_start(srv); /* without discovery, when it cannot: it warns */
     return 0;
 }
 
@@ -308,6 +311,7 @@ static void stop(struct server *srv)
     conn_pool_free(&srv->conns);
     record_close(srv->record);
     close_listeners(srv);
+    responder_stop(srv);
     if (srv->loop)
         loop_free(srv->loop);
     if (srv->signal_fd >= 0)
@@ -324,12 +328,12 @@ int main(int argc, char **argv)
     if (r == OPTIONS_EXIT_OK)
         return 0;
     if (r == OPTIONS_BAD) {
-        fprintf(stderr, "tttd: %s\n", err);
+        log_fatal("%s", err);
         return 2;
     }
     log_set_level(srv.opt.log_level);
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
-        fprintf(stderr, "tttd: cannot ignore SIGPIPE: %s\n", strerror(errno));
+        log_fatal("cannot ignore SIGPIPE: %s", strerror(errno));
         return 1;
     }
     uint32_t max_fds = raise_nofile(&srv.opt);

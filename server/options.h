@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "discovery.h"
+
 enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
 
 struct options {
@@ -22,6 +24,9 @@ struct options {
     uint32_t max_per_ip;        /* connections of one source address at most; 0: no cap */
     uint32_t room_s;            /* a room closes after this long without a joiner */
     int public_rooms;           /* rooms' games are listed and may be watched */
+    int announce;               /* answer discovery queries (--no-announce: 0) */
+    uint16_t announce_port;     /* their UDP port; 0: the kernel picks */
+    struct disc_name name;      /* what the answers call this server: --name, else the host name */
 };
 
 enum options_result { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_BAD = 2 };

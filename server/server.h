@@ -12,7 +12,11 @@
  *   conn.c       the transport: accept, read, frames, output queue, close
  *   admit.c      who may come in when connections are scarce (fair share)
  *   source.c     per source address: connections, the budget of wrong guesses
- *   record.c, log.c, random.c, hash.c, list.h, options.c: leaves
+ *   responder.c  discovery: answers the queries of players looking for
+ *                servers on the network, with the live counts (what to
+ *                answer is announce.c's); beside the rest, reading its
+ *                counts only
+ *   record.c, log.c, random.c, hash.c, list.h, options.c, announce.c: leaves
  *
  * Data flows one way: socket -> conn.c (frame reader) -> dispatch.c
  * (decoder, state machine) -> lobby.c / game.c -> player outbox -> conn.c
@@ -35,6 +39,7 @@
 #define SERVER_MAX_LISTEN 16    /* addresses of one --bind name */
 
 struct record;
+struct responder;
 
 struct server {
     struct options opt;
@@ -52,6 +57,7 @@ struct server {
     uint8_t shutting_down;
     uint64_t started_ms;        /* loop_now_ms at the start (uptime) */
     struct loop_timer shutdown_timer;
+    struct responder *responder;   /* answering discovery; NULL when not (responder.h) */
 };
 
 #endif

@@ -39,6 +39,7 @@ static int on_welcome(struct session *s, const struct proto_msg *m)
         return -1;
     }
     s->conn = SESSION_CONN_UP;
+    s->server_version = m->u.welcome.version;
     s->turn_s = m->u.welcome.turn_s;
     s->grace_s = m->u.welcome.grace_s;
     if (!s->welcomed) {

@@ -347,6 +347,11 @@ const struct session_game_list *session_game_list(const struct session *s)
     return &s->list;
 }
 
+uint8_t session_server_version(const struct session *s)
+{
+    return s->server_version;
+}
+
 uint16_t session_turn_s(const struct session *s)
 {
     return s->turn_s;

@@ -254,14 +254,15 @@ int session_request(struct session *s, const struct session_request *r);
 
 /* Where the session is; the game it is at (or was last); the latest game
  * list; 1 when a MOVE would be accepted now; the server's turn and grace
- * seconds from WELCOME; the last error in words ("" if none); a phase's
- * name ("room wait"). */
+ * seconds and protocol version from WELCOME (0 before one); the last error
+ * in words ("" if none); a phase's name ("room wait"). */
 enum session_phase session_phase(const struct session *s);
 const struct session_game *session_game(const struct session *s);
 const struct session_game_list *session_game_list(const struct session *s);
 int session_my_turn(const struct session *s);
 uint16_t session_turn_s(const struct session *s);  /* from WELCOME */
 uint16_t session_grace_s(const struct session *s);
+uint8_t session_server_version(const struct session *s); /* from WELCOME */
 const char *session_error(const struct session *s); /* last error text, "" if none */
 const char *session_phase_name(enum session_phase p);
 

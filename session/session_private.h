@@ -38,6 +38,7 @@ struct session {
     uint8_t welcomed;            /* a first WELCOME came: token is the seat's */
     uint8_t token[PROTO_TOKEN_LEN];
     uint16_t turn_s, grace_s;
+    uint8_t server_version;      /* from the last WELCOME; 0 before one */
 
     enum session_pending pending;
     uint32_t spectate_id;

@@ -24,6 +24,12 @@ bad --create-room --clients 2
 bad --frobnicate
 bad --games
 bad host1 host2
+bad --discover --probe
+bad --discover --games 2
+bad --discover 127.0.0.1:7777
+bad --probe --clients 2
+bad --wait 3
+bad --discover --wait 0
 # Addresses that do not parse are a bad command line too.
 bad "[::1"
 bad 127.0.0.1:99999

@@ -293,6 +293,46 @@ static void test_options(void **state)
     assert_null(strchr(err, '\n'));
 }
 
+/* --discover and --probe: their own options, and none of playing. */
+static void test_action_options(void **state)
+{
+    (void)state;
+    struct bot_options o;
+    char err[BOT_ERR_LEN];
+    assert_int_equal(parse(&o, err, NULL, NULL, NULL), BOT_OPTIONS_RUN);
+    assert_int_equal(o.action, BOT_ACTION_PLAY);
+    assert_int_equal(parse(&o, err, "--discover", NULL, NULL), BOT_OPTIONS_RUN);
+    assert_int_equal(o.action, BOT_ACTION_DISCOVER);
+    assert_int_equal(o.wait_s, 2);
+    assert_int_equal(o.announce_port, 7778);
+    assert_int_equal(parse(&o, err, "--discover", "--wait=5", "--announce-port=9000"), BOT_OPTIONS_RUN);
+    assert_int_equal(o.wait_s, 5);
+    assert_int_equal(o.announce_port, 9000);
+    assert_int_equal(parse(&o, err, "--probe", NULL, NULL), BOT_OPTIONS_RUN);
+    assert_int_equal(o.action, BOT_ACTION_PROBE);
+    assert_string_equal(o.host, BOT_DEFAULT_HOST);
+    assert_int_equal(parse(&o, err, "[::1]:7000", "--probe", "--json"), BOT_OPTIONS_RUN);
+    assert_string_equal(o.host, "[::1]:7000");
+    assert_true(o.json);
+    const char *bad[][4] = {
+        { "--discover", "--probe", NULL, "exclude each other" },
+        { "--discover", "--games", "3", "--discover plays no game: --games" },
+        { "--probe", "--clients=2", NULL, "--probe plays no game: --clients" },
+        { "--discover", "host:7777", NULL, "takes no server address" },
+        { "--wait", "3", NULL, "--wait goes with --discover" },
+        { "--probe", "--announce-port=9", NULL, "--announce-port goes with --discover" },
+        { "--discover", "--wait=0", NULL, "--wait" },
+        { "--discover", "--announce-port=0", NULL, "--announce-port" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        assert_int_equal(parse(&o, err, bad[i][0], bad[i][1], bad[i][2]), BOT_OPTIONS_BAD);
+        if (!strstr(err, bad[i][3]))
+            fail_msg("%s %s: \"%s\" does not say \"%s\"", bad[i][0], bad[i][1], err, bad[i][3]);
+        assert_null(strchr(err, '\n'));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,7 +340,7 @@ int main(void)
         cmocka_unit_test(test_pick_bit),       cmocka_unit_test(test_choose),
         cmocka_unit_test(test_buckets),        cmocka_unit_test(test_percentiles),
         cmocka_unit_test(test_games),          cmocka_unit_test(test_text_latency),
-        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_options),        cmocka_unit_test(test_action_options),
         cmocka_unit_test(test_pace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

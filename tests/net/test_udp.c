@@ -6,8 +6,10 @@
  * one of them only; the answers come back to the querier; a port held by
  * a socket that does not share it is refused with a clear reason and
  * nothing left open; the query targets; receiving (nothing waiting, a
- * datagram cut to the buffer, an error left by an earlier send skipped).
- * tests/net/udp_lan.sh shows the same across a link between two network
+ * datagram cut to the buffer, an error left by an earlier send skipped);
+ * where a datagram arrived (its destination, the local address, the
+ * interface) and an answer from a chosen address; the interface of a local
+ * address. tests/net/udp_lan.sh shows the same across a link between two network
  * namespaces. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -310,6 +313,96 @@ static void receiving(void **state)
     udp_close(&c);
 }
 
+static struct sockaddr_in v4(const char *text, uint16_t port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+    assert_int_equal(inet_pton(AF_INET, text, &sa.sin_addr), 1);
+    return sa;
+}
+
+static void expect_text(const struct sockaddr_storage *ss, const char *want)
+{
+    char text[SOCK_ADDR_LEN];
+    sock_format_addr((const struct sockaddr *)ss, text, sizeof text);
+    assert_string_equal(text, want);
+}
+
+/* A responder learns where each datagram arrived: sent to 127.0.0.2, or
+ * broadcast on loopback (answered from loopback's address); it answers
+ * from the address it chooses. */
+static void arrival_and_chosen_source(void **state)
+{
+    (void)state;
+    struct udp_socks r, q;
+    char err[SOCK_ERR_LEN], buf[16];
+    struct sockaddr_storage from;
+    socklen_t fromlen;
+    struct udp_arrival at;
+    assert_true(udp_open_responder(0, &r, err) >= 1);
+    assert_true(udp_open_querier(&q, err) >= 1);
+    uint16_t port = udp_local_port(r.fd4);
+    unsigned lo = if_nametoindex("lo");
+
+    struct sockaddr_in to = v4("127.0.0.2", port);
+    assert_int_equal(udp_send(q.fd4, "q", 1, (struct sockaddr *)&to, sizeof to), 0);
+    assert_true(readable(r.fd4));
+    assert_int_equal(udp_recv_at(r.fd4, buf, sizeof buf, &from, &fromlen, &at), 1);
+    expect_text(&at.dst, "127.0.0.2:0");
+    expect_text(&at.local, "127.0.0.2:0");
+    assert_int_equal(at.ifindex, lo);
+
+    to = v4("127.255.255.255", port);
+    assert_int_equal(udp_send(q.fd4, "q", 1, (struct sockaddr *)&to, sizeof to), 0);
+    assert_true(readable(r.fd4));
+    assert_int_equal(udp_recv_at(r.fd4, buf, sizeof buf, &from, &fromlen, &at), 1);
+    expect_text(&at.dst, "127.255.255.255:0");
+    expect_text(&at.local, "127.0.0.1:0");
+    assert_int_equal(at.ifindex, lo);
+
+    /* The answer from 127.0.0.3, a local address nobody asked. */
+    struct sockaddr_in src = v4("127.0.0.3", 0);
+    assert_int_equal(udp_send_from(r.fd4, "a", 1, (struct sockaddr *)&from, fromlen, (struct sockaddr *)&src), 0);
+    assert_true(readable(q.fd4));
+    assert_int_equal(udp_recv(q.fd4, buf, sizeof buf, &from, &fromlen), 1);
+    char want[32];
+    snprintf(want, sizeof want, "127.0.0.3:%u", (unsigned)port);
+    expect_text(&from, want);
+    /* A querier's socket does not say where: at.dst stays empty. */
+    to = v4("127.0.0.1", udp_local_port(q.fd4));
+    assert_int_equal(udp_send(r.fd4, "b", 1, (struct sockaddr *)&to, sizeof to), 0);
+    assert_true(readable(q.fd4));
+    assert_int_equal(udp_recv_at(q.fd4, buf, sizeof buf, &from, &fromlen, &at), 1);
+    assert_int_equal(at.dst.ss_family, 0);
+    udp_close(&r);
+    udp_close(&q);
+}
+
+/* The interface of a local address: its own, or the one whose network
+ * holds it; a link-local one's zone; none for an address not here. */
+static void interface_of_an_address(void **state)
+{
+    (void)state;
+    unsigned lo = if_nametoindex("lo"), ifindex = 0;
+    struct sockaddr_storage broadcast;
+    struct sockaddr_in a = v4("127.0.0.1", 7777);
+    assert_int_equal(udp_interface_of((struct sockaddr *)&a, &ifindex, &broadcast), 0);
+    assert_int_equal(ifindex, lo);
+    expect_text(&broadcast, "127.255.255.255:0");
+    a = v4("127.9.8.7", 0);
+    ifindex = 0;
+    assert_int_equal(udp_interface_of((struct sockaddr *)&a, &ifindex, NULL), 0);
+    assert_int_equal(ifindex, lo);
+    a = v4("198.51.100.77", 0); /* TEST-NET-2: on no machine */
+    errno = 0;
+    assert_int_equal(udp_interface_of((struct sockaddr *)&a, &ifindex, &broadcast), -1);
+    assert_int_equal(errno, ENOENT);
+    struct sockaddr_in6 ll = {.sin6_family = AF_INET6, .sin6_scope_id = lo};
+    assert_int_equal(inet_pton(AF_INET6, "fe80::1", &ll.sin6_addr), 1);
+    assert_int_equal(udp_interface_of((struct sockaddr *)&ll, &ifindex, &broadcast), 0);
+    assert_int_equal(ifindex, lo);
+    assert_int_equal(broadcast.ss_family, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +412,8 @@ int main(void)
         cmocka_unit_test(query_targets),
         cmocka_unit_test(send_without_a_socket_of_the_family),
         cmocka_unit_test(receiving),
+        cmocka_unit_test(arrival_and_chosen_source),
+        cmocka_unit_test(interface_of_an_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,9 +12,12 @@
 #     /var/lib/tttd/games.jsonl, owned by that user;
 #   - the Avahi service is linked into /etc/avahi/services while tttd runs;
 #   - systemd-analyze security on the loaded unit rates it 2.0 or better;
-#   - TTTD_OPTS="--port 7001 --turn-time 9" in /etc/default/tttd and a
-#     restart move it to port 7001, where the bots play again, and the
-#     record keeps the earlier games;
+#   - its log lines reach the journal at their priorities (events at info,
+#     no warning or error at start);
+#   - TTTD_OPTS="--port 7001 --turn-time 9 --announce-port 1" in
+#     /etc/default/tttd and a restart move it to port 7001, where the bots
+#     play again, and the record keeps the earlier games; discovery on a
+#     port it may not have is a warning in the journal, not an error;
 #   - systemctl stop tttd: tttd exits 0 and the Avahi link goes.
 # Exit status: 0 pass, 1 fail, 77 skip (not root, or no systemd-nspawn).
 set -u
@@ -84,6 +87,11 @@ cp /pkg/etc/default/tttd /etc/default/tttd
 systemctl enable --now tttd.service || fail "systemctl enable --now tttd failed"
 wait_for 10 listening 7777 || fail "tttd did not say it listens on 7777: $(journalctl -u tttd -o cat | tail -n 5)"
 journalctl -u tttd -o cat | grep -qx '127.0.0.1:7777' || fail "the journal has no address line 127.0.0.1:7777"
+# The log in the journal's format: each line at its priority, no time stamp of its own.
+wait_for 5 sh -c 'journalctl -u tttd -p info -o cat | grep -q "^answering discovery on UDP port 7778 as "' ||
+  fail "no line at priority info says tttd answers discovery: $(journalctl -u tttd -o cat | tail -n 5)"
+journalctl -u tttd -p info -o cat | grep -q '^tttd ready: port 7777' || fail "no line 'tttd ready' at priority info"
+[ -z "$(journalctl -u tttd -p warning -o cat)" ] || fail "warnings or errors at start: $(journalctl -u tttd -p warning -o cat)"
 pid=$(systemctl show -p MainPID --value tttd)
 uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status")
 [ "$uid" -ge 61184 ] && [ "$uid" -le 65519 ] || fail "tttd runs as uid $uid, not a dynamic user's"
@@ -103,12 +111,16 @@ owner=$(stat -c %u /var/lib/tttd/games.jsonl)
 [ "$(readlink /var/lib/tttd)" = private/tttd ] || fail "/var/lib/tttd is not the dynamic user's private state directory"
 
 # Options from /etc/default/tttd.
-echo 'TTTD_OPTS="--port 7001 --turn-time 9"' >/etc/default/tttd
+echo 'TTTD_OPTS="--port 7001 --turn-time 9 --announce-port 1"' >/etc/default/tttd
 systemctl restart tttd.service || fail "systemctl restart tttd failed"
 wait_for 10 listening 7001 || fail "tttd did not move to port 7001: $(journalctl -u tttd -o cat | tail -n 5)"
 pid=$(systemctl show -p MainPID --value tttd)
 tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- '--turn-time 9' || fail "tttd's command line: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
 play 7001
+# No privilege for port 1: discovery off, said as a warning, not an error.
+journalctl -u tttd -p warning -o cat | grep -q '^warning: not answering discovery: UDP port 1 needs more privileges' ||
+  fail "no warning that discovery is off: $(journalctl -u tttd -o cat | tail -n 5)"
+[ -z "$(journalctl -u tttd -p err -o cat)" ] || fail "errors in the journal: $(journalctl -u tttd -p err -o cat)"
 wait_for 5 games 4 || fail "the record has not the 4 games played in all: $(wc -l </var/lib/tttd/games.jsonl)"
 
 systemctl stop tttd.service
@@ -139,4 +151,4 @@ if ! grep -qx PASS "$work/out/result"; then
   echo "FAIL: tttd.service under systemd"
   exit 1
 fi
-echo "ok: tttd.service under systemd (in a container): enable --now, a dynamic user, 16384 descriptors, seccomp, no capabilities, games recorded in /var/lib/tttd, /etc/default/tttd honoured, Avahi linked while running, a clean stop"
+echo "ok: tttd.service under systemd (in a container): enable --now, a dynamic user, 16384 descriptors, seccomp, no capabilities, games recorded in /var/lib/tttd, /etc/default/tttd honoured, log lines at their priorities in the journal, Avahi linked while running, a clean stop"

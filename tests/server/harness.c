@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -259,15 +260,20 @@ int th_server_start(struct th_server *s, const char *const *args)
     argv[argc++] = TTTD_PATH;
     argv[argc++] = "--port";
     argv[argc++] = "0";
-    int own_bind = 0;
-    for (int i = 0; args && args[i]; i++)
+    int own_bind = 0, own_announce = 0, journal = 0;
+    for (int i = 0; args && args[i]; i++) {
+        journal |= !strcmp(args[i], TH_JOURNAL);
         own_bind |= !strcmp(args[i], "--bind") || !strcmp(args[i], TH_NO_BIND);
+        own_announce |= !strcmp(args[i], "--announce-port") || !strcmp(args[i], "--no-announce");
+    }
     if (!own_bind) {
         argv[argc++] = "--bind";
         argv[argc++] = "127.0.0.1";
     }
+    if (!own_announce)
+        argv[argc++] = "--no-announce";
     for (int i = 0; args && args[i] && argc < 63; i++)
-        if (strcmp(args[i], TH_NO_BIND) != 0)
+        if (strcmp(args[i], TH_NO_BIND) != 0 && strcmp(args[i], TH_JOURNAL) != 0)
             argv[argc++] = strcmp(args[i], TH_RECORD) == 0 ? s->record_path : args[i];
     argv[argc] = NULL;
 
@@ -285,7 +291,15 @@ int th_server_start(struct th_server *s, const char *const *args)
         remove_dir(s->dir);
         return -1;
     }
+    struct stat st;
+    if (journal && fstat(errfd, &st) == 0) { /* as systemd says where the journal's stream is */
+        char stream[64];
+        snprintf(stream, sizeof stream, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+        setenv("JOURNAL_STREAM", stream, 1);
+    }
     pid_t pid = spawn(argv, pipefd[1], errfd);
+    if (journal)
+        unsetenv("JOURNAL_STREAM");
     if (pid < 0) {
         fprintf(stderr, "harness: fork: %s\n", strerror(errno));
         close(pipefd[0]);

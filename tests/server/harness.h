@@ -34,6 +34,12 @@
  * address. */
 #define TH_NO_BIND "@no-bind"
 
+/* An argument of th_server_start equal to this string is left out, and
+ * tttd's environment has JOURNAL_STREAM set to the device and inode of its
+ * stderr.log, as systemd sets it for a service whose stderr is the
+ * journal: tttd then logs in the journal's format. */
+#define TH_JOURNAL "@journal"
+
 /* A running tttd. Filled by th_server_start; do not copy while running. */
 struct th_server {
     pid_t pid;              /* -1 once reaped */
@@ -43,9 +49,11 @@ struct th_server {
     char record_path[300];
 };
 
-/* Spawn TTTD_PATH --port 0 --bind 127.0.0.1 args... (args NULL-terminated,
- * may be NULL; TH_RECORD is replaced by record_path; with "--bind" or
- * TH_NO_BIND among args there is no --bind 127.0.0.1), stderr to
+/* Spawn TTTD_PATH --port 0 --bind 127.0.0.1 --no-announce args... (args
+ * NULL-terminated, may be NULL; TH_RECORD is replaced by record_path; with
+ * "--bind" or TH_NO_BIND among args there is no --bind 127.0.0.1; with
+ * "--announce-port" or "--no-announce" no --no-announce: a test of
+ * discovery names its own port, never the shared 7778), stderr to
  * dir/stderr.log, and read its stdout up to the line "listening on port N"
  * (10 s limit). Returns 0, or -1 (printing why, with tttd's stderr) with
  * nothing left running.

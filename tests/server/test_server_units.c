@@ -50,6 +50,14 @@ static void test_defaults(void **state)
     assert_int_equal(o.max_per_ip, 0);
     assert_int_equal(o.room_s, 600);
     assert_int_equal(o.public_rooms, 0);
+    assert_int_equal(o.announce, 1);
+    assert_int_equal(o.announce_port, 7778);
+    /* The host name, cut to fit the name rules (or "ttt"). */
+    char host[256] = "", fitted[DISC_NAME_MAX + 1];
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    size_t n = text_name_fit(host, strlen(host), DISC_NAME_MAX, fitted);
+    assert_string_equal(o.name.s, n ? fitted : "ttt");
+    assert_int_equal(o.name.len, strlen(o.name.s));
 }
 
 static void test_every_option(void **state)
@@ -76,6 +84,15 @@ static void test_every_option(void **state)
     assert_int_equal(o.public_rooms, 1);
     assert_int_equal(parse(&o, err, "--quiet", NULL), OPTIONS_RUN);
     assert_int_equal(o.log_level, LOG_QUIET);
+    assert_int_equal(parse(&o, err, "--name", "Salle des f\xc3\xaates", "--announce-port", "0", NULL), OPTIONS_RUN);
+    assert_string_equal(o.name.s, "Salle des f\xc3\xaates");
+    assert_int_equal(o.name.len, 16);
+    assert_int_equal(o.announce_port, 0);
+    assert_int_equal(o.announce, 1);
+    assert_int_equal(parse(&o, err, "--no-announce", "--name", "12345678901234567890123456789012", NULL),
+                     OPTIONS_RUN);
+    assert_int_equal(o.announce, 0);
+    assert_int_equal(o.name.len, 32);
 }
 
 static void test_bad_options(void **state)
@@ -90,6 +107,11 @@ static void test_bad_options(void **state)
         { "--grace", "65536", "--grace" }, { "--nope", NULL, "--nope" },
         { "--room-time", "0", "--room-time" }, { "--max-per-ip", "-1", "--max-per-ip" },
         { "--public-rooms=1", NULL, "--public-rooms" },
+        { "--announce-port", "65536", "--announce-port" }, { "--name", "", "not a server name" },
+        { "--name", "123456789012345678901234567890123", "1 to 32 bytes" },
+        { "--name", " box", "no space at either end" }, { "--name", "a\x1b[2Jb", "'a?[2Jb'" },
+        { "--name", "bi\xe2\x80\xae" "di", "bidirectional" }, { "--name", "\xff", "'?'" },
+        { "--no-announce=1", NULL, "--no-announce" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';

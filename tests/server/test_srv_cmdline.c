@@ -13,7 +13,9 @@
  * addresses: ::1 and 127.0.0.1 in a mount namespace whose /etc/hosts says
  * so, an address of the name not on this machine left out with a log
  * line). Log lines on stderr are timestamped and hold no raw client bytes,
- * --quiet keeps only errors, --verbose adds frames. */
+ * --quiet keeps only errors, --verbose adds frames; with JOURNAL_STREAM
+ * naming its stderr, as under systemd, each line starts with its priority
+ * instead of a time stamp. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +24,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -656,6 +659,103 @@ static void verbose_logs_frames(void **state)
     free(log);
 }
 
+/* The priority each line of a journal-format log must carry. */
+static void expect_priorities(const char *log)
+{
+    int seen[8] = {0};
+    for (const char *line = log; *line;) {
+        const char *eol = strchr(line, '\n');
+        assert_non_null(eol);
+        int prio = -1, n = 0;
+        if (sscanf(line, "<%d>%n", &prio, &n) != 1 || n != 3 || prio < 0 || prio > 7)
+            fail_msg("a line without its priority: %.*s", (int)(eol - line), line);
+        seen[prio]++;
+        const char *text = line + 3;
+        if (!strncmp(text, "error: ", 7) != (prio == 3) || !strncmp(text, "warning: ", 9) != (prio == 4))
+            fail_msg("priority %d does not fit the line: %.*s", prio, (int)(eol - line), line);
+        if (memmem(text, (size_t)(eol - text), "-> HELLO", 8) && prio != 7)
+            fail_msg("a frame's line is not <7>: %.*s", (int)(eol - line), line);
+        int y, mo;
+        if (sscanf(text, "%4d-%2d-", &y, &mo) == 2)
+            fail_msg("a second time stamp: %.*s", (int)(eol - line), line);
+        line = eol + 1;
+    }
+    assert_true(seen[3] >= 1); /* the record file that takes nothing */
+    assert_true(seen[6] >= 3); /* ready, connects, the game */
+    assert_true(seen[7] >= 2); /* the frames */
+}
+
+/* Under systemd (JOURNAL_STREAM names stderr's device and inode) every
+ * line starts with its priority for the journal (sd-daemon(3)): errors <3>
+ * (a record file on /dev/full), warnings <4> (a discovery port held by
+ * another program), events <6>, frames <7>; no time stamp of its own. */
+static void journal_lines_carry_priorities(void **state)
+{
+    (void)state;
+    if (th_server_wrapped())
+        skip(); /* the wrapper writes its own lines to stderr */
+    /* A UDP port held by a socket that does not share it: no discovery, a warning. */
+    int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    socklen_t len = sizeof sin;
+    assert_true(udp >= 0);
+    assert_int_equal(bind(udp, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(getsockname(udp, (struct sockaddr *)&sin, &len), 0);
+    char port[8], warning[128];
+    snprintf(port, sizeof port, "%u", (unsigned)ntohs(sin.sin_port));
+    snprintf(warning, sizeof warning, "<4>warning: not answering discovery: UDP port %s is used", port);
+    const char *const args[] = { "--record", "/dev/full", "--verbose", "--announce-port", port, TH_JOURNAL, NULL };
+    struct th_server srv;
+    assert_int_equal(th_server_start(&srv, args), 0);
+    close(udp);
+    struct th_client x, o;
+    th_pair(&x, &o, srv.port, "alice", "bob", NULL);
+    assert_int_equal(th_send_type(&x, PROTO_RESIGN), 0);
+    th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
+    th_close(&x);
+    th_close(&o);
+    for (int i = 0; i < 100; i++, th_sleep_ms(30)) {
+        char *so_far = th_server_stderr(&srv);
+        int written = so_far && strstr(so_far, "<3>error: record: write /dev/full");
+        free(so_far);
+        if (written)
+            break;
+    }
+    assert_int_equal(th_server_signal(&srv, SIGTERM), 0);
+    assert_int_equal(th_server_wait(&srv, 5000), 0);
+    char *log = th_server_stderr(&srv);
+    assert_non_null(log);
+    expect_priorities(log);
+    if (!strstr(log, warning))
+        fail_msg("no \"%s\" in:\n%s", warning, log);
+    free(log);
+    (void)th_server_stop(&srv);
+}
+
+/* A JOURNAL_STREAM that names another file (stderr redirected by the
+ * service) keeps the usual lines. */
+static void journal_stream_elsewhere_ignored(void **state)
+{
+    (void)state;
+    struct th_server srv;
+    setenv("JOURNAL_STREAM", "1:1", 1);
+    int rc = th_server_start(&srv, NULL);
+    unsetenv("JOURNAL_STREAM");
+    assert_int_equal(rc, 0);
+    struct th_client c;
+    th_hello(&c, srv.port, "alice");
+    th_close(&c);
+    assert_int_equal(th_server_signal(&srv, SIGTERM), 0);
+    assert_int_equal(th_server_wait(&srv, 5000), 0);
+    char *log = th_server_stderr(&srv);
+    assert_non_null(log);
+    int y, mo, d;
+    assert_int_equal(sscanf(log, "%4d-%2d-%2dT", &y, &mo, &d), 3);
+    assert_null(strstr(log, "<6>"));
+    free(log);
+    (void)th_server_stop(&srv);
+}
+
 static const char *const quiet_args[] = { "--quiet", NULL };
 static const char *const verbose_args[] = { "--verbose", NULL };
 
@@ -679,6 +779,8 @@ int main(void)
         T(logs_timestamped_and_escaped),
         TH_WITH(quiet_logs_nothing_but_errors, quiet_args),
         TH_WITH(verbose_logs_frames, verbose_args),
+        cmocka_unit_test(journal_lines_carry_priorities),
+        cmocka_unit_test(journal_stream_elsewhere_ignored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/server/tttd_memcheck.sh: tttd under valgrind's memcheck through a
 # busy life: a swarm of bots playing (quick match and rematches), a private
-# room, timers running out (turn time, hello timeout), a vanished player's
-# forfeit, garbage, a half frame, a flood, a spectator-less LIST_GAMES, then
-# SIGTERM with games still live. It passes when tttd exits 0 and valgrind
+# room, discovery queries (ttt-bot --discover) and UDP junk, timers running
+# out (turn time, hello timeout), a vanished player's forfeit, garbage, a
+# half frame, a flood, a spectator-less LIST_GAMES, then SIGTERM with games
+# still live. It passes when tttd exits 0 and valgrind
 # reports no errors and no leaked block (definite, indirect or possible).
 # Usage: tttd_memcheck.sh TTTD TTT_BOT
 set -euo pipefail
@@ -18,7 +19,7 @@ trap cleanup EXIT
 valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
   --errors-for-leak-kinds=definite,indirect,possible --log-file="$tmp/vg" \
   "$TTTD" --port 0 --bind 127.0.0.1 --turn-time 2 --grace 1 --hello-timeout 1 --idle-timeout 6 \
-  --record "$tmp/record.jsonl" >"$tmp/out" 2>"$tmp/err" &
+  --record "$tmp/record.jsonl" --announce-port 0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 for _ in $(seq 1 400); do
   port=$(sed -n 's/^listening on port \([0-9]*\)$/\1/p' "$tmp/out")
@@ -40,6 +41,12 @@ code=$(sed -n 's/^room \([A-Z0-9]*\)$/\1/p' "$tmp/host")
 [ -n "$code" ] || fail "no room code printed"
 "$BOT" "$addr" --room "$code" --games 2 --name guest --quiet >/dev/null || fail "room guest failed"
 wait $host || fail "room host failed"
+# Discovery: the queries of a search, and junk on the port.
+udp=$(sed -n 's/.*answering discovery on UDP port \([0-9]*\) .*/\1/p' "$tmp/err")
+[ -n "$udp" ] || fail "tttd did not say which UDP port it answers discovery on: $(cat "$tmp/err")"
+"$BOT" --discover --announce-port "$udp" --wait 1 >"$tmp/found" || fail "--discover did not find tttd"
+grep -q "^127\.0\.0\.1:$port " "$tmp/found" || fail "--discover found: $(cat "$tmp/found")"
+printf 'TTTD\x01\x01junk' >"/dev/udp/127.0.0.1/$udp"
 
 hello() { # $1 = name: a HELLO frame
   local n=$1

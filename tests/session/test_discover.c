@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "addr_text.h"
 #include "discover.h"
 #include "discovery.h"
 #include "udp.h"
@@ -36,20 +37,8 @@ static int setup(void **state)
 
 static struct sockaddr_storage addr(const char *text, uint16_t port)
 {
-    struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-    if (inet_pton(AF_INET, text, &in->sin_addr) == 1) {
-        in->sin_family = AF_INET;
-        in->sin_port = htons(port);
-    } else {
-        assert_int_equal(inet_pton(AF_INET6, text, &in6->sin6_addr), 1);
-        in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons(port);
-        if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr))
-            in6->sin6_scope_id = if_nametoindex("lo");
-    }
+    struct sockaddr_storage ss = th_addr(text, port);
+    assert_int_not_equal(ss.ss_family, 0);
     return ss;
 }
 

@@ -144,6 +144,7 @@ static void test_handshake_bytes(void **state)
     (void)state;
     struct session *s = new_session("alice", 0);
     assert_int_equal(session_phase(s), SESSION_IDLE);
+    assert_int_equal(session_server_version(s), 0);
     session_connected(s, 0);
     assert_int_equal(session_phase(s), SESSION_HANDSHAKE);
     assert_string_equal(out_hex(s), "01 00 0b 54 54 54 50 01 05 61 6c 69 63 65");
@@ -157,6 +158,7 @@ static void test_handshake_bytes(void **state)
     assert_int_equal(session_phase(s), SESSION_LOBBY);
     assert_int_equal(session_turn_s(s), 30);
     assert_int_equal(session_grace_s(s), 20);
+    assert_int_equal(session_server_version(s), 1);
     assert_string_equal(session_error(s), "");
     session_free(s);
 }
