@@ -232,6 +232,10 @@ static void on_server_error(struct bot_client *c, const struct session_event *ev
         act(c);
         return;
     }
+    if (code == PROTO_ERR_NO_SUCH_ROOM && c->sh->opt->mode == BOT_MODE_CREATE_ROOM) {
+        client_fail(c, "the room closed: nobody joined it within the server's room time");
+        return;
+    }
     if (code == PROTO_ERR_NO_SUCH_ROOM) {
         client_fail(c, "no open room has the code %s (server: %s)", c->sh->opt->room, text);
         return;

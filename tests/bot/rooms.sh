@@ -21,4 +21,12 @@ grep -q "vs host (O)\|host (X) vs guest" "$T/guest" || fail "the guest did not p
 # A code no room has: a clear error, non-zero.
 if run_bot "$T/none" --room "$code" --games 1; then fail "joining a closed room succeeded"; fi
 grep -q "no open room has the code $code" "$T/none.err" || fail "unclear message: $(cat "$T/none.err")"
-echo "ok: room $code, 3 games"
+# A room nobody joins closes after the server's room time: the host says so, exit 1.
+stop_tttd || fail "tttd exited with an error"
+start_tttd --bind 127.0.0.1 --quiet --room-time 1 || fail "tttd (--room-time 1) did not start"
+t0=$(date +%s)
+if run_bot "$T/alone" --name alone --create-room; then fail "a room nobody joined did not fail"; fi
+grep -q "the room closed: nobody joined it within the server's room time" "$T/alone.err" ||
+  fail "unclear message for a room that closed: $(cat "$T/alone.err")"
+[ $(($(date +%s) - t0)) -le 5 ] || fail "the closed room took over 5 s to report"
+echo "ok: room $code, 3 games; a room nobody joined closes with a clear message"
