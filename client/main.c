@@ -498,7 +498,7 @@ int main(int argc, char **argv)
 
     char font_path[FONT_PATH_MAX];
     char ferr[FONT_ERR_MAX];
-    if (font_find(o.font, NULL, font_path, ferr) < 0) {
+    if (font_find(o.font, font_path, ferr) < 0) {
         fprintf(stderr, "ttt: %s\n", ferr);
         return 1;
     }

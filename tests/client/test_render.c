@@ -869,16 +869,16 @@ static void test_font_search(void **state)
 {
     (void)state;
     char path[FONT_PATH_MAX], err[FONT_ERR_MAX];
-    assert_int_equal(font_find("/nonexistent/font.ttf", NULL, path, err), -1);
+    assert_int_equal(font_find("/nonexistent/font.ttf", path, err), -1);
     assert_non_null(strstr(err, "/nonexistent/font.ttf"));
     assert_string_equal(path, "");
-    assert_int_equal(font_find("", NULL, path, err), -1);
-    assert_int_equal(font_find(fixture_font, NULL, path, err), 0);
+    assert_int_equal(font_find("", path, err), -1);
+    assert_int_equal(font_find(fixture_font, path, err), 0);
     assert_string_equal(path, fixture_font);
 
     /* Without --font: DejaVu Sans, where Debian's fonts-dejavu-core puts it,
      * found through fontconfig (no path compiled in). */
-    assert_int_equal(font_find(NULL, NULL, path, err), 0);
+    assert_int_equal(font_find(NULL, path, err), 0);
     assert_int_equal(access(path, R_OK), 0);
     const char *base = strrchr(path, '/');
     assert_non_null(base);
