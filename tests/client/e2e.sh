@@ -115,7 +115,7 @@ stop_ttt() {
   [ "$rc" -eq 0 ] || fail "ttt exited with status $rc after SIGTERM $1"
 }
 run_ttt "127.0.0.1:$TTTD_PORT" --name alice
-WID=$(timeout 15 xdotool search --sync --onlyvisible --name '^ttt$' | head -n 1)
+WID=$(timeout 15 xdotool search --sync --onlyvisible --pid "$TTT_PID" | head -n 1)
 [ -n "$WID" ] || fail "the ttt window did not appear"
 
 queued() { grep -q '^ttt-state: .*phase QUEUED' "$WORK/ttt.err"; }
@@ -266,7 +266,7 @@ FIRST_ME=$ME ME=$(field you)
 closed_at=$SECONDS
 if [ -n "${TTT_WM_CLOSE:-}" ] && [ -x "$TTT_WM_CLOSE" ]; then
   # The close button, as a window manager reports it (WM_DELETE_WINDOW).
-  WID=$(timeout 15 xdotool search --sync --onlyvisible --name '^ttt$' | head -n 1)
+  WID=$(timeout 15 xdotool search --sync --onlyvisible --pid "$TTT_PID" | head -n 1)
   [ -n "$WID" ] || fail "the second ttt window did not appear"
   "$TTT_WM_CLOSE" "$WID" || fail "could not send WM_DELETE_WINDOW"
   how="the close button"
