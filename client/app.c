@@ -682,7 +682,8 @@ static void on_closed(struct app *a, const struct session_event *ev)
 static void on_game_start(struct app *a)
 {
     app_series_start(a);
-    app_cue_turn(a);
+    if (!a->computer)
+        app_cue_turn(a); /* a game the player did not just start by hand */
     set_screen(a, app_is_player(a) ? APP_SCREEN_PLAYING : APP_SCREEN_SPECTATING);
     a->pending_cell = BOARD_NO_CELL;
     a->cursor = BOARD_NO_CELL;
