@@ -64,6 +64,7 @@ struct ui {
     uint64_t close_deadline_ms;
     int debug;                  /* TTT_DEBUG set: print the board's cells and network events */
     struct layout_rect printed_board;
+    char printed_rows[512];     /* TTT_DEBUG: the list rows' line last printed */
     int quit;
     struct motion motion;       /* what moves on the board */
     int motion_ms;              /* the next frame while something moves; -1 when nothing does */
@@ -470,23 +471,52 @@ static void on_event(struct ui *u, const SDL_Event *ev)
 
 /* ---- drawing ---- */
 
+/* The centre of r in window coordinates "X,Y" (drawable pixels scaled). */
+static void window_centre(const struct ui *u, struct layout_rect r, char *out, size_t cap)
+{
+    int ww, wh;
+    SDL_GetWindowSize(u->win, &ww, &wh);
+    int dw = u->layout.w > 0 ? u->layout.w : 1, dh = u->layout.h > 0 ? u->layout.h : 1;
+    snprintf(out, cap, "%ld,%ld", (long)(r.x + r.w / 2) * ww / dw, (long)(r.y + r.h / 2) * wh / dh);
+}
+
+/* TTT_DEBUG: one stderr line whenever the list rows move or change, each
+ * shown one as ID:X,Y (its centre in window coordinates), for scripts that
+ * click a row. */
+static void print_rows(struct ui *u)
+{
+    char line[sizeof u->printed_rows] = "", at[48];
+    size_t n = 0;
+    for (int i = 0; i < u->layout.button_count && n + 56 < sizeof line; i++) {
+        if (u->layout.button_ids[i] < APP_BTN_GAME_BASE || u->layout.buttons[i].w == 0)
+            continue;
+        window_centre(u, u->layout.buttons[i], at, sizeof at);
+        n += (size_t)snprintf(line + n, sizeof line - n, " %d:%.40s", u->layout.button_ids[i], at);
+    }
+    if (strcmp(line, u->printed_rows) == 0)
+        return;
+    memcpy(u->printed_rows, line, sizeof line);
+    fprintf(stderr, "ttt-rows:%s\n", line);
+    fflush(stderr);
+}
+
 /* TTT_DEBUG: one stderr line whenever the board moves, with each
  * cell's centre in window coordinates, for scripts that click cells. */
 static void print_layout(struct ui *u)
 {
     const struct layout_rect b = u->layout.board;
+    print_rows(u);
     if (b.w == 0 || (b.x == u->printed_board.x && b.y == u->printed_board.y &&
                      b.w == u->printed_board.w && b.h == u->printed_board.h))
         return;
     u->printed_board = b;
     int ww, wh;
+    char at[48];
     SDL_GetWindowSize(u->win, &ww, &wh);
-    int dw = u->layout.w > 0 ? u->layout.w : 1, dh = u->layout.h > 0 ? u->layout.h : 1;
     fprintf(stderr, "ttt-layout: window %dx%d board %d %d %d %d cells", ww, wh, b.x, b.y, b.w, b.h);
     for (unsigned c = 0; c < BOARD_CELLS; c++) {
-        struct layout_rect r = layout_cell_rect(&u->layout, c);
-        long cx = (long)(r.x + r.w / 2) * ww / dw, cy = (long)(r.y + r.h / 2) * wh / dh;
-        fprintf(stderr, " %ld,%ld", cx, cy);
+        window_centre(u, layout_cell_rect(&u->layout, c), at, sizeof at);
+        fprintf(stderr, " %s", at);
     }
     fputc('\n', stderr);
     fflush(stderr);

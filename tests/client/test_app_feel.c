@@ -117,6 +117,10 @@ static void test_computer_from_connect_screen(void **state)
     assert_string_equal(r.name, "ann");
     no_req();
     route(&r);
+    /* The player just asked for this game: no "your turn" cue, no flash. */
+    struct app_feedback f = app_take_feedback(&F.a);
+    assert_int_equal(f.sound, -1);
+    assert_false(f.flash);
 
     /* The same screens as a game on a server, without a clock. */
     sc = scene();
@@ -131,8 +135,12 @@ static void test_computer_from_connect_screen(void **state)
     play(4);
     assert_int_equal(scene()->board.cells[4], BOARD_X);
     assert_string_equal(scene()->status, "Waiting for Perfect computer");
+    assert_int_equal(app_take_feedback(&F.a).sound, SOUND_MOVE);
     computer_moves();
     assert_string_equal(scene()->status, "Your turn");
+    f = app_take_feedback(&F.a); /* its move made it your turn */
+    assert_int_equal(f.sound, SOUND_YOUR_TURN);
+    assert_true(f.flash);
 
     /* Resigning asks first, as on a server; then it is over. */
     app_button(&F.a, APP_BTN_RESIGN, F.now);
