@@ -373,14 +373,20 @@ static void test_servers_on_the_network(void **state)
     assert_int_equal(found[0].info.players, 3);
     assert_int_equal(found[0].info.tcp_port, 7777);
 
-    /* Silent: forgotten after DISCOVER_FORGET_MS. */
-    assert_true(servers_within(t, &w, &r, 0, (int)DISCOVER_FORGET_MS + 2500, found, &n));
+    /* Silent: forgotten after DISCOVER_FORGET_MS (a list that still holds
+     * it may come first: its address or facts refreshed by a late answer). */
+    uint64_t silent_at = netthread_now_ms();
+    do
+        assert_true(servers_within(t, &w, &r, 0, (int)DISCOVER_FORGET_MS + 2500, found, &n));
+    while (n != 0 && netthread_now_ms() < silent_at + DISCOVER_FORGET_MS + 2500);
     assert_int_equal(n, 0);
 
-    /* Stopped: the list is empty, and no query comes any more. */
+    /* Stopped: the list is empty, and no query comes any more (once those
+     * already on their way are read). */
     assert_int_equal(netthread_discover(t, 0, port), 0);
     assert_true(servers_within(t, &w, &r, 0, 2000, found, &n));
     assert_int_equal(n, 0);
+    (void)servers_within(t, &w, &r, 0, 200, found, &n);
     struct pollfd p[2] = {{.fd = r.fd4, .events = POLLIN}, {.fd = r.fd6, .events = POLLIN}};
     assert_int_equal(poll(p, 2, (int)DISCOVER_INTERVAL_MS + 500), 0);
     netthread_stop(t, 100);
