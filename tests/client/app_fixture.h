@@ -112,16 +112,22 @@ static inline void start_connected(const struct app_options *o)
     req(APP_REQ_REMEMBER);
 }
 
-/* Start on the lobby menu (connected from the connect screen). */
-static inline void start_lobby(void)
+/* Connect from the connect screen (Enter) and answer WELCOME. */
+static inline void connect_by_hand(void)
 {
-    struct app_options o = {.last_addr = "example.org:7777", .name = "alice"};
-    app_init(&F.a, &o, F.now);
     key(APP_KEY_ENTER);
     req(APP_REQ_CONNECT);
     F.e.phase = SESSION_LOBBY;
     net(SESSION_EV_WELCOME);
     req(APP_REQ_REMEMBER);
+}
+
+/* Start on the lobby menu (connected from the connect screen). */
+static inline void start_lobby(void)
+{
+    struct app_options o = {.last_addr = "example.org:7777", .name = "alice"};
+    app_init(&F.a, &o, F.now);
+    connect_by_hand();
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);

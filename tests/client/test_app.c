@@ -447,16 +447,6 @@ static void test_list_refresh(void **state)
     no_req();
 }
 
-/* Connect from the connect screen (Enter) and answer WELCOME. */
-static void connect_by_hand(void)
-{
-    key(APP_KEY_ENTER);
-    req(APP_REQ_CONNECT);
-    F.e.phase = SESSION_LOBBY;
-    net(SESSION_EV_WELCOME);
-    req(APP_REQ_REMEMBER);
-}
-
 /* --create-room, --room and --spectate without an address: the connect screen
  * says what follows, and the user's connect carries it out. */
 static void test_start_action_without_address(void **state)
@@ -895,11 +885,7 @@ static void test_close_words(void **state)
     assert_string_equal(sc->fields[0].text, "127.0.0.1:9");
     assert_string_equal(sc->fields[1].text, "alice");
     /* The command line's quick match is not repeated by a manual retry. */
-    key(APP_KEY_ENTER);
-    req(APP_REQ_CONNECT);
-    F.e.phase = SESSION_LOBBY;
-    net(SESSION_EV_WELCOME);
-    req(APP_REQ_REMEMBER);
+    connect_by_hand();
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     assert_string_equal(scene()->error, "");
