@@ -12,6 +12,9 @@
 #   series score is on the screen by then.
 # - `ttt --computer perfect` with M pressed before the first move: the audio
 #   written during the game is silent, and the config file says muted=1.
+# - Your turn while the focus is on another window (the root window here: no
+#   window manager) flashes ttt's window: the urgency hint is set
+#   (SDL_FlashWindow), and the focus coming back clears it.
 #
 # usage: e2e_computer.sh TTT ARTIFACT_DIR [SHOT_DIR]
 #   ARTIFACT_DIR  gets the logs on failure
@@ -24,7 +27,7 @@ TTT=$1 ART=$2 SHOTS=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=window.sh
 . "$HERE/window.sh"
-need_tools Xvfb xdotool import
+need_tools Xvfb xdotool import xprop xwininfo
 mkdir -p "$ART"
 on_exit() {
   [ "$STATUS" -eq 0 ] && return
@@ -176,10 +179,28 @@ stop_ttt "after a muted game"
 audible "$WORK/muted.raw" && fail "the muted game made a sound"
 grep -qx 'address=gamebox.lan:7777' "$WORK/config/ttt/config" || fail "saving muted lost the address"
 
+# ---- behind another window, your turn flashes it (the urgency hint) ----
+run_ttt SDL_AUDIODRIVER=dummy --computer easy --name ann
+window
+wait_for 100 grep -q '^ttt-state: .*phase PLAYING' "$WORK/ttt.err" || fail "no game against the computer"
+urgent() { xprop -id "$WID" WM_HINTS | grep -q 'urgency hint bit is set'; }
+urgent && fail "the window flashes before anything happened"
+xdotool key --window "$WID" 5
+ROOT=$(xwininfo -root | sed -n 's/.*Window id: \(0x[0-9a-f]*\).*/\1/p')
+xdotool windowfocus "$ROOT" # the player looks elsewhere
+answered() { [ "$(field my_turn)" = 1 ] && [ "$(field board)" != "....X...." ]; }
+wait_for 50 answered || fail "the computer did not answer"
+wait_for 20 urgent || fail "your turn did not flash the window behind others"
+xdotool windowfocus "$WID"
+not_urgent() { ! urgent; }
+wait_for 20 not_urgent || fail "the window still flashes with the focus back"
+stop_ttt "after the flash"
+echo "flash: your turn behind another window set the urgency hint, the focus cleared it"
+
 if [ -n "$SHOTS" ]; then
   mkdir -p "$SHOTS"
   cp "$WORK/computer.png" "$WORK/series.png" "$SHOTS/"
   echo "README screenshots saved in $SHOTS"
 fi
 STATUS=0
-echo "PASS: the perfect computer ($PERFECT) never lost, the easy one lost game $game; titles at each turn; heard, then muted"
+echo "PASS: the perfect computer ($PERFECT) never lost, the easy one lost game $game; titles at each turn; heard, then muted; flashed behind another window"

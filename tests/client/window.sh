@@ -49,7 +49,7 @@ need_tools() {
   local tool
   for tool in "$@"; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-      echo "SKIP: $tool is not installed (Debian: xvfb, xdotool, imagemagick)"
+      echo "SKIP: $tool is not installed (Debian: xvfb, xdotool, x11-utils, imagemagick)"
       exit 77
     fi
   done
