@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* app.c: the ttt client's UI state machine -- screens, what each key, click
- * and network event means, and the requests that follow. No SDL, no sockets,
- * no I/O: see app.h. Wording is in app_words.c, the scene in app_scene.c.
+ * and network event means, and the requests that follow; games against the
+ * computer. No SDL, no sockets, no I/O: see app.h. Wording is in
+ * app_words.c, the scene in app_scene.c, the lists that stay put in
+ * app_lists.c, the series and the cues in app_feel.c.
  */
 #include "app.h"
 #include "app_state.h"
+#include "computer.h"
 #include "text.h"
 
 #include <limits.h>
@@ -94,10 +98,12 @@ static void set_screen(struct app *a, uint8_t screen)
     a->confirm_leave = 0;
 }
 
+/* A lobby mode; the code field's error goes with the mode it was for. */
 static void set_lobby(struct app *a, uint8_t mode)
 {
     set_screen(a, APP_SCREEN_LOBBY);
     a->lobby_mode = mode;
+    a->error[0] = '\0';
 }
 
 static void set_waiting(struct app *a, uint8_t kind)
@@ -108,75 +114,103 @@ static void set_waiting(struct app *a, uint8_t kind)
 
 /* ---- buttons and focus ---- */
 
+/* Each screen's buttons into b (room for BUTTONS_MAX); the count. */
+static size_t connect_buttons(const struct app *a, int *b)
+{
+    size_t n = 0;
+    if (a->connecting) {
+        b[n++] = APP_BTN_CANCEL;
+    } else {
+        b[n++] = APP_BTN_FIELD_ADDR;
+        b[n++] = APP_BTN_FIELD_NAME;
+        b[n++] = a->retry ? APP_BTN_RETRY : APP_BTN_CONNECT;
+        for (unsigned i = 0; i < a->server_rows.count && i < APP_SERVERS_MAX; i++)
+            b[n++] = APP_BTN_SERVER_BASE + (int)i;
+        b[n++] = APP_BTN_COMPUTER;
+    }
+    b[n++] = APP_BTN_QUIT;
+    return n;
+}
+
+static size_t lobby_buttons(const struct app *a, int *b)
+{
+    static const int code[] = {APP_BTN_FIELD_CODE, APP_BTN_JOIN_GO, APP_BTN_BACK};
+    static const int menu[] = {APP_BTN_QUICK_MATCH, APP_BTN_CREATE_ROOM, APP_BTN_JOIN_ROOM, APP_BTN_WATCH,
+                               APP_BTN_COMPUTER, APP_BTN_BACK /* "Change server" */, APP_BTN_QUIT};
+    size_t n = 0;
+    if (a->lobby_mode == APP_LOBBY_CODE) {
+        memcpy(b, code, sizeof code);
+        return sizeof code / sizeof code[0];
+    }
+    if (a->lobby_mode != APP_LOBBY_LIST) {
+        memcpy(b, menu, sizeof menu);
+        return sizeof menu / sizeof menu[0];
+    }
+    for (unsigned i = 0; i < a->list.count && i < PROTO_LIST_MAX; i++)
+        b[n++] = APP_BTN_GAME_BASE + (int)i;
+    b[n++] = APP_BTN_REFRESH;
+    b[n++] = APP_BTN_BACK;
+    return n;
+}
+
+static size_t game_over_buttons(const struct app *a, int *b)
+{
+    size_t n = 0;
+    if (a->closed) {
+        b[n++] = APP_BTN_RECONNECT;
+        b[n++] = APP_BTN_QUIT;
+    } else if (!app_is_player(a)) {
+        b[n++] = APP_BTN_WATCH;
+        b[n++] = APP_BTN_LOBBY;
+    } else {
+        /* Rematch stays (greyed once offered) and keeps the focus: a
+         * second Enter must not press the button after it. */
+        if (!a->game.opponent_left)
+            b[n++] = APP_BTN_REMATCH;
+        b[n++] = a->computer ? APP_BTN_CHANGE_LEVEL : APP_BTN_NEW_OPPONENT;
+        b[n++] = APP_BTN_LOBBY;
+    }
+    return n;
+}
+
+/* Playing and reconnecting: the dialog's two buttons while it is open. */
+static size_t game_buttons(const struct app *a, int *b)
+{
+    size_t n = 0;
+    if (a->confirm_leave) {
+        b[n++] = APP_BTN_LEAVE_CONFIRM;
+        b[n++] = APP_BTN_STAY;
+    } else if (a->screen == APP_SCREEN_RECONNECTING) {
+        b[n++] = APP_BTN_GIVE_UP;
+    } else {
+        b[n++] = APP_BTN_RESIGN;
+        b[n++] = APP_BTN_LEAVE;
+    }
+    return n;
+}
+
 size_t app_buttons(const struct app *a, int *ids, size_t cap)
 {
+    static const int levels[] = {APP_BTN_LEVEL_EASY, APP_BTN_LEVEL_MEDIUM, APP_BTN_LEVEL_PERFECT,
+                                 APP_BTN_BACK};
     int b[BUTTONS_MAX];
     size_t n = 0;
     switch (a->screen) {
-    case APP_SCREEN_CONNECT:
-        if (a->connecting) {
-            b[n++] = APP_BTN_CANCEL;
-        } else {
-            b[n++] = APP_BTN_FIELD_ADDR;
-            b[n++] = APP_BTN_FIELD_NAME;
-            b[n++] = APP_BTN_CONNECT;
-        }
-        b[n++] = APP_BTN_QUIT;
-        break;
-    case APP_SCREEN_LOBBY:
-        if (a->lobby_mode == APP_LOBBY_CODE) {
-            b[n++] = APP_BTN_FIELD_CODE;
-            b[n++] = APP_BTN_JOIN_GO;
-            b[n++] = APP_BTN_BACK;
-        } else if (a->lobby_mode == APP_LOBBY_LIST) {
-            for (unsigned i = 0; i < a->list.count && i < PROTO_LIST_MAX; i++)
-                b[n++] = APP_BTN_GAME_BASE + (int)i;
-            b[n++] = APP_BTN_REFRESH;
-            b[n++] = APP_BTN_BACK;
-        } else {
-            b[n++] = APP_BTN_QUICK_MATCH;
-            b[n++] = APP_BTN_CREATE_ROOM;
-            b[n++] = APP_BTN_JOIN_ROOM;
-            b[n++] = APP_BTN_WATCH;
-            b[n++] = APP_BTN_BACK; /* "Change server": disconnect */
-            b[n++] = APP_BTN_QUIT;
-        }
+    case APP_SCREEN_CONNECT: n = connect_buttons(a, b); break;
+    case APP_SCREEN_LOBBY: n = lobby_buttons(a, b); break;
+    case APP_SCREEN_LEVEL:
+        memcpy(b, levels, sizeof levels);
+        n = sizeof levels / sizeof levels[0];
         break;
     case APP_SCREEN_WAITING:
         if (a->wait_kind != APP_WAIT_JOINING)
             b[n++] = APP_BTN_CANCEL;
         break;
     case APP_SCREEN_PLAYING:
-        if (a->confirm_leave) {
-            b[n++] = APP_BTN_LEAVE_CONFIRM;
-            b[n++] = APP_BTN_STAY;
-        } else {
-            b[n++] = APP_BTN_RESIGN;
-            b[n++] = APP_BTN_LEAVE;
-        }
-        break;
-    case APP_SCREEN_GAME_OVER:
-        if (a->closed) {
-            b[n++] = APP_BTN_RECONNECT;
-            b[n++] = APP_BTN_QUIT;
-        } else if (!app_is_player(a)) {
-            b[n++] = APP_BTN_WATCH;
-            b[n++] = APP_BTN_LOBBY;
-        } else {
-            if (!a->game.opponent_left && !a->rematch_sent)
-                b[n++] = APP_BTN_REMATCH;
-            b[n++] = APP_BTN_NEW_OPPONENT;
-            b[n++] = APP_BTN_LOBBY;
-        }
-        break;
-    case APP_SCREEN_RECONNECTING:
-        b[n++] = APP_BTN_GIVE_UP;
-        break;
-    case APP_SCREEN_SPECTATING:
-        b[n++] = APP_BTN_LEAVE;
-        break;
-    default:
-        break;
+    case APP_SCREEN_RECONNECTING: n = game_buttons(a, b); break;
+    case APP_SCREEN_GAME_OVER: n = game_over_buttons(a, b); break;
+    case APP_SCREEN_SPECTATING: b[n++] = APP_BTN_LEAVE; break;
+    default: break;
     }
     size_t k = n < cap ? n : cap;
     for (size_t i = 0; i < k; i++)
@@ -250,6 +284,7 @@ static void connect_now(struct app *a)
     a->error[0] = '\0';
     a->connecting = 1;
     a->closed = 0;
+    a->retry = 0;
     set_screen(a, APP_SCREEN_CONNECT);
 }
 
@@ -272,10 +307,13 @@ static void create_room(struct app *a)
     set_waiting(a, APP_WAIT_ROOM);
 }
 
+/* Join the typed room; a code that cannot be one is said under its field. */
 static void join_code(struct app *a)
 {
     if (strlen(a->code) != PROTO_CODE_LEN || !proto_code_valid(a->code)) {
-        toast(a, "A room code has 6 characters");
+        if (a->screen != APP_SCREEN_LOBBY || a->lobby_mode != APP_LOBBY_CODE)
+            set_lobby(a, APP_LOBBY_CODE);
+        copy_str(a->error, sizeof a->error, "A room code has 6 characters");
         return;
     }
     struct session_request r;
@@ -315,6 +353,7 @@ static void open_list(struct app *a)
     request_list(a);
     a->list_loaded = 0;
     a->list.count = 0;
+    rows_clear(&a->game_rows);
     set_lobby(a, APP_LOBBY_LIST);
 }
 
@@ -324,9 +363,79 @@ static void to_lobby(struct app *a)
     a->pending_cell = BOARD_NO_CELL;
 }
 
-/* Leave the queue, room, game or spectating, back to the lobby. */
+/* ---- the computer ---- */
+
+/* The level choice, coming back to `from` (APP_SCREEN_CONNECT, _LOBBY, or
+ * 0 after a game against the computer). */
+static void open_levels(struct app *a, uint8_t from)
+{
+    a->level_from = from;
+    set_screen(a, APP_SCREEN_LEVEL);
+    app_focus_on(a, APP_BTN_LEVEL_MEDIUM);
+}
+
+/* A series against the computer at `level`. From a server's lobby the
+ * server is left (and connected to again afterwards). */
+static void play_computer(struct app *a, uint8_t level)
+{
+    if (a->level_from == APP_SCREEN_LOBBY) {
+        app_push_session(a, SESSION_REQ_CLOSE);
+        a->resume_server = 1;
+    }
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_COMPUTER;
+    r.level = level;
+    copy_str(r.name, sizeof r.name, a->name);
+    app_push_request(a, &r);
+    a->computer = (uint8_t)(1 + level);
+    a->connecting = 0;
+    a->closed = 0;
+    a->error[0] = '\0';
+    memset(&a->series, 0, sizeof a->series);
+}
+
+/* Done with the computer: back to the server left for it, or to the
+ * connect screen. */
+static void back_from_computer(struct app *a)
+{
+    a->computer = 0;
+    a->level_from = 0;
+    memset(&a->series, 0, sizeof a->series);
+    if (a->resume_server) {
+        a->resume_server = 0;
+        connect_now(a);
+        return;
+    }
+    set_screen(a, APP_SCREEN_CONNECT);
+}
+
+/* The game against the computer ends here: LEAVE ends it for the main loop. */
+static void stop_computer(struct app *a)
+{
+    app_push_session(a, SESSION_REQ_LEAVE);
+    a->computer = 0;
+}
+
+/* Back from the level choice: to the lobby (still connected), or as from a
+ * game. */
+static void levels_back(struct app *a)
+{
+    if (a->level_from == APP_SCREEN_LOBBY)
+        to_lobby(a);
+    else
+        back_from_computer(a);
+}
+
+/* Leave the queue, room, game or spectating, back to the lobby (or, against
+ * the computer, out of its games). */
 static void leave(struct app *a)
 {
+    if (a->computer) {
+        stop_computer(a);
+        back_from_computer(a);
+        return;
+    }
     app_push_session(a, SESSION_REQ_LEAVE);
     to_lobby(a);
 }
@@ -336,8 +445,8 @@ static void disconnect(struct app *a, const char *why)
     app_push_session(a, SESSION_REQ_CLOSE);
     a->connecting = 0;
     a->closed = 0;
-    copy_str(a->error, sizeof a->error, why);
     set_screen(a, APP_SCREEN_CONNECT);
+    copy_str(a->error, sizeof a->error, why);
 }
 
 static void open_confirm(struct app *a, uint8_t what)
@@ -353,22 +462,76 @@ static void rematch(struct app *a)
         return;
     app_push_session(a, SESSION_REQ_REMATCH);
     a->rematch_sent = 1;
-    keep_focus(a, APP_BTN_NEW_OPPONENT);
+    keep_focus(a, APP_BTN_REMATCH); /* greyed now: Enter again does nothing */
+}
+
+/* What the dialog's confirm button does: resign, give up reconnecting, or leave. */
+static void confirmed(struct app *a)
+{
+    uint8_t what = a->confirm_leave;
+    a->confirm_leave = 0;
+    a->focus = 0;
+    if (what == 2)
+        app_push_session(a, SESSION_REQ_RESIGN);
+    else if (what == 3)
+        disconnect(a, "Stopped reconnecting");
+    else
+        leave(a);
+}
+
+/* The level buttons' levels. */
+static int level_of(int id)
+{
+    return id == APP_BTN_LEVEL_EASY ? COMPUTER_EASY
+         : id == APP_BTN_LEVEL_MEDIUM ? COMPUTER_MEDIUM : COMPUTER_PERFECT;
+}
+
+/* A list row: watch its game, or connect to its server (a gone one does nothing). */
+static void activate_row(struct app *a, int id)
+{
+    if (id >= APP_BTN_SERVER_BASE) {
+        unsigned i = (unsigned)(id - APP_BTN_SERVER_BASE);
+        if (i < a->server_rows.count && !a->server_rows.gone[i] && a->screen == APP_SCREEN_CONNECT) {
+            copy_str(a->addr, sizeof a->addr, a->servers[i].addr);
+            connect_now(a);
+        }
+        return;
+    }
+    unsigned i = (unsigned)(id - APP_BTN_GAME_BASE);
+    if (i < a->list.count && !a->game_rows.gone[i])
+        watch(a, a->list.games[i].game_id);
+}
+
+/* The buttons of the computer's games and of its level choice. */
+static int activate_computer(struct app *a, int id)
+{
+    switch (id) {
+    case APP_BTN_COMPUTER: open_levels(a, a->screen); return 1;
+    case APP_BTN_LEVEL_EASY:
+    case APP_BTN_LEVEL_MEDIUM:
+    case APP_BTN_LEVEL_PERFECT: play_computer(a, (uint8_t)level_of(id)); return 1;
+    case APP_BTN_CHANGE_LEVEL:
+        stop_computer(a);
+        open_levels(a, 0);
+        return 1;
+    default: return 0;
+    }
 }
 
 void app_activate(struct app *a, int id)
 {
     if (id >= APP_BTN_GAME_BASE) {
-        unsigned i = (unsigned)(id - APP_BTN_GAME_BASE);
-        if (i < a->list.count)
-            watch(a, a->list.games[i].game_id);
+        activate_row(a, id);
         return;
     }
+    if (activate_computer(a, id))
+        return;
     switch (id) {
     case APP_BTN_FIELD_ADDR: a->field = 0; break;
     case APP_BTN_FIELD_NAME: a->field = 1; break;
     case APP_BTN_FIELD_CODE: break;
-    case APP_BTN_CONNECT: connect_now(a); break;
+    case APP_BTN_CONNECT:
+    case APP_BTN_RETRY: connect_now(a); break;
     case APP_BTN_QUIT: quit(a); break;
     case APP_BTN_QUICK_MATCH: quick_match(a); break;
     case APP_BTN_CREATE_ROOM: create_room(a); break;
@@ -376,7 +539,9 @@ void app_activate(struct app *a, int id)
     case APP_BTN_WATCH: open_list(a); break;
     case APP_BTN_JOIN_GO: join_code(a); break;
     case APP_BTN_BACK:
-        if (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU)
+        if (a->screen == APP_SCREEN_LEVEL)
+            levels_back(a);
+        else if (a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU)
             disconnect(a, "");
         else
             set_lobby(a, APP_LOBBY_MENU);
@@ -395,15 +560,7 @@ void app_activate(struct app *a, int id)
             open_confirm(a, 1);
         break;
     case APP_BTN_RESIGN: open_confirm(a, 2); break;
-    case APP_BTN_LEAVE_CONFIRM:
-        if (a->confirm_leave == 2) {
-            app_push_session(a, SESSION_REQ_RESIGN);
-            a->confirm_leave = 0;
-            a->focus = 0;
-        } else {
-            leave(a);
-        }
-        break;
+    case APP_BTN_LEAVE_CONFIRM: confirmed(a); break;
     case APP_BTN_STAY:
         a->confirm_leave = 0;
         a->focus = 0;
@@ -421,7 +578,7 @@ void app_activate(struct app *a, int id)
         else
             to_lobby(a);
         break;
-    case APP_BTN_GIVE_UP: disconnect(a, "Stopped reconnecting"); break;
+    case APP_BTN_GIVE_UP: open_confirm(a, 3); break;
     case APP_BTN_RECONNECT:
         a->closed = 0;
         set_screen(a, APP_SCREEN_CONNECT);
@@ -470,9 +627,7 @@ static void on_welcome(struct app *a)
     case SESSION_REQ_CREATE_ROOM: create_room(a); break;
     case SESSION_REQ_JOIN_ROOM:
         copy_str(a->code, sizeof a->code, a->start_code);
-        join_code(a);
-        if (a->screen != APP_SCREEN_WAITING)
-            set_lobby(a, APP_LOBBY_CODE); /* not a valid code: let the user fix it */
+        join_code(a); /* not a valid code: the code entry, to fix it */
         break;
     case SESSION_REQ_SPECTATE: watch(a, a->start_game_id); break;
     default: set_lobby(a, APP_LOBBY_MENU); break;
@@ -487,11 +642,14 @@ static void on_server_error(struct app *a, const struct session_event *ev)
     a->pending_cell = BOARD_NO_CELL;
     int joining = a->screen == APP_SCREEN_WAITING && a->wait_kind == APP_WAIT_JOINING;
     if (joining && ev->u.error.code == PROTO_ERR_NO_SUCH_ROOM) {
-        snprintf(words, sizeof words, "No room with the code %s", a->code);
+        /* Said under the code field, where the fix is typed. */
         set_lobby(a, APP_LOBBY_CODE);
-    } else if (joining && ev->u.error.code == PROTO_ERR_NO_SUCH_GAME) {
-        open_list(a);
+        snprintf(a->error, sizeof a->error, "No room with the code %s: check it with your friend",
+                 a->code);
+        return;
     }
+    if (joining && ev->u.error.code == PROTO_ERR_NO_SUCH_GAME)
+        open_list(a);
     toast(a, words);
 }
 
@@ -515,10 +673,17 @@ static void on_closed(struct app *a, const struct session_event *ev)
         return;
     }
     set_screen(a, APP_SCREEN_CONNECT);
+    if (ev->u.closed.reason == SESSION_CLOSE_SERVER_ERROR && ev->u.closed.code == PROTO_ERR_SERVER_FULL) {
+        a->retry = 1; /* "Server full: try again in a minute", and Retry ready for Enter */
+        app_focus_on(a, APP_BTN_RETRY);
+    }
 }
 
 static void on_game_start(struct app *a)
 {
+    app_series_start(a);
+    if (!a->computer)
+        app_cue_turn(a); /* a game the player did not just start by hand */
     set_screen(a, app_is_player(a) ? APP_SCREEN_PLAYING : APP_SCREEN_SPECTATING);
     a->pending_cell = BOARD_NO_CELL;
     a->cursor = BOARD_NO_CELL;
@@ -539,30 +704,6 @@ static void on_opponent(struct app *a, const struct session_event *ev, int befor
     keep_focus(a, before);
 }
 
-/* A new game list: a refresh keeps the focus on the same game where it
- * moved to, else on the same button; the first list focuses its first row. */
-static void on_game_list(struct app *a, const struct session_game_list *list, int before)
-{
-    int first = !a->list_loaded;
-    unsigned row = (unsigned)(before - APP_BTN_GAME_BASE);
-    uint32_t focus_game = before >= APP_BTN_GAME_BASE && row < a->list.count
-                              ? a->list.games[row].game_id : 0;
-    a->list = *list;
-    if (a->list.count > PROTO_LIST_MAX)
-        a->list.count = PROTO_LIST_MAX;
-    a->list_loaded = 1;
-    if (first) {
-        a->focus = 0; /* the first game (or Refresh when there is none) */
-        return;
-    }
-    for (unsigned i = 0; focus_game && i < a->list.count; i++) {
-        if (a->list.games[i].game_id == focus_game) {
-            before = APP_BTN_GAME_BASE + (int)i;
-            break;
-        }
-    }
-    keep_focus(a, before);
-}
 
 static void on_game_news(struct app *a, const struct session_event *ev)
 {
@@ -571,12 +712,17 @@ static void on_game_news(struct app *a, const struct session_event *ev)
         on_game_start(a);
         break;
     case SESSION_EV_STATE:
-    case SESSION_EV_MOVED:
         a->pending_cell = BOARD_NO_CELL;
         hide_taken_cursor(a);
         break;
+    case SESSION_EV_MOVED:
+        a->pending_cell = BOARD_NO_CELL;
+        hide_taken_cursor(a);
+        app_cue_moved(a);
+        break;
     case SESSION_EV_GAME_OVER:
         a->pending_cell = BOARD_NO_CELL;
+        app_series_over(a);
         if (a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING)
             set_screen(a, APP_SCREEN_GAME_OVER);
         break;
@@ -588,15 +734,17 @@ static void on_game_news(struct app *a, const struct session_event *ev)
     case SESSION_EV_RESUMED:
         set_screen(a, APP_SCREEN_PLAYING);
         a->pending_cell = BOARD_NO_CELL;
-        tell(a, "Reconnected: back in the game");
+        tell(a, "Back in the game");
+        app_cue_turn(a);
         break;
     default:
         break;
     }
 }
 
-void app_on_net(struct app *a, const struct session_event *ev,
-                const struct session_snapshot *snap, uint64_t now_ms)
+/* One event, from the server's session or from the computer. */
+static void on_event(struct app *a, const struct session_event *ev,
+                     const struct session_snapshot *snap, uint64_t now_ms)
 {
     a->now_ms = now_ms;
     int before = app_focused_button(a);
@@ -624,7 +772,7 @@ void app_on_net(struct app *a, const struct session_event *ev,
         on_opponent(a, ev, before);
         break;
     case SESSION_EV_GAME_LIST:
-        on_game_list(a, &snap->list, before);
+        app_on_game_list(a, &snap->list, before);
         break;
     case SESSION_EV_SERVER_ERROR:
         on_server_error(a, ev);
@@ -636,6 +784,22 @@ void app_on_net(struct app *a, const struct session_event *ev,
         on_game_news(a, ev);
         break;
     }
+}
+
+void app_on_net(struct app *a, const struct session_event *ev,
+                const struct session_snapshot *snap, uint64_t now_ms)
+{
+    if (a->computer)
+        return; /* the server's session, left for the computer (its last words) */
+    on_event(a, ev, snap, now_ms);
+}
+
+void app_on_computer(struct app *a, const struct session_event *ev,
+                     const struct session_snapshot *snap, uint64_t now_ms)
+{
+    if (!a->computer)
+        return; /* a game already left */
+    on_event(a, ev, snap, now_ms);
 }
 
 /* ---- time ---- */
@@ -655,6 +819,7 @@ void app_tick(struct app *a, uint64_t now_ms)
         a->toast[0] = '\0';
     if (list_shown(a) && now_ms >= a->list_refresh_ms)
         request_list(a);
+    app_cue_low_time(a);
 }
 
 /* Shorten *best to the time until the countdown to deadline_ms shows its next whole second. */
@@ -687,6 +852,12 @@ int app_redraw_in(const struct app *a, uint64_t now_ms)
         if (wait < best)
             best = wait;
     }
+    uint64_t low = app_low_time_at(a, now_ms);
+    if (low != UINT64_MAX) {
+        uint64_t wait = low > now_ms ? low - now_ms : 0;
+        if (wait < best)
+            best = wait;
+    }
     if (best == UINT64_MAX)
         return -1;
     return best > INT_MAX ? INT_MAX : (int)best;
@@ -705,6 +876,7 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
     a->pending_cell = BOARD_NO_CELL;
     a->game.last_cell = BOARD_NO_CELL;
     memset(a->game.line, PROTO_NO_CELL, sizeof a->game.line);
+    a->feedback.sound = -1;
     if (o && o->name && text_name_valid(o->name, strlen(o->name)))
         copy_str(a->name, sizeof a->name, o->name);
     else if (o && o->name)
@@ -713,6 +885,7 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
         config_default_name(a->name);
     if (!o)
         return;
+    a->muted = o->muted;
     const char *addr = o->addr ? o->addr : o->last_addr;
     if (addr && strlen(addr) <= CONFIG_ADDR_MAX)
         copy_str(a->addr, sizeof a->addr, addr);
@@ -728,6 +901,11 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
         a->start_action = SESSION_REQ_CREATE_ROOM;
     } else if (o->addr) {
         a->start_action = SESSION_REQ_QUICK_MATCH;
+    }
+    if (o->computer && o->computer <= COMPUTER_LEVELS) {
+        a->level_from = APP_SCREEN_CONNECT;
+        play_computer(a, (uint8_t)(o->computer - 1));
+        return;
     }
     if (!o->addr)
         return;

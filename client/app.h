@@ -29,8 +29,11 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "discover.h"
 #include "proto.h"
+#include "rows.h"
 #include "session.h"
+#include "sound.h"
 
 struct scene;
 
@@ -42,6 +45,7 @@ enum app_screen {
     APP_SCREEN_GAME_OVER,
     APP_SCREEN_RECONNECTING,
     APP_SCREEN_SPECTATING,
+    APP_SCREEN_LEVEL,         /* "Play the computer": the level to play at */
     APP_SCREEN_COUNT
 };
 
@@ -49,7 +53,8 @@ enum app_lobby_mode { APP_LOBBY_MENU = 0, APP_LOBBY_CODE, APP_LOBBY_LIST };
 enum app_wait_kind { APP_WAIT_QUEUED = 0, APP_WAIT_ROOM, APP_WAIT_JOINING };
 
 /* Buttons (and clickable text fields) the screens show. A live-list entry i
- * is APP_BTN_GAME_BASE + i. */
+ * is APP_BTN_GAME_BASE + i; the connect screen's server i is
+ * APP_BTN_SERVER_BASE + i. */
 enum app_button {
     APP_BTN_NONE = 0,
     APP_BTN_FIELD_ADDR, APP_BTN_FIELD_NAME, APP_BTN_FIELD_CODE,
@@ -61,18 +66,27 @@ enum app_button {
     APP_BTN_LEAVE_CONFIRM, APP_BTN_STAY,
     APP_BTN_RESIGN,
     APP_BTN_REMATCH, APP_BTN_NEW_OPPONENT, APP_BTN_LOBBY,
-    APP_BTN_GIVE_UP,          /* reconnecting: stop trying */
+    APP_BTN_GIVE_UP,          /* reconnecting: stop trying (confirmation follows) */
     APP_BTN_RECONNECT,        /* after the connection closed: back to connect */
+    APP_BTN_RETRY,            /* connect screen, after "server full": connect again */
+    APP_BTN_COMPUTER,         /* connect screen, lobby: play the computer (the level next) */
+    APP_BTN_LEVEL_EASY, APP_BTN_LEVEL_MEDIUM, APP_BTN_LEVEL_PERFECT,
+    APP_BTN_CHANGE_LEVEL,     /* a game against the computer is over: choose another level */
     APP_BTN_GAME_BASE = 64,
-    APP_BTN_COUNT = APP_BTN_GAME_BASE + PROTO_LIST_MAX
+    APP_BTN_SERVER_BASE = APP_BTN_GAME_BASE + PROTO_LIST_MAX,
+    APP_BTN_COUNT = APP_BTN_SERVER_BASE + 16
 };
+
+#define APP_SERVERS_MAX (APP_BTN_COUNT - APP_BTN_SERVER_BASE) /* servers listed at once */
 
 enum app_key {
     APP_KEY_1 = 1, APP_KEY_2, APP_KEY_3, APP_KEY_4, APP_KEY_5, APP_KEY_6, APP_KEY_7,
     APP_KEY_8, APP_KEY_9, /* the digits, numeric-keypad layout: 7 8 9 is the top row */
     APP_KEY_UP, APP_KEY_DOWN, APP_KEY_LEFT, APP_KEY_RIGHT,
     APP_KEY_ENTER, APP_KEY_SPACE, APP_KEY_R, APP_KEY_ESC, APP_KEY_F11,
-    APP_KEY_BACKSPACE, APP_KEY_TAB
+    APP_KEY_BACKSPACE, APP_KEY_TAB,
+    APP_KEY_M,                /* sound on / off */
+    APP_KEY_COPY              /* Ctrl+C: the room screen's words for the friend */
 };
 
 /* What the app asks for: of the network thread (a session request, or a
@@ -82,15 +96,33 @@ enum app_request_type {
     APP_REQ_CONNECT,          /* host, name: (re)start the session */
     APP_REQ_QUIT,             /* for the main loop: exit (after the requests before it) */
     APP_REQ_FULLSCREEN,       /* for the main loop: toggle fullscreen */
-    APP_REQ_REMEMBER          /* for the main loop: the server welcomed us: save host
+    APP_REQ_REMEMBER,         /* for the main loop: the server welcomed us: save host
                                  and name as the last used (config_save) */
+    APP_REQ_COMPUTER,         /* level, name: start a series against the computer (no
+                                 server); its session requests go to it until a LEAVE */
+    APP_REQ_MUTE,             /* muted: sound off (1) or on (0), and remember it */
+    APP_REQ_CLIPBOARD         /* text: put it on the clipboard */
 };
+
+#define APP_TEXT_MAX 160
 
 struct app_request {
     uint8_t type;             /* enum app_request_type */
     struct session_request session;
     char host[CONFIG_ADDR_MAX + 1];
     char name[PROTO_NAME_MAX + 1];
+    uint8_t level;            /* COMPUTER: enum computer_level */
+    uint8_t muted;            /* MUTE */
+    char text[APP_TEXT_MAX];  /* CLIPBOARD */
+};
+
+/* What the player should hear and see besides the frame: the sound cue due
+ * (the latest wins: a cue replaces what plays), and a flash of the window
+ * when it has become the player's turn (the main loop flashes only a window
+ * without the keyboard focus). */
+struct app_feedback {
+    int sound;                /* enum sound_cue, or -1 for none */
+    uint8_t flash;
 };
 
 /* What the app starts with (from the command line and the config file). */
@@ -103,12 +135,33 @@ struct app_options {
     const char *room;         /* join this room code after connecting */
     uint8_t create_room;      /* create a room after connecting */
     uint32_t spectate;        /* watch this game after connecting (0: no) */
+    uint8_t computer;         /* 1 + enum computer_level: play the computer at once */
+    uint8_t muted;            /* the sound is off (config) */
 };
 
 #define APP_REQ_QUEUE 16
 #define APP_TOAST_MS 2500
 #define APP_LIST_REFRESH_MS 2000 /* the live game list asks again this often while shown */
-#define APP_TEXT_MAX 160
+#define APP_LOW_TIME_MS 5000  /* your clock under this: the low-time cue, once a turn */
+
+/* A server on the network, as the connect screen lists it. */
+struct app_server {
+    uint32_t serial;          /* discover.h's: the row's key */
+    char name[DISC_NAME_MAX + 1]; /* made printable (text_printable) */
+    char addr[SOCK_ADDR_LEN]; /* "HOST:PORT": what a click connects to */
+    uint32_t players, games;
+    uint8_t full, other_version;
+};
+
+/* The score of a series of games with one opponent (rematches). */
+struct app_series {
+    char opponent[PROTO_NAME_MAX + 1]; /* "" when no series */
+    uint16_t mine, theirs;    /* games won */
+    uint16_t played;          /* games finished */
+    uint32_t counted;         /* the game whose result is counted last (its id) */
+    uint8_t you;              /* our mark in the current game */
+    uint8_t swapped;          /* it differs from the game before: "You play O this time" */
+};
 
 struct app {
     uint8_t screen, lobby_mode, wait_kind;
@@ -131,9 +184,15 @@ struct app {
     char start_code[PROTO_CODE_LEN + 1];
     uint32_t start_game_id;
 
+    /* servers on the network (connect screen): rows that do not move */
+    struct app_server servers[APP_SERVERS_MAX];
+    struct rows server_rows;
+    uint8_t retry;            /* the last connect met a full server: Retry */
+
     /* lobby */
     char code[PROTO_CODE_LEN + 1]; /* typed room code */
-    struct session_game_list list;
+    struct session_game_list list; /* the games shown: rows that do not move (game_rows) */
+    struct rows game_rows;
     uint8_t list_loaded;
     uint64_t list_refresh_ms; /* while the list is shown: LIST_GAMES again at this time */
     char room_code[PROTO_CODE_LEN + 1]; /* our room, while waiting */
@@ -152,7 +211,7 @@ struct app {
     uint8_t cursor_home;      /* where the cursor was last (the centre at first): it
                                  shows again on the free cell nearest to it */
     uint8_t pending_cell;     /* MOVE sent, not confirmed (BOARD_NO_CELL if none) */
-    uint8_t confirm_leave;    /* the confirm dialog: 0 closed, 1 leave, 2 resign */
+    uint8_t confirm_leave;    /* the confirm dialog: 0 closed, 1 leave, 2 resign, 3 give up */
     uint8_t rematch_sent;
     uint8_t closed;           /* the session closed while on the game-over screen
                                  (error holds the words) */
@@ -161,22 +220,46 @@ struct app {
     uint8_t toast_error;      /* the toast reports an error (drawn as one) */
 
     uint8_t focus;            /* keyboard focus: index into app_buttons() */
+    int pointer;              /* the button or row under the mouse (APP_BTN_NONE) */
     uint8_t quit;             /* QUIT requested */
+
+    /* against the computer */
+    uint8_t computer;         /* 1 + enum computer_level while playing it; 0: not */
+    uint8_t level_from;       /* the level choice came from: APP_SCREEN_CONNECT, _LOBBY
+                                 (still connected), or 0 (a computer game) */
+    uint8_t resume_server;    /* the computer game left a server: connect to addr again after */
+
+    /* feel */
+    struct app_series series;
+    uint8_t muted;
+    struct app_feedback feedback; /* due, for app_take_feedback */
+    uint32_t low_time_game;   /* the low-time cue was given in this game... */
+    uint8_t low_time_ply;     /* ...at this ply */
 
     struct app_request req[APP_REQ_QUEUE];
     uint8_t req_head, req_count;
 };
 
-/* Start the app. With o->addr set it requests CONNECT at once and, once
- * welcomed, quick match (or the room / spectating o asks for); without, it
- * opens on the connect screen pre-filled from o->last_addr and the name, and
- * the room / spectating o asks for follows the user's connect (no quick
- * match: the lobby). */
+/* Start the app. With o->computer set it requests a game against the
+ * computer at once (the connect screen after it). With o->addr set it
+ * requests CONNECT at once and, once welcomed, quick match (or the room /
+ * spectating o asks for); without, it opens on the connect screen --
+ * pre-filled from o->last_addr and the name, with the servers on the network
+ * listed as they answer -- and the room / spectating o asks for follows the
+ * user's connect (no quick match: the lobby). */
 void app_init(struct app *a, const struct app_options *o, uint64_t now_ms);
 
-/* Feed one session event and the session as it was right after it. */
+/* Feed one session event and the session as it was right after it. While
+ * the app plays the computer, the server's events are dropped (the session
+ * it left for the computer saying goodbye). */
 void app_on_net(struct app *a, const struct session_event *ev,
                 const struct session_snapshot *snap, uint64_t now_ms);
+
+/* Feed one event of the game against the computer (computer.h: it speaks
+ * the session's language), with a snapshot made of it (phase, my turn, the
+ * game; no clock, no grace). Dropped when the app has left the computer. */
+void app_on_computer(struct app *a, const struct session_event *ev,
+                     const struct session_snapshot *snap, uint64_t now_ms);
 
 /* User actions. cell is 0..8 (row by row from the top left); hover with
  * BOARD_NO_CELL when the mouse leaves the board. A click on a free cell on
@@ -184,33 +267,59 @@ void app_on_net(struct app *a, const struct session_event *ev,
  * (a toast may say why). app_button ignores ids the screen does not show.
  * app_text appends to the focused field what that field accepts (address:
  * printable ASCII without spaces; name: UTF-8 characters up to 16 bytes;
- * code: the code alphabet, upper-cased). Closing the window requests LEAVE
- * (when seated, queued or watching) and then QUIT. */
+ * code: the code alphabet, upper-cased, spaces dropped, what it refuses
+ * said under the field). A click on a server of the network's list, or
+ * Enter on it, connects to it. Closing the window requests LEAVE (when
+ * seated, queued or watching) and then QUIT. */
 void app_click_cell(struct app *a, unsigned cell, uint64_t now_ms);
 void app_hover_cell(struct app *a, unsigned cell);
 void app_button(struct app *a, int id, uint64_t now_ms);
 /* Keys: F11 requests FULLSCREEN anywhere. Esc is the screen's way back:
  * quit (connect screen), cancel the connect, disconnect (lobby menu), back
- * to the menu (code entry, list), leave the queue or room, open / close the
- * leave dialog (playing), lobby (game over, spectating), give up
- * (reconnecting). While playing, 1-9 (keypad layout) and the arrows + Enter
- * or Space play on the board (the arrows move a cursor over the free cells
- * only, skipping taken ones); elsewhere arrows and Tab move the focus among
- * app_buttons() and Enter or Space press the focused one (Enter in a field:
- * Connect / Join). R offers or accepts a rematch at a finished game. Tab and
- * Backspace work in text fields. */
+ * to the menu (code entry, list), back from the level choice, leave the
+ * queue or room, open / close the leave dialog (playing), lobby (game over,
+ * spectating), open / close the give-up dialog (reconnecting). While
+ * playing, 1-9 (keypad layout) and the arrows + Enter or Space play on the
+ * board (the arrows move a cursor over the free cells only, skipping taken
+ * ones); elsewhere arrows and Tab move the focus among app_buttons() and
+ * Enter or Space press the focused one (Enter in a field: Connect / Join).
+ * Enter never resigns, leaves or forfeits without a dialog whose default is
+ * to stay. R offers or accepts a rematch at a finished game (plays again,
+ * against the computer). M turns the sound off or on (MUTE). Ctrl+C (COPY)
+ * on the room screen puts what to tell the friend on the clipboard
+ * (CLIPBOARD). Tab and Backspace work in text fields; M, R, Space and the
+ * digits type there. */
 void app_key(struct app *a, enum app_key key, uint64_t now_ms);
 void app_text(struct app *a, const char *utf8);
 void app_close_window(struct app *a, uint64_t now_ms);
 
+/* The button or list row under the mouse (APP_BTN_NONE: none). While it is
+ * a row, a refreshed list keeps the rows where they are (gone ones greyed);
+ * when it leaves the rows, the gone ones go. */
+void app_pointer(struct app *a, int id);
+
+/* The servers on the network as discover.h lists them now (n of them; more
+ * than APP_SERVERS_MAX are left out), for the connect screen's rows. */
+void app_on_servers(struct app *a, const struct discover_server *s, size_t n);
+
+/* 1 while the screen shows the servers on the network: the network thread
+ * should look for them. */
+int app_wants_discovery(const struct app *a);
+
+/* Take the feedback due since the last call (cleared): the sounds of moves,
+ * your turn, low time and a game's end, and the flash on your turn. */
+struct app_feedback app_take_feedback(struct app *a);
+
 /* Advance the clock: a toast whose time is up goes away; the live game list,
- * while shown, requests LIST_GAMES every APP_LIST_REFRESH_MS. */
+ * while shown, requests LIST_GAMES every APP_LIST_REFRESH_MS; your clock
+ * passing APP_LOW_TIME_MS gives the low-time cue. */
 void app_tick(struct app *a, uint64_t now_ms);
 
 /* Milliseconds until the screen changes by itself -- the next whole second
  * of a shown countdown (turn clock, opponent's grace, reconnect grace), or a
- * toast expiring -- or the shown game list is due for a refresh (call
- * app_tick then); -1 when only input or the network changes anything. */
+ * toast expiring -- or the shown game list is due for a refresh, or your
+ * clock reaches APP_LOW_TIME_MS (call app_tick then); -1 when only input or
+ * the network changes anything. */
 int app_redraw_in(const struct app *a, uint64_t now_ms);
 
 /* Pop the oldest request: 1 with *r filled, 0 when none. */
@@ -225,9 +334,11 @@ void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms);
 /* Map a numeric-keypad digit 1..9 to a cell (7 -> 0, 5 -> 4, 3 -> 8). */
 unsigned app_digit_cell(unsigned digit);
 
-/* The plain words for why a session closed ("connection refused", "no such
- * host", "server full", "version mismatch", "the server is shutting down",
- * "connection lost", ...) from ev->u.closed. */
+/* The plain words for why a session closed, from ev->u.closed: a failed
+ * connect in the words of app_connect_failure_words (app_words.h), naming
+ * the server and what to do ("Nothing is listening on localhost:7777. Is
+ * tttd running on this port?", "Server full: try again in a minute");
+ * otherwise "the server is shutting down", "connection lost", ... */
 void app_close_words(const struct session_event *ev, char *out, size_t cap);
 
 /* The plain words for a non-fatal server ERROR ("not your turn", "that
@@ -277,5 +388,23 @@ void app_activate(struct app *a, int id);
  * 0 when the screen does not show it. */
 int app_focused_button(const struct app *a);
 int app_focus_on(struct app *a, int id);
+
+/* A new game list (app_lists.c): merged into the rows shown, the focus kept
+ * on the same game (`before`: the button focused before the event). */
+void app_on_game_list(struct app *a, const struct session_game_list *list, int before);
+
+/* The series and the cues (app_feel.c). A game starts: a rematch with the
+ * same opponent goes on with the series, anything else starts one. A game
+ * is over: its result counted once. It has become the player's turn (a game
+ * started or resumed on it): the your-turn cue and the flash. A move came:
+ * its cue (your turn, when it made it so). Your clock passed
+ * APP_LOW_TIME_MS: the low-time cue, once a turn. When that happens next
+ * (UINT64_MAX: not in this turn, or the clock ran out by now_ms). */
+void app_series_start(struct app *a);
+void app_series_over(struct app *a);
+void app_cue_turn(struct app *a);
+void app_cue_moved(struct app *a);
+void app_cue_low_time(struct app *a);
+uint64_t app_low_time_at(const struct app *a, uint64_t now_ms);
 
 #endif

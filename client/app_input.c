@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app_input.c: what the user's input means to the ttt client's UI state
  * machine -- keys (numeric-keypad digits, arrows, Enter, Esc, Tab, ...),
  * typed text into the focused field, clicks on cells and buttons, the mouse
@@ -6,6 +7,7 @@
  */
 #include "app.h"
 #include "app_state.h"
+#include "app_words.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -83,6 +85,35 @@ static size_t utf8_len(unsigned char c)
     return 1;
 }
 
+/* Whether the character ch (k bytes) goes into a field of `kind`; a room
+ * code's letters are upper-cased in ch. 1 yes, 0 dropped silently (the
+ * spaces around a pasted code), -1 refused (said). */
+static int field_takes(char kind, char *ch, size_t k)
+{
+    unsigned char c = (unsigned char)ch[0];
+    if (kind == 'a')
+        return k == 1 && c > 0x20 && c < 0x7F ? 1 : -1;
+    if (kind == 'n')
+        return text_name_char(ch, k) == k ? 1 : -1; /* one character a name may hold */
+    if (k == 1 && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))
+        return 0;
+    if (c >= 'a' && c <= 'z')
+        ch[0] = (char)(c - 'a' + 'A');
+    return k == 1 && ch[0] != '\0' && strchr(PROTO_CODE_ALPHABET, ch[0]) != NULL ? 1 : -1;
+}
+
+/* Say why a field took less than was typed: under the code field (where
+ * its errors are), in a toast for the connect screen's fields. */
+static void field_refused(struct app *a, char kind, int rejected)
+{
+    const char *why = rejected && kind == 'c' ? "Room codes use A to Z and 2 to 9, without I, O, 0 and 1"
+                                              : full_words(kind);
+    if (kind == 'c')
+        snprintf(a->error, sizeof a->error, "%s", why);
+    else
+        app_toast(a, why, 1);
+}
+
 void app_text(struct app *a, const char *utf8)
 {
     size_t cap;
@@ -91,36 +122,26 @@ void app_text(struct app *a, const char *utf8)
     if (a->quit || !buf || !utf8)
         return;
     int rejected = 0, full = 0;
+    if (kind == 'c')
+        a->error[0] = '\0'; /* typing again: the code's error has been read */
     for (const char *p = utf8; *p;) {
-        unsigned char c = (unsigned char)*p;
-        size_t k = utf8_len(c);
+        size_t k = utf8_len((unsigned char)*p);
         if (strnlen(p, k) < k) /* a truncated character at the end */
             break;
         size_t len = strlen(buf);
-        int ok;
         char ch[5] = {0};
         memcpy(ch, p, k);
-        if (kind == 'a') {
-            ok = k == 1 && c > 0x20 && c < 0x7F;
-        } else if (kind == 'n') {
-            ok = text_name_char(ch, k) == k; /* one character a name may hold */
-        } else {
-            if (c >= 'a' && c <= 'z')
-                ch[0] = (char)(c - 'a' + 'A');
-            ok = k == 1 && ch[0] != '\0' && strchr(PROTO_CODE_ALPHABET, ch[0]) != NULL;
-            if (!ok)
-                rejected = 1;
-        }
-        if (ok && len + k < cap)
+        int ok = field_takes(kind, ch, k);
+        if (ok > 0 && len + k < cap)
             memcpy(buf + len, ch, k + 1);
-        else if (ok)
+        else if (ok > 0)
             full = 1; /* said, not dropped silently */
+        else if (ok < 0 && kind == 'c')
+            rejected = 1;
         p += k;
     }
-    if (rejected)
-        app_toast(a, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1", 1);
-    else if (full)
-        app_toast(a, full_words(kind), 1);
+    if (rejected || full)
+        field_refused(a, kind, rejected);
 }
 
 static void backspace(struct app *a)
@@ -131,6 +152,8 @@ static void backspace(struct app *a)
     if (!buf)
         return;
     size_t len = strlen(buf);
+    if (kind == 'c')
+        a->error[0] = '\0';
     while (len > 0 && ((unsigned char)buf[len - 1] & 0xC0) == 0x80)
         len--; /* continuation bytes */
     if (len > 0)
@@ -250,8 +273,9 @@ static int escape_button(const struct app *a)
     case APP_SCREEN_WAITING: return a->wait_kind != APP_WAIT_JOINING ? APP_BTN_CANCEL : APP_BTN_NONE;
     case APP_SCREEN_PLAYING: return a->confirm_leave ? APP_BTN_STAY : APP_BTN_LEAVE;
     case APP_SCREEN_GAME_OVER: return a->closed ? APP_BTN_RECONNECT : APP_BTN_LOBBY;
-    case APP_SCREEN_RECONNECTING: return APP_BTN_GIVE_UP;
+    case APP_SCREEN_RECONNECTING: return a->confirm_leave ? APP_BTN_STAY : APP_BTN_GIVE_UP;
     case APP_SCREEN_SPECTATING: return APP_BTN_LEAVE;
+    case APP_SCREEN_LEVEL: return APP_BTN_BACK;
     default: return APP_BTN_NONE;
     }
 }
@@ -261,16 +285,50 @@ static int board_keys(const struct app *a)
     return a->screen == APP_SCREEN_PLAYING && !a->confirm_leave;
 }
 
+/* M: the sound off or on, said in a toast and remembered (the main loop
+ * saves it). */
+static void toggle_mute(struct app *a)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    a->muted = (uint8_t)!a->muted;
+    r.type = APP_REQ_MUTE;
+    r.muted = a->muted;
+    app_push_request(a, &r);
+    app_toast(a, a->muted ? "Sound off (M turns it on)" : "Sound on", 0);
+}
+
+/* Ctrl+C on the room screen: what to tell the friend, on the clipboard. */
+static void copy_invite(struct app *a)
+{
+    struct app_request r;
+    if (a->screen != APP_SCREEN_WAITING || a->wait_kind != APP_WAIT_ROOM || !a->room_code[0])
+        return;
+    memset(&r, 0, sizeof r);
+    r.type = APP_REQ_CLIPBOARD;
+    app_invite_words(a->addr, a->room_code, r.text, sizeof r.text);
+    app_push_request(a, &r);
+    app_toast(a, "Copied: paste it to your friend", 0);
+}
+
 void app_key(struct app *a, enum app_key key, uint64_t now_ms)
 {
     a->now_ms = now_ms;
     if (a->quit)
         return;
     int digit = key >= APP_KEY_1 && key <= APP_KEY_9;
-    if (text_screen(a) && (digit || key == APP_KEY_R || key == APP_KEY_SPACE))
+    if (text_screen(a) && (digit || key == APP_KEY_R || key == APP_KEY_SPACE || key == APP_KEY_M))
         return; /* typed text: it arrives through app_text */
     if (key == APP_KEY_F11) {
         app_push(a, APP_REQ_FULLSCREEN);
+        return;
+    }
+    if (key == APP_KEY_M) {
+        toggle_mute(a);
+        return;
+    }
+    if (key == APP_KEY_COPY) {
+        copy_invite(a);
         return;
     }
     if (key == APP_KEY_ESC) {

@@ -12,6 +12,7 @@
 
 #include "app_state.h"
 #include "app_words.h"
+#include "computer.h"
 #include "scene.h"
 
 #define IDS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
@@ -32,40 +33,91 @@ static const char *const fixed_labels[APP_BTN_GAME_BASE] = {
     [APP_BTN_LOBBY] = "Lobby",
     [APP_BTN_GIVE_UP] = "Give up",
     [APP_BTN_RECONNECT] = "Back to connect",
+    [APP_BTN_RETRY] = "Retry",
+    [APP_BTN_COMPUTER] = "Play the computer",
+    [APP_BTN_LEVEL_EASY] = "Easy",
+    [APP_BTN_LEVEL_MEDIUM] = "Medium",
+    [APP_BTN_LEVEL_PERFECT] = "Perfect",
+    [APP_BTN_CHANGE_LEVEL] = "Change level",
 };
 
-/* A live-list row's words: "#12  alice vs bob, 3 moves played". */
+/* A live-list row's words: "#12  alice vs bob, 3 moves played" ("...: over"
+ * for a game that ended while the mouse was over the list). */
 static void game_label(const struct app *a, unsigned i, char *out, size_t cap)
 {
     if (i >= a->list.count)
         return;
     const struct proto_game_entry *g = &a->list.games[i];
-    snprintf(out, cap, "#%u  %s vs %s, %u move%s played", (unsigned)g->game_id, g->x_name.s,
-             g->o_name.s, (unsigned)g->ply, g->ply == 1 ? "" : "s");
+    if (a->game_rows.gone[i])
+        snprintf(out, cap, "#%u  %s vs %s: over", (unsigned)g->game_id, g->x_name.s, g->o_name.s);
+    else
+        snprintf(out, cap, "#%u  %s vs %s, %u move%s played", (unsigned)g->game_id, g->x_name.s,
+                 g->o_name.s, (unsigned)g->ply, g->ply == 1 ? "" : "s");
+}
+
+/* A server row's words: "Ann's box  192.168.1.20:7777, 3 players" (", full",
+ * ", another version of ttt"; ": gone" once it stopped answering). */
+static void server_label(const struct app *a, unsigned i, char *out, size_t cap)
+{
+    if (i >= a->server_rows.count)
+        return;
+    const struct app_server *v = &a->servers[i];
+    if (a->server_rows.gone[i]) {
+        snprintf(out, cap, "%s  %s: gone", v->name, v->addr);
+        return;
+    }
+    snprintf(out, cap, "%s  %s, %u player%s%s%s", v->name, v->addr, (unsigned)v->players,
+             v->players == 1 ? "" : "s", v->full ? ", full" : "",
+             v->other_version ? ", another version of ttt" : "");
+}
+
+/* A row that is no longer there: shown greyed, not clickable. */
+static int row_gone(const struct app *a, int id)
+{
+    if (id >= APP_BTN_SERVER_BASE)
+        return (unsigned)(id - APP_BTN_SERVER_BASE) < a->server_rows.count &&
+               a->server_rows.gone[id - APP_BTN_SERVER_BASE];
+    if (id >= APP_BTN_GAME_BASE)
+        return (unsigned)(id - APP_BTN_GAME_BASE) < a->list.count &&
+               a->game_rows.gone[id - APP_BTN_GAME_BASE];
+    return 0;
+}
+
+/* Words of the buttons that depend on the screen. NULL for the fixed ones. */
+static const char *screen_label(const struct app *a, int id)
+{
+    switch (id) {
+    case APP_BTN_WATCH: return a->screen == APP_SCREEN_GAME_OVER ? "Watch another game" : "Watch a game";
+    case APP_BTN_BACK:
+        return a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU ? "Change server" : "Back";
+    case APP_BTN_LEAVE: return a->screen == APP_SCREEN_SPECTATING ? "Back to the lobby" : "Leave";
+    case APP_BTN_LEAVE_CONFIRM:
+        return a->confirm_leave == 2 ? "Resign" : a->confirm_leave == 3 ? "Give up" : "Leave";
+    case APP_BTN_STAY: return a->confirm_leave == 3 ? "Keep trying" : "Keep playing";
+    case APP_BTN_REMATCH:
+        if (a->computer)
+            return "Play again";
+        return a->rematch_sent ? "Rematch offered" : a->game.opponent_rematch ? "Accept rematch" : "Rematch";
+    case APP_BTN_LOBBY: return a->computer && !a->resume_server ? "Back" : "Lobby";
+    default: return NULL;
+    }
 }
 
 /* A button's words on the current screen. */
 static void button_label(const struct app *a, int id, char *out, size_t cap)
 {
     const char *t = "";
+    if (id >= APP_BTN_SERVER_BASE) {
+        server_label(a, (unsigned)(id - APP_BTN_SERVER_BASE), out, cap);
+        return;
+    }
     if (id >= APP_BTN_GAME_BASE) {
         game_label(a, (unsigned)(id - APP_BTN_GAME_BASE), out, cap);
         return;
     }
-    if (id == APP_BTN_WATCH)
-        t = a->screen == APP_SCREEN_GAME_OVER ? "Watch another game" : "Watch a game";
-    else if (id == APP_BTN_BACK)
-        t = a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU ? "Change server"
-                                                                              : "Back";
-    else if (id == APP_BTN_LEAVE)
-        t = a->screen == APP_SCREEN_SPECTATING ? "Back to the lobby" : "Leave";
-    else if (id == APP_BTN_LEAVE_CONFIRM)
-        t = a->confirm_leave == 2 ? "Resign" : "Leave";
-    else if (id == APP_BTN_REMATCH)
-        t = a->rematch_sent ? "Rematch offered"
-          : a->game.opponent_rematch ? "Accept rematch" : "Rematch";
-    else if (id > APP_BTN_NONE && fixed_labels[id])
-        t = fixed_labels[id];
+    t = screen_label(a, id);
+    if (!t)
+        t = id > APP_BTN_NONE && fixed_labels[id] ? fixed_labels[id] : "";
     scene_put(out, cap, t);
 }
 
@@ -73,10 +125,13 @@ static int primary_button(const struct app *a, int id)
 {
     switch (id) {
     case APP_BTN_CONNECT:
+    case APP_BTN_RETRY:
     case APP_BTN_QUICK_MATCH:
     case APP_BTN_JOIN_GO:
     case APP_BTN_STAY:
     case APP_BTN_RECONNECT:
+        return 1;
+    case APP_BTN_LEVEL_MEDIUM:
         return 1;
     case APP_BTN_REMATCH:
         return !a->rematch_sent;
@@ -123,10 +178,6 @@ static void fill_controls(const struct app *a, struct scene *sc)
     size_t n = app_buttons(a, ids, IDS_MAX);
     if (n > IDS_MAX)
         n = IDS_MAX;
-    int rematch_greyed = a->screen == APP_SCREEN_GAME_OVER && !a->closed && app_is_player(a) &&
-                         a->rematch_sent && !a->game.opponent_left;
-    if (rematch_greyed)
-        add_button(sc, a, APP_BTN_REMATCH, 0, 0);
     for (size_t i = 0; i < n; i++) {
         /* Playing: the keys drive the board (Esc opens the dialog), so no
          * button shows the keyboard focus outside the dialog. */
@@ -144,7 +195,9 @@ static void fill_controls(const struct app *a, struct scene *sc)
             add_field(sc, ids[i], "Room code", a->code, "6 letters and digits", 1);
             break;
         default:
-            add_button(sc, a, ids[i], focused, 1);
+            /* Greyed: a rematch already offered, a row whose item went away. */
+            add_button(sc, a, ids[i], focused,
+                       !(ids[i] == APP_BTN_REMATCH && a->rematch_sent) && !row_gone(a, ids[i]));
             break;
         }
     }
@@ -163,6 +216,15 @@ static void fill_players(const struct app *a, struct scene *sc)
         p->to_move = live && g->to_move == mark;
         p->away = live && app_is_player(a) && g->you != mark && g->opponent_away;
     }
+}
+
+/* How many of `mark`'s marks the board holds. */
+static unsigned marks_of(const struct session_game *g, uint8_t mark)
+{
+    unsigned n = 0;
+    for (unsigned c = 0; c < BOARD_CELLS; c++)
+        n += g->board.cells[c] == mark;
+    return n;
 }
 
 /* 1 while the opponent is away on their own turn: then their grace
@@ -227,8 +289,14 @@ static void fill_connect(const struct app *a, struct scene *sc)
                      (unsigned)a->start_game_id);
         else
             scene_put(sc->status, sizeof sc->status, "Connect to a server");
-        scene_put(sc->detail, sizeof sc->detail,
-            "Type the address and your name, then press Enter (Tab moves between fields)");
+        if (a->server_rows.count > 0)
+            scene_put(sc->detail, sizeof sc->detail,
+                "Servers on your network are listed below: click one, or type an address");
+        else
+            scene_put(sc->detail, sizeof sc->detail,
+                "Type the address and your name, then press Enter (Tab moves between fields)");
+        scene_put(sc->list_empty, sizeof sc->list_empty,
+                  "Looking for servers on your network\u2026");
     }
     scene_put(sc->error, sizeof sc->error, a->error);
 }
@@ -238,7 +306,8 @@ static void fill_lobby(const struct app *a, struct scene *sc)
     if (a->lobby_mode == APP_LOBBY_CODE) {
         scene_put(sc->title, sizeof sc->title, "Join a room");
         scene_put(sc->status, sizeof sc->status, "Type the room code your friend gave you");
-        scene_put(sc->detail, sizeof sc->detail, "Enter joins, Esc goes back");
+        scene_put(sc->detail, sizeof sc->detail, "Enter joins, Ctrl+V pastes, Esc goes back");
+        scene_put(sc->error, sizeof sc->error, a->error); /* under the field */
     } else if (a->lobby_mode == APP_LOBBY_LIST) {
         scene_put(sc->title, sizeof sc->title, "Watch a game");
         if (!a->list_loaded) {
@@ -268,7 +337,8 @@ static void fill_waiting(const struct app *a, struct scene *sc)
         scene_put(sc->big, sizeof sc->big, a->room_code);
         app_invite_words(a->addr, a->room_code, sc->big_caption, sizeof sc->big_caption);
         scene_put(sc->status, sizeof sc->status, "Waiting for your friend to join");
-        scene_put(sc->detail, sizeof sc->detail, "They choose \"Join a room by code\" and type it");
+        scene_put(sc->detail, sizeof sc->detail,
+                  "They choose \"Join a room by code\" and type it; Ctrl+C copies this");
         break;
     case APP_WAIT_JOINING:
         scene_put(sc->title, sizeof sc->title, "Joining");
@@ -291,7 +361,10 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
     const struct session_game *g = &a->game;
     app_turn_words(a, sc->status, sizeof sc->status);
     /* The game's id is what `ttt --spectate GAME_ID` takes. */
-    if (a->screen == APP_SCREEN_SPECTATING)
+    if (a->computer)
+        snprintf(sc->title, sizeof sc->title, "Against the %s computer",
+                 computer_level_name((enum computer_level)(a->computer - 1)));
+    else if (a->screen == APP_SCREEN_SPECTATING)
         snprintf(sc->title, sizeof sc->title, "Watching game #%u", (unsigned)g->game_id);
     else
         snprintf(sc->title, sizeof sc->title, "Game #%u", (unsigned)g->game_id);
@@ -316,6 +389,8 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
         snprintf(sc->notice, sizeof sc->notice, "%s lost the connection: waiting for them to come back",
                  app_opponent_name(a));
         sc->notice_tone = SCENE_TONE_WARN;
+    } else if (a->screen == APP_SCREEN_PLAYING && a->series.swapped && !marks_of(g, g->you)) {
+        app_swap_words(g->you, sc->notice, sizeof sc->notice); /* until your first move */
     }
     if (a->confirm_leave) {
         sc->dialog_shown = 1;
@@ -323,6 +398,19 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
             a->confirm_leave == 2 ? "Resign this game? It counts as a loss."
                                   : "Leave the game? It counts as a loss.");
     }
+}
+
+/* The score of the series under the names, once a game of it is over. */
+static void fill_series(const struct app *a, struct scene *sc)
+{
+    const struct app_series *s = &a->series;
+    const struct session_game *g = &a->game;
+    if (!app_is_player(a) || s->played == 0)
+        return;
+    int x_mine = g->you == PROTO_MARK_X;
+    app_series_words(app_seat_name(g, PROTO_MARK_X), x_mine ? s->mine : s->theirs,
+                     x_mine ? s->theirs : s->mine, app_seat_name(g, PROTO_MARK_O), sc->series,
+                     sizeof sc->series);
 }
 
 static void fill_game_over(const struct app *a, struct scene *sc)
@@ -341,7 +429,9 @@ static void fill_game_over(const struct app *a, struct scene *sc)
     }
     if (!player)
         return;
-    if (g->opponent_left) {
+    if (a->computer) {
+        scene_put(sc->notice, sizeof sc->notice, "Press R to play again");
+    } else if (g->opponent_left) {
         snprintf(sc->notice, sizeof sc->notice, "%s left: no rematch", app_opponent_name(a));
     } else if (g->opponent_rematch && !a->rematch_sent) {
         snprintf(sc->notice, sizeof sc->notice, "%s wants a rematch: press R to accept",
@@ -367,6 +457,20 @@ static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t no
     uint64_t left = a->reconnect_deadline_ms > now_ms ? a->reconnect_deadline_ms - now_ms : 0;
     sc->countdown_ms = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
     sc->countdown_total_ms = (uint32_t)a->grace_s * 1000u;
+    if (a->confirm_leave) {
+        sc->dialog_shown = 1;
+        scene_put(sc->dialog_text, sizeof sc->dialog_text,
+                  "Stop reconnecting? If you are not back in time, the game is lost.");
+    }
+}
+
+/* The computer's levels, to choose one. */
+static void fill_level(struct scene *sc)
+{
+    scene_put(sc->title, sizeof sc->title, "Play the computer");
+    scene_put(sc->status, sizeof sc->status, "How well should it play?");
+    scene_put(sc->detail, sizeof sc->detail,
+              "Easy plays at random, medium finds the best move half the time, perfect never loses");
 }
 
 void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms)
@@ -382,19 +486,23 @@ void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms)
         fill_playing(a, sc, now_ms);
         fill_players(a, sc);
         fill_clock(a, sc, now_ms);
+        fill_series(a, sc);
         fill_board(a, sc);
         break;
     case APP_SCREEN_GAME_OVER:
         fill_game_over(a, sc);
         fill_players(a, sc);
+        fill_series(a, sc);
         fill_board(a, sc);
         break;
     case APP_SCREEN_RECONNECTING:
         fill_reconnecting(a, sc, now_ms);
         fill_players(a, sc);
+        fill_series(a, sc);
         fill_board(a, sc);
         sc->board.dimmed = 1;
         break;
+    case APP_SCREEN_LEVEL: fill_level(sc); break;
     default: break;
     }
     fill_controls(a, sc);

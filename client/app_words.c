@@ -81,10 +81,39 @@ static const char *fatal_words(uint8_t code)
     return lookup(fatal_table, sizeof fatal_table / sizeof fatal_table[0], code);
 }
 
+/* The kind of a failed connect in EV_CLOSED (0: none, or one that needs the
+ * server's address and has none): the session's kinds, and the fatal ERRORs
+ * a server answers a connect with. */
+static int failure_kind(const struct session_event *ev)
+{
+    static const uint8_t kinds[] = {
+        [SESSION_FAIL_REFUSED] = APP_FAIL_REFUSED,
+        [SESSION_FAIL_NO_HOST] = APP_FAIL_NO_HOST,
+        [SESSION_FAIL_LOOKUP] = APP_FAIL_LOOKUP,
+        [SESSION_FAIL_UNREACHABLE] = APP_FAIL_UNREACHABLE,
+        [SESSION_FAIL_TIMED_OUT] = APP_FAIL_TIMED_OUT,
+        [SESSION_FAIL_NOT_TTT] = APP_FAIL_NOT_TTT,
+    };
+    uint8_t f = ev->u.closed.failure;
+    if (ev->u.closed.reason == SESSION_CLOSE_SERVER_ERROR && ev->u.closed.code == PROTO_ERR_SERVER_FULL)
+        return APP_FAIL_SERVER_FULL; /* needs no address */
+    if (!ev->u.closed.host[0])
+        return 0;
+    if (ev->u.closed.reason == SESSION_CLOSE_SERVER_ERROR && ev->u.closed.code == PROTO_ERR_BAD_VERSION)
+        return APP_FAIL_BAD_VERSION;
+    return f < sizeof kinds ? kinds[f] : 0;
+}
+
 void app_close_words(const struct session_event *ev, char *out, size_t cap)
 {
     const char *m = ev->u.closed.message;
     const char *say = NULL;
+    int kind = failure_kind(ev);
+    if (kind) {
+        app_connect_failure_words((enum app_connect_failure)kind, ev->u.closed.host, ev->u.closed.port,
+                                  ev->u.closed.peer, out, cap);
+        return;
+    }
     switch (ev->u.closed.reason) {
     case SESSION_CLOSE_USER:
         say = "disconnected";

@@ -217,3 +217,23 @@ int computer_my_turn(const struct computer *c)
 {
     return !c->game.over && c->game.to_move == c->game.you;
 }
+
+int computer_request(struct computer *c, const struct session_request *r, uint64_t now_ms)
+{
+    switch (r->type) {
+    case SESSION_REQ_MOVE: (void)computer_move(c, r->cell, now_ms); return 0;
+    case SESSION_REQ_RESIGN: (void)computer_resign(c, now_ms); return 0;
+    case SESSION_REQ_REMATCH: (void)computer_rematch(c, now_ms); return 0;
+    case SESSION_REQ_LEAVE:
+    case SESSION_REQ_CLOSE: return 1;
+    default: return 0;
+    }
+}
+
+void computer_snapshot(const struct computer *c, struct session_snapshot *out)
+{
+    memset(out, 0, sizeof *out);
+    out->phase = (uint8_t)computer_phase(c);
+    out->my_turn = (uint8_t)computer_my_turn(c);
+    out->game = c->game;
+}

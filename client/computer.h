@@ -88,6 +88,17 @@ const struct session_game *computer_game(const struct computer *c);
 enum session_phase computer_phase(const struct computer *c);
 int computer_my_turn(const struct computer *c);
 
+/* A session request (session.h) carried out as a game against the computer
+ * does: MOVE, RESIGN and REMATCH as computer_move, _resign and _rematch
+ * (refused ones change nothing, as a session refuses them); LEAVE and CLOSE
+ * end the series: 1 then (the caller stops playing the computer), else 0.
+ * Other requests (a server's) are ignored. */
+int computer_request(struct computer *c, const struct session_request *r, uint64_t now_ms);
+
+/* The snapshot a session would give with each event: phase, my turn, the
+ * game; no clock, no grace, no game list. */
+void computer_snapshot(const struct computer *c, struct session_snapshot *out);
+
 /* The move the computer of `level` makes on b (a game not over), drawing
  * from the generator *rng. */
 unsigned computer_choose(enum computer_level level, const struct board *b, uint64_t *rng);

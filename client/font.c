@@ -126,10 +126,8 @@ static int fc_family_file(FcConfig *cfg, const char *family, int weight, char ou
     return fc_match(cfg, p, 0, out, index);
 }
 
-int font_find(const char *override, const char *base_dir, char out[FONT_PATH_MAX],
-              char err[FONT_ERR_MAX])
+int font_find(const char *override, char out[FONT_PATH_MAX], char err[FONT_ERR_MAX])
 {
-    (void)base_dir;
     out[0] = '\0';
     err[0] = '\0';
     if (override) {

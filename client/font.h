@@ -40,11 +40,10 @@
 #define FONT_ELLIPSIS "\u2026"
 
 /* The primary font's file. override: the --font value, or NULL for
- * FONT_FAMILY through fontconfig. base_dir is not used (fonts come from
- * fontconfig, not from beside the executable); callers pass NULL. Returns 0
- * with the path in out, or -1 with a sentence for the user in err. */
-int font_find(const char *override, const char *base_dir, char out[FONT_PATH_MAX],
-              char err[FONT_ERR_MAX]);
+ * FONT_FAMILY through fontconfig (no path is compiled in, none is looked
+ * for beside the executable). Returns 0 with the path in out, or -1 with a
+ * sentence for the user in err. */
+int font_find(const char *override, char out[FONT_PATH_MAX], char err[FONT_ERR_MAX]);
 
 struct font_cache;
 

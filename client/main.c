@@ -1,28 +1,42 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: ttt, the SDL2 client's main thread: command line, font, window
- * and renderer, and an event loop that sleeps in SDL_WaitEventTimeout until
- * input, a network event (an SDL user event pushed by the network thread) or
- * the app's next self-change or timer arrives, and redraws only when
- * something changed (after a network event or a timeout: only when the
- * scene did). It turns pixels into cells and buttons (layout), SDL keys into
- * app keys, and routes the app's requests: network ones to the network
- * thread, QUIT / FULLSCREEN / REMEMBER here. */
+ * (with its icon) and renderer, sound, and an event loop that sleeps in
+ * SDL_WaitEventTimeout until input, a network event (an SDL user event
+ * pushed by the network thread) or the next timer arrives -- the app's, the
+ * sound's, the computer's, or the next frame while something moves -- and
+ * redraws only when something changed (after a network event or a timeout:
+ * only when the scene did). It turns pixels into cells and buttons (layout),
+ * SDL keys into app keys, and routes the app's requests: network ones to
+ * the network thread, or to the computer while the player plays it; QUIT,
+ * FULLSCREEN, REMEMBER, MUTE, CLIPBOARD here. It plays the app's cues,
+ * flashes the window when it becomes the player's turn behind others, keeps
+ * the window title on the game, and has the network thread look for
+ * servers while the connect screen shows. */
 #include <ctype.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include <SDL.h>
 #include <SDL_ttf.h>
 
 #include "app.h"
+#include "app_words.h"
+#include "computer.h"
 #include "config.h"
 #include "font.h"
 #include "layout.h"
+#include "motion.h"
 #include "netthread.h"
 #include "options.h"
 #include "render.h"
 #include "scene.h"
+#include "sound.h"
 
 #define WINDOW_W 640
 #define WINDOW_H 720
@@ -30,6 +44,7 @@
 #define WINDOW_MIN_H 400
 #define CLOSE_CAP_MS 1500u      /* after a window close, wait this long for the app's QUIT */
 #define FLUSH_CAP_MS 1000u      /* the network thread's goodbye budget */
+#define ICON_PX 64              /* the window icon's side */
 
 struct ui {
     SDL_Window *win;
@@ -49,7 +64,17 @@ struct ui {
     uint64_t close_deadline_ms;
     int debug;                  /* TTT_DEBUG set: print the board's cells and network events */
     struct layout_rect printed_board;
+    char printed_rows[512];     /* TTT_DEBUG: the list rows' line last printed */
     int quit;
+    struct motion motion;       /* what moves on the board */
+    int motion_ms;              /* the next frame while something moves; -1 when nothing does */
+    struct sound *sound;
+    struct computer computer;   /* the game against the computer, while computer_on */
+    int computer_on;            /* its requests and events, not the network thread's */
+    int pointer;                /* the button under the mouse, as told to the app */
+    char title[SCENE_TEXT_MAX + 16]; /* the window's title as last set */
+    int discovering;            /* the network thread looks for servers */
+    uint16_t announce_port;     /* where they answer (0: DISC_PORT) */
 };
 
 /* The network thread's wake-up: a bare SDL user event (SDL_PushEvent is
@@ -65,17 +90,46 @@ static int wake_main(void *ctx)
 
 /* ---- requests and network events ---- */
 
-static void remember(const struct app_request *r)
+/* Change the config file: load it (what it says of other settings is
+ * kept), let `set` change c, save it. Without a home directory there is
+ * nothing to remember into. */
+static void change_config(void (*set)(struct config *c, const void *arg), const void *arg)
 {
     char path[CONFIG_PATH_MAX];
     struct config c;
     memset(&c, 0, sizeof c);
-    snprintf(c.addr, sizeof c.addr, "%s", r->host);
-    snprintf(c.name, sizeof c.name, "%s", r->name);
     if (config_path(path, sizeof path) < 0)
-        return; /* no home directory: nothing to remember into */
+        return;
+    if (config_load(&c, path) < 0)
+        fprintf(stderr, "ttt: reading %s: %s (rewriting it)\n", path, strerror(errno));
+    set(&c, arg);
     if (config_save(&c, path) < 0)
         fprintf(stderr, "ttt: cannot save %s: %s\n", path, strerror(errno));
+}
+
+static void set_last_used(struct config *c, const void *arg)
+{
+    const struct app_request *r = arg;
+    snprintf(c->addr, sizeof c->addr, "%s", r->host);
+    snprintf(c->name, sizeof c->name, "%s", r->name);
+}
+
+static void set_muted(struct config *c, const void *arg)
+{
+    c->muted = *(const uint8_t *)arg;
+}
+
+/* The server welcomed us: its address and our name are the last used. */
+static void remember(const struct app_request *r)
+{
+    change_config(set_last_used, r);
+}
+
+/* M: the sound off or on, remembered. */
+static void mute(struct ui *u, uint8_t muted)
+{
+    sound_set_muted(u->sound, muted);
+    change_config(set_muted, &muted);
 }
 
 static void toggle_fullscreen(struct ui *u)
@@ -85,32 +139,6 @@ static void toggle_fullscreen(struct ui *u)
     if (SDL_SetWindowFullscreen(u->win, to) != 0)
         fprintf(stderr, "ttt: fullscreen: %s\n", SDL_GetError());
     u->dirty = 1;
-}
-
-static void route_requests(struct ui *u)
-{
-    struct app_request r;
-    while (app_take_request(&u->app, &r)) {
-        switch (r.type) {
-        case APP_REQ_QUIT:
-            u->quit = 1;
-            break;
-        case APP_REQ_FULLSCREEN:
-            toggle_fullscreen(u);
-            break;
-        case APP_REQ_REMEMBER:
-            remember(&r);
-            break;
-        case APP_REQ_CONNECT:
-            if (netthread_connect(u->net, r.host, r.name) < 0)
-                fprintf(stderr, "ttt: too many requests waiting for the network; one dropped\n");
-            break;
-        default:
-            if (netthread_request(u->net, &r.session) < 0)
-                fprintf(stderr, "ttt: too many requests waiting for the network; one dropped\n");
-            break;
-        }
-    }
 }
 
 /* TTT_DEBUG: one stderr line per network event, for scripts that play
@@ -133,15 +161,123 @@ static void print_state(const struct session_event *ev, const struct session_sna
     fflush(stderr);
 }
 
-static void take_net_events(struct ui *u)
+/* ---- the computer ---- */
+
+/* A seed nobody can guess, so that no two series are the same. */
+static uint64_t random_seed(void)
+{
+    uint64_t seed;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed)
+        seed = netthread_now_ms() ^ ((uint64_t)getpid() << 32); /* no entropy yet: good enough for a game */
+    return seed;
+}
+
+static void start_computer(struct ui *u, const struct app_request *r)
+{
+    computer_start(&u->computer, (enum computer_level)r->level, r->name, random_seed(), netthread_now_ms());
+    u->computer_on = 1;
+}
+
+/* Hand the computer's events to the app, as a session's. */
+static void take_computer_events(struct ui *u)
 {
     struct session_event ev;
     struct session_snapshot snap;
-    while (netthread_take_event(u->net, &ev, &snap)) {
+    while (u->computer_on && computer_next_event(&u->computer, &ev)) {
+        computer_snapshot(&u->computer, &snap);
         if (u->debug)
+            print_state(&ev, &snap);
+        app_on_computer(&u->app, &ev, &snap, netthread_now_ms());
+    }
+}
+
+/* Make the computer's move when it is due. */
+static void tick_computer(struct ui *u, uint64_t now)
+{
+    if (u->computer_on && now >= computer_next_deadline(&u->computer)) {
+        computer_tick(&u->computer, now);
+        take_computer_events(u);
+    }
+}
+
+/* ---- requests ---- */
+
+/* A session request: to the computer while the player plays it (a LEAVE
+ * ends that), else to the network thread. */
+static void route_session(struct ui *u, const struct session_request *r)
+{
+    if (u->computer_on) {
+        if (computer_request(&u->computer, r, netthread_now_ms()))
+            u->computer_on = 0;
+        take_computer_events(u);
+    } else if (netthread_request(u->net, r) < 0) {
+        fprintf(stderr, "ttt: too many requests waiting for the network; one dropped\n");
+    }
+}
+
+static void route_requests(struct ui *u)
+{
+    struct app_request r;
+    while (app_take_request(&u->app, &r)) {
+        switch (r.type) {
+        case APP_REQ_QUIT: u->quit = 1; break;
+        case APP_REQ_FULLSCREEN: toggle_fullscreen(u); break;
+        case APP_REQ_REMEMBER: remember(&r); break;
+        case APP_REQ_MUTE: mute(u, r.muted); break;
+        case APP_REQ_CLIPBOARD:
+            if (SDL_SetClipboardText(r.text) != 0)
+                fprintf(stderr, "ttt: clipboard: %s\n", SDL_GetError());
+            break;
+        case APP_REQ_COMPUTER:
+            start_computer(u, &r);
+            take_computer_events(u);
+            break;
+        case APP_REQ_CONNECT:
+            if (netthread_connect(u->net, r.host, r.name) < 0)
+                fprintf(stderr, "ttt: too many requests waiting for the network; one dropped\n");
+            break;
+        default: route_session(u, &r.session); break;
+        }
+    }
+}
+
+/* The network thread's events, then the servers' list when it changed. */
+static void take_net_events(struct ui *u)
+{
+    static struct discover_server found[APP_SERVERS_MAX];
+    struct session_event ev;
+    struct session_snapshot snap;
+    size_t n;
+    while (netthread_take_event(u->net, &ev, &snap)) {
+        if (u->debug && !u->computer_on)
             print_state(&ev, &snap);
         app_on_net(&u->app, &ev, &snap, netthread_now_ms());
     }
+    if (netthread_take_servers(u->net, found, APP_SERVERS_MAX, &n)) {
+        app_on_servers(&u->app, found, n);
+        if (u->debug)
+            fprintf(stderr, "ttt-servers: %zu%s%s\n", n, n ? " first " : "", n ? found[0].addr : "");
+    }
+}
+
+/* Look for servers while the app shows them, and only then. */
+static void sync_discovery(struct ui *u)
+{
+    int want = app_wants_discovery(&u->app);
+    if (want != u->discovering && netthread_discover(u->net, want, u->announce_port) == 0)
+        u->discovering = want;
+}
+
+/* The app's cues: a sound, and a flash of a window that is behind others
+ * when it has become the player's turn. */
+static void give_feedback(struct ui *u, uint64_t now)
+{
+    struct app_feedback f = app_take_feedback(&u->app);
+    if (f.sound >= 0)
+        sound_play(u->sound, (enum sound_cue)f.sound, now);
+    if (f.flash && !(SDL_GetWindowFlags(u->win) & SDL_WINDOW_INPUT_FOCUS) &&
+        SDL_FlashWindow(u->win, SDL_FLASH_UNTIL_FOCUSED) != 0 && u->debug)
+        fprintf(stderr, "ttt: flash: %s\n", SDL_GetError());
 }
 
 /* ---- input ---- */
@@ -160,6 +296,17 @@ static void to_pixels(const struct ui *u, int x, int y, int *px, int *py)
     *py = (int)((long long)y * dh / wh);
 }
 
+/* The button under the mouse, told to the app (a list's rows stay put
+ * under it). */
+static void point_at(struct ui *u, int id)
+{
+    if (id == u->pointer)
+        return;
+    u->pointer = id;
+    app_pointer(&u->app, id);
+    u->dirty = 1;
+}
+
 static void on_motion(struct ui *u, int x, int y)
 {
     if (!u->laid_out)
@@ -172,6 +319,7 @@ static void on_motion(struct ui *u, int x, int y)
         app_hover_cell(&u->app, cell);
         u->dirty = 1;
     }
+    point_at(u, layout_button_at(&u->layout, px, py));
 }
 
 static void on_click(struct ui *u, int x, int y)
@@ -215,12 +363,40 @@ static int map_key(SDL_Keycode k)
     case SDLK_KP_ENTER: return APP_KEY_ENTER;
     case SDLK_SPACE: return APP_KEY_SPACE;
     case SDLK_r: return APP_KEY_R;
+    case SDLK_m: return APP_KEY_M;
     case SDLK_ESCAPE: return APP_KEY_ESC;
     case SDLK_F11: return APP_KEY_F11;
     case SDLK_BACKSPACE: return APP_KEY_BACKSPACE;
     case SDLK_TAB: return APP_KEY_TAB;
     default: return 0;
     }
+}
+
+/* Ctrl+V: the clipboard's text typed into the focused field. */
+static void paste(struct ui *u)
+{
+    if (!SDL_HasClipboardText())
+        return;
+    char *text = SDL_GetClipboardText();
+    if (text)
+        app_text(&u->app, text);
+    SDL_free(text);
+}
+
+/* A key: Ctrl+C copies (the room screen's invite), Ctrl+V pastes; other
+ * Ctrl combinations are not ttt's. */
+static void on_key(struct ui *u, const SDL_Keysym *k)
+{
+    int ctrl = (k->mod & KMOD_CTRL) != 0;
+    if (ctrl && k->sym == SDLK_c)
+        app_key(&u->app, APP_KEY_COPY, netthread_now_ms());
+    else if (ctrl && k->sym == SDLK_v)
+        paste(u);
+    else if (!ctrl && map_key(k->sym))
+        app_key(&u->app, (enum app_key)map_key(k->sym), netthread_now_ms());
+    else
+        return;
+    u->dirty = 1;
 }
 
 /* The window's close button (SDL_WINDOWEVENT_CLOSE, then SDL_QUIT for the
@@ -256,6 +432,7 @@ static void on_event(struct ui *u, const SDL_Event *ev)
                 app_hover_cell(&u->app, BOARD_NO_CELL);
                 u->dirty = 1;
             }
+            point_at(u, APP_BTN_NONE);
             break;
         case SDL_WINDOWEVENT_EXPOSED:
         case SDL_WINDOWEVENT_SIZE_CHANGED:
@@ -276,14 +453,9 @@ static void on_event(struct ui *u, const SDL_Event *ev)
         if (ev->button.button == SDL_BUTTON_LEFT)
             on_click(u, ev->button.x, ev->button.y);
         break;
-    case SDL_KEYDOWN: {
-        int k = map_key(ev->key.keysym.sym);
-        if (k) {
-            app_key(&u->app, (enum app_key)k, netthread_now_ms());
-            u->dirty = 1;
-        }
+    case SDL_KEYDOWN:
+        on_key(u, &ev->key.keysym);
         break;
-    }
     case SDL_TEXTINPUT:
         app_text(&u->app, ev->text.text);
         u->dirty = 1;
@@ -299,31 +471,101 @@ static void on_event(struct ui *u, const SDL_Event *ev)
 
 /* ---- drawing ---- */
 
+/* The centre of r in window coordinates "X,Y" (drawable pixels scaled). */
+static void window_centre(const struct ui *u, struct layout_rect r, char *out, size_t cap)
+{
+    int ww, wh;
+    SDL_GetWindowSize(u->win, &ww, &wh);
+    int dw = u->layout.w > 0 ? u->layout.w : 1, dh = u->layout.h > 0 ? u->layout.h : 1;
+    snprintf(out, cap, "%ld,%ld", (long)(r.x + r.w / 2) * ww / dw, (long)(r.y + r.h / 2) * wh / dh);
+}
+
+/* TTT_DEBUG: one stderr line whenever the list rows move or change, each
+ * shown one as ID:X,Y (its centre in window coordinates), for scripts that
+ * click a row. */
+static void print_rows(struct ui *u)
+{
+    char line[sizeof u->printed_rows] = "", at[48];
+    size_t n = 0;
+    for (int i = 0; i < u->layout.button_count && n + 56 < sizeof line; i++) {
+        if (u->layout.button_ids[i] < APP_BTN_GAME_BASE || u->layout.buttons[i].w == 0)
+            continue;
+        window_centre(u, u->layout.buttons[i], at, sizeof at);
+        n += (size_t)snprintf(line + n, sizeof line - n, " %d:%.40s", u->layout.button_ids[i], at);
+    }
+    if (strcmp(line, u->printed_rows) == 0)
+        return;
+    memcpy(u->printed_rows, line, sizeof line);
+    fprintf(stderr, "ttt-rows:%s\n", line);
+    fflush(stderr);
+}
+
 /* TTT_DEBUG: one stderr line whenever the board moves, with each
  * cell's centre in window coordinates, for scripts that click cells. */
 static void print_layout(struct ui *u)
 {
     const struct layout_rect b = u->layout.board;
+    print_rows(u);
     if (b.w == 0 || (b.x == u->printed_board.x && b.y == u->printed_board.y &&
                      b.w == u->printed_board.w && b.h == u->printed_board.h))
         return;
     u->printed_board = b;
     int ww, wh;
+    char at[48];
     SDL_GetWindowSize(u->win, &ww, &wh);
-    int dw = u->layout.w > 0 ? u->layout.w : 1, dh = u->layout.h > 0 ? u->layout.h : 1;
     fprintf(stderr, "ttt-layout: window %dx%d board %d %d %d %d cells", ww, wh, b.x, b.y, b.w, b.h);
     for (unsigned c = 0; c < BOARD_CELLS; c++) {
-        struct layout_rect r = layout_cell_rect(&u->layout, c);
-        long cx = (long)(r.x + r.w / 2) * ww / dw, cy = (long)(r.y + r.h / 2) * wh / dh;
-        fprintf(stderr, " %ld,%ld", cx, cy);
+        window_centre(u, layout_cell_rect(&u->layout, c), at, sizeof at);
+        fprintf(stderr, " %s", at);
     }
     fputc('\n', stderr);
     fflush(stderr);
 }
 
-/* Draw the frame; unless u->dirty, only when its scene differs from the one
- * on screen (a refreshed game list with the same games, a wake-up for the
- * app's timer that changed nothing: no frame). */
+/* A title for a locale that is not UTF-8 (X11 sets a window's title in the
+ * locale's charset, and drops one it cannot convert): the dash and the
+ * ellipsis spelled in ASCII, any other character as '?'. */
+static void ascii_title(char *t)
+{
+    static const struct { const char *utf8, *ascii; } spell[] = {{"\u2014", "-"}, {"\u2026", "..."}};
+    char out[SCENE_TEXT_MAX + 16];
+    size_t n = 0;
+    for (const char *p = t; *p && n + 4 < sizeof out;) {
+        size_t i = 0;
+        while (i < 2 && strncmp(p, spell[i].utf8, strlen(spell[i].utf8)) != 0)
+            i++;
+        if (i < 2) {
+            n += (size_t)snprintf(out + n, sizeof out - n, "%s", spell[i].ascii);
+            p += strlen(spell[i].utf8);
+        } else if ((unsigned char)*p < 0x80) {
+            out[n++] = *p++;
+        } else {
+            out[n++] = '?';
+            do
+                p++;
+            while (((unsigned char)*p & 0xC0) == 0x80);
+        }
+    }
+    out[n] = '\0';
+    memcpy(t, out, n + 1);
+}
+
+/* The window's title follows the game ("Your turn — ttt"), set when it changes. */
+static void update_title(struct ui *u)
+{
+    char title[sizeof u->title];
+    app_title_words(&u->app, u->scene.title, title, sizeof title);
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        ascii_title(title);
+    if (strcmp(title, u->title) == 0)
+        return;
+    SDL_SetWindowTitle(u->win, title);
+    memcpy(u->title, title, sizeof title);
+}
+
+/* Draw the frame; unless u->dirty, only when its scene (with what moves in
+ * it) differs from the one on screen (a refreshed game list with the same
+ * games, a wake-up for the app's timer that changed nothing: no frame). */
 static void draw(struct ui *u)
 {
     int w, h;
@@ -333,6 +575,8 @@ static void draw(struct ui *u)
     }
     uint64_t now = netthread_now_ms();
     app_fill_scene(&u->app, &u->scene, now);
+    u->motion_ms = motion_apply(&u->motion, &u->scene, now);
+    update_title(u);
     if (!u->dirty && u->laid_out && w == u->layout.w && h == u->layout.h &&
         memcmp(&u->scene, &u->shown, sizeof u->scene) == 0)
         return;
@@ -348,14 +592,32 @@ static void draw(struct ui *u)
 
 /* ---- the loop ---- */
 
+/* The sooner of two waits in ms (-1: none). */
+static int sooner(int a, int b)
+{
+    return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+/* Milliseconds until a deadline (UINT64_MAX: none, -1). */
+static int until(uint64_t deadline, uint64_t now)
+{
+    if (deadline == UINT64_MAX)
+        return -1;
+    return deadline <= now ? 0 : deadline - now > INT32_MAX ? INT32_MAX : (int)(deadline - now);
+}
+
+/* How long to sleep: until the app's screen changes by itself, the sound's
+ * device is to pause, the next frame of what moves, the computer's move,
+ * or the end of the wait for a close (-1: until an event). */
 static int wait_timeout(const struct ui *u, uint64_t now)
 {
     int t = app_redraw_in(&u->app, now);
-    if (u->closing) {
-        int left = u->close_deadline_ms > now ? (int)(u->close_deadline_ms - now) : 0;
-        if (t < 0 || left < t)
-            t = left;
-    }
+    t = sooner(t, sound_next_ms(u->sound, now));
+    t = sooner(t, u->motion_ms);
+    if (u->computer_on)
+        t = sooner(t, until(computer_next_deadline(&u->computer), now));
+    if (u->closing)
+        t = sooner(t, until(u->close_deadline_ms, now));
     return t;
 }
 
@@ -370,7 +632,11 @@ static void run(struct ui *u)
         if (u->closing && now >= u->close_deadline_ms)
             break; /* the app never said QUIT: leave anyway */
         app_tick(&u->app, now);
+        tick_computer(u, now);
         route_requests(u);
+        give_feedback(u, now);
+        sound_tick(u->sound, now);
+        sync_discovery(u);
         /* Every wake-up may have changed the scene (an event, the app's
          * timer, a toast that expired while an unrelated event woke us):
          * draw() compares and makes a frame only when it did. */
@@ -428,6 +694,13 @@ static int open_ui(struct ui *u, const struct client_options *o, const char *fon
     if (!u->win)
         return fail("cannot open a window", SDL_GetError());
     SDL_SetWindowMinimumSize(u->win, WINDOW_MIN_W, WINDOW_MIN_H);
+    SDL_Surface *icon = render_icon(ICON_PX);
+    if (icon) {
+        SDL_SetWindowIcon(u->win, icon);
+        SDL_FreeSurface(icon);
+    } else {
+        fprintf(stderr, "ttt: no window icon: %s\n", SDL_GetError());
+    }
     u->ren = make_renderer(u->win);
     if (!u->ren)
         return fail("cannot create a renderer", SDL_GetError());
@@ -466,6 +739,8 @@ static void start_app(struct ui *u, const struct client_options *o, const struct
     ao.room = o->room[0] ? o->room : NULL;
     ao.create_room = o->create_room;
     ao.spectate = o->spectate;
+    ao.computer = o->computer;
+    ao.muted = cfg->muted;
     app_init(&u->app, &ao, netthread_now_ms());
     u->dirty = 1;
 }
@@ -481,6 +756,7 @@ static int no_display(void)
 
 int main(int argc, char **argv)
 {
+    setlocale(LC_CTYPE, ""); /* the user's charset: X11 sets the window title in it */
     struct client_options o;
     char err[256];
     switch (options_parse(argc, argv, &o, err, sizeof err)) {
@@ -498,7 +774,7 @@ int main(int argc, char **argv)
 
     char font_path[FONT_PATH_MAX];
     char ferr[FONT_ERR_MAX];
-    if (font_find(o.font, NULL, font_path, ferr) < 0) {
+    if (font_find(o.font, font_path, ferr) < 0) {
         fprintf(stderr, "ttt: %s\n", ferr);
         return 1;
     }
@@ -516,6 +792,10 @@ int main(int argc, char **argv)
     memset(&u, 0, sizeof u);
     u.hover = BOARD_NO_CELL;
     u.debug = getenv("TTT_DEBUG") != NULL;
+    u.announce_port = o.announce_port;
+    motion_init(&u.motion);
+    u.sound = sound_open(); /* no audio device: silent, not an error */
+    sound_set_muted(u.sound, cfg.muted);
     int rc = 1;
     if (open_ui(&u, &o, font_path) == 0) {
         start_app(&u, &o, &cfg);
@@ -523,6 +803,7 @@ int main(int argc, char **argv)
         rc = 0;
     }
     close_ui(&u);
+    sound_close(u.sound);
     SDL_Quit();
     return rc;
 }

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* netthread.c: the ttt client's network thread: one session and its driver
  * run by poll(2) on the socket and a wake-up eventfd, session requests in,
- * session events with snapshots out (see netthread.h for the hand-over), and
- * a clean goodbye at exit (queued LEAVE written, half-close, wait for the
- * server). */
+ * session events with snapshots out (see netthread.h for the hand-over), the
+ * search for servers on the network while asked, and a clean goodbye at
+ * exit (queued LEAVE written, half-close, wait for the server). */
 #include "netthread.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,9 +24,14 @@
 
 #define CONNECT_TIMEOUT_MS 5000u
 
-/* A request for the thread: a new session, or one for the session. */
+/* A request for the thread: a new session, one for the session, or the
+ * search for servers on or off. */
+enum request_kind { REQ_SESSION = 0, REQ_CONNECT, REQ_DISCOVER };
+
 struct request {
-    uint8_t connect;            /* 1: a new session (hostport, name); 0: r */
+    uint8_t kind;               /* enum request_kind */
+    uint8_t discover_on;        /* REQ_DISCOVER */
+    uint16_t discover_port;
     struct session_request r;
     char hostport[NETTHREAD_ADDR_MAX];
     char name[PROTO_NAME_MAX + 2]; /* a name one byte too long stays too long */
@@ -52,10 +59,15 @@ struct netthread {
     uint8_t wake_pending;       /* woken, and the outbox not drained since */
     uint8_t stop;
     uint32_t flush_ms;
+    struct discover_server found[DISCOVER_SERVERS_MAX]; /* the servers' list as last changed */
+    size_t nfound;
+    uint8_t found_changed;      /* not taken since it changed */
 
     /* The network thread's own. */
     struct session *s;
     struct driver d;            /* s over its socket */
+    struct discover disc;       /* the search for servers, while looking */
+    uint8_t looking;
 };
 
 uint64_t netthread_now_ms(void)
@@ -83,28 +95,55 @@ static void poke(struct netthread *t)
 
 /* ---- events out ---- */
 
+/* Wake the main thread unless a wake-up is outstanding (mu held by the
+ * caller, who calls the wake function after unlocking when this says so). */
+static int need_wake(struct netthread *t)
+{
+    if (t->wake_pending || t->stop)
+        return 0;
+    t->wake_pending = 1;
+    return 1;
+}
+
+static void call_wake(struct netthread *t)
+{
+    if (t->wake(t->wake_ctx) < 0) {
+        pthread_mutex_lock(&t->mu);
+        t->wake_pending = 0; /* try again with the next event */
+        pthread_mutex_unlock(&t->mu);
+    }
+}
+
+/* The servers' list has changed: hand it over. */
+static void post_servers(struct netthread *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->nfound = t->looking ? (size_t)t->disc.nservers : 0;
+    if (t->nfound)
+        memcpy(t->found, t->disc.servers, t->nfound * sizeof t->found[0]);
+    t->found_changed = 1;
+    int wake = need_wake(t);
+    pthread_mutex_unlock(&t->mu);
+    if (wake)
+        call_wake(t);
+}
+
 /* Put one event in the outbox, waiting for room while the main thread is
  * behind (the session keeps further events queued meanwhile); dropped once
  * stopping, when nobody reads them any more. */
 static void post(struct netthread *t, const struct outgoing *e)
 {
-    int call_wake = 0;
+    int wake = 0;
     pthread_mutex_lock(&t->mu);
     while (t->out_count == NETTHREAD_OUTBOX && !t->stop)
         pthread_cond_wait(&t->room, &t->mu);
     if (t->out_count < NETTHREAD_OUTBOX) {
         t->out[(t->out_head + t->out_count++) % NETTHREAD_OUTBOX] = *e;
-        if (!t->wake_pending && !t->stop) {
-            t->wake_pending = 1;
-            call_wake = 1;
-        }
+        wake = need_wake(t);
     }
     pthread_mutex_unlock(&t->mu);
-    if (call_wake && t->wake(t->wake_ctx) < 0) {
-        pthread_mutex_lock(&t->mu);
-        t->wake_pending = 0; /* try again with the next event */
-        pthread_mutex_unlock(&t->mu);
-    }
+    if (wake)
+        call_wake(t);
 }
 
 static void forward_events(struct netthread *t)
@@ -164,13 +203,41 @@ static void do_connect(struct netthread *t, const struct request *r, uint64_t no
     (void)driver_start(&t->d, r->hostport, now); /* a failure queues EV_CLOSED saying why */
 }
 
+/* Start or stop looking for servers. A search that cannot start (no UDP
+ * socket) is said once on stderr: the list stays empty. */
+static void do_discover(struct netthread *t, const struct request *r, uint64_t now)
+{
+    if (r->discover_on && !t->looking) {
+        uint32_t id = 0;
+        char err[SOCK_ERR_LEN];
+        if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id)
+            id = (uint32_t)now ^ (uint32_t)getpid() << 16; /* no entropy yet: tells ours apart all the same */
+        uint16_t port = r->discover_port ? r->discover_port : DISC_PORT;
+        if (discover_open(&t->disc, port, id, now, err) < 0) {
+            fprintf(stderr, "ttt: cannot look for servers on the network: %s\n", err);
+            return;
+        }
+        t->looking = 1;
+    } else if (!r->discover_on && t->looking) {
+        discover_close(&t->disc);
+        t->looking = 0;
+    } else {
+        return;
+    }
+    post_servers(t); /* a new search starts with an empty list */
+}
+
 /* Carry out one request. A request the session's phase no longer allows (the
  * server's event crossed the click) is refused by the session, as the server
  * would refuse it; the app learns the truth from the events. */
 static void do_request(struct netthread *t, const struct request *r, uint64_t now)
 {
-    if (r->connect) {
+    if (r->kind == REQ_CONNECT) {
         do_connect(t, r, now);
+        return;
+    }
+    if (r->kind == REQ_DISCOVER) {
+        do_discover(t, r, now);
         return;
     }
     if (!t->s)
@@ -218,19 +285,45 @@ static int poll_timeout(uint64_t deadline, uint64_t now)
     return d > (uint64_t)INT_MAX ? INT_MAX : (int)d;
 }
 
-/* Sleep until the socket, a request or a deadline wants us; serve it. */
+/* The earliest deadline of the session's driver and of the search. */
+static uint64_t next_deadline(const struct netthread *t)
+{
+    uint64_t deadline = t->s ? driver_next_deadline(&t->d) : UINT64_MAX;
+    if (t->looking && discover_next_deadline(&t->disc) < deadline)
+        deadline = discover_next_deadline(&t->disc);
+    return deadline;
+}
+
+/* The search for servers: its datagrams read (p: its pollfds), its round
+ * and forgetting run when due, a changed list handed over. */
+static void serve_discovery(struct netthread *t, const struct pollfd *p, int n, uint64_t now)
+{
+    int changed = 0;
+    for (int i = 0; i < n && t->looking; i++)
+        if (p[i].revents & (POLLIN | POLLERR))
+            changed |= discover_on_readable(&t->disc, p[i].fd, now);
+    if (t->looking && now >= discover_next_deadline(&t->disc))
+        changed |= discover_tick(&t->disc, now);
+    if (changed)
+        post_servers(t);
+}
+
+/* Sleep until the socket, the search's sockets, a request or a deadline
+ * wants us; serve it. */
 static void wait_and_serve(struct netthread *t)
 {
     struct driver *d = &t->d;
-    struct pollfd p[2] = { { .fd = t->efd, .events = POLLIN }, { .fd = -1 } };
+    struct pollfd p[4] = { { .fd = t->efd, .events = POLLIN }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
     int fd = t->s ? driver_fd(d) : -1;
     uint32_t sock = driver_sockets(d);
     if (fd >= 0) {
         p[1].fd = fd;
         p[1].events = (short)(POLLIN | (driver_wants_write(d) ? POLLOUT : 0));
     }
-    uint64_t deadline = t->s ? driver_next_deadline(d) : UINT64_MAX;
-    int rc = poll(p, 2, poll_timeout(deadline, netthread_now_ms()));
+    int dfds[2], nd = t->looking ? discover_fds(&t->disc, dfds) : 0;
+    for (int i = 0; i < nd; i++)
+        p[2 + i] = (struct pollfd){ .fd = dfds[i], .events = POLLIN };
+    int rc = poll(p, 2 + (nfds_t)nd, poll_timeout(next_deadline(t), netthread_now_ms()));
     if (rc < 0) {
         if (errno != EINTR) {
             fprintf(stderr, "ttt: network thread: poll: %s\n", strerror(errno));
@@ -248,6 +341,7 @@ static void wait_and_serve(struct netthread *t)
         driver_on_writable(d, now);
     if (t->s && now >= driver_next_deadline(d))
         driver_tick(d, now);
+    serve_discovery(t, p + 2, nd, now);
     forward_events(t);
 }
 
@@ -310,6 +404,9 @@ static void *run(void *arg)
     pthread_mutex_lock(&t->mu);
     uint32_t flush_ms = t->flush_ms;
     pthread_mutex_unlock(&t->mu);
+    if (t->looking)
+        discover_close(&t->disc);
+    t->looking = 0;
     goodbye(t, flush_ms);
     return NULL;
 }
@@ -382,7 +479,7 @@ int netthread_connect(struct netthread *t, const char *hostport, const char *nam
     memset(&r, 0, sizeof r);
     if (strlen(hostport) >= sizeof r.hostport)
         return -1;
-    r.connect = 1;
+    r.kind = REQ_CONNECT;
     memcpy(r.hostport, hostport, strlen(hostport) + 1);
     snprintf(r.name, sizeof r.name, "%s", name);
     return enqueue(t, &r);
@@ -394,6 +491,29 @@ int netthread_request(struct netthread *t, const struct session_request *sr)
     memset(&r, 0, sizeof r);
     r.r = *sr;
     return enqueue(t, &r);
+}
+
+int netthread_discover(struct netthread *t, int on, uint16_t port)
+{
+    struct request r;
+    memset(&r, 0, sizeof r);
+    r.kind = REQ_DISCOVER;
+    r.discover_on = (uint8_t)(on != 0);
+    r.discover_port = port;
+    return enqueue(t, &r);
+}
+
+int netthread_take_servers(struct netthread *t, struct discover_server *out, size_t cap, size_t *n)
+{
+    pthread_mutex_lock(&t->mu);
+    int got = t->found_changed;
+    if (got) {
+        *n = t->nfound < cap ? t->nfound : cap;
+        memcpy(out, t->found, *n * sizeof out[0]);
+        t->found_changed = 0;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return got;
 }
 
 int netthread_take_event(struct netthread *t, struct session_event *ev,

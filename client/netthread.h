@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* netthread.h: the ttt client's network thread. It owns the one session
  * (session/session.h) and its socket (session/driver.h): it polls the
  * socket and a wake-up eventfd, runs driver_tick on the deadlines, carries
@@ -5,6 +6,11 @@
  * queue), and hands each session event, with a snapshot of the session
  * taken right after it, to the main thread. Session types both ways: the
  * thread knows nothing of the app.
+ *
+ * While asked to, it also looks for the servers on the network
+ * (session/discover.h: its sockets polled with the rest, its rounds and
+ * forgetting on its deadlines, no busy loop) and hands over the list each
+ * time it changes.
  *
  * Hand-over: events wait in a bounded outbox inside the netthread; when the
  * outbox turns non-empty the thread calls the wake callback once (the SDL
@@ -19,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "discover.h"
 #include "session.h"
 
 #define NETTHREAD_REQ_QUEUE 32    /* requests waiting for the thread */
@@ -48,6 +55,17 @@ int netthread_connect(struct netthread *t, const char *hostport, const char *nam
  * session, and refused by the session when its phase no longer allows it:
  * the events tell the truth). 0, or -1 when the queue is full. */
 int netthread_request(struct netthread *t, const struct session_request *r);
+
+/* Look for the servers on the network (on: 1) on UDP `port` (0:
+ * DISC_PORT), or stop (0: the sockets close, the list empties). 0, or -1
+ * when the queue is full. */
+int netthread_discover(struct netthread *t, int on, uint16_t port);
+
+/* The servers found, when the list changed since the last call: 1 with
+ * out[0..*n) filled (cap at most), 0 when it did not. Main thread only; take
+ * it after the events (netthread_take_event returned 0), so that a change
+ * made meanwhile wakes the main thread again. */
+int netthread_take_servers(struct netthread *t, struct discover_server *out, size_t cap, size_t *n);
 
 /* Take the oldest event and the session as it was right after it: 1 with
  * *ev and *snap filled, 0 when none is waiting. Main thread only. After a 0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h: the ttt client's command line, parsed and validated into a plain
  * struct before any window opens. Nothing here touches SDL or the network. */
 #ifndef TTT_CLIENT_OPTIONS_H
@@ -6,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "computer.h"
 #include "proto.h"
+
+#define OPTIONS_COMPUTER_DEFAULT COMPUTER_MEDIUM /* --computer without a level */
 
 struct client_options {
     const char *addr;           /* "HOST[:PORT]", NULL: open on the connect screen */
@@ -16,6 +20,8 @@ struct client_options {
     uint32_t spectate;          /* game id to watch, 0: none */
     uint8_t fullscreen;
     const char *font;           /* a TTF file overriding font discovery, NULL: none */
+    uint8_t computer;           /* --computer: 1 + enum computer_level; 0: not asked */
+    uint16_t announce_port;     /* --announce-port: the discovery port; 0: DISC_PORT */
 };
 
 enum options_result { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_BAD = 2 };

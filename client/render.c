@@ -20,11 +20,14 @@
 #define LINE_WIDTH 0.09f        /* the winning line, in cells (a mark's stroke: 0.12) */
 #define LINE_EDGE 0.035f        /* its edge on each side, in cells */
 #define RENDER_DIM_ALPHA 185    /* the veil over a dimmed board */
+#define MARK_STROKE 0.12f       /* a mark's stroke, in cells */
+#define ICON_STROKE 0.26f       /* the icon's (packaging/icons/ttt.svg: 8 units in a cell of 30) */
 
 struct render {
     SDL_Renderer *r;
-    struct font_cache *fc;
+    struct font_cache *fc;          /* NULL when drawing shapes only (the icon) */
     struct raster *ra;
+    float stroke;                   /* a mark's stroke, in cells (MARK_STROKE; the icon's is bolder) */
     int failed;
 };
 
@@ -182,7 +185,7 @@ static void draw_mark(struct render *rd, uint8_t mark, struct layout_rect c, uin
                       float scale)
 {
     float s = (float)c.w;
-    float w = fmaxf(2.0f, s * 0.12f * scale);
+    float w = fmaxf(2.0f, s * rd->stroke * scale);
     float cx = (float)c.x + s / 2, cy = (float)c.y + s / 2;
     if (mark == BOARD_X) {
         float m = s * 0.23f * scale;
@@ -578,6 +581,7 @@ struct render *render_new(SDL_Renderer *r, const char *font_path, char err[FONT_
         return NULL;
     }
     rd->r = r;
+    rd->stroke = MARK_STROKE;
     rd->ra = raster_new(r);
     if (!rd->ra) {
         snprintf(err, FONT_ERR_MAX, "out of memory");
@@ -605,4 +609,54 @@ void render_free(struct render *rd)
 struct font_cache *render_fonts(struct render *rd)
 {
     return rd->fc;
+}
+
+/* The icon's board in a size x size picture: as packaging/icons/ttt.svg
+ * places it in its 128 units (the board 18..110, lines 7 wide), an X in two
+ * corners and an O in the centre. */
+static void icon_board(struct render *rd, int size)
+{
+    struct layout l;
+    struct scene sc;
+    float k = (float)size / 128.0f;
+    memset(&l, 0, sizeof l);
+    scene_reset(&sc);
+    l.gap = (int)fmaxf(1.0f, 7.0f * k + 0.5f);
+    l.cell = (int)((92.0f * k - 2.0f * (float)l.gap) / 3.0f);
+    int side = 3 * l.cell + 2 * l.gap, at = (size - side) / 2;
+    l.board = (struct layout_rect){at, at, side, side};
+    for (int c = 0; c < BOARD_CELLS; c++)
+        l.cells[c] = (struct layout_rect){at + (c % 3) * (l.cell + l.gap), at + (c / 3) * (l.cell + l.gap),
+                                          l.cell, l.cell};
+    sc.board.cells[0] = sc.board.cells[8] = BOARD_X;
+    sc.board.cells[4] = BOARD_O;
+    draw_board(rd, &sc.board, &l, BOARD_EMPTY);
+}
+
+SDL_Surface *render_icon(int size)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 32, SDL_PIXELFORMAT_RGBA32);
+    SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    struct render rd = {.r = r, .ra = r ? raster_new(r) : NULL, .stroke = ICON_STROKE};
+    if (rd.ra) {
+        float k = (float)size / 128.0f;
+        struct layout_rect tile = {(int)(4 * k), (int)(4 * k), size - 2 * (int)(4 * k), size - 2 * (int)(4 * k)};
+        check(&rd, SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE));
+        check(&rd, SDL_SetRenderDrawColor(r, 0, 0, 0, 0));
+        check(&rd, SDL_RenderClear(r)); /* transparent around the tile */
+        check(&rd, SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND));
+        fill_rrect(&rd, tile, 22 * k, RENDER_BG, 255);
+        frame_rrect(&rd, tile, 22 * k, fmaxf(1.0f, 2 * k), RENDER_BORDER, 255);
+        icon_board(&rd, size);
+        check(&rd, SDL_RenderFlush(r));
+    }
+    int ok = rd.ra && !rd.failed;
+    raster_free(rd.ra);
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (!ok && s) {
+        SDL_FreeSurface(s);
+        s = NULL;
+    }
+    return s;
 }

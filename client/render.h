@@ -63,4 +63,12 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
 /* The font cache (for tests and measuring). */
 struct font_cache *render_fonts(struct render *rd);
 
+/* ttt's window icon, as packaging/icons/ttt.svg draws it (the board in the
+ * window's colours: a rounded tile, the grid, an X in two corners and an O
+ * in the centre), drawn by the board's own code with SDL's software
+ * renderer into a size x size RGBA surface, transparent around the tile
+ * (SDL_image is no dependency). NULL with SDL_GetError() set when SDL
+ * fails; free it with SDL_FreeSurface. */
+SDL_Surface *render_icon(int size);
+
 #endif

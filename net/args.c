@@ -65,8 +65,9 @@ static void make_longopts(const struct args_spec *spec, struct option *lo)
 {
     for (size_t i = 0; i < spec->count; i++) {
         const struct args_option *o = &spec->options[i];
-        lo[i] = (struct option){o->name, o->type == ARGS_FLAG ? no_argument : required_argument, NULL,
-                                KEY_BASE + (int)i};
+        int has = o->type == ARGS_FLAG ? no_argument
+                : o->type == ARGS_MAYBE ? optional_argument : required_argument;
+        lo[i] = (struct option){o->name, has, NULL, KEY_BASE + (int)i};
     }
     lo[spec->count] = (struct option){"help", no_argument, NULL, KEY_HELP};
     lo[spec->count + 1] = (struct option){"version", no_argument, NULL, KEY_VERSION};

@@ -18,7 +18,10 @@
 enum args_type {
     ARGS_FLAG,      /* nothing: --quiet */
     ARGS_TEXT,      /* any text, checked by take(): --record FILE */
-    ARGS_NUMBER     /* a whole decimal number in [lo, hi]: --port N */
+    ARGS_NUMBER,    /* a whole decimal number in [lo, hi]: --port N */
+    ARGS_MAYBE      /* a text that may be left out, given as --opt=VALUE only (the
+                       argument after a bare --opt stays an operand): value NULL
+                       when left out; checked by take(): --computer[=LEVEL] */
 };
 
 /* One long option. The program's take() sees it by its index in the table. */
@@ -38,7 +41,8 @@ struct args_option {
 struct args_item {
     int key;                        /* index in the table, or ARGS_OPERAND */
     const char *option;             /* the option's name ("port"), NULL for an operand */
-    const char *value;              /* the option's value or the operand; NULL for a flag */
+    const char *value;              /* the option's value or the operand; NULL for a flag
+                                     * and for an ARGS_MAYBE left out */
     unsigned long long number;      /* ARGS_NUMBER: the value, within the range */
     char *err;                      /* where args_fail() writes */
     size_t err_len;

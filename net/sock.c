@@ -65,7 +65,8 @@ static int set_int_opt(int fd, int level, int name, int value)
 
 /* getaddrinfo for TCP on host:port (AF_UNSPEC; `flags` added to
  * AI_NUMERICSERV). The list to free with freeaddrinfo, or NULL with err set
- * ("no such host: NAME") and errno EINVAL. */
+ * and errno SOCK_ENOHOST ("no such host: NAME": the name does not exist) or
+ * SOCK_ELOOKUP ("cannot look up NAME: ...": not now, or not at all). */
 static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char *err)
 {
     char service[8];
@@ -78,13 +79,16 @@ static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc == 0)
         return res;
-    if (rc == EAI_NONAME || rc == EAI_NODATA || rc == EAI_FAIL)
+    if (rc == EAI_NONAME || rc == EAI_NODATA) {
         set_err(err, "no such host: %s", host);
-    else if (rc == EAI_SYSTEM)
+        errno = SOCK_ENOHOST;
+        return NULL;
+    }
+    if (rc == EAI_SYSTEM)
         set_err(err, "cannot look up %s: %s", host, strerror(errno));
     else
         set_err(err, "cannot look up %s: %s", host, gai_strerror(rc));
-    errno = EINVAL;
+    errno = SOCK_ELOOKUP;
     return NULL;
 }
 

@@ -5,6 +5,7 @@
 #ifndef TTT_SOCK_H
 #define TTT_SOCK_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -59,10 +60,18 @@ int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, s
  * SOCK_DEFAULT_PORT). 0, or -1 with err set. */
 int sock_split_hostport(const char *text, char *host, size_t host_len, uint16_t *port, char *err);
 
+/* errno after a lookup failed (sock_listen*, sock_connect_*): the name does
+ * not exist (EAI_NONAME, EAI_NODATA), or it could not be looked up
+ * (EAI_AGAIN, EAI_FAIL, ...: the resolver did not answer, or failed). */
+#define SOCK_ENOHOST ENXIO
+#define SOCK_ELOOKUP EAGAIN
+
 /* Resolve host:port with getaddrinfo and start a non-blocking connect to the
  * first address. Returns the fd (connection may still be in progress: wait
  * for writability, then call sock_connect_result), or -1 with err set
- * ("no such host", "connection refused", ...). */
+ * ("no such host", "connection refused", ...) and errno: SOCK_ENOHOST or
+ * SOCK_ELOOKUP when the lookup failed, else the connect's own
+ * (ECONNREFUSED, ENETUNREACH, ...). */
 int sock_connect_start(const char *host, uint16_t port, char *err);
 
 /* The same, starting from the address numbered `first` (0 is the first) of
@@ -74,7 +83,7 @@ int sock_connect_start(const char *host, uint16_t port, char *err);
 int sock_connect_from(const char *host, uint16_t port, unsigned first, unsigned *used, char *err);
 
 /* After a started connect became writable: 0 when connected, -1 with err
- * set (e.g. "connection refused"). */
+ * set (e.g. "connection refused") and errno the connect's error. */
 int sock_connect_result(int fd, char *err);
 
 /* The port of an AF_INET or AF_INET6 address, in host order. */

@@ -15,6 +15,9 @@
 
 #include "sock.h"
 
+_Static_assert(SESSION_PEER_LEN >= SOCK_ADDR_LEN, "a peer's address text fits in EV_CLOSED");
+_Static_assert(SESSION_HOST_LEN >= DRIVER_HOST_MAX, "the host as typed fits in EV_CLOSED");
+
 #define READ_CHUNK 4096
 #define READS_PER_CALL 16
 
@@ -38,8 +41,33 @@ void driver_release(struct driver *d)
     close_socket(d);
 }
 
+/* How a connect failed, from the errno sock_connect_from or
+ * sock_connect_result left. */
+static uint8_t failure_of(int e)
+{
+    switch (e) {
+    case ECONNREFUSED: return SESSION_FAIL_REFUSED;
+    case SOCK_ENOHOST: return SESSION_FAIL_NO_HOST;
+    case SOCK_ELOOKUP: return SESSION_FAIL_LOOKUP;
+    case ENETUNREACH:
+    case EHOSTUNREACH: return SESSION_FAIL_UNREACHABLE;
+    case ETIMEDOUT: return SESSION_FAIL_TIMED_OUT;
+    default: return SESSION_FAIL_OTHER;
+    }
+}
+
+/* The session hears that no address of the host could be reached: `why`,
+ * `failure` (enum session_failure). */
+static void report_failure(struct driver *d, uint64_t now_ms, uint8_t failure, const char *why)
+{
+    char msg[SESSION_ERR_LEN];
+    snprintf(msg, sizeof msg, "cannot connect to %.120s port %u: %.100s", d->host,
+             (unsigned)d->port, why);
+    session_connect_failed(d->s, now_ms, failure, msg);
+}
+
 /* Start a connect to the host's address number `first`, or the next one
- * that can be tried. 0, or -1 with err set. */
+ * that can be tried. 0, or -1 with err set and errno saying why. */
 static int open_socket(struct driver *d, unsigned first, uint64_t now_ms, char err[SOCK_ERR_LEN])
 {
     unsigned used = 0;
@@ -54,19 +82,16 @@ static int open_socket(struct driver *d, unsigned first, uint64_t now_ms, char e
     return 0;
 }
 
-/* The connect to one address failed (`why`): on to the host's next address
- * (an IPv6 and an IPv4 one, a server listening on only one), else the
- * session hears of it. */
-static void connect_failed(struct driver *d, uint64_t now_ms, const char *why)
+/* The connect to one address failed (`why`, `failure`): on to the host's
+ * next address (an IPv6 and an IPv4 one, a server listening on only one),
+ * else the session hears of it -- of this failure, the last address's. */
+static void connect_failed(struct driver *d, uint64_t now_ms, uint8_t failure, const char *why)
 {
     close_socket(d);
     char err[SOCK_ERR_LEN];
     if (open_socket(d, d->addr_next, now_ms, err) == 0)
         return;
-    char msg[SESSION_ERR_LEN];
-    snprintf(msg, sizeof msg, "cannot connect to %.120s port %u: %.100s", d->host,
-             (unsigned)d->port, why);
-    session_disconnected(d->s, now_ms, msg);
+    report_failure(d, now_ms, failure, why);
 }
 
 /* A connect from the host's first address; the next no sooner than
@@ -77,10 +102,7 @@ static void connect_first(struct driver *d, uint64_t now_ms)
     d->next_try_ms = now_ms + DRIVER_RETRY_MS;
     if (open_socket(d, 0, now_ms, err) == 0)
         return;
-    char msg[SESSION_ERR_LEN];
-    snprintf(msg, sizeof msg, "cannot connect to %.120s port %u: %.100s", d->host,
-             (unsigned)d->port, err);
-    session_disconnected(d->s, now_ms, msg);
+    report_failure(d, now_ms, failure_of(errno), err);
 }
 
 int driver_start(struct driver *d, const char *hostport, uint64_t now_ms)
@@ -92,6 +114,7 @@ int driver_start(struct driver *d, const char *hostport, uint64_t now_ms)
         session_disconnected(d->s, now_ms, err);
         return -1;
     }
+    session_set_target(d->s, d->host, d->port);
     connect_first(d, now_ms);
     return d->state == DRIVER_CONNECTING ? 0 : -1;
 }
@@ -159,10 +182,16 @@ static void finish_connect(struct driver *d, uint64_t now_ms)
 {
     char err[SOCK_ERR_LEN];
     if (sock_connect_result(d->fd, err) < 0) {
-        connect_failed(d, now_ms, err);
+        connect_failed(d, now_ms, failure_of(errno), err);
         return;
     }
     d->state = DRIVER_OPEN;
+    struct sockaddr_storage peer;
+    socklen_t len = sizeof peer;
+    char text[SOCK_ADDR_LEN] = "";
+    if (getpeername(d->fd, (struct sockaddr *)&peer, &len) == 0)
+        sock_format_addr((const struct sockaddr *)&peer, text, sizeof text);
+    session_set_peer(d->s, text);
     (void)session_connected(d->s, now_ms); /* refused: the sync closes the socket */
 }
 
@@ -206,7 +235,7 @@ void driver_tick(struct driver *d, uint64_t now_ms)
         char why[64];
         snprintf(why, sizeof why, "timed out after %u ms",
                  (unsigned)session_connect_timeout_ms(d->s));
-        connect_failed(d, now_ms, why);
+        connect_failed(d, now_ms, SESSION_FAIL_TIMED_OUT, why);
     }
     session_tick(d->s, now_ms);
     driver_sync(d, now_ms);

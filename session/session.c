@@ -31,6 +31,19 @@ static void copy_text(char *dst, size_t cap, const char *src)
 
 /* ---- events and the end ---- */
 
+/* How the connect failed, for a session ending for `reason` now: none once
+ * welcomed (or closed by the user); the transport's kind when it gave one;
+ * else, when a peer answered, not a ttt server (a bad frame, end of file or
+ * no WELCOME: a fatal ERROR names itself). */
+static uint8_t failure_of(const struct session *s, uint8_t reason)
+{
+    if (s->welcomed || reason == SESSION_CLOSE_USER || reason == SESSION_CLOSE_SERVER_ERROR)
+        return SESSION_FAIL_NONE;
+    if (s->failure != SESSION_FAIL_NONE)
+        return s->failure;
+    return s->answered ? SESSION_FAIL_NOT_TTT : SESSION_FAIL_NONE;
+}
+
 void session_end(struct session *s, uint8_t reason, uint8_t code, const char *fmt, ...)
 {
     if (s->phase == SESSION_CLOSED)
@@ -50,6 +63,10 @@ void session_end(struct session *s, uint8_t reason, uint8_t code, const char *fm
         ev->type = SESSION_EV_CLOSED;
         ev->u.closed.reason = reason;
         ev->u.closed.code = code;
+        ev->u.closed.failure = failure_of(s, reason);
+        ev->u.closed.port = s->port;
+        copy_text(ev->u.closed.host, sizeof ev->u.closed.host, s->host);
+        copy_text(ev->u.closed.peer, sizeof ev->u.closed.peer, s->peer);
         copy_text(ev->u.closed.message, sizeof ev->u.closed.message, s->err);
     }
 }
@@ -210,6 +227,8 @@ int session_connected(struct session *s, uint64_t now_ms)
         return -1;
     proto_reader_init(&s->reader, PROTO_S2C, s->rbuf, sizeof s->rbuf);
     s->conn = SESSION_CONN_HANDSHAKE;
+    s->answered = 1;
+    s->failure = SESSION_FAIL_NONE;
     s->welcome_deadline_ms = now_ms + s->connect_timeout_ms;
     s->heard_ms = now_ms;
     s->silence_check_ms = now_ms + s->silence_ms;
@@ -266,6 +285,24 @@ void session_disconnected(struct session *s, uint64_t now_ms, const char *why)
         break;
     }
     session_end(s, SESSION_CLOSE_LOST, 0, "connection lost: %s", why);
+}
+
+void session_connect_failed(struct session *s, uint64_t now_ms, uint8_t failure, const char *why)
+{
+    s->failure = failure;
+    s->answered = 0; /* this connect reached nobody */
+    session_disconnected(s, now_ms, why);
+}
+
+void session_set_target(struct session *s, const char *host, uint16_t port)
+{
+    copy_text(s->host, sizeof s->host, host ? host : "");
+    s->port = port;
+}
+
+void session_set_peer(struct session *s, const char *peer)
+{
+    copy_text(s->peer, sizeof s->peer, peer ? peer : "");
 }
 
 /* ---- time ---- */

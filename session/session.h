@@ -30,6 +30,8 @@
 #include "proto.h"
 
 #define SESSION_ERR_LEN 256
+#define SESSION_HOST_LEN 256       /* the server's host as the user gave it, NUL included */
+#define SESSION_PEER_LEN 72        /* "[v6%zone]:PORT", NUL included (net/sock.h SOCK_ADDR_LEN) */
 #define SESSION_EVENT_QUEUE 64
 #define SESSION_SILENCE_MS 10000   /* default silence_ms */
 #define SESSION_CONNECT_MS 5000    /* default connect_timeout_ms */
@@ -77,6 +79,21 @@ enum session_close_reason {
     SESSION_CLOSE_LOST          /* connection lost or silent (and no game to resume, or grace ran out) */
 };
 
+/* How a connect failed, as far as words for the user need to know
+ * (EV_CLOSED's u.closed.failure). A fatal ERROR before WELCOME (SERVER_FULL,
+ * BAD_VERSION) is SESSION_CLOSE_SERVER_ERROR with its code instead. */
+enum session_failure {
+    SESSION_FAIL_NONE = 0,      /* no failed connect (welcomed before, or the user closed) */
+    SESSION_FAIL_REFUSED,       /* nothing listens there (ECONNREFUSED) */
+    SESSION_FAIL_NO_HOST,       /* the name does not exist (EAI_NONAME, EAI_NODATA) */
+    SESSION_FAIL_LOOKUP,        /* the name could not be looked up (EAI_AGAIN, EAI_FAIL) */
+    SESSION_FAIL_UNREACHABLE,   /* no route to it (ENETUNREACH, EHOSTUNREACH) */
+    SESSION_FAIL_TIMED_OUT,     /* the connect got no answer in time */
+    SESSION_FAIL_NOT_TTT,       /* a peer answered, but not as a ttt server: a bad frame,
+                                   end of file or no WELCOME in time */
+    SESSION_FAIL_OTHER          /* another reason (message says which) */
+};
+
 /* One event. Text from the server in it (u.error.message, and the server's
  * words quoted in u.closed.message) has passed the protocol's text rules
  * (protocol/text.h): well-formed UTF-8, no control, invisible or bidi
@@ -89,7 +106,15 @@ struct session_event {
         struct { uint8_t event; uint16_t grace_s; } opponent;
         struct { uint8_t code; char message[PROTO_TEXT_MAX + 1]; } error;
         struct { uint64_t deadline_ms; } reconnect;
-        struct { uint8_t reason; uint8_t code; char message[SESSION_ERR_LEN]; } closed;
+        struct {
+            uint8_t reason;                 /* enum session_close_reason */
+            uint8_t code;                   /* SERVER_ERROR: the ERROR's code */
+            uint8_t failure;                /* enum session_failure: how the connect failed */
+            uint16_t port;                  /* the server as the user gave it */
+            char host[SESSION_HOST_LEN];    /* (session_set_target); "" when not told */
+            char peer[SESSION_PEER_LEN];    /* the numeric address that answered, "" if none */
+            char message[SESSION_ERR_LEN];
+        } closed;
     } u;
 };
 
@@ -164,11 +189,23 @@ int session_connected(struct session *s, uint64_t now_ms);
 
 /* The connection broke, or a connect failed; `why` in words. Before the
  * first WELCOME that ends the session (SESSION_CLOSE_CONNECT, or _LOST once
- * connected, with `why` in the message); mid-game with auto_reconnect it
+ * connected, with `why` in the message; a connection that was up and broke
+ * before WELCOME is SESSION_FAIL_NOT_TTT); mid-game with auto_reconnect it
  * starts RECONNECTING; while reconnecting it is one more failed try;
  * otherwise the session closes (SESSION_CLOSE_LOST). Output not yet sent is
  * dropped: it was for that connection. */
 void session_disconnected(struct session *s, uint64_t now_ms, const char *why);
+
+/* A connect failed (the transport's kind, enum session_failure): as
+ * session_disconnected, and when that ends the session its EV_CLOSED says
+ * `failure`. */
+void session_connect_failed(struct session *s, uint64_t now_ms, uint8_t failure, const char *why);
+
+/* The server as the user gave it -- the host as typed, the port -- and the
+ * numeric address (sock_format_addr) of the peer of the connection now up
+ * ("" when none): carried in EV_CLOSED for words that say what to do. */
+void session_set_target(struct session *s, const char *host, uint16_t port);
+void session_set_peer(struct session *s, const char *peer);
 
 /* Bytes read from the connection, in any chunking. 0, or -1 once the
  * session stopped taking bytes from this connection (it closed, or let the

@@ -58,6 +58,13 @@ struct session {
 
     uint64_t reconnect_deadline_ms;
 
+    /* For EV_CLOSED's words (session_set_target, session_set_peer). */
+    char host[SESSION_HOST_LEN];
+    uint16_t port;
+    char peer[SESSION_PEER_LEN];
+    uint8_t answered;            /* a connection came up (session_connected) */
+    uint8_t failure;             /* the transport's kind of the last failed connect */
+
     struct session_game game;
     struct session_game_list list;
 

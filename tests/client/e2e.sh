@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/client/e2e.sh: end-to-end test of the SDL client ttt under Xvfb.
 #
 # A real tttd (with --record), the real ttt window (as "alice") and a ttt-bot
@@ -16,12 +17,8 @@
 # the connect screen (the address remembered from before) and Enter there
 # creates the room; and `ttt HOST --spectate` of a game that does not exist
 # lands on the watch list, which asks the server again every 2 s by itself.
-#
-# How the script knows where the cells are and whose turn it is: ttt run with
-# TTT_DEBUG=1 prints to stderr
-#   ttt-layout: window WxH board X Y W H cells CX,CY ... (9 cell centres, window coordinates)
-# whenever the board moves, and after each network event
-#   ttt-state: event N phase PHASE you X|O|- my_turn 0|1 board XO.X..... over 0|1
+# How the script knows where the cells are and whose turn it is: the
+# TTT_DEBUG lines (window.sh says which).
 #
 # usage: e2e.sh TTTD TTT TTT_BOT ARTIFACT_DIR [SHOT_DIR]
 #   ARTIFACT_DIR  gets e2e-final.png (the finished game) and the logs on failure
@@ -33,90 +30,36 @@ set -u
 TTTD=$1 TTT=$2 BOT=$3 ART=$4 SHOTS=${5:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-for tool in Xvfb xdotool import; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "SKIP: $tool is not installed (Debian: xvfb, xdotool, imagemagick)"
-    exit 77
-  fi
-done
-
+# shellcheck source=window.sh
+. "$HERE/window.sh"
+need_tools Xvfb xdotool import
 # shellcheck source=../lib/server.sh
 . "$HERE/../lib/server.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ttt-e2e.XXXXXX")
 TTTD_LOG=$WORK/tttd
 mkdir -p "$ART"
-XVFB_PID= TTT_PID= BOT_PID=
-STATUS=1
+BOT_PID=
 
-cleanup() {
+on_exit() {
   [ -n "$BOT_PID" ] && kill "$BOT_PID" 2>/dev/null
-  [ -n "$TTT_PID" ] && kill "$TTT_PID" 2>/dev/null
   stop_tttd >/dev/null 2>&1
-  [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
-  wait 2>/dev/null
   if [ "$STATUS" -ne 0 ]; then
     for f in "$WORK"/*.err "$WORK"/*.out "$WORK"/games.jsonl; do
       [ -f "$f" ] && cp "$f" "$ART/e2e-$(basename "$f")"
     done
     echo "logs kept in $ART (e2e-*)"
+    echo "--- ttt-bot output (last lines)"; tail -n 5 "$WORK/bot.out" 2>/dev/null; tail -n 5 "$WORK/bot.err" 2>/dev/null
   fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*"
-  echo "--- ttt stderr (last lines)"; tail -n 15 "$WORK/ttt.err" 2>/dev/null
-  echo "--- ttt-bot output (last lines)"; tail -n 5 "$WORK/bot.out" 2>/dev/null; tail -n 5 "$WORK/bot.err" 2>/dev/null
-  exit 1
 }
 
-# Wait up to $1 tenths of a second for command "$2..." to succeed.
-wait_for() {
-  local n=$1 i
-  shift
-  for ((i = 0; i < n; i++)); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-# ---- an X server on a free display ----
-Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$WORK/display" 2>"$WORK/xvfb.err" &
-XVFB_PID=$!
-display_ready() { [ -s "$WORK/display" ]; }
-wait_for 100 display_ready || fail "Xvfb did not start"
-export DISPLAY=":$(head -n 1 "$WORK/display")"
+start_x
 
 # ---- the server ----
 start_tttd --bind 127.0.0.1 --record "$WORK/games.jsonl" || fail "tttd did not start"
 
-# ---- alice's window (config in the work dir, not the user's home) ----
-# SDL's software renderer on X11 shared memory: Mesa's llvmpipe adds nothing
-# to the test, and its shared objects are unloaded at exit with allocations
-# that LeakSanitizer (in sanitizer builds) cannot name, so cannot suppress.
-export HOME=$WORK XDG_CONFIG_HOME=$WORK/config
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$HERE/lsan.supp:print_suppressions=0"
-# Start alice's window: ttt ARGS..., with its stderr (emptied first) in ttt.err.
-run_ttt() {
-  : >"$WORK/ttt.err"
-  TTT_DEBUG=1 SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 "$TTT" "$@" \
-    2>"$WORK/ttt.err" &
-  TTT_PID=$!
-}
-# SIGTERM ends ttt with status 0 ($1: where it was).
-stop_ttt() {
-  kill -TERM "$TTT_PID"
-  wait "$TTT_PID"
-  local rc=$?
-  TTT_PID=
-  [ "$rc" -eq 0 ] || fail "ttt exited with status $rc after SIGTERM $1"
-}
+# ---- alice's window ----
 run_ttt "127.0.0.1:$TTTD_PORT" --name alice
-WID=$(timeout 15 xdotool search --sync --onlyvisible --name '^ttt$' | head -n 1)
-[ -n "$WID" ] || fail "the ttt window did not appear"
+window
 
 queued() { grep -q '^ttt-state: .*phase QUEUED' "$WORK/ttt.err"; }
 wait_for 100 queued || fail "ttt did not enter quick match"
@@ -131,9 +74,6 @@ wait_for 150 playing || fail "no game started"
 has_layout() { grep -q '^ttt-layout: .* cells ' "$WORK/ttt.err"; }
 wait_for 50 has_layout || fail "ttt printed no board layout"
 
-state() { grep '^ttt-state: ' "$WORK/ttt.err" | tail -n 1; }
-# A field of the last state line, or (with a second argument) of that line.
-field() { sed -n "s/.* $1 \([^ ]*\).*/\1/p" <<<"${2:-$(state)}"; }
 ME=$(field you)
 case "$ME" in X) THEM=O ;; O) THEM=X ;; *) fail "ttt does not know its mark (you=$ME)" ;; esac
 echo "alice plays $ME"
@@ -152,23 +92,6 @@ pixel() {
 # The keypad digit that plays a cell (7 8 9 is the top row).
 DIGITS=(7 8 9 4 5 6 1 2 3)
 
-# Alice's choice: win if she can, block if she must, else centre, corners, edges.
-LINES="012 345 678 036 147 258 048 246"
-choose() {
-  local b=$1 who l a c d
-  for who in "$ME" "$THEM"; do
-    for l in $LINES; do
-      a=${b:${l:0:1}:1} c=${b:${l:1:1}:1} d=${b:${l:2:1}:1}
-      if [ "$a$c$d" = "$who$who." ]; then echo "${l:2:1}"; return; fi
-      if [ "$a$c$d" = "$who.$who" ]; then echo "${l:1:1}"; return; fi
-      if [ "$a$c$d" = ".$who$who" ]; then echo "${l:0:1}"; return; fi
-    done
-  done
-  for c in 4 0 2 6 8 1 3 5 7; do
-    [ "${b:$c:1}" = . ] && { echo "$c"; return; }
-  done
-}
-
 CLICKED=()
 
 deadline=$((SECONDS + 120))
@@ -183,7 +106,7 @@ while :; do
     sleep 0.1
     continue
   fi
-  cell=$(choose "$board")
+  cell=$(choose "$board" "$ME" "$THEM")
   [ -n "$cell" ] || fail "my turn on a full board ($board)"
   xy=${CENTRES[$cell]}
   x=${xy%,*} y=${xy#*,}
@@ -266,8 +189,7 @@ FIRST_ME=$ME ME=$(field you)
 closed_at=$SECONDS
 if [ -n "${TTT_WM_CLOSE:-}" ] && [ -x "$TTT_WM_CLOSE" ]; then
   # The close button, as a window manager reports it (WM_DELETE_WINDOW).
-  WID=$(timeout 15 xdotool search --sync --onlyvisible --name '^ttt$' | head -n 1)
-  [ -n "$WID" ] || fail "the second ttt window did not appear"
+  window
   "$TTT_WM_CLOSE" "$WID" || fail "could not send WM_DELETE_WINDOW"
   how="the close button"
 else
@@ -293,8 +215,7 @@ BOT_PID=
 # ---- --create-room without an address: connect from the connect screen ----
 # (the address field holds the address remembered from the games above)
 run_ttt --create-room --name alice
-WID=$(timeout 15 xdotool search --sync --onlyvisible --pid "$TTT_PID" | head -n 1)
-[ -n "$WID" ] || fail "the --create-room window did not appear"
+window
 sleep 0.3
 grep -q '^ttt-state: ' "$WORK/ttt.err" && fail "ttt connected without being asked to"
 xdotool key --window "$WID" Return

@@ -19,7 +19,7 @@ static int font_fixture_setup(void **state)
 {
     (void)state;
     char err[FONT_ERR_MAX];
-    if (font_find(NULL, NULL, fixture_font, err) < 0) {
+    if (font_find(NULL, fixture_font, err) < 0) {
         fprintf(stderr, "%s\n", err);
         return -1;
     }

@@ -47,9 +47,22 @@ expect 2 1 'not a server address' 'example.org:99999'
 expect 2 1 'not a server address' '[::1'
 expect 2 1 'needs the path' --font ''
 expect 2 1 'unexpected\|one server' host1 -- host2
+expect 0 0 'computer \[easy|medium|perfect\]' --help
+expect 2 1 'not a level' --computer=hard
+expect 2 1 'not a level' --computer hard
+expect 2 1 'not a port' --announce-port 0
+expect 2 1 'not a port' --announce-port 65536
+expect 2 1 'takes no server address' --computer perfect example.org
+expect 2 1 'takes no server address' example.org --computer
+expect 2 1 'takes no server address' --computer --room ABCDEF
+expect 2 1 'one server address only' --computer easy host1 host2
 # Valid options (UTF-8 name, lower-case code, IPv6 address): they get as far as the font.
 expect 1 1 'font' '[::1]:7777' --name 'héloïse' --room abcdef --font "$WORK/missing.ttf"
 expect 1 1 'font' --spectate 4294967295 --fullscreen --font "$WORK/missing.ttf" 127.0.0.1
+expect 1 1 'font' --computer perfect --name bob --font "$WORK/missing.ttf"
+expect 1 1 'font' --computer --font "$WORK/missing.ttf"
+expect 1 1 'font' --computer=easy --font "$WORK/missing.ttf"
+expect 1 1 'font' --announce-port 17778 --font "$WORK/missing.ttf"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"

@@ -1,7 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /* test_app.c: the client's UI state machine with no window and no sockets:
  * synthetic session events (with their snapshots: session/session.h) and user input go in; the
  * screen, the scene and the outgoing requests are checked. Also the words
- * (close reasons, results, errors), the keypad map and the redraw timing. */
+ * (close reasons, results, errors), the keypad map and the redraw timing,
+ * and the traps a player met (test_trap_*, and the room code's error under
+ * its field in test_join_by_code): Enter never resigns, leaves or forfeits
+ * by surprise, a full server offers Retry, a list does not move under the
+ * mouse. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,201 +20,7 @@
 #include "text.h"
 #include "scene.h"
 
-#define T0 1000000u
-
-/* The app, the session as the test pretends it is (the event to deliver
- * and the snapshot that goes with it), and the clock. */
-struct fx {
-    struct app a;
-    struct session_event ev;
-    struct session_snapshot e;
-    uint64_t now;
-    struct scene sc;
-};
-
-static struct fx F;
-
-static void reset_fx(void)
-{
-    memset(&F, 0, sizeof F);
-    F.now = T0;
-    F.e.game.last_cell = BOARD_NO_CELL;
-    memset(F.e.game.line, PROTO_NO_CELL, 3);
-    F.e.turn_s = 30;
-    F.e.grace_s = 20;
-}
-
-/* Deliver one event of `type` with the current snapshot. */
-static void net(uint8_t type)
-{
-    F.ev.type = type;
-    app_on_net(&F.a, &F.ev, &F.e, F.now);
-    memset(&F.ev, 0, sizeof F.ev);
-}
-
-static struct scene *scene(void)
-{
-    app_fill_scene(&F.a, &F.sc, F.now);
-    return &F.sc;
-}
-
-/* Pop the next request and check its type. */
-static struct app_request req(uint8_t type)
-{
-    struct app_request r;
-    memset(&r, 0, sizeof r);
-    assert_int_equal(app_take_request(&F.a, &r), 1);
-    assert_int_equal(r.type, type);
-    return r;
-}
-
-/* Pop the next request, a session request, and check its type. */
-static struct session_request sreq(uint8_t type)
-{
-    struct app_request r = req(APP_REQ_SESSION);
-    assert_int_equal(r.session.type, type);
-    return r.session;
-}
-
-static void no_req(void)
-{
-    struct app_request r;
-    assert_int_equal(app_take_request(&F.a, &r), 0);
-}
-
-static void key(enum app_key k)
-{
-    app_key(&F.a, k, F.now);
-}
-
-static const struct scene_button *button(const struct scene *sc, int id)
-{
-    for (unsigned i = 0; i < sc->button_count; i++)
-        if (sc->buttons[i].id == id)
-            return &sc->buttons[i];
-    return NULL;
-}
-
-static int focused(void)
-{
-    const struct scene *sc = scene();
-    for (unsigned i = 0; i < sc->button_count; i++)
-        if (sc->buttons[i].focused)
-            return sc->buttons[i].id;
-    return APP_BTN_NONE;
-}
-
-/* Start the app with an address (connect at once) and answer WELCOME. */
-static void start_connected(const struct app_options *o)
-{
-    app_init(&F.a, o, F.now);
-    req(APP_REQ_CONNECT);
-    F.e.phase = SESSION_LOBBY;
-    net(SESSION_EV_WELCOME);
-    req(APP_REQ_REMEMBER);
-}
-
-/* Start on the lobby menu (connected from the connect screen). */
-static void start_lobby(void)
-{
-    struct app_options o = {.last_addr = "example.org:7777", .name = "alice"};
-    app_init(&F.a, &o, F.now);
-    key(APP_KEY_ENTER);
-    req(APP_REQ_CONNECT);
-    F.e.phase = SESSION_LOBBY;
-    net(SESSION_EV_WELCOME);
-    req(APP_REQ_REMEMBER);
-    no_req();
-    assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
-    assert_int_equal(F.a.lobby_mode, APP_LOBBY_MENU);
-    assert_non_null(strstr(scene()->detail, "example.org:7777")); /* where we are */
-}
-
-/* A game starts (GAME_START + STATE) with this client as `you`. */
-static void game_start(uint8_t you, uint32_t id)
-{
-    struct session_game *g = &F.e.game;
-    memset(g, 0, sizeof *g);
-    g->game_id = id;
-    g->you = you;
-    proto_name_set(&g->x_name, "alice");
-    proto_name_set(&g->o_name, "bob");
-    g->board = board_new();
-    g->to_move = PROTO_MARK_X;
-    g->turn_deadline_ms = F.now + 30000;
-    g->last_cell = BOARD_NO_CELL;
-    memset(g->line, PROTO_NO_CELL, 3);
-    F.e.phase = you == PROTO_SPECTATOR ? SESSION_SPECTATING : SESSION_PLAYING;
-    F.e.my_turn = you == PROTO_MARK_X;
-    net(SESSION_EV_GAME_START);
-    net(SESSION_EV_STATE);
-}
-
-/* The server confirms a move. */
-static void moved(unsigned cell)
-{
-    struct session_game *g = &F.e.game;
-    uint8_t mark = g->to_move;
-    assert_int_equal(board_apply(&g->board, cell, &g->board), BOARD_OK);
-    g->last_cell = (uint8_t)cell;
-    g->to_move = board_to_move(&g->board);
-    g->turn_deadline_ms = g->to_move ? F.now + 30000 : 0;
-    F.e.my_turn = g->to_move == g->you;
-    F.ev.u.moved.ply = (uint8_t)(g->board.ply - 1);
-    F.ev.u.moved.cell = (uint8_t)cell;
-    F.ev.u.moved.mark = mark;
-    net(SESSION_EV_MOVED);
-}
-
-static void game_over(uint8_t winner, uint8_t reason, uint8_t l0, uint8_t l1, uint8_t l2)
-{
-    struct session_game *g = &F.e.game;
-    g->over = 1;
-    g->winner = winner;
-    g->reason = reason;
-    g->line[0] = l0;
-    g->line[1] = l1;
-    g->line[2] = l2;
-    g->to_move = 0;
-    g->turn_deadline_ms = 0;
-    F.e.my_turn = 0;
-    F.e.phase = g->you == PROTO_SPECTATOR ? SESSION_LOBBY : SESSION_GAME_OVER;
-    net(SESSION_EV_GAME_OVER);
-}
-
-static void opponent(uint8_t event, uint16_t grace_s)
-{
-    struct session_game *g = &F.e.game;
-    if (event == PROTO_OPP_DISCONNECTED) {
-        g->opponent_away = 1;
-        g->opponent_deadline_ms = F.now + (uint64_t)grace_s * 1000u;
-    } else if (event == PROTO_OPP_RECONNECTED) {
-        g->opponent_away = 0;
-    } else if (event == PROTO_OPP_LEFT) {
-        g->opponent_left = 1;
-        g->opponent_rematch = 0;
-    } else {
-        g->opponent_rematch = 1;
-    }
-    F.ev.u.opponent.event = event;
-    F.ev.u.opponent.grace_s = grace_s;
-    net(SESSION_EV_OPPONENT);
-}
-
-static void closed(uint8_t reason, uint8_t code, const char *message)
-{
-    F.e.phase = SESSION_CLOSED;
-    F.ev.u.closed.reason = reason;
-    F.ev.u.closed.code = code;
-    snprintf(F.ev.u.closed.message, sizeof F.ev.u.closed.message, "%s", message);
-    net(SESSION_EV_CLOSED);
-}
-
-static void server_error(uint8_t code)
-{
-    F.ev.u.error.code = code;
-    net(SESSION_EV_SERVER_ERROR);
-}
+#include "app_fixture.h"
 
 /* ---- tests ---- */
 
@@ -348,12 +159,7 @@ static void test_rematch_offer_shown(void **state)
     reset_fx();
     start_lobby();
     game_start(PROTO_MARK_O, 5);
-    moved(0);
-    moved(3);
-    moved(1);
-    moved(4);
-    moved(2);
-    game_over(PROTO_MARK_X, PROTO_REASON_LINE, 0, 1, 2);
+    x_wins_top_row();
     struct scene *sc = scene();
     assert_string_equal(sc->status, "You lost");
     assert_int_equal(sc->status_tone, SCENE_TONE_BAD);
@@ -435,19 +241,25 @@ static void test_join_by_code(void **state)
     assert_int_equal(sc->fields[0].id, APP_BTN_FIELD_CODE);
     assert_true(sc->fields[0].focused);
 
-    /* Lower case is upper-cased; 1, I and O are not in the alphabet. */
+    /* Lower case is upper-cased; 1, I and O are not in the alphabet: said
+     * under the field, where the fix is typed, not in a toast far from it. */
     app_text(&F.a, "ab1cio");
     assert_string_equal(F.a.code, "ABC");
-    assert_string_equal(scene()->toast, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1");
+    assert_string_equal(scene()->error, "Room codes use A to Z and 2 to 9, without I, O, 0 and 1");
+    assert_string_equal(scene()->toast, "");
     assert_string_equal(scene()->fields[0].text, "ABC");
     assert_int_equal(scene()->fields[0].caret, 3);
     key(APP_KEY_ENTER); /* too short */
     no_req();
-    assert_string_equal(scene()->toast, "A room code has 6 characters");
-    app_tick(&F.a, F.now + APP_TOAST_MS);
+    assert_string_equal(scene()->error, "A room code has 6 characters");
     app_text(&F.a, "d2z9x"); /* stops at 6, and says so */
     assert_string_equal(F.a.code, "ABCD2Z");
-    assert_string_equal(scene()->toast, "A room code has 6 characters");
+    assert_string_equal(scene()->error, "A room code has 6 characters");
+    key(APP_KEY_BACKSPACE); /* typing again clears it */
+    assert_string_equal(scene()->error, "");
+    app_text(&F.a, " Z\n"); /* a pasted code's spaces and line end are dropped silently */
+    assert_string_equal(F.a.code, "ABCD2Z");
+    assert_string_equal(scene()->error, "");
     key(APP_KEY_5); /* digit keys type through app_text, not app_key */
     key(APP_KEY_R);
     key(APP_KEY_SPACE);
@@ -466,13 +278,16 @@ static void test_join_by_code(void **state)
     key(APP_KEY_ESC); /* nothing to cancel while the server answers */
     no_req();
 
-    /* No such room: back to the code, a toast, not fatal. */
+    /* No such room: back to the code, said under its field (not a toast at
+     * the bottom), not fatal. */
     F.e.phase = SESSION_LOBBY;
     server_error(PROTO_ERR_NO_SUCH_ROOM);
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_CODE);
-    assert_string_equal(scene()->toast, "No room with the code ABCD29");
-    assert_int_equal(scene()->toast_tone, SCENE_TONE_BAD);
+    sc = scene();
+    assert_string_equal(sc->error, "No room with the code ABCD29: check it with your friend");
+    assert_string_equal(sc->toast, "");
+    assert_int_equal(sc->field_count, 1); /* the layout puts the error under the field */
     app_button(&F.a, APP_BTN_JOIN_GO, F.now);
     assert_string_equal(sreq(SESSION_REQ_JOIN_ROOM).code, "ABCD29");
     game_start(PROTO_MARK_O, 3);
@@ -491,6 +306,7 @@ static void test_join_by_code(void **state)
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     assert_int_equal(F.a.lobby_mode, APP_LOBBY_CODE);
+    assert_string_equal(scene()->error, "A room code has 6 characters");
 }
 
 static void game_list(unsigned n)
@@ -629,16 +445,6 @@ static void test_list_refresh(void **state)
     F.now += 10 * APP_LIST_REFRESH_MS;
     app_tick(&F.a, F.now);
     no_req();
-}
-
-/* Connect from the connect screen (Enter) and answer WELCOME. */
-static void connect_by_hand(void)
-{
-    key(APP_KEY_ENTER);
-    req(APP_REQ_CONNECT);
-    F.e.phase = SESSION_LOBBY;
-    net(SESSION_EV_WELCOME);
-    req(APP_REQ_REMEMBER);
 }
 
 /* --create-room, --room and --spectate without an address: the connect screen
@@ -900,12 +706,18 @@ static void test_escape(void **state)
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     no_req();
 
-    /* Reconnecting: give up. */
+    /* Reconnecting: Esc asks before giving up; Esc again keeps trying. */
     game_start(PROTO_MARK_X, 3);
     F.ev.u.reconnect.deadline_ms = F.now + 20000;
     F.e.phase = SESSION_RECONNECTING;
     net(SESSION_EV_RECONNECTING);
     key(APP_KEY_ESC);
+    no_req();
+    assert_true(scene()->dialog_shown);
+    key(APP_KEY_ESC);
+    assert_false(scene()->dialog_shown);
+    key(APP_KEY_ESC);
+    app_button(&F.a, APP_BTN_LEAVE_CONFIRM, F.now);
     sreq(SESSION_REQ_CLOSE);
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
     assert_string_equal(scene()->error, "Stopped reconnecting");
@@ -988,7 +800,7 @@ static void test_reconnecting(void **state)
     net(SESSION_EV_STATE);
     assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
     sc = scene();
-    assert_string_equal(sc->toast, "Reconnected: back in the game");
+    assert_string_equal(sc->toast, "Back in the game");
     assert_int_equal(sc->toast_tone, SCENE_TONE_NORMAL);
     assert_int_equal(sc->board.pending, BOARD_NO_CELL);
     app_click_cell(&F.a, 4, F.now);
@@ -1036,7 +848,7 @@ static void test_close_words(void **state)
                 "network unreachable");
     check_close(SESSION_CLOSE_CONNECT, 0, "something new", "something new");
     check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SERVER_FULL, "server error SERVER_FULL",
-                "server full");
+                "Server full: try again in a minute");
     check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_BAD_VERSION, "", "version mismatch");
     check_close(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SHUTTING_DOWN, "",
                 "the server is shutting down");
@@ -1073,18 +885,14 @@ static void test_close_words(void **state)
     assert_string_equal(sc->fields[0].text, "127.0.0.1:9");
     assert_string_equal(sc->fields[1].text, "alice");
     /* The command line's quick match is not repeated by a manual retry. */
-    key(APP_KEY_ENTER);
-    req(APP_REQ_CONNECT);
-    F.e.phase = SESSION_LOBBY;
-    net(SESSION_EV_WELCOME);
-    req(APP_REQ_REMEMBER);
+    connect_by_hand();
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
     assert_string_equal(scene()->error, "");
     /* Server full from the lobby. */
     closed(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SERVER_FULL, "server error SERVER_FULL");
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
-    assert_string_equal(scene()->error, "Server full");
+    assert_string_equal(scene()->error, "Server full: try again in a minute");
 }
 
 static void check_result(uint8_t you, uint8_t winner, uint8_t reason, uint8_t left,
@@ -1362,6 +1170,172 @@ static void test_connect_screen(void **state)
     assert_string_equal(F.a.addr, "");
 }
 
+/* ---- the traps: Enter never resigns, leaves or forfeits by surprise ---- */
+
+/* A player's game 1 (X) lost to a line. */
+static void lost_game_one(void)
+{
+    game_start(PROTO_MARK_X, 1);
+    moved(0);
+    moved(3);
+    moved(1);
+    moved(4);
+    moved(8);
+    moved(5);
+    game_over(PROTO_MARK_O, PROTO_REASON_LINE, 3, 4, 5);
+}
+
+/* After Rematch the focus stays on it (greyed): a second Enter does
+ * nothing, where it used to press New opponent and leave the match. */
+static void test_trap_rematch_enter_twice(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    lost_game_one();
+    assert_int_equal(focused(), APP_BTN_REMATCH);
+    key(APP_KEY_ENTER);
+    sreq(SESSION_REQ_REMATCH);
+    assert_int_equal(focused(), APP_BTN_REMATCH);
+    assert_false(button(scene(), APP_BTN_REMATCH)->enabled);
+    key(APP_KEY_ENTER);
+    key(APP_KEY_SPACE);
+    key(APP_KEY_ENTER);
+    no_req();
+    assert_int_equal(F.a.screen, APP_SCREEN_GAME_OVER);
+    /* The opponent's events do not move it either. */
+    opponent(PROTO_OPP_REMATCH, 0);
+    assert_int_equal(focused(), APP_BTN_REMATCH);
+    key(APP_KEY_ENTER);
+    no_req();
+    /* The rematch starts: the marks swap. */
+    game_start(PROTO_MARK_O, 2);
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+}
+
+/* The reconnect screen keeps the board; Enter opens "Give up?" with Keep
+ * trying focused: Enter twice still does not forfeit. Resumed: "Back in
+ * the game". */
+static void test_trap_reconnect_enter(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_MARK_X, 4);
+    moved(4);
+    F.ev.u.reconnect.deadline_ms = F.now + 20000;
+    F.e.phase = SESSION_RECONNECTING;
+    net(SESSION_EV_RECONNECTING);
+    struct scene *sc = scene();
+    assert_true(sc->board.shown);
+    assert_true(sc->board.dimmed);
+    assert_int_equal(sc->board.cells[4], BOARD_X);
+    assert_string_equal(sc->banner, "Reconnecting\u2026 20 s");
+    assert_int_equal(focused(), APP_BTN_GIVE_UP);
+    key(APP_KEY_ENTER);
+    no_req();
+    sc = scene();
+    assert_true(sc->dialog_shown);
+    assert_string_equal(sc->dialog_text, "Stop reconnecting? If you are not back in time, the game is lost.");
+    assert_string_equal(button(sc, APP_BTN_STAY)->label, "Keep trying");
+    assert_string_equal(button(sc, APP_BTN_LEAVE_CONFIRM)->label, "Give up");
+    assert_int_equal(focused(), APP_BTN_STAY);
+    key(APP_KEY_ENTER); /* Keep trying */
+    no_req();
+    assert_false(scene()->dialog_shown);
+    assert_int_equal(F.a.screen, APP_SCREEN_RECONNECTING);
+    key(APP_KEY_ENTER);
+    key(APP_KEY_ENTER);
+    no_req();
+    /* Resumed while the dialog is open: it closes, the game goes on. */
+    key(APP_KEY_ENTER);
+    F.e.phase = SESSION_PLAYING;
+    net(SESSION_EV_RESUMED);
+    sc = scene();
+    assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
+    assert_false(sc->dialog_shown);
+    assert_false(sc->board.dimmed);
+    assert_string_equal(sc->toast, "Back in the game");
+    assert_string_equal(sc->banner, "");
+}
+
+/* A full server: its words, and Retry with the focus (Enter retries). */
+static void test_trap_server_full_retry(void **state)
+{
+    (void)state;
+    reset_fx();
+    struct app_options o = {.addr = "gamebox:7777", .name = "alice"};
+    app_init(&F.a, &o, F.now);
+    req(APP_REQ_CONNECT);
+    closed(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SERVER_FULL, "server error SERVER_FULL: try later");
+    assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
+    struct scene *sc = scene();
+    assert_string_equal(sc->error, "Server full: try again in a minute");
+    assert_non_null(button(sc, APP_BTN_RETRY));
+    assert_string_equal(button(sc, APP_BTN_RETRY)->label, "Retry");
+    assert_true(button(sc, APP_BTN_RETRY)->primary);
+    assert_null(button(sc, APP_BTN_CONNECT));
+    assert_int_equal(focused(), APP_BTN_RETRY);
+    key(APP_KEY_ENTER);
+    assert_string_equal(req(APP_REQ_CONNECT).host, "gamebox:7777");
+    assert_string_equal(scene()->error, "");
+    /* Any other failure: Connect again, with the words that say what to do. */
+    F.ev.u.closed.failure = SESSION_FAIL_REFUSED;
+    snprintf(F.ev.u.closed.host, sizeof F.ev.u.closed.host, "gamebox");
+    F.ev.u.closed.port = 7777;
+    closed(SESSION_CLOSE_CONNECT, 0, "cannot connect to gamebox port 7777: connection refused");
+    sc = scene();
+    assert_string_equal(sc->error, "Nothing is listening on gamebox:7777. Is tttd running on this port?");
+    assert_non_null(button(sc, APP_BTN_CONNECT));
+    assert_null(button(sc, APP_BTN_RETRY));
+}
+
+/* The watch list refreshes under the mouse without moving its rows: a game
+ * that ended stays in its row, greyed, while the pointer is over the list,
+ * so a click lands on the game under it. */
+static void test_trap_list_under_the_mouse(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    app_button(&F.a, APP_BTN_WATCH, F.now);
+    sreq(SESSION_REQ_LIST_GAMES);
+    game_list(3); /* 40, 41, 42 */
+    app_pointer(&F.a, APP_BTN_GAME_BASE + 2); /* the mouse over game 42 */
+    /* 41 ends and 43 starts, the server lists them in its own order. */
+    F.e.list.games[1] = F.e.list.games[2];
+    F.e.list.games[2].game_id = 43;
+    F.e.list.count = 3;
+    net(SESSION_EV_GAME_LIST);
+    struct scene *sc = scene();
+    assert_string_equal(button(sc, APP_BTN_GAME_BASE + 1)->label, "#41  carol vs dave: over");
+    assert_false(button(sc, APP_BTN_GAME_BASE + 1)->enabled);
+    assert_string_equal(button(sc, APP_BTN_GAME_BASE + 2)->label, "#42  carol vs dave, 2 moves played");
+    assert_string_equal(button(sc, APP_BTN_GAME_BASE + 3)->label, "#43  carol vs dave, 2 moves played");
+    app_button(&F.a, APP_BTN_GAME_BASE + 1, F.now); /* the ended game: nothing */
+    no_req();
+    app_button(&F.a, APP_BTN_GAME_BASE + 2, F.now); /* the click lands on 42 */
+    assert_int_equal(sreq(SESSION_REQ_SPECTATE).game_id, 42);
+
+    /* Without the mouse over the list, an ended game's row goes at once. */
+    reset_fx();
+    start_lobby();
+    app_button(&F.a, APP_BTN_WATCH, F.now);
+    sreq(SESSION_REQ_LIST_GAMES);
+    game_list(3);
+    app_pointer(&F.a, APP_BTN_GAME_BASE + 1);
+    F.e.list.games[0] = F.e.list.games[2];
+    F.e.list.count = 2; /* 42, 41: 40 ended */
+    net(SESSION_EV_GAME_LIST);
+    assert_string_equal(button(scene(), APP_BTN_GAME_BASE)->label, "#40  alice vs bob: over");
+    assert_int_equal(scene()->button_count, 5);
+    app_pointer(&F.a, APP_BTN_NONE); /* the mouse leaves: the gone row goes, the others move up */
+    sc = scene();
+    assert_int_equal(sc->button_count, 4);
+    assert_string_equal(button(sc, APP_BTN_GAME_BASE)->label, "#41  carol vs dave, 1 move played");
+    assert_string_equal(button(sc, APP_BTN_GAME_BASE + 1)->label, "#42  carol vs dave, 2 moves played");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1385,6 +1359,10 @@ int main(void)
         cmocka_unit_test(test_redraw_in),
         cmocka_unit_test(test_shutdown_at_game_over),
         cmocka_unit_test(test_connect_screen),
+        cmocka_unit_test(test_trap_rematch_enter_twice),
+        cmocka_unit_test(test_trap_reconnect_enter),
+        cmocka_unit_test(test_trap_server_full_retry),
+        cmocka_unit_test(test_trap_list_under_the_mouse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -242,6 +242,48 @@ static long never_loses(struct board b, uint8_t computer, uint64_t *rng)
     return seen;
 }
 
+/* The session's requests as values, carried out as the main loop hands
+ * them over; the snapshot that goes with each event. */
+static void test_requests_and_snapshot(void **state)
+{
+    (void)state;
+    struct computer c;
+    struct session_request r = {.type = SESSION_REQ_MOVE, .cell = 4};
+    struct session_snapshot snap;
+    computer_start(&c, COMPUTER_PERFECT, "ann", 9, 0);
+    take(&c, SESSION_EV_GAME_START);
+    computer_snapshot(&c, &snap);
+    assert_int_equal(snap.phase, SESSION_PLAYING);
+    assert_int_equal(snap.my_turn, 1);
+    assert_int_equal(snap.turn_s, 0);
+    assert_int_equal(snap.grace_s, 0);
+    assert_int_equal(snap.list.count, 0);
+    assert_string_equal(snap.game.x_name.s, "ann");
+    assert_string_equal(snap.game.o_name.s, "Perfect computer");
+    assert_int_equal(computer_request(&c, &r, 0), 0);
+    take(&c, SESSION_EV_MOVED);
+    computer_snapshot(&c, &snap);
+    assert_int_equal(snap.my_turn, 0);
+    assert_int_equal(snap.game.board.cells[4], BOARD_X);
+    assert_int_equal(computer_request(&c, &r, 0), 0); /* not your turn: refused, nothing */
+    no_event(&c);
+    r.type = SESSION_REQ_QUICK_MATCH; /* a server's request: ignored */
+    assert_int_equal(computer_request(&c, &r, 0), 0);
+    r.type = SESSION_REQ_RESIGN;
+    assert_int_equal(computer_request(&c, &r, 0), 0);
+    take(&c, SESSION_EV_GAME_OVER);
+    take(&c, SESSION_EV_OPPONENT);
+    computer_snapshot(&c, &snap);
+    assert_int_equal(snap.phase, SESSION_GAME_OVER);
+    r.type = SESSION_REQ_REMATCH;
+    assert_int_equal(computer_request(&c, &r, 10), 0);
+    take(&c, SESSION_EV_GAME_START);
+    r.type = SESSION_REQ_LEAVE;
+    assert_int_equal(computer_request(&c, &r, 10), 1); /* the series ends */
+    r.type = SESSION_REQ_CLOSE;
+    assert_int_equal(computer_request(&c, &r, 10), 1);
+}
+
 static void test_perfect_never_loses(void **state)
 {
     (void)state;
@@ -288,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_first_moves),
         cmocka_unit_test(test_resign_and_rematch),
         cmocka_unit_test(test_series),
+        cmocka_unit_test(test_requests_and_snapshot),
         cmocka_unit_test(test_perfect_never_loses),
         cmocka_unit_test(test_easy_and_medium),
     };

@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /* test_netthread.c: the ttt client's network thread against a scripted
  * server on a loopback socket, with no SDL: the wake callback, session
  * events with their snapshots (the game list copied out of the session),
  * session requests turned into frames, a refused connection, an invalid
  * name, an address too long to queue, and the goodbye at stop (a queued
- * LEAVE written, then the connection closed). */
+ * LEAVE written, then the connection closed); the search for servers on the
+ * network (a responder on this machine found, forgotten, the search
+ * stopped). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "disc_answer.h"
 #include "netthread.h"
 #include "sock.h"
 
@@ -309,6 +313,87 @@ static void test_stop_idle(void **state)
     waker_close(&w);
 }
 
+/* ---- the search for servers ---- */
+
+#define FOUND_MAX 8
+
+/* Run the responder (answering as "live box" while `answering`) until the
+ * thread hands over a list, or ms pass: 1 with it in found[0..*n). */
+static int servers_within(struct netthread *t, struct waker *w, const struct udp_socks *r, int answering,
+                          int ms, struct discover_server *found, size_t *n)
+{
+    for (int waited = 0; waited < ms; waited += 20) {
+        if (netthread_take_servers(t, found, FOUND_MAX, n))
+            return 1;
+        struct pollfd p[3] = {{.fd = w->fds[0], .events = POLLIN}, {.fd = r->fd4, .events = POLLIN},
+                              {.fd = r->fd6, .events = POLLIN}};
+        assert_true(poll(p, 3, 20) >= 0);
+        char buf[64];
+        while (read(w->fds[0], buf, sizeof buf) > 0)
+            ;
+        for (int i = 1; i < 3; i++) {
+            if (p[i].fd < 0 || !(p[i].revents & POLLIN))
+                continue;
+            if (answering) {
+                th_disc_answer_queries(p[i].fd, 42, 7777, 3, "live box");
+            } else {
+                uint8_t q[DISC_DATAGRAM_MAX + 1];
+                struct sockaddr_storage from;
+                socklen_t fromlen;
+                while (udp_recv(p[i].fd, q, sizeof q, &from, &fromlen) >= 0) /* heard, not answered */
+                    ;
+            }
+        }
+    }
+    return 0;
+}
+
+/* While asked, the thread looks for servers with its own timers and
+ * sockets: a responder on this machine is listed (after the empty list a
+ * search starts with), and forgotten when it falls silent; stopped, the
+ * list empties and the queries stop. */
+static void test_servers_on_the_network(void **state)
+{
+    (void)state;
+    struct waker w;
+    struct udp_socks r;
+    char err[SOCK_ERR_LEN];
+    assert_true(udp_open_responder(0, &r, err) >= 1);
+    uint16_t port = udp_local_port(r.fd4 >= 0 ? r.fd4 : r.fd6);
+    struct netthread *t = start(&w);
+    struct discover_server found[FOUND_MAX];
+    size_t n = 99;
+    assert_int_equal(netthread_take_servers(t, found, FOUND_MAX, &n), 0); /* not looking */
+    assert_int_equal(netthread_discover(t, 1, port), 0);
+    assert_true(servers_within(t, &w, &r, 1, 3000, found, &n));
+    if (n == 0) /* the empty list of a search starting; then the server */
+        assert_true(servers_within(t, &w, &r, 1, 3000, found, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(found[0].info.name.s, "live box");
+    assert_int_equal(found[0].info.players, 3);
+    assert_int_equal(found[0].info.tcp_port, 7777);
+
+    /* Silent: forgotten after DISCOVER_FORGET_MS (a list that still holds
+     * it may come first: its address or facts refreshed by a late answer). */
+    uint64_t silent_at = netthread_now_ms();
+    do
+        assert_true(servers_within(t, &w, &r, 0, (int)DISCOVER_FORGET_MS + 2500, found, &n));
+    while (n != 0 && netthread_now_ms() < silent_at + DISCOVER_FORGET_MS + 2500);
+    assert_int_equal(n, 0);
+
+    /* Stopped: the list is empty, and no query comes any more (once those
+     * already on their way are read). */
+    assert_int_equal(netthread_discover(t, 0, port), 0);
+    assert_true(servers_within(t, &w, &r, 0, 2000, found, &n));
+    assert_int_equal(n, 0);
+    (void)servers_within(t, &w, &r, 0, 200, found, &n);
+    struct pollfd p[2] = {{.fd = r.fd4, .events = POLLIN}, {.fd = r.fd6, .events = POLLIN}};
+    assert_int_equal(poll(p, 2, (int)DISCOVER_INTERVAL_MS + 500), 0);
+    netthread_stop(t, 100);
+    udp_close(&r);
+    waker_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_bad_name),
         cmocka_unit_test(test_session_and_goodbye),
         cmocka_unit_test(test_stop_idle),
+        cmocka_unit_test(test_servers_on_the_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,8 @@
  * the labels of a row of buttons at one size, the text cache not growing on
  * an unchanged frame; the reconnect screen's dimmed board under its banner;
  * a long name ending in an ellipsis, a Chinese name from the fallback font;
- * plus the font search. */
+ * the window icon; the connect screen's server rows (a gone one greyed);
+ * the series line; plus the font search. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -869,16 +870,16 @@ static void test_font_search(void **state)
 {
     (void)state;
     char path[FONT_PATH_MAX], err[FONT_ERR_MAX];
-    assert_int_equal(font_find("/nonexistent/font.ttf", NULL, path, err), -1);
+    assert_int_equal(font_find("/nonexistent/font.ttf", path, err), -1);
     assert_non_null(strstr(err, "/nonexistent/font.ttf"));
     assert_string_equal(path, "");
-    assert_int_equal(font_find("", NULL, path, err), -1);
-    assert_int_equal(font_find(fixture_font, NULL, path, err), 0);
+    assert_int_equal(font_find("", path, err), -1);
+    assert_int_equal(font_find(fixture_font, path, err), 0);
     assert_string_equal(path, fixture_font);
 
     /* Without --font: DejaVu Sans, where Debian's fonts-dejavu-core puts it,
      * found through fontconfig (no path compiled in). */
-    assert_int_equal(font_find(NULL, NULL, path, err), 0);
+    assert_int_equal(font_find(NULL, path, err), 0);
     assert_int_equal(access(path, R_OK), 0);
     const char *base = strrchr(path, '/');
     assert_non_null(base);
@@ -905,6 +906,128 @@ static void test_font_search(void **state)
     assert_int_equal(unlink(junk), 0);
 }
 
+/* Pixels in r that are not the background: something is drawn there. */
+static int ink(const struct canvas *c, struct layout_rect r)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++)
+            n += pixel(c, x, y) != RENDER_BG;
+    return n;
+}
+
+/* The window icon: the svg's tile, grid and marks at 64 x 64, transparent
+ * around the tile, each mark where it belongs. */
+static void test_window_icon(void **state)
+{
+    (void)state;
+    SDL_Surface *s = render_icon(64);
+    assert_non_null(s);
+    assert_int_equal(s->w, 64);
+    assert_int_equal(s->h, 64);
+    assert_int_equal(s->format->format, SDL_PIXELFORMAT_RGBA32);
+    int x_at[3][3] = {{0}}, o_at[3][3] = {{0}}, grid = 0, tile = 0;
+    for (int y = 0; y < 64; y++)
+        for (int x = 0; x < 64; x++) {
+            const uint8_t *p = (const uint8_t *)s->pixels + y * s->pitch + x * 4;
+            uint32_t rgb = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+            if (p[3] != 255)
+                continue;
+            x_at[y * 3 / 64][x * 3 / 64] += rgb == RENDER_X;
+            o_at[y * 3 / 64][x * 3 / 64] += rgb == RENDER_O;
+            grid += rgb == RENDER_GRID;
+            tile += rgb == RENDER_BG;
+        }
+    const uint8_t *corner = (const uint8_t *)s->pixels;
+    assert_int_equal(corner[3], 0); /* transparent outside the rounded tile */
+    assert_true(x_at[0][0] > 20 && x_at[2][2] > 20);
+    assert_true(o_at[1][1] > 20);
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++) {
+            if (!(r == c && r != 1))
+                assert_int_equal(x_at[r][c], 0);
+            if (!(r == 1 && c == 1))
+                assert_int_equal(o_at[r][c], 0);
+        }
+    assert_true(grid > 4 * 40);
+    assert_true(tile > 64 * 64 / 3);
+    SDL_FreeSurface(s);
+}
+
+/* The connect screen of the real app with servers found: their rows under
+ * the fields, above the buttons, none overlapping; a server gone while the
+ * mouse is over the list keeps its row, greyed. */
+static void test_connect_screen_servers(void **state)
+{
+    (void)state;
+    static struct app a;
+    struct app_options o = {.name = "ann", .last_addr = "typed.example"};
+    struct discover_server d[2];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 2; i++) {
+        d[i].serial = (uint32_t)i + 1;
+        d[i].info.proto_version = PROTO_VERSION;
+        d[i].info.name.len = 3;
+        memcpy(d[i].info.name.s, i ? "lab" : "box", 3);
+        snprintf(d[i].addr, sizeof d[i].addr, "192.168.1.%d:7777", 20 + i);
+    }
+    app_init(&a, &o, 0);
+    app_on_servers(&a, d, 2);
+    app_pointer(&a, APP_BTN_SERVER_BASE + 1);
+    app_on_servers(&a, d + 1, 1); /* box went */
+    static struct scene sc;
+    app_fill_scene(&a, &sc, 0);
+    static const int more[][2] = {{640, 480}, {600, 1000}, {1600, 1200}, {320, 400}, {1024, 400}};
+    for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
+        struct canvas c;
+        canvas_open(&c, more[k][0], more[k][1]);
+        draw(&c, &sc);
+        struct layout_rect rows[2] = {{0}}, name = c.l.fields[1];
+        int bottom_buttons = c.s->h;
+        for (int i = 0; i < c.l.button_count; i++) {
+            int id = c.l.button_ids[i];
+            if (id >= APP_BTN_SERVER_BASE)
+                rows[id - APP_BTN_SERVER_BASE] = c.l.buttons[i];
+            else if (c.l.buttons[i].w > 0 && c.l.buttons[i].y < bottom_buttons)
+                bottom_buttons = c.l.buttons[i].y;
+        }
+        for (int i = 0; i < 2; i++) {
+            assert_true(rows[i].w > 0);
+            assert_true(rows[i].y >= name.y + name.h);
+            assert_true(rows[i].y + rows[i].h <= bottom_buttons);
+            assert_true(ink(&c, rows[i]) > 0);
+        }
+        assert_true(rows[1].y >= rows[0].y + rows[0].h);
+        /* The gone row is drawn greyed (the background inside), the live one as a panel. */
+        struct layout_rect in0 = {rows[0].x + rows[0].h / 2, rows[0].y + 3, 3, 3};
+        struct layout_rect in1 = {rows[1].x + rows[1].h / 2, rows[1].y + 3, 3, 3};
+        assert_int_equal(count(&c, in0, RENDER_BG), 9);
+        assert_int_equal(count(&c, in1, RENDER_PANEL), 9);
+        assert_int_equal(layout_button_at(&c.l, rows[0].x + 5, rows[0].y + 5), APP_BTN_NONE);
+        assert_int_equal(layout_button_at(&c.l, rows[1].x + 5, rows[1].y + 5), APP_BTN_SERVER_BASE + 1);
+        canvas_close(&c);
+    }
+}
+
+/* The series score is drawn under the names, tall and wide. */
+static void test_series_line(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < NSIZES; k++) {
+        struct canvas c;
+        canvas_open(&c, sizes[k][0], sizes[k][1]);
+        struct scene sc;
+        base_scene(&sc, "X...O....");
+        draw(&c, &sc);
+        assert_int_equal(c.l.series.w, 0);
+        snprintf(sc.series, sizeof sc.series, "alice 2 - 1 bob");
+        draw(&c, &sc);
+        assert_true(c.l.series.w > 0);
+        assert_true(count(&c, c.l.series, RENDER_TEXT_DIM) > 0);
+        canvas_close(&c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -923,6 +1046,9 @@ int main(void)
         cmocka_unit_test(test_dimmed_reconnect_board),
         cmocka_unit_test(test_name_ellipsis),
         cmocka_unit_test(test_cjk_name),
+        cmocka_unit_test(test_window_icon),
+        cmocka_unit_test(test_connect_screen_servers),
+        cmocka_unit_test(test_series_line),
     };
     return cmocka_run_group_tests(tests, font_fixture_setup, font_fixture_teardown);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_args.c: the table-driven command-line walk (net/args.c) on a table
  * of every kind: flags, texts, numbers at and past their ends, operands in
- * order and after "--", --opt=value, every refusal (one line, naming the
+ * order and after "--", --opt=value, a value that may be left out, every refusal (one line, naming the
  * option), take()'s own refusals, --help and --version on stdout, the
  * getopt state forgotten between walks, and the server-address operand. */
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 
 #include "args.h"
 
-enum { K_VERBOSE, K_FILE, K_LABEL, K_PORT, K_SEED, K_COUNT };
+enum { K_VERBOSE, K_FILE, K_LABEL, K_PORT, K_SEED, K_LEVEL, K_COUNT };
 
 static const struct args_option table[K_COUNT] = {
     [K_VERBOSE] = {"verbose", ARGS_FLAG, NULL, 0, 0},
@@ -26,6 +26,7 @@ static const struct args_option table[K_COUNT] = {
     [K_LABEL] = {"label", ARGS_TEXT, NULL, 0, 0},
     [K_PORT] = {"port", ARGS_NUMBER, "a port number", 1, 65535},
     [K_SEED] = {"seed", ARGS_NUMBER, "a number", 0, UINT64_MAX},
+    [K_LEVEL] = {"level", ARGS_MAYBE, NULL, 0, 0},
 };
 
 /* What take() saw, in order. */
@@ -138,6 +139,28 @@ static void options_and_operands_in_order(void **state)
     assert_int_equal(s.n, 0);
     assert_int_equal(walk(&s, err, sizeof err, "-", NULL), ARGS_RUN); /* "-" is an operand */
     assert_int_equal(s.keys[0], ARGS_OPERAND);
+}
+
+/* ARGS_MAYBE: --level alone has no value (the next argument stays an
+ * operand); --level=VALUE has one, the empty one included. */
+static void value_left_out(void **state)
+{
+    struct seen s = {0};
+    char err[128];
+
+    (void)state;
+    assert_int_equal(walk(&s, err, sizeof err, "--level", "hard", "--level=easy", "--level=", NULL), ARGS_RUN);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(s.keys[0], K_LEVEL);
+    assert_null(s.values[0]);
+    assert_int_equal(s.keys[1], ARGS_OPERAND);
+    assert_string_equal(s.values[1], "hard");
+    assert_int_equal(s.keys[2], K_LEVEL);
+    assert_string_equal(s.values[2], "easy");
+    assert_string_equal(s.values[3], "");
+    s.refuse = "bad";
+    expect_bad(walk(&s, err, sizeof err, "--level=bad", NULL), err, "take refuses 'bad'");
+    s.refuse = NULL;
 }
 
 static void refusals(void **state)
@@ -281,6 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(numbers),
         cmocka_unit_test(options_and_operands_in_order),
+        cmocka_unit_test(value_left_out),
         cmocka_unit_test(refusals),
         cmocka_unit_test(help_and_version),
         cmocka_unit_test(walks_start_afresh),

@@ -597,6 +597,7 @@ static void test_connect_unknown_host(void **state)
         skip();
     }
     assert_string_equal(err, "no such host: no-such-host.invalid");
+    assert_int_equal(errno, SOCK_ENOHOST); /* a name that does not exist, told from a lookup that failed */
 }
 
 static void test_format_addr(void **state)

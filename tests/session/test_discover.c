@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "addr_text.h"
+#include "disc_answer.h"
 #include "discover.h"
 #include "discovery.h"
 #include "udp.h"
@@ -42,24 +43,11 @@ static struct sockaddr_storage addr(const char *text, uint16_t port)
     return ss;
 }
 
-/* An ANSWER to query `id` from server `sid` on `tcp_port`. */
-static size_t answer(uint8_t *out, uint32_t id, uint32_t sid, uint16_t tcp_port, uint32_t players,
-                     const char *name)
-{
-    struct disc_msg m = {.type = DISC_ANSWER, .id = id};
-    m.answer = (struct disc_answer){.server_id = sid, .tcp_port = tcp_port, .proto_version = 1,
-                                    .players = players};
-    assert_int_equal(disc_name_set(&m.answer.name, name, strlen(name)), DISC_OK);
-    int n = disc_encode(&m, out, DISC_DATAGRAM_MAX);
-    assert_true(n > 0);
-    return (size_t)n;
-}
-
 /* Server `sid` answers from `from` at `now`: what discover_take says. */
 static int heard(uint32_t sid, uint16_t tcp_port, uint32_t players, const char *from, uint64_t now)
 {
     uint8_t d[DISC_DATAGRAM_MAX];
-    size_t n = answer(d, QID, sid, tcp_port, players, "box");
+    size_t n = th_disc_answer(d, QID, sid, tcp_port, players, "box");
     struct sockaddr_storage ss = addr(from, 7778);
     return discover_take(&D, d, n, (struct sockaddr *)&ss, now);
 }
@@ -121,14 +109,14 @@ static void other_datagrams_dropped(void **state)
     uint8_t d[DISC_DATAGRAM_MAX + 1];
     struct sockaddr_storage from = addr("192.0.2.7", 7778);
     const struct sockaddr *sa = (const struct sockaddr *)&from;
-    size_t n = answer(d, QID + 1, 7, 7777, 0, "box");
+    size_t n = th_disc_answer(d, QID + 1, 7, 7777, 0, "box");
     assert_int_equal(discover_take(&D, d, n, sa, 1000), 0);
     struct disc_msg q = {.type = DISC_QUERY, .id = QID};
     assert_int_equal(disc_encode(&q, d, sizeof d), DISC_QUERY_LEN);
     assert_int_equal(discover_take(&D, d, DISC_QUERY_LEN, sa, 1000), 0);
     memset(d, 'x', sizeof d);
     assert_int_equal(discover_take(&D, d, sizeof d, sa, 1000), 0);
-    n = answer(d, QID, 7, 7777, 0, "box");
+    n = th_disc_answer(d, QID, 7, 7777, 0, "box");
     struct sockaddr other = {.sa_family = AF_UNIX};
     assert_int_equal(discover_take(&D, d, n, &other, 1000), 0);
     assert_int_equal(D.nservers, 0);
@@ -181,25 +169,6 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Answer every QUERY waiting on fd as server 42, "live box", TCP 7777. */
-static int answer_queries(int fd)
-{
-    uint8_t q[DISC_DATAGRAM_MAX + 1], a[DISC_DATAGRAM_MAX];
-    struct sockaddr_storage from;
-    socklen_t fromlen;
-    ssize_t n;
-    int answered = 0;
-    while ((n = udp_recv(fd, q, sizeof q, &from, &fromlen)) >= 0) {
-        struct disc_msg m;
-        assert_int_equal(disc_decode(q, (size_t)n, &m), DISC_OK);
-        assert_int_equal(m.type, DISC_QUERY);
-        size_t len = answer(a, m.id, 42, 7777, 3, "live box");
-        assert_int_equal(udp_send(fd, a, len, (struct sockaddr *)&from, fromlen), 0);
-        answered++;
-    }
-    return answered;
-}
-
 /* The real thing on this machine: a responder on a port of its own hears
  * the rounds (on loopback, and on every other interface) and answers each;
  * the list holds it once, with its facts. */
@@ -224,7 +193,7 @@ static void finds_a_responder_on_this_machine(void **state)
         assert_true(poll(p, (nfds_t)(2 + nfds), wait < 50 ? wait : 50) >= 0);
         for (int i = 0; i < 2; i++)
             if (p[i].fd >= 0 && (p[i].revents & POLLIN))
-                answered += answer_queries(p[i].fd);
+                answered += th_disc_answer_queries(p[i].fd, 42, 7777, 3, "live box");
         for (int i = 0; i < nfds; i++)
             if (p[2 + i].revents & POLLIN)
                 discover_on_readable(&D, fds[i], now_ms());

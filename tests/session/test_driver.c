@@ -2,7 +2,8 @@
 /* test_driver.c: the session over real loopback sockets (session/driver.h)
  * against a scripted server: connect, play, lose the connection and resume
  * on a new socket; a RESUME refused; a fatal ERROR; a refused connect; an
- * address that does not parse; the fallback to a host's next address. And a
+ * address that does not parse; how a connect failed (refused, an HTTP
+ * server, no answer, no such host); the fallback to a host's next address. And a
  * hostile server: silent after WELCOME (PING, then lost), silent mid-game
  * (reconnects to a server that never answers, until the grace runs out),
  * ERROR text with C1 and bidi characters (a protocol error that quotes no
@@ -383,6 +384,77 @@ static void test_refused_and_bad_address(void **state)
     client_free(&c);
 }
 
+/* A client of cfg started on `addr` (driver_start may fail at once). */
+static void client_try(struct client *c, const struct session_config *cfg, const char *addr)
+{
+    c->s = session_new(cfg, NULL);
+    assert_non_null(c->s);
+    driver_init(&c->d, c->s);
+    (void)driver_start(&c->d, addr, now_ms());
+}
+
+/* How the connect failed, in EV_CLOSED, with the server as given: nothing
+ * listening (REFUSED); a peer that answers HTTP (NOT_TTT, with the numeric
+ * address that answered); a connect that gets no answer (TIMED_OUT: the
+ * listener's queue is full, so the kernel drops the SYN); a name that does
+ * not exist (NO_HOST, when a resolver answers here). */
+static void test_failure_kinds(void **state)
+{
+    (void)state;
+    struct session_config cfg = {.name = "alice", .connect_timeout_ms = 300};
+    struct client c;
+    char addr[64], peer[64];
+    uint16_t port;
+
+    close(srv_listen(&port));
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    client_try(&c, &cfg, addr);
+    struct session_event ev = expect_closed(&c, SESSION_CLOSE_CONNECT, "refused");
+    assert_int_equal(ev.u.closed.failure, SESSION_FAIL_REFUSED);
+    assert_string_equal(ev.u.closed.host, "127.0.0.1");
+    assert_int_equal(ev.u.closed.port, port);
+    assert_string_equal(ev.u.closed.peer, "");
+    client_free(&c);
+
+    int lfd = srv_listen(&port);
+    snprintf(addr, sizeof addr, "localhost:%u", (unsigned)port);
+    client_try(&c, &cfg, addr);
+    int fd = srv_accept(&c, lfd);
+    srv_expect(&c, fd, HELLO_ALICE);
+    srv_send_hex(fd, "48 54 54 50 2f 31 2e 31 20 34 30 30 0d 0a 0d 0a"); /* "HTTP/1.1 400\r\n\r\n" */
+    ev = expect_closed(&c, SESSION_CLOSE_PROTOCOL, "");
+    assert_int_equal(ev.u.closed.failure, SESSION_FAIL_NOT_TTT);
+    assert_string_equal(ev.u.closed.host, "localhost");
+    snprintf(peer, sizeof peer, "127.0.0.1:%u", (unsigned)port);
+    assert_string_equal(ev.u.closed.peer, peer);
+    client_free(&c);
+    close(fd);
+    close(lfd);
+
+    char err[SOCK_ERR_LEN];
+    lfd = sock_listen("127.0.0.1", 0, 0, &port, err); /* a queue of one */
+    assert_true(lfd >= 0);
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", (unsigned)port);
+    struct client first;
+    client_try(&first, &cfg, addr); /* fills the queue: connected, never accepted */
+    pump(&first, 100);
+    client_try(&c, &cfg, addr);
+    ev = expect_closed(&c, SESSION_CLOSE_CONNECT, "timed out");
+    assert_int_equal(ev.u.closed.failure, SESSION_FAIL_TIMED_OUT);
+    client_free(&c);
+    client_free(&first);
+    close(lfd);
+
+    client_try(&c, &cfg, "no-such-host.invalid:7777");
+    ev = expect_closed(&c, SESSION_CLOSE_CONNECT, "no-such-host.invalid");
+    if (ev.u.closed.failure == SESSION_FAIL_LOOKUP)
+        print_message("no DNS resolver answers here: NO_HOST not checked\n");
+    else
+        assert_int_equal(ev.u.closed.failure, SESSION_FAIL_NO_HOST);
+    assert_string_equal(ev.u.closed.host, "no-such-host.invalid");
+    client_free(&c);
+}
+
 /* localhost has ::1 and 127.0.0.1 here; a server on only one of them is
  * still reached (whichever the resolver gives first). */
 static void test_next_address(void **state)
@@ -501,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_silent_after_welcome),
         cmocka_unit_test(test_silent_mid_game),
         cmocka_unit_test(test_error_text_c1_and_bidi),
+        cmocka_unit_test(test_failure_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1083,6 +1083,90 @@ static void test_transport_reports(void **state)
     session_free(s);
 }
 
+/* The next event is EV_CLOSED for `reason` with connect failure `failure`. */
+static struct session_event expect_failure(struct session *s, uint8_t reason, uint8_t failure)
+{
+    struct session_event ev = next_ev(s);
+    assert_int_equal(ev.type, SESSION_EV_CLOSED);
+    assert_int_equal(ev.u.closed.reason, reason);
+    assert_int_equal(ev.u.closed.failure, failure);
+    expect_no_ev(s);
+    return ev;
+}
+
+/* A session started for "gamebox.lan" port 80, its connection up to the
+ * peer 203.0.113.5:80 at time 1000 (HELLO taken). */
+static struct session *answered_session(void)
+{
+    struct session *s = new_session("alice", 1);
+    assert_int_equal(session_start(s), 0);
+    session_set_target(s, "gamebox.lan", 80);
+    session_set_peer(s, "203.0.113.5:80");
+    assert_int_equal(session_connected(s, 1000), 0);
+    (void)out_hex(s);
+    return s;
+}
+
+/* How a connect failed reaches EV_CLOSED with the server as typed and the
+ * peer that answered: the transport's kinds; a peer that answers with
+ * something else than a ttt server's WELCOME (HTTP's answer, end of file,
+ * silence) is NOT_TTT; a fatal ERROR names itself; none once welcomed. */
+static void test_connect_failure_kinds(void **state)
+{
+    (void)state;
+    static const uint8_t kinds[] = {SESSION_FAIL_REFUSED, SESSION_FAIL_NO_HOST, SESSION_FAIL_LOOKUP,
+                                    SESSION_FAIL_UNREACHABLE, SESSION_FAIL_TIMED_OUT};
+    for (size_t i = 0; i < sizeof kinds; i++) {
+        struct session *s = new_session("alice", 1);
+        assert_int_equal(session_start(s), 0);
+        session_set_target(s, "localhost", 7777);
+        session_connect_failed(s, 5, kinds[i], "cannot connect to localhost port 7777: why");
+        struct session_event ev = expect_failure(s, SESSION_CLOSE_CONNECT, kinds[i]);
+        assert_string_equal(ev.u.closed.host, "localhost");
+        assert_int_equal(ev.u.closed.port, 7777);
+        assert_string_equal(ev.u.closed.peer, "");
+        assert_string_equal(ev.u.closed.message, "cannot connect to localhost port 7777: why");
+        session_free(s);
+    }
+
+    /* an HTTP server's answer: a protocol error, from something that is not a ttt server */
+    struct session *s = answered_session();
+    assert_int_equal(session_feed(s, (const uint8_t *)"HTTP/1.1 400 Bad Request\r\n\r\n", 28, 1001), -1);
+    struct session_event ev = expect_failure(s, SESSION_CLOSE_PROTOCOL, SESSION_FAIL_NOT_TTT);
+    assert_string_equal(ev.u.closed.host, "gamebox.lan");
+    assert_int_equal(ev.u.closed.port, 80);
+    assert_string_equal(ev.u.closed.peer, "203.0.113.5:80");
+    session_free(s);
+
+    /* end of file before WELCOME; no WELCOME in time */
+    s = answered_session();
+    session_disconnected(s, 1001, "the server closed the connection");
+    expect_failure(s, SESSION_CLOSE_LOST, SESSION_FAIL_NOT_TTT);
+    session_free(s);
+    s = answered_session();
+    session_tick(s, 1000 + SESSION_CONNECT_MS);
+    expect_failure(s, SESSION_CLOSE_CONNECT, SESSION_FAIL_NOT_TTT);
+    session_free(s);
+
+    /* a ttt server that is full says so: no guessing */
+    s = answered_session();
+    struct proto_msg full = error_msg(PROTO_ERR_SERVER_FULL, "");
+    assert_int_equal(feed_msg(s, &full, 1001), -1);
+    ev = expect_failure(s, SESSION_CLOSE_SERVER_ERROR, SESSION_FAIL_NONE);
+    assert_int_equal(ev.u.closed.code, PROTO_ERR_SERVER_FULL);
+    session_free(s);
+
+    /* welcomed once: a later loss is no failed connect; nor is the user's close */
+    s = lobby_session("alice");
+    session_disconnected(s, 2000, "reset");
+    expect_failure(s, SESSION_CLOSE_LOST, SESSION_FAIL_NONE);
+    session_free(s);
+    s = answered_session();
+    session_close(s);
+    expect_failure(s, SESSION_CLOSE_USER, SESSION_FAIL_NONE);
+    session_free(s);
+}
+
 /* ---- losing the connection mid-game ---- */
 
 static void test_lost_and_resumed(void **state)
@@ -1347,6 +1431,7 @@ int main(void)
         cmocka_unit_test(test_silence_mid_game),
         cmocka_unit_test(test_error_text_with_control_characters),
         cmocka_unit_test(test_requests_as_values),
+        cmocka_unit_test(test_connect_failure_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
