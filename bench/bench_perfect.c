@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_perfect.c: how long the perfect player takes to answer. Calls
  * board_best_moves over every reachable position still in play, round after
  * round, about 1e8 calls in all, and prints the mean time per call.

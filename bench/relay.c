@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* relay.c: bench_relay, the machine's floor for bench/run. A bare epoll relay:
  * it accepts connections, pairs them in arrival order, and forwards whatever
  * one socket of a pair sends to the other, and does nothing else. It uses the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* relay_drive.c: bench_relay_drive, the load generator for bench_relay,
  * driving it the way ttt-bot --clients drives tttd: N connections on one
  * net/loop.h loop in one process, opened 256 at a time (each pair starts as

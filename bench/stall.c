@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stall.c: bench_stall, how often this machine takes the CPU away from a
  * process that wants it. It reads CLOCK_MONOTONIC in a tight loop for a
  * while; a gap between two reads means the thread did not run for that long

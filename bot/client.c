@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client.c: one bot (client.h). The loop calls it when its socket is ready
  * or one of its timers fires; it passes that on to the driver (which feeds
  * the session), then reacts to the session's events, lets the driver write

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client.h: one bot -- its session (session/session.h) over its socket
  * (session/driver.h), the loop's watch on that socket and its timers, and
  * its game flow: ask for games, move by the strategy (after --think, within

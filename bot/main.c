@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: ttt-bot's entry point: options, SIGPIPE off, then --discover
  * (finder.c), --probe (probe.c), or the games: the open-file limit a swarm
  * needs, the run, the summary and the exit status. */

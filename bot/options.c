@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c: ttt-bot's command line: the defaults, the table of options
  * (net/args.c walks argv by it), what each one sets and the checks between
  * them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h: ttt-bot's command line -- what to connect to, how to play, how
  * many games and clients, what to print. Parsing only: nothing here opens a
  * socket or prints a summary. */

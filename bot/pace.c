@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pace.c: the client-side token bucket of pace.h. */
 #include "pace.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pace.h: a client's own token bucket, so that it never sends faster than
  * the server allows (PROTOCOL.md, flow control: 50 frames a second after a
  * burst of 100, else ERROR SLOW_DOWN). A little stricter than the server's,

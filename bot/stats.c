@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.c: the run's counters, the log-linear latency histogram and its
  * percentiles, and the summary printed as text and as JSON. */
 #include "stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.h: what a run of ttt-bot counted -- games by result and reason,
  * moves, illegal moves, reconnects -- the move round-trip latency histograms
  * with their percentiles, and the summary as text and as one JSON line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strategy.c: the bot's move choice (perfect / random / mixed:P) and the
  * xoshiro256** generator that drives it, seeded through splitmix64. */
 #include "strategy.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strategy.h: how a bot picks its move -- perfect, uniform random, or a mix --
  * with a small seeded PRNG per client so that a run can be replayed. */
 #ifndef TTT_BOT_STRATEGY_H

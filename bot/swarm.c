@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* swarm.c: the bots of one run (client.h) on one epoll loop: it starts
  * their connections SWARM_CONNECT_BATCH at a time, counts who is connected
  * and who has ended, stops the run when all have played or at the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* swarm.h: the bots of one ttt-bot run (bot/client.h, each with its own
  * session and socket, session/) on one net/loop.h epoll loop: starting
  * them, the games they share, the end of the run. */

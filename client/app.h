@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app.h: the ttt client's UI state machine -- which screen is shown, what
  * each input means, what goes to the server -- with no SDL and no sockets.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* loop.c: the event loop behind loop.h: epoll for file descriptors and a
  * binary min-heap of caller-owned timers, one thread, no allocation after
  * loop_new.

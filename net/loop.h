@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* loop.h: a small single-threaded event loop (epoll for file descriptors, a
  * binary heap of caller-owned timers), in the spirit of Redis's ae.h.
  *

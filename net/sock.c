@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sock.c: the socket helpers behind sock.h: listening (on every address of
  * a name, dual-stack by default), accepting, connecting, address text both
  * ways, and the list of this machine's addresses for players to use. Errors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sock.h: socket helpers in the spirit of Redis's anet.c. Each returns an fd
  * or -1 and writes a one-line reason into the caller's err buffer (which may
  * be NULL). Every fd returned is non-blocking and close-on-exec.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proto.c: the ttt wire protocol v1 -- the table of message types (who may
  * send each, its payload length bounds, its decoder and encoder), the frame
  * reader, and the name, code and error rules. Pure: no allocation, no globals

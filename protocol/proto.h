@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proto.h: the ttt wire protocol, version 1 -- frame reader, decoder, encoder.
  *
  * Pure code: no sockets, no allocation, no globals, never prints. The byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* board.c: the rules of tic-tac-toe (moves, results, positions) as pure
  * functions over struct board. The perfect player lives in perfect.c. */
 #include "board.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* board.h: the rules of tic-tac-toe as pure functions over a small value type.
  *
  * Shared by the server (the authority), the bot and the client. No I/O, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_perfect.c: build-time generator of the perfect player's table.
  *
  * Solves every position by negamax over the rules in board.c and writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* perfect.c: the perfect player, a lookup in the table that gen_perfect
  * computed at build time (perfect_table.c in the build directory). */
 #include "board.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* perfect_table.h: the perfect player's table, generated at build time by
  * gen_perfect.c into perfect_table.c. Private to rules/. */
 #ifndef TTT_PERFECT_TABLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* conn.c: the transport of conn.h: accept (admit.c decides who may come
  * in), reading bytes into the frame reader (bounded work per readiness
  * event), the rate limit, the hello/idle/heartbeat timer, the staged sends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dispatch.c: the connection state machine of docs/PROTOCOL.md ("Connection
  * states"), on the server's side. Each connection is a client: its transport
  * (conn.h) and its player (player.h). Frames come up from the transport

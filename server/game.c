@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* game.c: authoritative games. A game owns its board (rules/board.h), two
  * seats (player, RESUME token, name, grace timer, rematch offer), the turn
  * clock, its spectators and its place in the live list and hashes. Every

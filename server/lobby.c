@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lobby.c: how players find each other: the quick-match queue (first come,
  * first paired; the longer waiter plays X) and private rooms (a random
  * 6-character code in a hash; one joiner, then the room is gone; nobody in

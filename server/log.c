@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.c: timestamped lines on stderr (or lines with a priority for the
  * journal), filtered by level, handed to a writer thread through a bounded
  * ring so that a stalled stderr never blocks the event loop. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.h: tttd's log on stderr: one line an event, UTC timestamp first.
  * Names from the network go through log_name() (escaped), never raw.
  *

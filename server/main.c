@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c: tttd's start and end: options, the file limit, signals (through a
  * signalfd, so they are just another event: SIGINT and SIGTERM shut down,
  * SIGHUP reopens the record file, SIGUSR1 logs the stats), the listening

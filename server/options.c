@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c: tttd's command line: the defaults, the table of options (their
  * ranges and wording; net/args.c walks argv by it) and what each one sets.
  * Nothing here opens sockets or files. */

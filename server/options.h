@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h: tttd's command line, parsed into a plain struct. */
 #ifndef TTT_OPTIONS_H
 #define TTT_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* record.c: appends finished games to the record file. The event loop does
  * the write() (a single one per game, O_APPEND, so a crash loses no finished
  * game and lines never interleave); a writer thread calls fdatasync() when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* record.h: the --record file: each finished game appended as one JSON line
  * with a single write() from the event loop, made durable by fdatasync() on
  * a writer thread within a second. The file only ever ends in a whole line:

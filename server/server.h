@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* server.h: tttd, one server: what it holds, and how its files stand on one
  * another. One thread, one event loop. Each file uses only those below it:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_record.c: checks a tttd --record file against the rules. Every
  * line's moves are replayed with ttt_rules: each move must be legal, and the
  * position they reach must give the recorded winner and reason (a line or a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The server issue's concurrency test: 1000 clients in one ttt-bot, at least
 # 500 games live at once (each move waits --think so that the games
 # overlap), every game played to the end; then the record file has 500 lines

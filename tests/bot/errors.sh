@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Failures: bad options exit 2 with one line on stderr; a refused connection,
 # a server that shuts down and a server that dies exit 1 with a message
 # (never killed by SIGPIPE).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # An opponent that vanishes mid-game: the bot that stays is told, waits out
 # the grace period (tttd --grace 1) and wins by forfeit, exit 0, the win
 # counted under "forfeit". Then SIGINT: a bot stops, prints its summary with

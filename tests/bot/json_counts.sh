@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --json: one object on the last line of stdout with the documented keys;
 # games counts once per client: 200 clients x 5 games = 1000.
 . "$(dirname "$0")/lib.sh"

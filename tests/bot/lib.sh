@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/bot/lib.sh: shared helpers of the ttt-bot integration tests.
 # Needs TTTD and TTT_BOT (binaries); sources tests/lib/server.sh.
 # Every test gets its own temporary directory $T, removed on exit, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Perfect against perfect, many games in one process: every game a draw.
 # Then two single bots: each prints a line per game with the opponent's name
 # (a non-ASCII one whole); a name with a right-to-left override is refused.

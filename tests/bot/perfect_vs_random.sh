@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A perfect bot against a random bot (two processes, quick match, 100
 # games): the perfect one never loses, and it wins some.
 . "$(dirname "$0")/lib.sh"

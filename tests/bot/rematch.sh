@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --rematch: two bots keep each other for 10 games; the record shows the
 # same two players with the marks swapped every game.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The server is killed mid-game and restarted on the same port: each bot
 # reconnects within the grace period, its RESUME is refused (the new server
 # knows no such game), and it exits 1 with a message saying so -- quickly,

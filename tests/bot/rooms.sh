@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # --create-room prints a code; a second bot joins it with --room; they play
 # 3 games in the room (rooms imply --rematch).
 . "$(dirname "$0")/lib.sh"

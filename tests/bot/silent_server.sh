@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # A server that goes silent (tttd stopped with SIGSTOP: the kernel keeps its
 # connections and even accepts new ones, but nothing answers): a bot waiting
 # in a room, and two bots in a game, each give up within about 20 s of

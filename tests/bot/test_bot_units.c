@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_bot_units.c: ttt-bot's pure parts: strategy parsing and choices, the
  * PRNG's range and spread, the latency histogram's buckets and percentiles,
  * the result counts, and the command line's defaults, values and errors. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/client/options.sh: ttt's command line without a window: --help and
 # --version; every kind of bad input gives one line on stderr, nothing on
 # stdout and status 2; good options with a missing --font give the "no font"

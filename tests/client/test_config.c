@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_config.c: the client's config file (path rules, parsing garbage,
  * atomic save and reload) and the default name's cleaning. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_layout.c: the client's window geometry with no window: pixel to cell
  * and back at many window sizes, gaps and outside, the board square and
  * centred (in a wide window: on the left, larger, the names and buttons in a

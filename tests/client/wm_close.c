@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wm_close.c: ask an X11 window to close the way a window manager's close
  * button does -- a WM_PROTOCOLS / WM_DELETE_WINDOW client message -- for the
  * client end-to-end test, where Xvfb runs without a window manager.

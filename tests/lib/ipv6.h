@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ipv6.h: whether this machine can use IPv6, for tests that skip what needs
  * it. Header only, so that the unit tests (test_sock) and the integration
  * tests (tests/server) share it without sharing a library. */

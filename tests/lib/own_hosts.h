@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* own_hosts.h: give this process an /etc/hosts of its own, for tests of
  * names with several addresses (a mount namespace of its own, with the
  * test's file bound over /etc/hosts: root, or CAP_SYS_ADMIN). Header only,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib/server.sh: start and stop a real tttd for shell-driven tests.
 # Source it, then:
 #   start_tttd [tttd options...]   starts "$TTTD" --port 0 with the options; sets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_loop.c: the event loop over socketpairs: readiness, mask changes,
  * deletion inside callbacks, errors, timers (order, cancel, re-arm, a heap
  * stress against a reference model), loop_stop and the before-sleep hook. */

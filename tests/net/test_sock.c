@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sock.c: the socket helpers against the real kernel on loopback:
  * listening (v4, v6, dual-stack, every address of a name, 0.0.0.0 and ::,
  * a link-local address with and without its zone), accepting, port in use,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/net/udp_lan.sh: the discovery sockets of net/udp.c across a real
 # link. Two network namespaces joined by a veth pair, with IPv4
 # (10.78.N.1/24 and .2) and only the link-local IPv6 addresses the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_proto.c: libFuzzer target over the frame reader, the decoder and the
  * encoder. The first input byte picks the direction and the chunking; the rest
  * is a byte stream fed to proto_reader_feed in chunks whose sizes come from the

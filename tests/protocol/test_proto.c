@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_proto.c: unit tests of the wire protocol library (protocol/proto.c).
  *
  * The shared vectors file drives most of it: every line is parsed generically

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_rules.c: the game rules (lines, draws, illegal moves, positions) and
  * the perfect player, checked exhaustively against an independent solver. */
 #include <setjmp.h>

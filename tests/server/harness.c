@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* harness.c: the tttd integration-test harness (see harness.h): spawning,
  * signalling, reaping and cleaning up real tttd processes, running tttd for
  * its command line alone, and protocol clients (on loopback, or on any

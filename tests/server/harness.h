@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* harness.h: the integration-test harness for tttd. It owns starting a real
  * tttd process on a loopback port (in its own temporary directory, with its
  * stderr and an optional record file there), stopping and reaping it, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_server_units.c: the server's parts without a socket: the command
  * line, the escaping of client-chosen names, the record line, and the log's
  * writer thread against a stderr nobody reads. */

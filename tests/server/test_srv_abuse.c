@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_abuse.c: clients that misbehave against a real tttd, and the
  * proof that they hurt no one else: floods (hundreds of frames in one write,
  * or a sustained rate over 50 a second) get SLOW_DOWN after the burst of 100

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_chaos.c: real games played to the end on a tttd that is being
  * abused at the same time. The main thread plays N real games (random legal
  * moves from a printed seed; TTT_CHAOS_SEED=N replays one) and checks every

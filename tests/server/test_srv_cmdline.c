@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_cmdline.c: tttd's command line, run as a real process: bad
  * options give exit status 2 and one line on stderr; --help and --version;
  * a port in use, an unusable bind address or record file give exit status 1

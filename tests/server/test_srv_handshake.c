@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_handshake.c: tttd's pre-HELLO state against a real server: the
  * WELCOME fields, fresh tokens per connection, the name rules (BAD_NAME,
  * fatal), bad magic (BAD_FRAME), another version (BAD_VERSION), a first

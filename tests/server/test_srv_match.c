@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_match.c: how tttd brings players together, against a real
  * server: the quick-match queue (QUEUED first, the longer waiter is X, the
  * names in GAME_START, LEAVE and lost connections take a client out of the

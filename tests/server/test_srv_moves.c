@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_moves.c: tttd's authoritative games against a real server:
  * every illegal move (NOT_YOUR_TURN, STALE_PLY, CELL_TAKEN in the contract's
  * order, UNEXPECTED outside a live game) with the game going on correctly

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_record.c: tttd's --record file, on a real server: one exact JSON
  * line per finished game, in the order the games ended, for a win on a line,
  * a resignation, a LEAVE, a draw, a turn timeout, a forfeit and a game

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_resume.c: taking a seat back with RESUME against a real tttd:
  * after a dropped connection within the grace period (the STATE shows the
  * board as it is now, moves made meanwhile included; the opponent hears

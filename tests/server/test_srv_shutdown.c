@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_shutdown.c: the ends of tttd's capacity and life, on a real
  * server: SERVER_FULL with --max-clients 2 (a third connection gets ERROR 11
  * then EOF; welcomed or not, every open connection counts; a freed slot is

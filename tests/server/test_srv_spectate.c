@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_spectate.c: watching games on a real tttd: SPECTATE answers
  * GAME_START (you = 3) and STATE with the position so far, then MOVED and
  * GAME_OVER are relayed; a spectator cannot move, may LEAVE, is back in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_timers.c: every tttd timer against a real server run with
  * 1-second settings: the hello timeout (a silent or half-sent HELLO gets
  * ERROR TIMEOUT, then EOF), the heartbeat and idle timeout (PING after half

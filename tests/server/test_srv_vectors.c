@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_srv_vectors.c: tttd against hostile and oddly chunked input, on a
  * real server: every INVALID client-to-server line of the shared vectors
  * file, sent before HELLO and after it, gets the exact ERROR code and a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/server/tttd_memcheck.sh: tttd under valgrind's memcheck through a
 # busy life: a swarm of bots playing (quick match and rematches), a private
 # room, discovery queries (ttt-bot --discover) and UDP junk, timers running

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/server/two_machines.sh: "two machines" on one host. tttd runs in one
 # network namespace, two ttt-bots in another; a veth pair joins them, with an
 # IPv4 (10.77.N.1/24 and .2) and an IPv6 ULA (fd77:N::1/64 and ::2) address on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The session library against a real tttd (--turn-time 2 --grace 5; --public-rooms,
 # so that a third session may list and watch a room's game):
 # tests/session/test_session_live.c does the checking.

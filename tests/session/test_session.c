@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_session.c: the session's state machine (session/session.h) with no
  * socket and no clock: scripted server bytes and times go in
  * (session_connected, session_feed, session_tick, session_disconnected),

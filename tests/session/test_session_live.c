@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_session_live.c: the client session library (session/session.h over
  * session/driver.h) against the real server: two sessions quick-match and play through tttd;
  * one loses its socket mid-game, reconnects and RESUMEs on its own and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/tree/function_length.sh ROOT [MAX]: no function of the programs and
 # libraries (tests and benchmarks aside) is longer than MAX lines (80), from
 # the line of its name to its closing brace, as Universal Ctags reads them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/tree/layers.sh ROOT: the layers hold. Every quoted #include in the
 # source folders names a header of its own folder or of a folder below it:
 #   protocol, rules, net  (the ground: each includes only itself)
