@@ -184,8 +184,16 @@ struct source *source_get(struct sources *s, const struct sockaddr *sa, uint64_t
     sweep(s, now_ms);
     uint32_t h = hash_bytes(&key, sizeof key);
     struct hash_node *n = hash_find(&s->table, h, same_key, &key);
-    if (n)
-        return container_of(n, struct source, node);
+    if (n) {
+        /* Held now: off the idle list, so that no sweep frees it before the
+         * caller counts or releases it. */
+        struct source *src = container_of(n, struct source, node);
+        if (list_linked(&src->idle_link)) {
+            list_remove(&src->idle_link);
+            s->nidle--;
+        }
+        return src;
+    }
     struct source *src = calloc(1, sizeof *src);
     if (!src)
         return NULL;

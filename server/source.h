@@ -60,8 +60,9 @@ void sources_free(struct sources *s);
 
 /* The source of the address `sa` (AF_INET or AF_INET6), made if it is
  * new; NULL when memory ran out or the family is neither. Forgets idle
- * sources whose budget is full again. Call source_release when no
- * connection of it is counted in the end. */
+ * sources whose budget is full again. The source is held (no sweep forgets
+ * it) until it is counted (source_add) or released: call source_release
+ * when no connection of it is counted in the end. */
 struct source *source_get(struct sources *s, const struct sockaddr *sa, uint64_t now_ms);
 
 /* A source got by source_get that counted nothing: freed if it holds

@@ -144,6 +144,38 @@ static void guess_budget(void **state)
     sources_free(&s);
 }
 
+/* A source got by source_get stays the caller's until it is counted or
+ * released, even when it was idle and others going idle push the idle
+ * list past SOURCE_IDLE_MAX (conn.c evicts, which may make the fullest
+ * source idle, between getting the newcomer's source and counting it). */
+static void held_source_outlives_the_sweep(void **state)
+{
+    (void)state;
+    struct sources s;
+    assert_int_equal(sources_init(&s, 100), 0);
+    char text[32];
+    for (unsigned i = 0; i < SOURCE_IDLE_MAX; i++) {
+        snprintf(text, sizeof text, "10.%u.%u.1", i / 256, i % 256);
+        struct source *src = get(&s, v4(text), 1000);
+        source_add(&s, src);
+        source_guess_failed(src, 1000); /* its budget not whole: kept idle */
+        source_sub(&s, src, 1000);
+    }
+    struct source *oldest = get(&s, v4("10.0.0.1"), 1000);
+    struct source *top = get(&s, v4("192.0.2.1"), 1000);
+    source_add(&s, top);
+    source_guess_failed(top, 1000);
+    source_sub(&s, top, 1000); /* one idle too many: the oldest not held goes */
+    source_add(&s, oldest);
+    /* Still the one source of its address, counted (not forgotten and made
+     * anew, which would zero the count, nor a stranger to the table). */
+    assert_ptr_equal(get(&s, v4("10.0.0.1"), 1000), oldest);
+    assert_int_equal(oldest->conns, 1);
+    assert_ptr_equal(source_fullest(&s), oldest);
+    source_sub(&s, oldest, 1000);
+    sources_free(&s);
+}
+
 /* Connections as admit_decide sees them: a link on their source's list. */
 struct fake {
     struct admit_counts counts;
@@ -238,6 +270,7 @@ int main(void)
         cmocka_unit_test(addresses_and_prefixes),
         cmocka_unit_test(fullest_follows_the_counts),
         cmocka_unit_test(guess_budget),
+        cmocka_unit_test(held_source_outlives_the_sweep),
         cmocka_unit_test(fair_share),
         cmocka_unit_test(handshakes_and_per_ip),
     };
