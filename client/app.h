@@ -292,6 +292,11 @@ void app_button(struct app *a, int id, uint64_t now_ms);
  * digits type there. */
 void app_key(struct app *a, enum app_key key, uint64_t now_ms);
 void app_text(struct app *a, const char *utf8);
+/* Ctrl+V: utf8 pasted into the focused field. The words Ctrl+C copies on
+ * the room screen ("Tell your friend: server ADDR, room CODE") give the
+ * code field its code, and the address field its address (the room then
+ * joined once connected, as with --room); anything else is app_text. */
+void app_paste(struct app *a, const char *utf8);
 void app_close_window(struct app *a, uint64_t now_ms);
 
 /* The button or list row under the mouse (APP_BTN_NONE: none). While it is

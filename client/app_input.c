@@ -144,6 +144,68 @@ void app_text(struct app *a, const char *utf8)
         field_refused(a, kind, rejected);
 }
 
+/* The last word of text (a run of ASCII letters and digits) that is a room
+ * code, upper-cased into out: 0, or -1 when there is none. */
+static int code_in(const char *text, char out[PROTO_CODE_LEN + 1])
+{
+    int found = -1;
+    for (const char *p = text; *p;) {
+        size_t n = 0;
+        while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+               (p[n] >= '0' && p[n] <= '9'))
+            n++;
+        char word[PROTO_CODE_LEN + 1], code[PROTO_CODE_LEN + 1];
+        if (n == PROTO_CODE_LEN) {
+            memcpy(word, p, n);
+            word[n] = '\0';
+            if (proto_code_from_text(word, code) == 0) {
+                memcpy(out, code, sizeof code);
+                found = 0;
+            }
+        }
+        p += n ? n : 1;
+    }
+    return found;
+}
+
+/* The address in an invite ("... server ADDR, room CODE"), copied to out
+ * (cap bytes): 0, or -1 when text is not one. */
+static int invite_addr(const char *text, char *out, size_t cap)
+{
+    const char *at = strstr(text, "server ");
+    if (!at || !strstr(at, "room "))
+        return -1;
+    at += strlen("server ");
+    size_t n = strcspn(at, ", \t\r\n");
+    if (n == 0 || n >= cap)
+        return -1;
+    memcpy(out, at, n);
+    out[n] = '\0';
+    return 0;
+}
+
+void app_paste(struct app *a, const char *utf8)
+{
+    size_t cap;
+    char kind, code[PROTO_CODE_LEN + 1];
+    char *buf = text_target(a, &cap, &kind);
+    if (a->quit || !buf || !utf8)
+        return;
+    if (kind == 'c' && code_in(utf8, code) == 0) {
+        memcpy(a->code, code, sizeof code);
+        a->error[0] = '\0';
+        return;
+    }
+    if (kind == 'a' && invite_addr(utf8, a->addr, sizeof a->addr) == 0) {
+        if (code_in(utf8, code) == 0) { /* joined once connected, as with --room */
+            a->start_action = SESSION_REQ_JOIN_ROOM;
+            memcpy(a->start_code, code, sizeof code);
+        }
+        return;
+    }
+    app_text(a, utf8);
+}
+
 static void backspace(struct app *a)
 {
     size_t cap;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* font.c: the fonts (found through fontconfig), the choice of a font per
- * character, and the text cache (see font.h). Each font file is read into
+ * character, the direction of each run (Arabic and Hebrew shaped right to
+ * left, Arabic letters joined), and the text cache (see font.h). Each font file is read into
  * memory once; each (font, size) is opened from that memory, and each (text,
  * size, bold) is rendered once into a white texture. */
 #include "font.h"
@@ -59,11 +60,17 @@ struct cp_choice {
     uint8_t known;
 };
 
-/* A run of a string: bytes [start, start + len) drawn by one face. */
+/* The scripts shaped right to left; the rest is drawn left to right. */
+enum { SCRIPT_LTR = 0, SCRIPT_ARABIC, SCRIPT_HEBREW };
+
+/* A run of a string: bytes [start, start + len) drawn by one face, in one
+ * direction (a right-to-left run is shaped as its script: Arabic letters
+ * join). */
 struct run {
     size_t start, len;
     int face;
     int embolden;
+    int script;
 };
 
 struct font_cache {
@@ -283,6 +290,51 @@ static int joins_previous(uint32_t cp)
            (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0100 && cp <= 0xE01EF);
 }
 
+/* The right-to-left script of cp, or SCRIPT_LTR. */
+static int rtl_script(uint32_t cp)
+{
+    if ((cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F) ||
+        (cp >= 0x08A0 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF) ||
+        (cp >= 0xFE70 && cp <= 0xFEFF))
+        return SCRIPT_ARABIC;
+    if ((cp >= 0x0590 && cp <= 0x05FF) || (cp >= 0xFB1D && cp <= 0xFB4F))
+        return SCRIPT_HEBREW;
+    return SCRIPT_LTR;
+}
+
+/* The script of the character at utf8[i]: its own, or for a space or a
+ * mark inside a right-to-left word or phrase (`prev`, the run's script, and
+ * the next letter's the same) that script; a space before Latin text or at
+ * the end stays left to right. */
+static int script_at(const char *utf8, size_t i, size_t n, uint32_t cp, int prev)
+{
+    int own = rtl_script(cp);
+    if (own != SCRIPT_LTR || prev == SCRIPT_LTR)
+        return own;
+    if (joins_previous(cp))
+        return prev;
+    if (cp != ' ')
+        return SCRIPT_LTR;
+    for (size_t k; i < n; i += k) {
+        uint32_t next = 0;
+        k = text_utf8_next((const uint8_t *)utf8 + i, n - i, &next);
+        if (k == 0)
+            return SCRIPT_LTR;
+        if (next != ' ')
+            return rtl_script(next) == prev ? prev : SCRIPT_LTR;
+    }
+    return SCRIPT_LTR;
+}
+
+/* Set font f up to shape a run of `script` (SDL_ttf shapes with HarfBuzz:
+ * by default left to right, letters unjoined). Returns f. */
+static TTF_Font *shaped(TTF_Font *f, int script)
+{
+    TTF_SetFontDirection(f, script == SCRIPT_LTR ? TTF_DIRECTION_LTR : TTF_DIRECTION_RTL);
+    TTF_SetFontScriptName(f, script == SCRIPT_ARABIC ? "Arab" : script == SCRIPT_HEBREW ? "Hebr" : "Zzzz");
+    return f;
+}
+
 /* The face (and whether to embolden it) for cp in text of weight `bold`. */
 static int face_for(struct font_cache *fc, uint32_t cp, int bold, int *embolden)
 {
@@ -315,11 +367,13 @@ static int split_runs(struct font_cache *fc, const char *utf8, int bold, struct 
                                                    : face_for(fc, cp, bold, &embolden);
         if (count > 0 && joins_previous(cp))
             embolden = runs[count - 1].embolden;
+        int script = script_at(utf8, i + k, n, cp, count > 0 ? runs[count - 1].script : SCRIPT_LTR);
         if (count > 0 && (count == RUNS_MAX ||
-                          (runs[count - 1].face == face && runs[count - 1].embolden == embolden))) {
+                          (runs[count - 1].face == face && runs[count - 1].embolden == embolden &&
+                           runs[count - 1].script == script))) {
             runs[count - 1].len += k;
         } else {
-            runs[count] = (struct run){ i, k, face, embolden };
+            runs[count] = (struct run){ i, k, face, embolden, script };
             count++;
         }
         i += k;
@@ -457,7 +511,7 @@ static int measure_runs(struct font_cache *fc, const char *utf8, const struct ru
         char buf[256], *heap;
         const char *t = run_text(utf8, &runs[i], n == 1, buf, sizeof buf, &heap);
         int h = 0;
-        int rc = t ? TTF_SizeUTF8(fonts[i], t, &widths[i], &h) : -1;
+        int rc = t ? TTF_SizeUTF8(shaped(fonts[i], runs[i].script), t, &widths[i], &h) : -1;
         free(heap);
         if (rc != 0)
             return -1;
@@ -499,7 +553,7 @@ static SDL_Surface *render_runs(struct font_cache *fc, const char *utf8, int px,
     if (measure_runs(fc, utf8, runs, n, px, fonts, widths, &ascent, &descent) < 0)
         return NULL;
     if (n == 1)
-        return TTF_RenderUTF8_Blended(fonts[0], utf8, white);
+        return TTF_RenderUTF8_Blended(shaped(fonts[0], runs[0].script), utf8, white);
     for (int i = 0; i < n; i++)
         total += widths[i];
     SDL_Surface *line = SDL_CreateRGBSurfaceWithFormat(0, total > 0 ? total : 1,
@@ -508,7 +562,7 @@ static SDL_Surface *render_runs(struct font_cache *fc, const char *utf8, int px,
     for (int i = 0, x = 0; line && i < n; x += widths[i], i++) {
         char buf[256], *heap;
         const char *t = run_text(utf8, &runs[i], 0, buf, sizeof buf, &heap);
-        SDL_Surface *s = t ? TTF_RenderUTF8_Blended(fonts[i], t, white) : NULL;
+        SDL_Surface *s = t ? TTF_RenderUTF8_Blended(shaped(fonts[i], runs[i].script), t, white) : NULL;
         free(heap);
         SDL_Rect at = { x, ascent - TTF_FontAscent(fonts[i]), s ? s->w : 0, s ? s->h : 0 };
         int rc = s ? SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_NONE) : -1;

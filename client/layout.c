@@ -281,6 +281,14 @@ static int field_h(const struct layout *l)
     return line_h(l->text_px) + l->text_px * 2;
 }
 
+/* The error line under the fields: two lines high, so that a message that
+ * says what to do ("Nothing is listening on ADDR. Is tttd running on this
+ * port?") is read in full at the body size. */
+static int field_error_h(const struct layout *l)
+{
+    return 2 * line_h(l->text_px);
+}
+
 /* The height of the middle's fixed items: the large text, the fields and
  * (on menus) the button column. */
 static int column_h(const struct layout *l, const struct scene *sc, struct shape s)
@@ -289,7 +297,7 @@ static int column_h(const struct layout *l, const struct scene *sc, struct shape
     int fixed = bh + caption_h(l, sc) + countdown_h(l, sc) + (bh ? pad / 2 : 0);
     fixed += clampi(sc->field_count, 0, SCENE_FIELDS_MAX) * (field_h(l) + pad / 2);
     if (sc->field_count > 0)
-        fixed += line_h(l->text_px) + pad / 2;
+        fixed += field_error_h(l) + pad / 2;
     if (!s.row_mode && s.nmain > 0)
         fixed += s.nmain * (button_h(l) + row_gap(l)) + pad / 2;
     return fixed;
@@ -340,9 +348,11 @@ static int place_column(struct layout *l, const struct scene *sc, struct shape s
         y += field_h(l) + pad / 2;
     }
     if (l->field_count > 0) {
-        if (sc->error[0])
-            l->error = mkrect(col_x, y, col_w, line_h(text));
-        y += line_h(text) + pad / 2;
+        if (sc->error[0]) {
+            l->error = mkrect(pad, y, inner_width(l), field_error_h(l));
+            l->error_lines = 2;
+        }
+        y += field_error_h(l) + pad / 2;
     }
     if (s.row_mode || s.nmain == 0)
         return y;

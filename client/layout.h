@@ -88,6 +88,7 @@ struct layout {
      * shown the message line (a line above it next to a notice); the toast
      * is the message line, or a band at the bottom without one. */
     struct layout_rect notice, error, toast;
+    int error_lines; /* 2: error is two lines high (under fields), broken at a space */
     struct layout_rect dialog, dialog_text; /* zero when no dialog */
 };
 

@@ -379,7 +379,7 @@ static void paste(struct ui *u)
         return;
     char *text = SDL_GetClipboardText();
     if (text)
-        app_text(&u->app, text);
+        app_paste(&u->app, text);
     SDL_free(text);
 }
 

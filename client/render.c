@@ -485,7 +485,11 @@ static void draw_header(struct render *rd, const struct scene *sc, const struct 
         text2(rd, sc->detail, l->small_px, RENDER_TEXT_DIM, l->detail, ALIGN_LEFT);
     else
         text(rd, sc->detail, l->small_px, 0, RENDER_TEXT_DIM, l->detail, ALIGN_CENTER);
-    if (!under_toast(sc, l, l->error))
+    if (under_toast(sc, l, l->error))
+        return;
+    if (l->error_lines == 2)
+        text2(rd, sc->error, l->text_px, RENDER_BAD, l->error, ALIGN_CENTER);
+    else
         text(rd, sc->error, l->text_px, 0, RENDER_BAD, l->error, ALIGN_CENTER);
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_words.h"
 #include "text.h"
 #include "scene.h"
 
@@ -221,6 +222,56 @@ static void test_create_room(void **state)
     game_start(PROTO_MARK_X, 9);
     assert_int_equal(F.a.screen, APP_SCREEN_PLAYING);
     assert_string_equal(scene()->big, "");
+}
+
+/* What Ctrl+C copies on the room screen, pasted by the friend (Ctrl+V):
+ * into the code field, the code; into the connect screen's address field,
+ * the server, and the room is joined once connected. (Pasted as typed text
+ * it was "TELLYU" and an error.) */
+static void test_paste_invite(void **state)
+{
+    (void)state;
+    char invite[128];
+    app_invite_words("192.0.2.7:7777", "K7QX2M", invite, sizeof invite);
+    reset_fx();
+    start_lobby();
+    key(APP_KEY_DOWN);
+    key(APP_KEY_DOWN);
+    key(APP_KEY_ENTER);
+    assert_int_equal(F.a.lobby_mode, APP_LOBBY_CODE);
+    app_text(&F.a, "AB");
+    app_paste(&F.a, invite);
+    assert_string_equal(F.a.code, "K7QX2M");
+    assert_string_equal(scene()->error, "");
+    app_paste(&F.a, "  abcdef\n"); /* a bare code, as before */
+    assert_string_equal(F.a.code, "ABCDEF");
+    key(APP_KEY_BACKSPACE);
+    app_paste(&F.a, "g"); /* no code in it: typed */
+    assert_string_equal(F.a.code, "ABCDEG");
+
+    reset_fx();
+    struct app_options o = {.last_addr = "old.example", .name = "bob"};
+    app_init(&F.a, &o, F.now);
+    assert_true(scene()->fields[0].focused);
+    app_paste(&F.a, invite);
+    assert_string_equal(F.a.addr, "192.0.2.7:7777");
+    assert_string_equal(scene()->status, "Connect to a server to join room K7QX2M");
+    key(APP_KEY_ENTER);
+    struct app_request r = req(APP_REQ_CONNECT);
+    assert_string_equal(r.host, "192.0.2.7:7777");
+    F.e.phase = SESSION_LOBBY;
+    net(SESSION_EV_WELCOME);
+    req(APP_REQ_REMEMBER);
+    struct session_request sr = sreq(SESSION_REQ_JOIN_ROOM);
+    assert_string_equal(sr.code, "K7QX2M");
+    /* An address alone is pasted as typed. */
+    reset_fx();
+    app_init(&F.a, &o, F.now);
+    while (F.a.addr[0])
+        key(APP_KEY_BACKSPACE);
+    app_paste(&F.a, "[::1]:7777");
+    assert_string_equal(F.a.addr, "[::1]:7777");
+    assert_string_equal(scene()->status, "Connect to a server");
 }
 
 static void test_join_by_code(void **state)
@@ -1344,6 +1395,7 @@ int main(void)
         cmocka_unit_test(test_rematch_offer_shown),
         cmocka_unit_test(test_create_room),
         cmocka_unit_test(test_join_by_code),
+        cmocka_unit_test(test_paste_invite),
         cmocka_unit_test(test_spectate),
         cmocka_unit_test(test_list_refresh),
         cmocka_unit_test(test_start_action_without_address),

@@ -147,6 +147,68 @@ static void test_mixed_runs(void **state)
     canvas_close(&c);
 }
 
+#define ARABIC_NAME "\u0628\u0634\u064a\u0631" /* Bashir: four letters that join */
+
+/* An Arabic name is shaped: its letters join (the word is narrower than
+ * its letters drawn apart, in their isolated forms), and the space and the
+ * Latin text after it stay outside the right-to-left run. */
+static void test_arabic_joined(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 16, 16);
+    static const char *letters[] = { "\u0628", "\u0634", "\u064a", "\u0631" };
+    int apart = 0, w, h, word, you;
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(font_measure(c.fc, letters[i], 40, 0, &w, &h), 0);
+        apart += w;
+    }
+    assert_int_equal(font_measure(c.fc, ARABIC_NAME, 40, 0, &word, &h), 0);
+    if (word * 10 > apart * 9)
+        fail_msg("the Arabic name is %d px wide, its letters apart %d: not joined", word, apart);
+    assert_int_equal(font_measure(c.fc, " (you)", 40, 0, &you, &h), 0);
+    assert_int_equal(font_measure(c.fc, ARABIC_NAME " (you)", 40, 0, &w, &h), 0);
+    assert_int_equal(w, word + you);
+    canvas_close(&c);
+}
+
+/* The columns [x0, x0 + w) of mask a (canvas width cw, height ch) against
+ * columns [x1, x1 + w) of mask b: the pixels that differ. */
+static int differ_cols(const uint8_t *a, int x0, const uint8_t *b, int x1, int w, int cw, int ch)
+{
+    int d = 0;
+    for (int y = 0; y < ch; y++)
+        for (int x = 0; x < w; x++)
+            d += a[y * cw + x0 + x] != b[y * cw + x1 + x];
+    return d;
+}
+
+/* Hebrew is drawn right to left: the first letter of a word is its
+ * rightmost. */
+static void test_hebrew_right_to_left(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 160, 80);
+    size_t n = (size_t)c.s->w * (size_t)c.s->h;
+    uint8_t *alef = calloc(n, 1), *word = calloc(n, 1);
+    assert_non_null(alef);
+    assert_non_null(word);
+    int wa, ww, h;
+    assert_int_equal(font_measure(c.fc, "\u05d0", 48, 0, &wa, &h), 0);
+    assert_int_equal(font_measure(c.fc, "\u05d0\u05d1", 48, 0, &ww, &h), 0);
+    assert_true(ink(&c, "\u05d0", 48, alef) > 0);
+    assert_true(ink(&c, "\u05d0\u05d1", 48, word) > 0);
+    int right = differ_cols(word, ww - wa, alef, 0, wa, c.s->w, c.s->h);
+    int left = differ_cols(word, 0, alef, 0, wa, c.s->w, c.s->h);
+    if (right >= left)
+        fail_msg("alef is drawn on the left of alef-bet (%d pixels differ on the right, %d on the left)",
+                 right, left);
+    free(alef);
+    free(word);
+    canvas_close(&c);
+}
+
 /* Shortened with an ellipsis at a character boundary, to the longest that
  * fits; whole when it fits. */
 static void test_ellipsize(void **state)
@@ -195,6 +257,8 @@ int main(void)
         cmocka_unit_test(test_primary_from_fontconfig),
         cmocka_unit_test(test_cjk_fallback),
         cmocka_unit_test(test_mixed_runs),
+        cmocka_unit_test(test_arabic_joined),
+        cmocka_unit_test(test_hebrew_right_to_left),
         cmocka_unit_test(test_ellipsize),
     };
     return cmocka_run_group_tests(tests, font_fixture_setup, font_fixture_teardown);

@@ -1009,6 +1009,58 @@ static void test_connect_screen_servers(void **state)
     }
 }
 
+/* The inked bands of rows in r (runs of rows holding pixels far from
+ * RENDER_BG, separated by blank rows): their count; the first band's height
+ * in *first_h. */
+static int ink_bands(const struct canvas *c, struct layout_rect r, int *first_h)
+{
+    uint8_t cols[1700];
+    int bands = 0, in_band = 0, top, bottom;
+    *first_h = 0;
+    for (int y = r.y; y < r.y + r.h; y++) {
+        struct layout_rect row = { r.x, y, r.w, 1 };
+        int inked = ink_of(c, row, RENDER_BG, &top, &bottom, cols) > 0;
+        if (inked && !in_band)
+            bands++;
+        if (inked && bands == 1)
+            (*first_h)++;
+        in_band = inked;
+    }
+    return bands;
+}
+
+/* The connect screen's error says what to do in full: a message too long
+ * for one line goes on two, at the size of a short one, never shrunk to a
+ * hint's size and cut ("... Is tttd running on this p..."). */
+static void test_connect_error_two_lines(void **state)
+{
+    (void)state;
+    static const int at[][2] = { { 640, 720 }, { 480, 700 }, { 800, 900 } }; /* too narrow for one line */
+    struct scene sc;
+    scene_reset(&sc);
+    snprintf(sc.title, sizeof sc.title, "Tic-tac-toe");
+    snprintf(sc.status, sizeof sc.status, "Connect to a server");
+    sc.field_count = 2;
+    sc.fields[0].id = APP_BTN_FIELD_ADDR;
+    sc.fields[1].id = APP_BTN_FIELD_NAME;
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        struct canvas c;
+        canvas_open(&c, at[k][0], at[k][1]);
+        int short_h, long_h;
+        snprintf(sc.error, sizeof sc.error, "Nothing is listening"); /* the long one's ink extents */
+        draw(&c, &sc);
+        assert_int_equal(ink_bands(&c, c.l.error, &short_h), 1);
+        snprintf(sc.error, sizeof sc.error,
+                 "Nothing is listening on [2001:db8::20]:17799. Is tttd running on this port?");
+        draw(&c, &sc);
+        int bands = ink_bands(&c, c.l.error, &long_h);
+        if (bands != 2 || long_h != short_h)
+            fail_msg("%dx%d: the long error is %d line(s), its first %d px high (a short one: %d px)",
+                     at[k][0], at[k][1], bands, long_h, short_h);
+        canvas_close(&c);
+    }
+}
+
 /* The series score is drawn under the names, tall and wide. */
 static void test_series_line(void **state)
 {
@@ -1049,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_window_icon),
         cmocka_unit_test(test_connect_screen_servers),
         cmocka_unit_test(test_series_line),
+        cmocka_unit_test(test_connect_error_two_lines),
     };
     return cmocka_run_group_tests(tests, font_fixture_setup, font_fixture_teardown);
 }
