@@ -236,8 +236,11 @@ static int place_bottom(struct layout *l, const struct scene *sc, struct shape s
 {
     int pad = l->pad, inner_w = inner_width(l), btn_h = button_h(l);
     int bottom = l->h - pad;
-    if (s.row_mode && s.nmain > 0) {
-        place_row(l, sc, SCENE_GROUP_MAIN, pad, inner_w, bottom - btn_h, btn_h, l->text_px * 9);
+    /* The row keeps its space while a dialog replaces its buttons, so the
+     * board under the dialog does not move. */
+    if (s.row_mode && (s.nmain > 0 || sc->dialog_shown)) {
+        if (s.nmain > 0)
+            place_row(l, sc, SCENE_GROUP_MAIN, pad, inner_w, bottom - btn_h, btn_h, l->text_px * 9);
         bottom -= btn_h + pad / 2;
     }
     int msg_h = line_h(l->text_px);
