@@ -357,6 +357,15 @@ static void open_list(struct app *a)
     set_lobby(a, APP_LOBBY_LIST);
 }
 
+/* A watched game that ended is still followed (its rematch would be shown):
+ * going elsewhere stops that, so a rematch does not pull the player off the
+ * lobby or the list. Outside that case the session refuses it, sending nothing. */
+static void stop_following(struct app *a)
+{
+    if (a->screen == APP_SCREEN_GAME_OVER && !app_is_player(a) && !a->closed)
+        app_push_session(a, SESSION_REQ_LEAVE);
+}
+
 static void to_lobby(struct app *a)
 {
     set_lobby(a, APP_LOBBY_MENU);
@@ -536,7 +545,10 @@ void app_activate(struct app *a, int id)
     case APP_BTN_QUICK_MATCH: quick_match(a); break;
     case APP_BTN_CREATE_ROOM: create_room(a); break;
     case APP_BTN_JOIN_ROOM: set_lobby(a, APP_LOBBY_CODE); break;
-    case APP_BTN_WATCH: open_list(a); break;
+    case APP_BTN_WATCH:
+        stop_following(a);
+        open_list(a);
+        break;
     case APP_BTN_JOIN_GO: join_code(a); break;
     case APP_BTN_BACK:
         if (a->screen == APP_SCREEN_LEVEL)
@@ -573,10 +585,12 @@ void app_activate(struct app *a, int id)
         quick_match(a);
         break;
     case APP_BTN_LOBBY:
-        if (app_is_player(a))
+        if (app_is_player(a)) {
             leave(a);
-        else
+        } else {
+            stop_following(a);
             to_lobby(a);
+        }
         break;
     case APP_BTN_GIVE_UP: open_confirm(a, 3); break;
     case APP_BTN_RECONNECT:

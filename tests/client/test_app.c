@@ -436,8 +436,16 @@ static void test_spectate(void **state)
     assert_non_null(button(sc, APP_BTN_WATCH));
     key(APP_KEY_R);
     no_req();
-    /* A spectator is already in the lobby: no LEAVE. */
+    /* Its players start a rematch: the server moves us to watch it. */
+    game_start(PROTO_SPECTATOR, 42);
+    assert_int_equal(F.a.screen, APP_SCREEN_SPECTATING);
+    assert_string_equal(scene()->title, "Watching game #42");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_int_equal(F.a.screen, APP_SCREEN_GAME_OVER);
+    /* A spectator is back in the lobby but follows the game, whose rematch
+     * the server would show it: going to the lobby stops that (LEAVE). */
     app_button(&F.a, APP_BTN_LOBBY, F.now);
+    sreq(SESSION_REQ_LEAVE);
     no_req();
     assert_int_equal(F.a.screen, APP_SCREEN_LOBBY);
 
