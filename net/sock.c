@@ -64,10 +64,22 @@ static int set_int_opt(int fd, int level, int name, int value)
 
 /* ---- listening ---- */
 
+int sock_lookup_error(int rc, int sys_errno, const char *host, char *err)
+{
+    if (rc == EAI_NONAME || rc == EAI_NODATA) {
+        set_err(err, "no such host: %s", host);
+        return SOCK_ENOHOST;
+    }
+    if (rc == EAI_SYSTEM)
+        set_err(err, "cannot look up %s: %s", host, strerror(sys_errno));
+    else
+        set_err(err, "cannot look up %s: %s", host, gai_strerror(rc));
+    return SOCK_ELOOKUP;
+}
+
 /* getaddrinfo for TCP on host:port (AF_UNSPEC; `flags` added to
- * AI_NUMERICSERV). The list to free with freeaddrinfo, or NULL with err set
- * and errno SOCK_ENOHOST ("no such host: NAME": the name does not exist) or
- * SOCK_ELOOKUP ("cannot look up NAME: ...": not now, or not at all). */
+ * AI_NUMERICSERV). The list to free with freeaddrinfo, or NULL with err and
+ * errno as sock_lookup_error sets them. */
 static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char *err)
 {
     char service[8];
@@ -80,16 +92,7 @@ static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc == 0)
         return res;
-    if (rc == EAI_NONAME || rc == EAI_NODATA) {
-        set_err(err, "no such host: %s", host);
-        errno = SOCK_ENOHOST;
-        return NULL;
-    }
-    if (rc == EAI_SYSTEM)
-        set_err(err, "cannot look up %s: %s", host, strerror(errno));
-    else
-        set_err(err, "cannot look up %s: %s", host, gai_strerror(rc));
-    errno = SOCK_ELOOKUP;
+    errno = sock_lookup_error(rc, errno, host, err);
     return NULL;
 }
 
@@ -541,48 +544,31 @@ void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len)
 
 /* ---- connecting ---- */
 
-int sock_connect_start(const char *host, uint16_t port, char *err)
+int sock_connect_addr(const struct sockaddr *sa, socklen_t len, char *err)
 {
-    unsigned used;
-    return sock_connect_from(host, port, 0, &used, err);
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
+        (connect(fd, sa, len) == 0 || errno == EINPROGRESS || errno == EINTR))
+        return fd; /* connected, or under way (an interrupted connect goes on) */
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    set_err(err, "%s", plain(e));
+    errno = e;
+    return -1;
 }
 
-int sock_connect_from(const char *host, uint16_t port, unsigned first, unsigned *used, char *err)
+int sock_connect_start(const char *host, uint16_t port, char *err)
 {
     struct addrinfo *res = resolve(host, port, 0, err);
     if (!res)
         return -1;
-    int fd = -1, e = 0;
-    unsigned n = 0;
-    const struct addrinfo *ai = res;
-    for (; ai && n < first; ai = ai->ai_next)
-        n++;
-    if (!ai) {
-        freeaddrinfo(res);
-        set_err(err, "no more addresses");
-        errno = ECONNREFUSED;
-        return -1;
-    }
-    for (; ai; ai = ai->ai_next, n++) {
-        *used = n;
-        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            e = errno;
-            continue;
-        }
-        if (set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
-            (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS ||
-             errno == EINTR))
-            break; /* connected, or under way (an interrupted connect goes on) */
-        e = errno;
-        close(fd);
-        fd = -1;
-    }
+    int fd = -1;
+    for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
+        fd = sock_connect_addr(ai->ai_addr, ai->ai_addrlen, err);
+    int saved = errno;
     freeaddrinfo(res);
-    if (fd < 0) {
-        set_err(err, "%s", plain(e));
-        errno = e;
-    }
+    errno = saved;
     return fd;
 }
 
