@@ -18,7 +18,6 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,17 +47,6 @@ struct resolve_query {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct lookup *in_flight;    /* names being looked up now */
 static unsigned busy;               /* their count */
-
-static void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(char *err, const char *fmt, ...)
-{
-    if (!err)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, SOCK_ERR_LEN, fmt, ap);
-    va_end(ap);
-}
 
 socklen_t resolve_addr_len(const union resolve_sockaddr *a)
 {
@@ -105,7 +93,7 @@ static int give_answer(const char *host, int rc, int sys_errno, const struct res
         return -1;
     }
     if (a->count == 0) {
-        set_err(err, "%s has no IPv4 or IPv6 address", host);
+        sock_set_err(err, "%s has no IPv4 or IPv6 address", host);
         errno = SOCK_ENOHOST;
         return -1;
     }
@@ -179,14 +167,14 @@ static struct lookup *join_or_start(const char *host, char *err)
         if (!strcmp(l->host, host))
             return l;
     if (busy == RESOLVE_LOOKUPS_MAX) {
-        set_err(err, "cannot look up %s: %d lookups are under way already, the most at once", host,
+        sock_set_err(err, "cannot look up %s: %d lookups are under way already, the most at once", host,
                 RESOLVE_LOOKUPS_MAX);
         errno = SOCK_ELOOKUP;
         return NULL;
     }
     struct lookup *l = calloc(1, sizeof *l);
     if (!l) {
-        set_err(err, "cannot look up %s: out of memory", host);
+        sock_set_err(err, "cannot look up %s: out of memory", host);
         errno = ENOMEM;
         return NULL;
     }
@@ -195,7 +183,7 @@ static struct lookup *join_or_start(const char *host, char *err)
     int e = start_thread(l);
     if (e) {
         free(l);
-        set_err(err, "cannot look up %s: cannot start a thread: %s", host, strerror(e));
+        sock_set_err(err, "cannot look up %s: cannot start a thread: %s", host, strerror(e));
         errno = SOCK_ELOOKUP;
         return NULL;
     }
@@ -210,7 +198,7 @@ int resolve_start(const char *host, uint16_t port, struct resolve_addrs *out, st
 {
     *q = NULL;
     if (strlen(host) >= RESOLVE_HOST_MAX) {
-        set_err(err, "cannot look up %.64s...: the name is too long", host);
+        sock_set_err(err, "cannot look up %.64s...: the name is too long", host);
         errno = SOCK_ENOHOST;
         return -1;
     }
@@ -220,7 +208,7 @@ int resolve_start(const char *host, uint16_t port, struct resolve_addrs *out, st
         return give_answer(host, rc, errno, &numeric, port, out, err);
     struct resolve_query *nq = malloc(sizeof *nq);
     if (!nq) {
-        set_err(err, "cannot look up %s: out of memory", host);
+        sock_set_err(err, "cannot look up %s: out of memory", host);
         errno = ENOMEM;
         return -1;
     }
@@ -228,7 +216,7 @@ int resolve_start(const char *host, uint16_t port, struct resolve_addrs *out, st
     nq->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (nq->efd < 0) {
         int e = errno;
-        set_err(err, "cannot look up %s: eventfd: %s", host, strerror(e));
+        sock_set_err(err, "cannot look up %s: eventfd: %s", host, strerror(e));
         free(nq);
         errno = e;
         return -1;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void set_err(char *err, const char *fmt, ...)
+void sock_set_err(char *err, const char *fmt, ...)
 {
     if (!err)
         return;
@@ -67,13 +67,13 @@ static int set_int_opt(int fd, int level, int name, int value)
 int sock_lookup_error(int rc, int sys_errno, const char *host, char *err)
 {
     if (rc == EAI_NONAME || rc == EAI_NODATA) {
-        set_err(err, "no such host: %s", host);
+        sock_set_err(err, "no such host: %s", host);
         return SOCK_ENOHOST;
     }
     if (rc == EAI_SYSTEM)
-        set_err(err, "cannot look up %s: %s", host, strerror(sys_errno));
+        sock_set_err(err, "cannot look up %s: %s", host, strerror(sys_errno));
     else
-        set_err(err, "cannot look up %s: %s", host, gai_strerror(rc));
+        sock_set_err(err, "cannot look up %s: %s", host, gai_strerror(rc));
     return SOCK_ELOOKUP;
 }
 
@@ -213,15 +213,15 @@ static int listen_error(int e, const struct sockaddr *sa, const char *name, uint
         zone_hint(&((const struct sockaddr_in6 *)sa)->sin6_addr, hint, sizeof hint);
 
     if (e == EADDRINUSE && name && !is_any(sa))
-        set_err(err, "port %u is already in use on %s", (unsigned)port, where);
+        sock_set_err(err, "port %u is already in use on %s", (unsigned)port, where);
     else if (e == EADDRINUSE)
-        set_err(err, "port %u is already in use", (unsigned)port);
+        sock_set_err(err, "port %u is already in use", (unsigned)port);
     else if (e == EACCES)
-        set_err(err, "port %u needs more privileges (permission denied)", (unsigned)port);
+        sock_set_err(err, "port %u needs more privileges (permission denied)", (unsigned)port);
     else if (port == 0)
-        set_err(err, "cannot listen on %s: %s%s", name ? where : "any port", strerror(e), hint);
+        sock_set_err(err, "cannot listen on %s: %s%s", name ? where : "any port", strerror(e), hint);
     else
-        set_err(err, "cannot listen on %s%sport %u: %s%s", where, name ? " " : "", (unsigned)port, strerror(e),
+        sock_set_err(err, "cannot listen on %s%sport %u: %s%s", where, name ? " " : "", (unsigned)port, strerror(e),
                 hint);
     errno = e;
     return -1;
@@ -333,7 +333,7 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
                  * as a detail. */
                 char where[SOCK_ADDR_LEN];
                 sock_format_addr(sa, where, sizeof where);
-                set_err(err, "no port is free on every address of %s (%d tries; the last, %s, was in use)",
+                sock_set_err(err, "no port is free on every address of %s (%d tries; the last, %s, was in use)",
                         name ? name : "(every address)", LISTEN_TRIES, where);
                 errno = e;
                 return -1;
@@ -354,7 +354,7 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
         append_err(err, "%s%s has more than %d addresses: listening on the first %d", err[0] ? "; " : "",
                    name ? name : "(every address)", max, max);
     if (n == 0 && !left_e) {
-        set_err(err, "%s has no IPv4 or IPv6 address", name ? name : "(every address)");
+        sock_set_err(err, "%s has no IPv4 or IPv6 address", name ? name : "(every address)");
         errno = EADDRNOTAVAIL;
     }
     return n > 0 ? n : -1;
@@ -375,7 +375,7 @@ int sock_listen_all(const char *bind_addr, uint16_t port, int backlog, struct so
     if (err)
         err[0] = '\0';
     if (max < 1) {
-        set_err(err, "no room for a listening socket");
+        sock_set_err(err, "no room for a listening socket");
         errno = EINVAL;
         return -1;
     }
@@ -440,13 +440,13 @@ int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, s
             return -1;
         }
         int saved = errno;
-        set_err(err, "accept: %s", plain(saved));
+        sock_set_err(err, "accept: %s", plain(saved));
         errno = saved;
         return -1;
     }
     if (set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) < 0) {
         int saved = errno;
-        set_err(err, "TCP_NODELAY: %s", strerror(saved));
+        sock_set_err(err, "TCP_NODELAY: %s", strerror(saved));
         close(fd);
         errno = saved;
         return -1;
@@ -477,18 +477,18 @@ static int parse_port(const char *s, uint16_t *port, char *err)
     *port = (uint16_t)v;
     return 0;
 bad:
-    set_err(err, "bad port \"%.16s\": must be a number from 1 to 65535", s);
+    sock_set_err(err, "bad port \"%.16s\": must be a number from 1 to 65535", s);
     return -1;
 }
 
 static int copy_host(const char *start, size_t len, char *host, size_t host_len, char *err)
 {
     if (len == 0) {
-        set_err(err, "missing host name");
+        sock_set_err(err, "missing host name");
         return -1;
     }
     if (len >= host_len) {
-        set_err(err, "host name too long");
+        sock_set_err(err, "host name too long");
         return -1;
     }
     memcpy(host, start, len);
@@ -502,11 +502,11 @@ int sock_split_hostport(const char *text, char *host, size_t host_len, uint16_t 
     if (text[0] == '[') {
         const char *close_br = strchr(text, ']');
         if (!close_br) {
-            set_err(err, "missing ']' in \"%.64s\"", text);
+            sock_set_err(err, "missing ']' in \"%.64s\"", text);
             return -1;
         }
         if (close_br[1] != '\0' && close_br[1] != ':') {
-            set_err(err, "unexpected text after ']' in \"%.64s\"", text);
+            sock_set_err(err, "unexpected text after ']' in \"%.64s\"", text);
             return -1;
         }
         if (close_br[1] == ':' && parse_port(close_br + 2, &p, err) < 0)
@@ -553,7 +553,7 @@ int sock_connect_addr(const struct sockaddr *sa, socklen_t len, char *err)
     int e = errno;
     if (fd >= 0)
         close(fd);
-    set_err(err, "%s", plain(e));
+    sock_set_err(err, "%s", plain(e));
     errno = e;
     return -1;
 }
@@ -578,12 +578,12 @@ int sock_connect_result(int fd, char *err)
     socklen_t len = sizeof soerr;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
         int saved = errno;
-        set_err(err, "getsockopt: %s", strerror(saved));
+        sock_set_err(err, "getsockopt: %s", strerror(saved));
         errno = saved;
         return -1;
     }
     if (soerr != 0) {
-        set_err(err, "%s", plain(soerr));
+        sock_set_err(err, "%s", plain(soerr));
         errno = soerr;
         return -1;
     }

@@ -15,6 +15,10 @@
 #define SOCK_ADDR_LEN 72   /* "[v6%zone]:port" text, NUL-terminated */
 #define SOCK_DEFAULT_PORT 7777
 
+/* Write a one-line reason into err (SOCK_ERR_LEN bytes; NULL: nothing),
+ * printf-style. */
+void sock_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* One listening socket and the address it is bound to. */
 struct sock_listener {
     int fd;                       /* non-blocking, close-on-exec */

@@ -132,9 +132,7 @@ int main(void)
     /* A DNS that answers after 30 s at the soonest: the bot's 10 s connect timeout comes first. */
     if (th_own_resolver(dir, "127.0.0.1 localhost\n", 30) < 0) {
         int e = errno;
-        char cmd[64];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        (void)!system(cmd);
+        th_own_resolver_remove(dir);
         if (e == EPERM) {
             printf("SKIPPED: needs root (a network namespace and name service of its own)\n");
             return 77;
@@ -167,12 +165,7 @@ int main(void)
     bot_client_release(&slow.c[0]);
     loop_free(loop);
     stop_tttd();
-    char path[64];
-    snprintf(path, sizeof path, "%s/hosts", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/resolv.conf", dir);
-    unlink(path);
-    rmdir(dir);
+    th_own_resolver_remove(dir);
     printf("ok: %llu games on one loop while silent.test was looked up; then: %s\n",
            (unsigned long long)players.st.games, slow.failure);
     return 0;

@@ -117,4 +117,15 @@ static inline int th_own_resolver(const char *dir, const char *hosts_text, int t
     return th_dns_stub();
 }
 
+/* Remove the files th_own_resolver wrote, and `dir`. */
+static inline void th_own_resolver_remove(const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/hosts", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/resolv.conf", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 #endif

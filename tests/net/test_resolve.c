@@ -201,12 +201,7 @@ static void test_own_resolver(void **state)
         _exit(own_resolver_child(dir));
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    char path[64];
-    snprintf(path, sizeof path, "%s/hosts", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/resolv.conf", dir);
-    unlink(path);
-    rmdir(dir);
+    th_own_resolver_remove(dir);
     assert_true(WIFEXITED(status));
     if (WEXITSTATUS(status) == 77) {
         print_message("skipped: no network namespace and name service of our own (needs root)\n");

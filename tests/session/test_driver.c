@@ -673,11 +673,6 @@ int main(void)
         cmocka_unit_test(test_lookup_failures),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    char path[64];
-    snprintf(path, sizeof path, "%s/hosts", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/resolv.conf", dir);
-    unlink(path);
-    rmdir(dir);
+    th_own_resolver_remove(dir);
     return failed;
 }
