@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void set_err(char *err, const char *fmt, ...)
+void sock_set_err(char *err, const char *fmt, ...)
 {
     if (!err)
         return;
@@ -64,10 +64,22 @@ static int set_int_opt(int fd, int level, int name, int value)
 
 /* ---- listening ---- */
 
+int sock_lookup_error(int rc, int sys_errno, const char *host, char *err)
+{
+    if (rc == EAI_NONAME || rc == EAI_NODATA) {
+        sock_set_err(err, "no such host: %s", host);
+        return SOCK_ENOHOST;
+    }
+    if (rc == EAI_SYSTEM)
+        sock_set_err(err, "cannot look up %s: %s", host, strerror(sys_errno));
+    else
+        sock_set_err(err, "cannot look up %s: %s", host, gai_strerror(rc));
+    return SOCK_ELOOKUP;
+}
+
 /* getaddrinfo for TCP on host:port (AF_UNSPEC; `flags` added to
- * AI_NUMERICSERV). The list to free with freeaddrinfo, or NULL with err set
- * and errno SOCK_ENOHOST ("no such host: NAME": the name does not exist) or
- * SOCK_ELOOKUP ("cannot look up NAME: ...": not now, or not at all). */
+ * AI_NUMERICSERV). The list to free with freeaddrinfo, or NULL with err and
+ * errno as sock_lookup_error sets them. */
 static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char *err)
 {
     char service[8];
@@ -80,16 +92,7 @@ static struct addrinfo *resolve(const char *host, uint16_t port, int flags, char
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc == 0)
         return res;
-    if (rc == EAI_NONAME || rc == EAI_NODATA) {
-        set_err(err, "no such host: %s", host);
-        errno = SOCK_ENOHOST;
-        return NULL;
-    }
-    if (rc == EAI_SYSTEM)
-        set_err(err, "cannot look up %s: %s", host, strerror(errno));
-    else
-        set_err(err, "cannot look up %s: %s", host, gai_strerror(rc));
-    errno = SOCK_ELOOKUP;
+    errno = sock_lookup_error(rc, errno, host, err);
     return NULL;
 }
 
@@ -210,15 +213,15 @@ static int listen_error(int e, const struct sockaddr *sa, const char *name, uint
         zone_hint(&((const struct sockaddr_in6 *)sa)->sin6_addr, hint, sizeof hint);
 
     if (e == EADDRINUSE && name && !is_any(sa))
-        set_err(err, "port %u is already in use on %s", (unsigned)port, where);
+        sock_set_err(err, "port %u is already in use on %s", (unsigned)port, where);
     else if (e == EADDRINUSE)
-        set_err(err, "port %u is already in use", (unsigned)port);
+        sock_set_err(err, "port %u is already in use", (unsigned)port);
     else if (e == EACCES)
-        set_err(err, "port %u needs more privileges (permission denied)", (unsigned)port);
+        sock_set_err(err, "port %u needs more privileges (permission denied)", (unsigned)port);
     else if (port == 0)
-        set_err(err, "cannot listen on %s: %s%s", name ? where : "any port", strerror(e), hint);
+        sock_set_err(err, "cannot listen on %s: %s%s", name ? where : "any port", strerror(e), hint);
     else
-        set_err(err, "cannot listen on %s%sport %u: %s%s", where, name ? " " : "", (unsigned)port, strerror(e),
+        sock_set_err(err, "cannot listen on %s%sport %u: %s%s", where, name ? " " : "", (unsigned)port, strerror(e),
                 hint);
     errno = e;
     return -1;
@@ -330,7 +333,7 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
                  * as a detail. */
                 char where[SOCK_ADDR_LEN];
                 sock_format_addr(sa, where, sizeof where);
-                set_err(err, "no port is free on every address of %s (%d tries; the last, %s, was in use)",
+                sock_set_err(err, "no port is free on every address of %s (%d tries; the last, %s, was in use)",
                         name ? name : "(every address)", LISTEN_TRIES, where);
                 errno = e;
                 return -1;
@@ -351,7 +354,7 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
         append_err(err, "%s%s has more than %d addresses: listening on the first %d", err[0] ? "; " : "",
                    name ? name : "(every address)", max, max);
     if (n == 0 && !left_e) {
-        set_err(err, "%s has no IPv4 or IPv6 address", name ? name : "(every address)");
+        sock_set_err(err, "%s has no IPv4 or IPv6 address", name ? name : "(every address)");
         errno = EADDRNOTAVAIL;
     }
     return n > 0 ? n : -1;
@@ -372,7 +375,7 @@ int sock_listen_all(const char *bind_addr, uint16_t port, int backlog, struct so
     if (err)
         err[0] = '\0';
     if (max < 1) {
-        set_err(err, "no room for a listening socket");
+        sock_set_err(err, "no room for a listening socket");
         errno = EINVAL;
         return -1;
     }
@@ -437,13 +440,13 @@ int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, s
             return -1;
         }
         int saved = errno;
-        set_err(err, "accept: %s", plain(saved));
+        sock_set_err(err, "accept: %s", plain(saved));
         errno = saved;
         return -1;
     }
     if (set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) < 0) {
         int saved = errno;
-        set_err(err, "TCP_NODELAY: %s", strerror(saved));
+        sock_set_err(err, "TCP_NODELAY: %s", strerror(saved));
         close(fd);
         errno = saved;
         return -1;
@@ -474,18 +477,18 @@ static int parse_port(const char *s, uint16_t *port, char *err)
     *port = (uint16_t)v;
     return 0;
 bad:
-    set_err(err, "bad port \"%.16s\": must be a number from 1 to 65535", s);
+    sock_set_err(err, "bad port \"%.16s\": must be a number from 1 to 65535", s);
     return -1;
 }
 
 static int copy_host(const char *start, size_t len, char *host, size_t host_len, char *err)
 {
     if (len == 0) {
-        set_err(err, "missing host name");
+        sock_set_err(err, "missing host name");
         return -1;
     }
     if (len >= host_len) {
-        set_err(err, "host name too long");
+        sock_set_err(err, "host name too long");
         return -1;
     }
     memcpy(host, start, len);
@@ -499,11 +502,11 @@ int sock_split_hostport(const char *text, char *host, size_t host_len, uint16_t 
     if (text[0] == '[') {
         const char *close_br = strchr(text, ']');
         if (!close_br) {
-            set_err(err, "missing ']' in \"%.64s\"", text);
+            sock_set_err(err, "missing ']' in \"%.64s\"", text);
             return -1;
         }
         if (close_br[1] != '\0' && close_br[1] != ':') {
-            set_err(err, "unexpected text after ']' in \"%.64s\"", text);
+            sock_set_err(err, "unexpected text after ']' in \"%.64s\"", text);
             return -1;
         }
         if (close_br[1] == ':' && parse_port(close_br + 2, &p, err) < 0)
@@ -541,48 +544,31 @@ void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len)
 
 /* ---- connecting ---- */
 
-int sock_connect_start(const char *host, uint16_t port, char *err)
+int sock_connect_addr(const struct sockaddr *sa, socklen_t len, char *err)
 {
-    unsigned used;
-    return sock_connect_from(host, port, 0, &used, err);
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
+        (connect(fd, sa, len) == 0 || errno == EINPROGRESS || errno == EINTR))
+        return fd; /* connected, or under way (an interrupted connect goes on) */
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    sock_set_err(err, "%s", plain(e));
+    errno = e;
+    return -1;
 }
 
-int sock_connect_from(const char *host, uint16_t port, unsigned first, unsigned *used, char *err)
+int sock_connect_start(const char *host, uint16_t port, char *err)
 {
     struct addrinfo *res = resolve(host, port, 0, err);
     if (!res)
         return -1;
-    int fd = -1, e = 0;
-    unsigned n = 0;
-    const struct addrinfo *ai = res;
-    for (; ai && n < first; ai = ai->ai_next)
-        n++;
-    if (!ai) {
-        freeaddrinfo(res);
-        set_err(err, "no more addresses");
-        errno = ECONNREFUSED;
-        return -1;
-    }
-    for (; ai; ai = ai->ai_next, n++) {
-        *used = n;
-        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            e = errno;
-            continue;
-        }
-        if (set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
-            (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS ||
-             errno == EINTR))
-            break; /* connected, or under way (an interrupted connect goes on) */
-        e = errno;
-        close(fd);
-        fd = -1;
-    }
+    int fd = -1;
+    for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
+        fd = sock_connect_addr(ai->ai_addr, ai->ai_addrlen, err);
+    int saved = errno;
     freeaddrinfo(res);
-    if (fd < 0) {
-        set_err(err, "%s", plain(e));
-        errno = e;
-    }
+    errno = saved;
     return fd;
 }
 
@@ -592,12 +578,12 @@ int sock_connect_result(int fd, char *err)
     socklen_t len = sizeof soerr;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0) {
         int saved = errno;
-        set_err(err, "getsockopt: %s", strerror(saved));
+        sock_set_err(err, "getsockopt: %s", strerror(saved));
         errno = saved;
         return -1;
     }
     if (soerr != 0) {
-        set_err(err, "%s", plain(soerr));
+        sock_set_err(err, "%s", plain(soerr));
         errno = soerr;
         return -1;
     }

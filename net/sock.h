@@ -15,6 +15,10 @@
 #define SOCK_ADDR_LEN 72   /* "[v6%zone]:port" text, NUL-terminated */
 #define SOCK_DEFAULT_PORT 7777
 
+/* Write a one-line reason into err (SOCK_ERR_LEN bytes; NULL: nothing),
+ * printf-style. */
+void sock_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* One listening socket and the address it is bound to. */
 struct sock_listener {
     int fd;                       /* non-blocking, close-on-exec */
@@ -61,27 +65,30 @@ int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, s
  * SOCK_DEFAULT_PORT). 0, or -1 with err set. */
 int sock_split_hostport(const char *text, char *host, size_t host_len, uint16_t *port, char *err);
 
-/* errno after a lookup failed (sock_listen*, sock_connect_*): the name does
- * not exist (EAI_NONAME, EAI_NODATA), or it could not be looked up
- * (EAI_AGAIN, EAI_FAIL, ...: the resolver did not answer, or failed). */
+/* errno after a lookup failed (sock_listen*, sock_connect_start,
+ * resolve.h): the name does not exist (EAI_NONAME, EAI_NODATA), or it could
+ * not be looked up (EAI_AGAIN, EAI_FAIL, ...: the resolver did not answer,
+ * or failed). */
 #define SOCK_ENOHOST ENXIO
 #define SOCK_ELOOKUP EAGAIN
 
-/* Resolve host:port with getaddrinfo and start a non-blocking connect to the
- * first address. Returns the fd (connection may still be in progress: wait
- * for writability, then call sock_connect_result), or -1 with err set
- * ("no such host", "connection refused", ...) and errno: SOCK_ENOHOST or
- * SOCK_ELOOKUP when the lookup failed, else the connect's own
- * (ECONNREFUSED, ENETUNREACH, ...). */
-int sock_connect_start(const char *host, uint16_t port, char *err);
+/* Say in err why getaddrinfo failed for host with `rc` (and errno
+ * `sys_errno` for EAI_SYSTEM): "no such host: HOST", or "cannot look up
+ * HOST: REASON". Returns the errno to leave: SOCK_ENOHOST or SOCK_ELOOKUP. */
+int sock_lookup_error(int rc, int sys_errno, const char *host, char *err);
 
-/* The same, starting from the address numbered `first` (0 is the first) of
- * what host resolves to, so that a caller whose connect failed can go on to
- * the next address (a name with an IPv6 and an IPv4 address, a server
- * listening on one of them). *used gets the number of the address tried.
- * -1 with err set when no address from `first` on can be tried; when
- * `first` is past the last, err is "no more addresses". */
-int sock_connect_from(const char *host, uint16_t port, unsigned first, unsigned *used, char *err);
+/* Start a non-blocking connect to one address. Returns the fd (connection
+ * may still be in progress: wait for writability, then call
+ * sock_connect_result), or -1 with err set ("connection refused", ...) and
+ * errno the connect's own (ECONNREFUSED, ENETUNREACH, ...). */
+int sock_connect_addr(const struct sockaddr *sa, socklen_t len, char *err);
+
+/* Resolve host:port with getaddrinfo, which BLOCKS for a name (for seconds
+ * when the DNS does not answer): for tools and tests, never in an event
+ * loop (resolve.h looks names up off the loop). Then sock_connect_addr to
+ * the first address that takes it. The fd, or -1 with err set and errno:
+ * SOCK_ENOHOST or SOCK_ELOOKUP when the lookup failed, else the connect's. */
+int sock_connect_start(const char *host, uint16_t port, char *err);
 
 /* After a started connect became writable: 0 when connected, -1 with err
  * set (e.g. "connection refused") and errno the connect's error. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* driver.c: a session over a non-blocking TCP socket (driver.h): connect
- * with fallback across the host's addresses and a timeout per address,
+/* driver.c: a session over a non-blocking TCP socket (driver.h): the name
+ * looked up once per attempt, off the loop (resolve.h), within the connect
+ * timeout; connect with fallback across that answer's addresses and a
+ * timeout per address,
  * reads handed to session_feed, the session's output written, the socket
  * closed when the session lets go, and new connects, paced, while it wants
  * one. All protocol decisions are the session's.
@@ -33,6 +35,8 @@ static void close_socket(struct driver *d)
     if (d->fd >= 0)
         close(d->fd);
     d->fd = -1;
+    resolve_free(d->lookup); /* a lookup under way ends on its own thread */
+    d->lookup = NULL;
     d->state = DRIVER_IDLE;
 }
 
@@ -41,7 +45,7 @@ void driver_release(struct driver *d)
     close_socket(d);
 }
 
-/* How a connect failed, from the errno sock_connect_from or
+/* How a connect failed, from the errno resolve_*, sock_connect_addr or
  * sock_connect_result left. */
 static uint8_t failure_of(int e)
 {
@@ -66,25 +70,32 @@ static void report_failure(struct driver *d, uint64_t now_ms, uint8_t failure, c
     session_connect_failed(d->s, now_ms, failure, msg);
 }
 
-/* Start a connect to the host's address number `first`, or the next one
- * that can be tried. 0, or -1 with err set and errno saying why. */
+/* Start a connect to the answer's address number `first`, or the next one
+ * that can be tried. 0, or -1 with err set and errno saying why ("no more
+ * addresses" when none is left). */
 static int open_socket(struct driver *d, unsigned first, uint64_t now_ms, char err[SOCK_ERR_LEN])
 {
-    unsigned used = 0;
-    int fd = sock_connect_from(d->host, d->port, first, &used, err);
-    if (fd < 0)
-        return -1;
-    d->fd = fd;
-    d->state = DRIVER_CONNECTING;
-    d->sockets++;
-    d->addr_next = used + 1;
-    d->connect_deadline_ms = now_ms + session_connect_timeout_ms(d->s);
-    return 0;
+    snprintf(err, SOCK_ERR_LEN, "no more addresses");
+    errno = ECONNREFUSED;
+    for (unsigned i = first; i < d->addrs.count; i++) {
+        const union resolve_sockaddr *a = &d->addrs.addr[i];
+        int fd = sock_connect_addr(&a->sa, resolve_addr_len(a), err);
+        if (fd < 0)
+            continue;
+        d->fd = fd;
+        d->state = DRIVER_CONNECTING;
+        d->sockets++;
+        d->addr_next = i + 1;
+        d->connect_deadline_ms = now_ms + session_connect_timeout_ms(d->s);
+        return 0;
+    }
+    return -1;
 }
 
-/* The connect to one address failed (`why`, `failure`): on to the host's
- * next address (an IPv6 and an IPv4 one, a server listening on only one),
- * else the session hears of it -- of this failure, the last address's. */
+/* The connect to one address failed (`why`, `failure`): on to the next
+ * address of the same answer (an IPv6 and an IPv4 one, a server listening
+ * on only one), else the session hears of it -- of this failure, the last
+ * address's. */
 static void connect_failed(struct driver *d, uint64_t now_ms, uint8_t failure, const char *why)
 {
     close_socket(d);
@@ -94,13 +105,35 @@ static void connect_failed(struct driver *d, uint64_t now_ms, uint8_t failure, c
     report_failure(d, now_ms, failure, why);
 }
 
-/* A connect from the host's first address; the next no sooner than
- * DRIVER_RETRY_MS after this one. */
+/* The lookup is over: connect to the first address of its answer. */
+static void lookup_done(struct driver *d, uint64_t now_ms)
+{
+    char err[SOCK_ERR_LEN];
+    int rc = resolve_result(d->lookup, &d->addrs, err);
+    if (rc == 0)
+        return; /* not yet (a wakeup with nothing in it) */
+    int e = errno;
+    close_socket(d);
+    if (rc > 0 && open_socket(d, 0, now_ms, err) == 0)
+        return;
+    report_failure(d, now_ms, failure_of(rc > 0 ? errno : e), err);
+}
+
+/* A new attempt: look the name up (a numeric address at once), then
+ * connect from its first address; the next attempt no sooner than
+ * DRIVER_RETRY_MS after this one. The lookup has the connect timeout. */
 static void connect_first(struct driver *d, uint64_t now_ms)
 {
     char err[SOCK_ERR_LEN];
     d->next_try_ms = now_ms + DRIVER_RETRY_MS;
-    if (open_socket(d, 0, now_ms, err) == 0)
+    int rc = resolve_start(d->host, d->port, &d->addrs, &d->lookup, err);
+    if (rc == 0) {
+        d->state = DRIVER_RESOLVING;
+        d->sockets++;
+        d->connect_deadline_ms = now_ms + session_connect_timeout_ms(d->s);
+        return;
+    }
+    if (rc > 0 && open_socket(d, 0, now_ms, err) == 0)
         return;
     report_failure(d, now_ms, failure_of(errno), err);
 }
@@ -116,12 +149,12 @@ int driver_start(struct driver *d, const char *hostport, uint64_t now_ms)
     }
     session_set_target(d->s, d->host, d->port);
     connect_first(d, now_ms);
-    return d->state == DRIVER_CONNECTING ? 0 : -1;
+    return d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING ? 0 : -1;
 }
 
 int driver_fd(const struct driver *d)
 {
-    return d->fd;
+    return d->lookup ? resolve_fd(d->lookup) : d->fd;
 }
 
 uint32_t driver_sockets(const struct driver *d)
@@ -172,7 +205,7 @@ void driver_sync(struct driver *d, uint64_t now_ms)
         if (want == SESSION_LINK_NONE)
             (void)write_out(d, err); /* a closed session's last words (a LEAVE) */
         close_socket(d);
-    } else if (d->state == DRIVER_CONNECTING && want == SESSION_LINK_NONE) {
+    } else if ((d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING) && want == SESSION_LINK_NONE) {
         close_socket(d);
     }
 }
@@ -199,7 +232,9 @@ static void finish_connect(struct driver *d, uint64_t now_ms)
  * level-triggered serves a busy socket again on its next round). */
 void driver_on_readable(struct driver *d, uint64_t now_ms)
 {
-    if (d->state == DRIVER_CONNECTING)
+    if (d->state == DRIVER_RESOLVING)
+        lookup_done(d, now_ms);
+    else if (d->state == DRIVER_CONNECTING)
         finish_connect(d, now_ms);
     uint8_t buf[READ_CHUNK];
     for (int i = 0; i < READS_PER_CALL && d->state == DRIVER_OPEN; i++) {
@@ -229,14 +264,24 @@ void driver_on_writable(struct driver *d, uint64_t now_ms)
     driver_sync(d, now_ms);
 }
 
+/* The lookup or the connect under way ran out of time. */
+static void attempt_timed_out(struct driver *d, uint64_t now_ms)
+{
+    char why[SOCK_ERR_LEN];
+    if (d->state == DRIVER_RESOLVING) {
+        close_socket(d);
+        snprintf(why, sizeof why, "cannot look up %.200s: timed out", d->host);
+        report_failure(d, now_ms, SESSION_FAIL_LOOKUP, why);
+        return;
+    }
+    snprintf(why, sizeof why, "timed out after %u ms", (unsigned)session_connect_timeout_ms(d->s));
+    connect_failed(d, now_ms, SESSION_FAIL_TIMED_OUT, why);
+}
+
 void driver_tick(struct driver *d, uint64_t now_ms)
 {
-    if (d->state == DRIVER_CONNECTING && now_ms >= d->connect_deadline_ms) {
-        char why[64];
-        snprintf(why, sizeof why, "timed out after %u ms",
-                 (unsigned)session_connect_timeout_ms(d->s));
-        connect_failed(d, now_ms, SESSION_FAIL_TIMED_OUT, why);
-    }
+    if ((d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING) && now_ms >= d->connect_deadline_ms)
+        attempt_timed_out(d, now_ms);
     session_tick(d->s, now_ms);
     driver_sync(d, now_ms);
     if (d->state == DRIVER_IDLE && session_link(d->s) == SESSION_LINK_WANTED &&
@@ -247,7 +292,7 @@ void driver_tick(struct driver *d, uint64_t now_ms)
 uint64_t driver_next_deadline(const struct driver *d)
 {
     uint64_t t = session_next_deadline(d->s);
-    if (d->state == DRIVER_CONNECTING && d->connect_deadline_ms < t)
+    if ((d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING) && d->connect_deadline_ms < t)
         t = d->connect_deadline_ms;
     if (d->state == DRIVER_IDLE && session_link(d->s) == SESSION_LINK_WANTED && d->next_try_ms < t)
         t = d->next_try_ms;

@@ -7,7 +7,11 @@
  * hostile server: silent after WELCOME (PING, then lost), silent mid-game
  * (reconnects to a server that never answers, until the grace runs out),
  * ERROR text with C1 and bidi characters (a protocol error that quotes no
- * raw byte). */
+ * raw byte). As root, in a network and name service of the test's own
+ * (own_resolver.h): a name looked up once per attempt (its second address
+ * used after the first refused, though the name changed meanwhile), a
+ * lookup that outlives the connect timeout, a name that does not exist, a
+ * session freed mid-lookup. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,16 +22,23 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "driver.h"
+#include "own_resolver.h"
 #include "script.h"
 #include "sock.h"
 
 #define WAIT_MS 3000
+
+/* The directory of our own /etc/hosts and resolv.conf, "" when this
+ * process could not have them (not root). */
+static char own_dir[32] = "";
+#define OWN_HOSTS "127.0.0.1 localhost\n::1 localhost\n127.0.0.2 ttt-rr\n127.0.0.3 ttt-rr\n"
 
 /* A session and its driver, as a program holds them. */
 struct client {
@@ -563,8 +574,92 @@ static void test_error_text_c1_and_bidi(void **state)
     close(lfd);
 }
 
+static void need_own_resolver(void)
+{
+    if (!own_dir[0]) {
+        print_message("skipped: no network namespace and name service of our own (needs root)\n");
+        skip();
+    }
+}
+
+static void write_own_hosts(const char *text)
+{
+    char path[64];
+    assert_int_equal(th_write_file(own_dir, "hosts", text, path, sizeof path), 0);
+}
+
+/* ttt-rr has 127.0.0.2 (nothing listens: refused) and then 127.0.0.3 (the
+ * server; glibc keeps that order: both are as far from 127.0.0.1). Once the answer is in, the name changes (as a round-robin DNS's
+ * answers do) to an address with no server: the fallback still reaches
+ * the server, from the attempt's one answer. */
+static void test_fallback_from_one_answer(void **state)
+{
+    (void)state;
+    need_own_resolver();
+    uint16_t port;
+    char err[SOCK_ERR_LEN];
+    int lfd = sock_listen("127.0.0.3", 0, 8, &port, err);
+    assert_true(lfd >= 0);
+    struct session_config cfg = {.name = "alice"};
+    struct client c;
+    char addr[32];
+    snprintf(addr, sizeof addr, "ttt-rr:%u", (unsigned)port);
+    client_try(&c, &cfg, addr);
+    struct pollfd p = {.fd = driver_fd(&c.d), .events = POLLIN};
+    assert_true(p.fd >= 0);
+    assert_false(driver_wants_write(&c.d));
+    assert_int_equal(poll(&p, 1, WAIT_MS), 1); /* the answer is in */
+    write_own_hosts("127.0.0.4 ttt-rr\n");
+    int fd = srv_accept(&c, lfd);
+    srv_expect(&c, fd, HELLO_ALICE);
+    struct proto_msg w = welcome_msg();
+    srv_send(fd, &w);
+    assert_int_equal(wait_ev(&c).type, SESSION_EV_WELCOME);
+    write_own_hosts(OWN_HOSTS);
+    close(fd);
+    close(lfd);
+    client_free(&c);
+}
+
+/* Wait (30 s at most) until no lookup thread runs. */
+static void await_no_lookup(void)
+{
+    for (int i = 0; i < 3000 && resolve_busy() > 0; i++)
+        poll(NULL, 0, 10);
+    assert_int_equal(resolve_busy(), 0);
+}
+
+/* A DNS that never answers: the connect timeout ends the lookup (LOOKUP);
+ * a name that does not exist (NO_HOST); a session freed mid-lookup. */
+static void test_lookup_failures(void **state)
+{
+    (void)state;
+    need_own_resolver();
+    struct session_config cfg = {.name = "alice", .connect_timeout_ms = 300};
+    struct client c;
+    client_try(&c, &cfg, "silent.test:7777");
+    assert_true(driver_fd(&c.d) >= 0);
+    struct session_event ev = expect_closed(&c, SESSION_CLOSE_CONNECT, "cannot look up silent.test: timed out");
+    assert_int_equal(ev.u.closed.failure, SESSION_FAIL_LOOKUP);
+    assert_string_equal(ev.u.closed.host, "silent.test");
+    client_free(&c);
+
+    client_try(&c, &cfg, "nx.test:7777");
+    ev = expect_closed(&c, SESSION_CLOSE_CONNECT, "no such host: nx.test");
+    assert_int_equal(ev.u.closed.failure, SESSION_FAIL_NO_HOST);
+    client_free(&c);
+
+    client_try(&c, &cfg, "silent.test:7777");
+    assert_int_equal(session_phase(c.s), SESSION_CONNECTING);
+    client_free(&c); /* mid-lookup: the thread ends on its own */
+    await_no_lookup();
+}
+
 int main(void)
 {
+    char dir[] = "/tmp/ttt-driver.XXXXXX";
+    if (mkdtemp(dir) && th_own_resolver(dir, OWN_HOSTS, 1) == 0)
+        snprintf(own_dir, sizeof own_dir, "%s", dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_game_reconnect_resume),
         cmocka_unit_test(test_bad_token_fatal_error_and_goodbye),
@@ -574,6 +669,10 @@ int main(void)
         cmocka_unit_test(test_silent_mid_game),
         cmocka_unit_test(test_error_text_c1_and_bidi),
         cmocka_unit_test(test_failure_kinds),
+        cmocka_unit_test(test_fallback_from_one_answer),
+        cmocka_unit_test(test_lookup_failures),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    th_own_resolver_remove(dir);
+    return failed;
 }
