@@ -19,9 +19,11 @@
  * only when the server's MOVED arrives: until then the cell is "pending".
  *
  * app.c is the state machine (screens, actions, network events, time);
- * app_input.c maps input onto it; app_state.c answers questions about the
- * state (app_state.h); app_words.c holds the wording and app_scene.c builds
- * the scene.
+ * app_input.c maps input onto it; app_buttons.c says which buttons each
+ * screen shows and which has the focus; app_lists.c keeps the live lists'
+ * rows in place; app_feel.c the series and the cues; app_state.c answers
+ * questions about the state (app_state.h); app_words.c holds the wording
+ * and app_scene.c builds the scene.
  */
 #ifndef TTT_APP_H
 #define TTT_APP_H
@@ -334,6 +336,9 @@ int app_take_request(struct app *a, struct app_request *r);
 /* The buttons the current screen shows, in keyboard order; returns the count. */
 size_t app_buttons(const struct app *a, int *ids, size_t cap);
 
+/* Room enough for every button a screen shows (app_buttons). */
+#define APP_BUTTONS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
+
 /* Describe the current frame. */
 void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms);
 
@@ -391,7 +396,7 @@ void app_toast(struct app *a, const char *text, int error);
 void app_activate(struct app *a, int id);
 
 /* The focused button's id (APP_BTN_NONE when none); move the focus to `id`,
- * 0 when the screen does not show it. */
+ * 0 when the screen does not show it (app_buttons.c). */
 int app_focused_button(const struct app *a);
 int app_focus_on(struct app *a, int id);
 

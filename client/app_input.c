@@ -14,14 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BUTTONS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
 
 /* ---- focus ---- */
 
 static void move_focus(struct app *a, int step)
 {
-    int ids[BUTTONS_MAX];
-    size_t n = app_buttons(a, ids, BUTTONS_MAX);
+    int ids[APP_BUTTONS_MAX];
+    size_t n = app_buttons(a, ids, APP_BUTTONS_MAX);
     if (n == 0)
         return;
     size_t f = a->focus < n ? a->focus : 0;
