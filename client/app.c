@@ -56,6 +56,18 @@ void app_push_session(struct app *a, uint8_t type)
     app_push_session_request(a, &r);
 }
 
+/* A request for the main loop that carries the address and the name typed
+ * (CONNECT: start the session; REMEMBER: save them). */
+static void push_addr_name(struct app *a, uint8_t type)
+{
+    struct app_request r;
+    memset(&r, 0, sizeof r);
+    r.type = type;
+    copy_str(r.host, sizeof r.host, a->addr);
+    copy_str(r.name, sizeof r.name, a->name);
+    app_push_request(a, &r);
+}
+
 int app_take_request(struct app *a, struct app_request *r)
 {
     if (a->req_count == 0)
@@ -150,12 +162,7 @@ static void connect_now(struct app *a)
         app_focus_on(a, APP_BTN_FIELD_NAME);
         return;
     }
-    struct app_request r;
-    memset(&r, 0, sizeof r);
-    r.type = APP_REQ_CONNECT;
-    copy_str(r.host, sizeof r.host, a->addr);
-    copy_str(r.name, sizeof r.name, a->name);
-    app_push_request(a, &r);
+    push_addr_name(a, APP_REQ_CONNECT);
     a->error[0] = '\0';
     a->connecting = 1;
     a->closed = 0;
@@ -501,12 +508,7 @@ static void on_welcome(struct app *a)
 {
     if (!a->connecting)
         return; /* the user cancelled meanwhile: a DISCONNECT is on its way */
-    struct app_request r;
-    memset(&r, 0, sizeof r);
-    r.type = APP_REQ_REMEMBER;
-    copy_str(r.host, sizeof r.host, a->addr);
-    copy_str(r.name, sizeof r.name, a->name);
-    app_push_request(a, &r);
+    push_addr_name(a, APP_REQ_REMEMBER);
     a->connecting = 0;
     a->error[0] = '\0';
     uint8_t action = a->start_action;
