@@ -372,6 +372,19 @@ static void copy_invite(struct app *a)
     app_toast(a, "Copied: paste it to your friend", 0);
 }
 
+static void toggle_fullscreen(struct app *a)
+{
+    app_push(a, APP_REQ_FULLSCREEN);
+}
+
+/* Esc: the screen's way back, when it has one. */
+static void press_escape(struct app *a)
+{
+    int id = escape_button(a);
+    if (id != APP_BTN_NONE)
+        app_activate(a, id);
+}
+
 void app_key(struct app *a, enum app_key key, uint64_t now_ms)
 {
     a->now_ms = now_ms;
@@ -380,27 +393,18 @@ void app_key(struct app *a, enum app_key key, uint64_t now_ms)
     int digit = key >= APP_KEY_1 && key <= APP_KEY_9;
     if (text_screen(a) && (digit || key == APP_KEY_R || key == APP_KEY_SPACE || key == APP_KEY_M))
         return; /* typed text: it arrives through app_text */
-    if (key == APP_KEY_F11) {
-        app_push(a, APP_REQ_FULLSCREEN);
-        return;
-    }
-    if (key == APP_KEY_M) {
-        toggle_mute(a);
-        return;
-    }
-    if (key == APP_KEY_COPY) {
-        copy_invite(a);
-        return;
-    }
-    if (key == APP_KEY_ESC) {
-        int id = escape_button(a);
-        if (id != APP_BTN_NONE)
-            app_activate(a, id);
-        return;
-    }
-    if (key == APP_KEY_BACKSPACE) {
-        backspace(a);
-        return;
+    static const struct {
+        enum app_key key;
+        void (*act)(struct app *a);
+    } anywhere[] = {
+        {APP_KEY_F11, toggle_fullscreen}, {APP_KEY_M, toggle_mute}, {APP_KEY_COPY, copy_invite},
+        {APP_KEY_ESC, press_escape},      {APP_KEY_BACKSPACE, backspace},
+    };
+    for (size_t i = 0; i < sizeof anywhere / sizeof anywhere[0]; i++) {
+        if (key == anywhere[i].key) {
+            anywhere[i].act(a);
+            return;
+        }
     }
     if (key == APP_KEY_TAB) {
         if (!board_keys(a)) /* on the board the keys play; buttons are for the mouse */
