@@ -8,19 +8,21 @@
 
 #include <stdint.h>
 
+#include "bucket.h"
+
 #define PACE_PER_S 45u   /* frames a second, sustained */
 #define PACE_BURST 90u   /* frames at once after a quiet spell */
 
 struct pace {
-    uint64_t milli;      /* tokens, in thousandths of a frame */
-    uint64_t last_ms;    /* when they were last topped up */
+    struct bucket bucket;
 };
 
 /* A full bucket at now_ms. */
 void pace_init(struct pace *p, uint64_t now_ms);
 
 /* Take `frames` tokens at now_ms: 0 when taken, else the milliseconds to
- * wait before they will be there (nothing is taken then). */
+ * wait before they will be there (nothing is taken then; UINT64_MAX when
+ * frames is over PACE_BURST: never). */
 uint64_t pace_take(struct pace *p, unsigned frames, uint64_t now_ms);
 
 #endif

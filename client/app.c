@@ -18,11 +18,6 @@
 
 /* ---- small helpers ---- */
 
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
 void app_push_request(struct app *a, const struct app_request *r)
 {
     if (a->req_count >= APP_REQ_QUEUE)
@@ -63,8 +58,8 @@ static void push_addr_name(struct app *a, uint8_t type)
     struct app_request r;
     memset(&r, 0, sizeof r);
     r.type = type;
-    copy_str(r.host, sizeof r.host, a->addr);
-    copy_str(r.name, sizeof r.name, a->name);
+    text_copy(r.host, sizeof r.host, a->addr);
+    text_copy(r.name, sizeof r.name, a->name);
     app_push_request(a, &r);
 }
 
@@ -89,7 +84,7 @@ static void capitalise(char *s)
 void app_toast(struct app *a, const char *text, int error)
 {
     a->toast_error = (uint8_t)(error != 0);
-    copy_str(a->toast, sizeof a->toast, text);
+    text_copy(a->toast, sizeof a->toast, text);
     a->toast_until_ms = a->now_ms + APP_TOAST_MS;
 }
 
@@ -150,14 +145,14 @@ static void trim_spaces(char *s)
 static void connect_now(struct app *a)
 {
     if (!config_addr_valid(a->addr)) {
-        copy_str(a->error, sizeof a->error, "Type the server's address (host or host:port)");
+        text_copy(a->error, sizeof a->error, "Type the server's address (host or host:port)");
         a->field = 0;
         app_focus_on(a, APP_BTN_FIELD_ADDR);
         return;
     }
     trim_spaces(a->name);
     if (!text_name_valid(a->name, strlen(a->name))) {
-        copy_str(a->error, sizeof a->error, "Type your name (1 to 16 bytes, no invisible characters)");
+        text_copy(a->error, sizeof a->error, "Type your name (1 to 16 bytes, no invisible characters)");
         a->field = 1;
         app_focus_on(a, APP_BTN_FIELD_NAME);
         return;
@@ -195,7 +190,7 @@ static void join_code(struct app *a)
     if (strlen(a->code) != PROTO_CODE_LEN || !proto_code_valid(a->code)) {
         if (a->screen != APP_SCREEN_LOBBY || a->lobby_mode != APP_LOBBY_CODE)
             set_lobby(a, APP_LOBBY_CODE);
-        copy_str(a->error, sizeof a->error, "A room code has 6 characters");
+        text_copy(a->error, sizeof a->error, "A room code has 6 characters");
         return;
     }
     struct session_request r;
@@ -277,7 +272,7 @@ static void play_computer(struct app *a, uint8_t level)
     memset(&r, 0, sizeof r);
     r.type = APP_REQ_COMPUTER;
     r.level = level;
-    copy_str(r.name, sizeof r.name, a->name);
+    text_copy(r.name, sizeof r.name, a->name);
     app_push_request(a, &r);
     a->computer = (uint8_t)(1 + level);
     a->connecting = 0;
@@ -337,7 +332,7 @@ static void disconnect(struct app *a, const char *why)
     a->connecting = 0;
     a->closed = 0;
     set_screen(a, APP_SCREEN_CONNECT);
-    copy_str(a->error, sizeof a->error, why);
+    text_copy(a->error, sizeof a->error, why);
 }
 
 static void open_confirm(struct app *a, uint8_t what)
@@ -383,7 +378,7 @@ static void activate_row(struct app *a, int id)
     if (id >= APP_BTN_SERVER_BASE) {
         unsigned i = (unsigned)(id - APP_BTN_SERVER_BASE);
         if (i < a->server_rows.count && !a->server_rows.gone[i] && a->screen == APP_SCREEN_CONNECT) {
-            copy_str(a->addr, sizeof a->addr, a->servers[i].addr);
+            text_copy(a->addr, sizeof a->addr, a->servers[i].addr);
             connect_now(a);
         }
         return;
@@ -517,7 +512,7 @@ static void on_welcome(struct app *a)
     case SESSION_REQ_QUICK_MATCH: quick_match(a); break;
     case SESSION_REQ_CREATE_ROOM: create_room(a); break;
     case SESSION_REQ_JOIN_ROOM:
-        copy_str(a->code, sizeof a->code, a->start_code);
+        text_copy(a->code, sizeof a->code, a->start_code);
         join_code(a); /* not a valid code: the code entry, to fix it */
         break;
     case SESSION_REQ_SPECTATE: watch(a, a->start_game_id); break;
@@ -557,7 +552,7 @@ static void on_closed(struct app *a, const struct session_event *ev)
     char words[APP_TEXT_MAX];
     app_close_words(ev, words, sizeof words);
     capitalise(words);
-    copy_str(a->error, sizeof a->error, words);
+    text_copy(a->error, sizeof a->error, words);
     if (a->screen == APP_SCREEN_GAME_OVER) {
         a->closed = 1;
         a->focus = 0;
@@ -657,7 +652,7 @@ static void on_event(struct app *a, const struct session_event *ev,
     case SESSION_EV_ROOM_CREATED:
         if (a->screen != APP_SCREEN_WAITING || a->wait_kind != APP_WAIT_ROOM)
             set_waiting(a, APP_WAIT_ROOM);
-        copy_str(a->room_code, sizeof a->room_code, ev->u.room_code);
+        text_copy(a->room_code, sizeof a->room_code, ev->u.room_code);
         break;
     case SESSION_EV_OPPONENT:
         on_opponent(a, ev, before);
@@ -769,7 +764,7 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
     memset(a->game.line, PROTO_NO_CELL, sizeof a->game.line);
     a->feedback.sound = -1;
     if (o && o->name && text_name_valid(o->name, strlen(o->name)))
-        copy_str(a->name, sizeof a->name, o->name);
+        text_copy(a->name, sizeof a->name, o->name);
     else if (o && o->name)
         config_name_from(o->name, a->name);
     else
@@ -779,12 +774,12 @@ void app_init(struct app *a, const struct app_options *o, uint64_t now_ms)
     a->muted = o->muted;
     const char *addr = o->addr ? o->addr : o->last_addr;
     if (addr && strlen(addr) <= CONFIG_ADDR_MAX)
-        copy_str(a->addr, sizeof a->addr, addr);
+        text_copy(a->addr, sizeof a->addr, addr);
     /* The action asked for is kept with or without an address: without, it
      * waits for the user to connect from the connect screen. */
     if (o->room && o->room[0]) {
         a->start_action = SESSION_REQ_JOIN_ROOM;
-        copy_str(a->start_code, sizeof a->start_code, o->room);
+        text_copy(a->start_code, sizeof a->start_code, o->room);
     } else if (o->spectate) {
         a->start_action = SESSION_REQ_SPECTATE;
         a->start_game_id = o->spectate;

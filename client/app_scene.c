@@ -14,6 +14,7 @@
 #include "app_words.h"
 #include "computer.h"
 #include "scene.h"
+#include "text.h"
 
 #define IDS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
 
@@ -118,7 +119,7 @@ static void button_label(const struct app *a, int id, char *out, size_t cap)
     t = screen_label(a, id);
     if (!t)
         t = id > APP_BTN_NONE && fixed_labels[id] ? fixed_labels[id] : "";
-    scene_put(out, cap, t);
+    text_copy(out, cap, t);
 }
 
 static int primary_button(const struct app *a, int id)
@@ -164,9 +165,9 @@ static void add_field(struct scene *sc, int id, const char *label, const char *t
         return;
     struct scene_field *f = &sc->fields[sc->field_count++];
     f->id = id;
-    scene_put(f->label, sizeof f->label, label);
-    scene_put(f->text, sizeof f->text, text);
-    scene_put(f->placeholder, sizeof f->placeholder, placeholder);
+    text_copy(f->label, sizeof f->label, label);
+    text_copy(f->text, sizeof f->text, text);
+    text_copy(f->placeholder, sizeof f->placeholder, placeholder);
     f->focused = (uint8_t)focused;
     f->caret = (uint16_t)strlen(f->text);
 }
@@ -210,7 +211,7 @@ static void fill_players(const struct app *a, struct scene *sc)
     for (int i = 0; i < 2; i++) {
         uint8_t mark = (uint8_t)(i + 1);
         struct scene_player *p = &sc->players[i];
-        scene_put(p->name, sizeof p->name, mark == PROTO_MARK_X ? g->x_name.s : g->o_name.s);
+        text_copy(p->name, sizeof p->name, mark == PROTO_MARK_X ? g->x_name.s : g->o_name.s);
         p->mark = mark;
         p->you = g->you == mark;
         p->to_move = live && g->to_move == mark;
@@ -273,52 +274,52 @@ static void fill_board(const struct app *a, struct scene *sc)
 
 static void fill_connect(const struct app *a, struct scene *sc)
 {
-    scene_put(sc->title, sizeof sc->title, "Tic-tac-toe");
+    text_copy(sc->title, sizeof sc->title, "Tic-tac-toe");
     if (a->connecting) {
         snprintf(sc->status, sizeof sc->status, "Connecting to %.120s\u2026", a->addr);
-        scene_put(sc->detail, sizeof sc->detail, "Esc cancels");
+        text_copy(sc->detail, sizeof sc->detail, "Esc cancels");
     } else {
         /* What the command line asked for waits for this connect: say so. */
         if (a->start_action == SESSION_REQ_JOIN_ROOM)
             snprintf(sc->status, sizeof sc->status, "Connect to a server to join room %s",
                      a->start_code);
         else if (a->start_action == SESSION_REQ_CREATE_ROOM)
-            scene_put(sc->status, sizeof sc->status, "Connect to a server to create a room");
+            text_copy(sc->status, sizeof sc->status, "Connect to a server to create a room");
         else if (a->start_action == SESSION_REQ_SPECTATE)
             snprintf(sc->status, sizeof sc->status, "Connect to a server to watch game #%u",
                      (unsigned)a->start_game_id);
         else
-            scene_put(sc->status, sizeof sc->status, "Connect to a server");
+            text_copy(sc->status, sizeof sc->status, "Connect to a server");
         if (a->server_rows.count > 0)
-            scene_put(sc->detail, sizeof sc->detail,
+            text_copy(sc->detail, sizeof sc->detail,
                 "Servers on your network are listed below: click one, or type an address");
         else
-            scene_put(sc->detail, sizeof sc->detail,
+            text_copy(sc->detail, sizeof sc->detail,
                 "Type the address and your name, then press Enter (Tab moves between fields)");
-        scene_put(sc->list_empty, sizeof sc->list_empty,
+        text_copy(sc->list_empty, sizeof sc->list_empty,
                   "Looking for servers on your network\u2026");
     }
-    scene_put(sc->error, sizeof sc->error, a->error);
+    text_copy(sc->error, sizeof sc->error, a->error);
 }
 
 static void fill_lobby(const struct app *a, struct scene *sc)
 {
     if (a->lobby_mode == APP_LOBBY_CODE) {
-        scene_put(sc->title, sizeof sc->title, "Join a room");
-        scene_put(sc->status, sizeof sc->status, "Type the room code your friend gave you");
-        scene_put(sc->detail, sizeof sc->detail, "Enter joins, Ctrl+V pastes, Esc goes back");
-        scene_put(sc->error, sizeof sc->error, a->error); /* under the field */
+        text_copy(sc->title, sizeof sc->title, "Join a room");
+        text_copy(sc->status, sizeof sc->status, "Type the room code your friend gave you");
+        text_copy(sc->detail, sizeof sc->detail, "Enter joins, Ctrl+V pastes, Esc goes back");
+        text_copy(sc->error, sizeof sc->error, a->error); /* under the field */
     } else if (a->lobby_mode == APP_LOBBY_LIST) {
-        scene_put(sc->title, sizeof sc->title, "Watch a game");
+        text_copy(sc->title, sizeof sc->title, "Watch a game");
         if (!a->list_loaded) {
-            scene_put(sc->status, sizeof sc->status, "Loading the games being played\u2026");
+            text_copy(sc->status, sizeof sc->status, "Loading the games being played\u2026");
         } else if (a->list.count == 0) {
-            scene_put(sc->list_empty, sizeof sc->list_empty, "No games being played right now");
+            text_copy(sc->list_empty, sizeof sc->list_empty, "No games being played right now");
         } else {
-            scene_put(sc->status, sizeof sc->status, "Choose a game to watch");
+            text_copy(sc->status, sizeof sc->status, "Choose a game to watch");
         }
     } else {
-        scene_put(sc->title, sizeof sc->title, "Lobby");
+        text_copy(sc->title, sizeof sc->title, "Lobby");
         snprintf(sc->status, sizeof sc->status, "Hello, %s", a->name);
         snprintf(sc->detail, sizeof sc->detail,
                  "On %.100s: quick match pairs you with the next player who asks", a->addr);
@@ -329,28 +330,28 @@ static void fill_waiting(const struct app *a, struct scene *sc)
 {
     switch (a->wait_kind) {
     case APP_WAIT_ROOM:
-        scene_put(sc->title, sizeof sc->title, "Private room");
+        text_copy(sc->title, sizeof sc->title, "Private room");
         if (!a->room_code[0]) {
-            scene_put(sc->status, sizeof sc->status, "Creating a room\u2026");
+            text_copy(sc->status, sizeof sc->status, "Creating a room\u2026");
             break;
         }
-        scene_put(sc->big, sizeof sc->big, a->room_code);
+        text_copy(sc->big, sizeof sc->big, a->room_code);
         app_invite_words(a->addr, a->room_code, sc->big_caption, sizeof sc->big_caption);
-        scene_put(sc->status, sizeof sc->status, "Waiting for your friend to join");
-        scene_put(sc->detail, sizeof sc->detail,
+        text_copy(sc->status, sizeof sc->status, "Waiting for your friend to join");
+        text_copy(sc->detail, sizeof sc->detail,
                   "They choose \"Join a room by code\" and type it; Ctrl+C copies this");
         break;
     case APP_WAIT_JOINING:
-        scene_put(sc->title, sizeof sc->title, "Joining");
+        text_copy(sc->title, sizeof sc->title, "Joining");
         if (a->watch_id)
             snprintf(sc->status, sizeof sc->status, "Joining game %u\u2026", (unsigned)a->watch_id);
         else
             snprintf(sc->status, sizeof sc->status, "Joining room %s\u2026", a->code);
         break;
     default:
-        scene_put(sc->title, sizeof sc->title, "Quick match");
-        scene_put(sc->status, sizeof sc->status, "Looking for an opponent\u2026");
-        scene_put(sc->detail, sizeof sc->detail,
+        text_copy(sc->title, sizeof sc->title, "Quick match");
+        text_copy(sc->status, sizeof sc->status, "Looking for an opponent\u2026");
+        text_copy(sc->detail, sizeof sc->detail,
             "The game starts as soon as another player asks for a match");
         break;
     }
@@ -369,10 +370,10 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
     else
         snprintf(sc->title, sizeof sc->title, "Game #%u", (unsigned)g->game_id);
     if (a->screen == APP_SCREEN_SPECTATING) {
-        scene_put(sc->detail, sizeof sc->detail, "Esc goes back to the lobby");
+        text_copy(sc->detail, sizeof sc->detail, "Esc goes back to the lobby");
     } else if (g->to_move == g->you) {
         sc->status_tone = SCENE_TONE_GOOD;
-        scene_put(sc->detail, sizeof sc->detail,
+        text_copy(sc->detail, sizeof sc->detail,
             a->pending_cell < BOARD_CELLS ? "Sending your move\u2026"
                                           : "Click a square, or use 1-9 / the arrows and Enter");
     }
@@ -394,7 +395,7 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
     }
     if (a->confirm_leave) {
         sc->dialog_shown = 1;
-        scene_put(sc->dialog_text, sizeof sc->dialog_text,
+        text_copy(sc->dialog_text, sizeof sc->dialog_text,
             a->confirm_leave == 2 ? "Resign this game? It counts as a loss."
                                   : "Leave the game? It counts as a loss.");
     }
@@ -416,7 +417,7 @@ static void fill_series(const struct app *a, struct scene *sc)
 static void fill_game_over(const struct app *a, struct scene *sc)
 {
     const struct session_game *g = &a->game;
-    scene_put(sc->title, sizeof sc->title, "Game over");
+    text_copy(sc->title, sizeof sc->title, "Game over");
     app_result_words(g, sc->status, sizeof sc->status, sc->detail, sizeof sc->detail);
     int player = app_is_player(a);
     if (player && g->winner == g->you)
@@ -424,13 +425,13 @@ static void fill_game_over(const struct app *a, struct scene *sc)
     else if (player && (g->winner == PROTO_MARK_X || g->winner == PROTO_MARK_O))
         sc->status_tone = SCENE_TONE_BAD;
     if (a->closed) {
-        scene_put(sc->error, sizeof sc->error, a->error);
+        text_copy(sc->error, sizeof sc->error, a->error);
         return;
     }
     if (!player)
         return;
     if (a->computer) {
-        scene_put(sc->notice, sizeof sc->notice, "Press R to play again");
+        text_copy(sc->notice, sizeof sc->notice, "Press R to play again");
     } else if (g->opponent_left) {
         snprintf(sc->notice, sizeof sc->notice, "%s left: no rematch", app_opponent_name(a));
     } else if (g->opponent_rematch && !a->rematch_sent) {
@@ -448,9 +449,9 @@ static void fill_game_over(const struct app *a, struct scene *sc)
 static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
     snprintf(sc->title, sizeof sc->title, "Game #%u", (unsigned)a->game.game_id);
-    scene_put(sc->status, sizeof sc->status, "Connection lost");
+    text_copy(sc->status, sizeof sc->status, "Connection lost");
     sc->status_tone = SCENE_TONE_WARN;
-    scene_put(sc->detail, sizeof sc->detail, "Your seat is kept while the countdown runs");
+    text_copy(sc->detail, sizeof sc->detail, "Your seat is kept while the countdown runs");
     snprintf(sc->banner, sizeof sc->banner, "Reconnecting\u2026 %u s",
              app_secs_left(a->reconnect_deadline_ms, now_ms));
     sc->banner_tone = SCENE_TONE_WARN;
@@ -459,7 +460,7 @@ static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t no
     sc->countdown_total_ms = (uint32_t)a->grace_s * 1000u;
     if (a->confirm_leave) {
         sc->dialog_shown = 1;
-        scene_put(sc->dialog_text, sizeof sc->dialog_text,
+        text_copy(sc->dialog_text, sizeof sc->dialog_text,
                   "Stop reconnecting? If you are not back in time, the game is lost.");
     }
 }
@@ -467,9 +468,9 @@ static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t no
 /* The computer's levels, to choose one. */
 static void fill_level(struct scene *sc)
 {
-    scene_put(sc->title, sizeof sc->title, "Play the computer");
-    scene_put(sc->status, sizeof sc->status, "How well should it play?");
-    scene_put(sc->detail, sizeof sc->detail,
+    text_copy(sc->title, sizeof sc->title, "Play the computer");
+    text_copy(sc->status, sizeof sc->status, "How well should it play?");
+    text_copy(sc->detail, sizeof sc->detail,
               "Easy plays at random, medium finds the best move half the time, perfect never loses");
 }
 
@@ -507,7 +508,7 @@ void app_fill_scene(const struct app *a, struct scene *sc, uint64_t now_ms)
     }
     fill_controls(a, sc);
     if (a->toast[0] && now_ms < a->toast_until_ms) {
-        scene_put(sc->toast, sizeof sc->toast, a->toast);
+        text_copy(sc->toast, sizeof sc->toast, a->toast);
         sc->toast_tone = a->toast_error ? SCENE_TONE_BAD : SCENE_TONE_NORMAL;
     }
 }

@@ -14,6 +14,7 @@
 
 #include "app_state.h"
 #include "scene.h"
+#include "text.h"
 
 /* The words for one code in a table of them. */
 struct code_words {
@@ -121,7 +122,7 @@ void app_close_words(const struct session_event *ev, char *out, size_t cap)
     case SESSION_CLOSE_CONNECT:
         say = connect_words(m);
         if (!say) {
-            scene_put(out, cap, m[0] ? m : "cannot connect");
+            text_copy(out, cap, m[0] ? m : "cannot connect");
             return;
         }
         break;
@@ -149,7 +150,7 @@ void app_close_words(const struct session_event *ev, char *out, size_t cap)
         say = "disconnected";
         break;
     }
-    scene_put(out, cap, say);
+    text_copy(out, cap, say);
 }
 
 void app_error_words(uint8_t code, char *out, size_t cap)
@@ -158,7 +159,7 @@ void app_error_words(uint8_t code, char *out, size_t cap)
     if (!say)
         say = fatal_words(code);
     if (say)
-        scene_put(out, cap, say);
+        text_copy(out, cap, say);
     else if (out && cap > 0)
         snprintf(out, cap, "server error %s", proto_error_name(code));
 }
@@ -176,13 +177,13 @@ static enum headline result_parts(const struct session_game *g, char *reason, si
     char tmp[APP_TEXT_MAX];
     switch (g->reason) {
     case PROTO_REASON_ABORTED:
-        scene_put(reason, cap, "server shutting down");
+        text_copy(reason, cap, "server shutting down");
         return H_ABORTED;
     case PROTO_REASON_FULL:
-        scene_put(reason, cap, "the board is full");
+        text_copy(reason, cap, "the board is full");
         return H_DRAW;
     case PROTO_REASON_LINE:
-        scene_put(reason, cap, "three in a row");
+        text_copy(reason, cap, "three in a row");
         break;
     case PROTO_REASON_RESIGN:
         if (lost_me)
@@ -191,18 +192,18 @@ static enum headline result_parts(const struct session_game *g, char *reason, si
             snprintf(tmp, sizeof tmp, "%s left", who);
         else
             snprintf(tmp, sizeof tmp, "%s resigned", who);
-        scene_put(reason, cap, tmp);
+        text_copy(reason, cap, tmp);
         break;
     case PROTO_REASON_TIMEOUT:
         snprintf(tmp, sizeof tmp, "%s ran out of time", lost_me ? "you" : who);
-        scene_put(reason, cap, tmp);
+        text_copy(reason, cap, tmp);
         break;
     case PROTO_REASON_FORFEIT:
         snprintf(tmp, sizeof tmp, "%s forfeited (stayed away too long)", lost_me ? "you" : who);
-        scene_put(reason, cap, tmp);
+        text_copy(reason, cap, tmp);
         break;
     default:
-        scene_put(reason, cap, "");
+        text_copy(reason, cap, "");
         break;
     }
     if (w != PROTO_MARK_X && w != PROTO_MARK_O)
@@ -222,7 +223,7 @@ static void headline_text(const struct session_game *g, enum headline h, int low
     if (h == H_OTHER_WON)
         snprintf(out, cap, "%s won", app_seat_name(g, g->winner));
     else
-        scene_put(out, cap, lower ? lower_words[h] : upper_words[h]);
+        text_copy(out, cap, lower ? lower_words[h] : upper_words[h]);
 }
 
 void app_result_words(const struct session_game *g, char *title, size_t title_cap,
@@ -238,7 +239,7 @@ void app_result_line(const struct session_game *g, char *out, size_t cap)
     enum headline h = result_parts(g, why, sizeof why);
     headline_text(g, h, 1, head, sizeof head);
     if (h == H_DRAW || why[0] == '\0')
-        scene_put(out, cap, head);
+        text_copy(out, cap, head);
     else if (out && cap > 0)
         snprintf(out, cap, "%s: %s", head, why);
 }
@@ -247,7 +248,7 @@ void app_turn_words(const struct app *a, char *out, size_t cap)
 {
     const struct session_game *g = &a->game;
     if (g->over || (g->to_move != PROTO_MARK_X && g->to_move != PROTO_MARK_O)) {
-        scene_put(out, cap, "");
+        text_copy(out, cap, "");
         return;
     }
     if (!out || cap == 0)
@@ -265,7 +266,7 @@ void app_hostport_words(const char *host, uint16_t port, char *out, size_t cap)
     if (!out || cap == 0)
         return;
     if (!host || !host[0])
-        scene_put(out, cap, "");
+        text_copy(out, cap, "");
     else if (strchr(host, ':'))
         snprintf(out, cap, "[%s]:%u", host, (unsigned)port);
     else
@@ -296,14 +297,14 @@ void app_connect_failure_words(enum app_connect_failure kind, const char *host, 
         return;
     char where[CONFIG_ADDR_MAX + 16];
     if (kind == APP_FAIL_NO_HOST || kind == APP_FAIL_LOOKUP)
-        scene_put(where, sizeof where, host);
+        text_copy(where, sizeof where, host);
     else if (kind == APP_FAIL_NOT_TTT && peer && peer[0])
-        scene_put(where, sizeof where, peer);
+        text_copy(where, sizeof where, peer);
     else
         app_hostport_words(host, port, where, sizeof where);
     char line[APP_TEXT_MAX + CONFIG_ADDR_MAX];
     snprintf(line, sizeof line, failure_format(kind), where);
-    scene_put(out, cap, line);
+    text_copy(out, cap, line);
 }
 
 void app_invite_words(const char *addr, const char *code, char *out, size_t cap)
@@ -311,7 +312,7 @@ void app_invite_words(const char *addr, const char *code, char *out, size_t cap)
     char line[APP_TEXT_MAX + CONFIG_ADDR_MAX];
     snprintf(line, sizeof line, "Tell your friend: server %s, room %s", addr ? addr : "",
              code ? code : "");
-    scene_put(out, cap, line);
+    text_copy(out, cap, line);
 }
 
 void app_title_words(const struct app *a, const char *heading, char *out, size_t cap)
@@ -323,15 +324,15 @@ void app_title_words(const struct app *a, const char *heading, char *out, size_t
     else if (a->screen == APP_SCREEN_GAME_OVER || (game && a->game.over))
         app_result_words(&a->game, what, sizeof what, NULL, 0);
     else if (a->screen == APP_SCREEN_RECONNECTING)
-        scene_put(what, sizeof what, "Reconnecting\u2026");
+        text_copy(what, sizeof what, "Reconnecting\u2026");
     else
-        scene_put(what, sizeof what, heading);
+        text_copy(what, sizeof what, heading);
     char line[APP_TEXT_MAX + 16];
     if (what[0])
         snprintf(line, sizeof line, "%s \u2014 ttt", what);
     else
         snprintf(line, sizeof line, "ttt");
-    scene_put(out, cap, line);
+    text_copy(out, cap, line);
 }
 
 void app_series_words(const char *left, unsigned left_wins, unsigned right_wins,
@@ -340,10 +341,10 @@ void app_series_words(const char *left, unsigned left_wins, unsigned right_wins,
     char line[APP_TEXT_MAX];
     snprintf(line, sizeof line, "%s %u - %u %s", left ? left : "", left_wins, right_wins,
              right ? right : "");
-    scene_put(out, cap, line);
+    text_copy(out, cap, line);
 }
 
 void app_swap_words(uint8_t mark, char *out, size_t cap)
 {
-    scene_put(out, cap, mark == PROTO_MARK_O ? "You play O this time" : "You play X this time");
+    text_copy(out, cap, mark == PROTO_MARK_O ? "You play O this time" : "You play X this time");
 }

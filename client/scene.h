@@ -162,25 +162,6 @@ struct scene {
     char dialog_text[SCENE_TEXT_MAX];
 };
 
-/* Copy text (NULL: "") into out, a buffer of cap bytes: cut to fit at a
- * character boundary, so UTF-8 stays whole, and always NUL-terminated.
- * Nothing happens when out is NULL or cap is 0. For the scene's strings and
- * the words written into them. */
-static inline void scene_put(char *out, size_t cap, const char *text)
-{
-    if (!out || cap == 0)
-        return;
-    size_t n = text ? strlen(text) : 0;
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-            n--; /* text[n] continues a character: cut before the character */
-    }
-    if (n > 0)
-        memcpy(out, text, n);
-    out[n] = '\0';
-}
-
 /* An empty scene: everything zero, every cell reference BOARD_NO_CELL. Start
  * each frame's fill from this. */
 static inline void scene_reset(struct scene *sc)

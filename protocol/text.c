@@ -163,6 +163,22 @@ size_t text_json_escape(const char *s, size_t n, char *out, size_t cap)
     return o;
 }
 
+size_t text_copy(char *out, size_t cap, const char *s)
+{
+    if (!out || cap == 0)
+        return 0;
+    size_t n = s ? strlen(s) : 0;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--; /* s[n] continues a character: cut before the character */
+    }
+    if (n > 0)
+        memcpy(out, s, n);
+    out[n] = '\0';
+    return n;
+}
+
 size_t text_printable(const char *s, size_t n, char *out, size_t cap)
 {
     const uint8_t *p = (const uint8_t *)s;

@@ -63,6 +63,12 @@ size_t text_name_char(const char *s, size_t n);
  * NUL-terminated, when cap > 0). */
 size_t text_json_escape(const char *s, size_t n, char *out, size_t cap);
 
+/* Copy the NUL-terminated text s (NULL: "") into out, a buffer of cap
+ * bytes: cut to fit at a character boundary, so UTF-8 stays whole, and
+ * always NUL-terminated. Returns the length written; nothing is written when
+ * out is NULL or cap is 0 (returns 0). */
+size_t text_copy(char *out, size_t cap, const char *s);
+
 /* s[0..n) made safe to print on a terminal or draw: well-formed characters
  * that are not forbidden are kept; each forbidden character, and each byte
  * that is not part of a well-formed sequence, becomes '?'. Writes a

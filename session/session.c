@@ -24,11 +24,6 @@ const char *session_phase_name(enum session_phase p)
     return (unsigned)p < SESSION_PHASE_COUNT ? phase_names[p] : "unknown";
 }
 
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src);
-}
-
 /* ---- events and the end ---- */
 
 /* How the connect failed, for a session ending for `reason` now: none once
@@ -65,9 +60,9 @@ void session_end(struct session *s, uint8_t reason, uint8_t code, const char *fm
         ev->u.closed.code = code;
         ev->u.closed.failure = failure_of(s, reason);
         ev->u.closed.port = s->port;
-        copy_text(ev->u.closed.host, sizeof ev->u.closed.host, s->host);
-        copy_text(ev->u.closed.peer, sizeof ev->u.closed.peer, s->peer);
-        copy_text(ev->u.closed.message, sizeof ev->u.closed.message, s->err);
+        text_copy(ev->u.closed.host, sizeof ev->u.closed.host, s->host);
+        text_copy(ev->u.closed.peer, sizeof ev->u.closed.peer, s->peer);
+        text_copy(ev->u.closed.message, sizeof ev->u.closed.message, s->err);
     }
 }
 
@@ -171,13 +166,13 @@ struct session *session_new(const struct session_config *cfg, char err[SESSION_E
     struct proto_name name;
     if (!cfg || !cfg->name || proto_name_set(&name, cfg->name) != PROTO_OK) {
         if (err)
-            copy_text(err, SESSION_ERR_LEN, "invalid player name (" TEXT_NAME_RULES ")");
+            text_copy(err, SESSION_ERR_LEN, "invalid player name (" TEXT_NAME_RULES ")");
         return NULL;
     }
     struct session *s = calloc(1, sizeof *s);
     if (!s) {
         if (err)
-            copy_text(err, SESSION_ERR_LEN, "out of memory");
+            text_copy(err, SESSION_ERR_LEN, "out of memory");
         return NULL;
     }
     s->name = name;
@@ -258,7 +253,7 @@ static void start_reconnecting(struct session *s, uint64_t now_ms, const char *w
     struct session_event *ev = session_push_event(s, SESSION_EV_RECONNECTING);
     if (ev)
         ev->u.reconnect.deadline_ms = s->reconnect_deadline_ms;
-    copy_text(s->err, sizeof s->err, why);
+    text_copy(s->err, sizeof s->err, why);
 }
 
 void session_disconnected(struct session *s, uint64_t now_ms, const char *why)
@@ -273,7 +268,7 @@ void session_disconnected(struct session *s, uint64_t now_ms, const char *why)
         session_end(s, SESSION_CLOSE_CONNECT, 0, "%s", why);
         return;
     case SESSION_RECONNECTING:
-        copy_text(s->err, sizeof s->err, why); /* one more try failed; the grace decides */
+        text_copy(s->err, sizeof s->err, why); /* one more try failed; the grace decides */
         return;
     case SESSION_PLAYING:
         if (s->auto_reconnect) {
@@ -296,13 +291,13 @@ void session_connect_failed(struct session *s, uint64_t now_ms, uint8_t failure,
 
 void session_set_target(struct session *s, const char *host, uint16_t port)
 {
-    copy_text(s->host, sizeof s->host, host ? host : "");
+    text_copy(s->host, sizeof s->host, host ? host : "");
     s->port = port;
 }
 
 void session_set_peer(struct session *s, const char *peer)
 {
-    copy_text(s->peer, sizeof s->peer, peer ? peer : "");
+    text_copy(s->peer, sizeof s->peer, peer ? peer : "");
 }
 
 /* ---- time ---- */
@@ -337,7 +332,7 @@ void session_tick(struct session *s, uint64_t now_ms)
 {
     if (s->phase == SESSION_RECONNECTING && now_ms >= s->reconnect_deadline_ms) {
         char why[SESSION_ERR_LEN];
-        copy_text(why, sizeof why, s->err);
+        text_copy(why, sizeof why, s->err);
         session_end(s, SESSION_CLOSE_LOST, 0,
                     "connection lost and not resumed within the %u s grace period (%s)",
                     (unsigned)s->grace_s, why);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_scene.c: the scene's plain data (scene.h) and the questions asked of
- * the app's state (app_state.h): scene_put cuts at a character boundary and
- * always terminates; scene_reset leaves no cell reference at 0; who plays,
+ * the app's state (app_state.h): scene_reset leaves no cell reference at 0; who plays,
  * whether a game is on, the seat and opponent names with their fallbacks. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,44 +14,6 @@
 #include "app.h"
 #include "app_state.h"
 #include "scene.h"
-
-static void test_put_fits(void **state)
-{
-    (void)state;
-    char out[8];
-    memset(out, 'z', sizeof out);
-    scene_put(out, sizeof out, "abc");
-    assert_string_equal(out, "abc");
-    scene_put(out, sizeof out, "abcdefghij"); /* cut to 7 bytes and the NUL */
-    assert_string_equal(out, "abcdefg");
-    scene_put(out, sizeof out, NULL);
-    assert_string_equal(out, "");
-    scene_put(out, 1, "abc");
-    assert_string_equal(out, "");
-    scene_put(NULL, 8, "abc"); /* nothing to write to: nothing happens */
-    out[0] = 'q';
-    scene_put(out, 0, "abc");
-    assert_int_equal(out[0], 'q');
-}
-
-static void test_put_keeps_utf8_whole(void **state)
-{
-    (void)state;
-    char out[8];
-    /* "ab" then three 2-byte characters (e-acute) then a 4-byte one (an emoji). */
-    const char *s = "ab\xC3\xA9\xC3\xA9\xC3\xA9\xF0\x9F\x98\x80";
-    scene_put(out, sizeof out, s); /* 7 bytes: "ab" + 2 + 2 + half of the third */
-    assert_string_equal(out, "ab\xC3\xA9\xC3\xA9");
-    char six[6];
-    scene_put(six, sizeof six, s); /* 5 bytes: the second character whole */
-    assert_string_equal(six, "ab\xC3\xA9");
-    char eleven[11];
-    scene_put(eleven, sizeof eleven, s); /* 10 bytes: the emoji would be cut */
-    assert_string_equal(eleven, "ab\xC3\xA9\xC3\xA9\xC3\xA9");
-    char two[2];
-    scene_put(two, sizeof two, "\xC3\xA9"); /* not even one character fits */
-    assert_string_equal(two, "");
-}
 
 static void test_reset(void **state)
 {
@@ -102,8 +63,6 @@ static void test_state_queries(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_put_fits),
-        cmocka_unit_test(test_put_keeps_utf8_whole),
         cmocka_unit_test(test_reset),
         cmocka_unit_test(test_state_queries),
     };

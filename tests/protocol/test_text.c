@@ -202,6 +202,45 @@ static void name_check(void **state)
     assert_int_equal(text_name_check("", NULL, 0), -1);
 }
 
+/* text_copy: fits, cuts, NULL as "", never writes a byte it has no room for. */
+static void copy_fits(void **state)
+{
+    (void)state;
+    char out[8];
+    memset(out, 'z', sizeof out);
+    assert_int_equal(text_copy(out, sizeof out, "abc"), 3);
+    assert_string_equal(out, "abc");
+    text_copy(out, sizeof out, "abcdefghij"); /* cut to 7 bytes and the NUL */
+    assert_string_equal(out, "abcdefg");
+    text_copy(out, sizeof out, NULL);
+    assert_string_equal(out, "");
+    text_copy(out, 1, "abc");
+    assert_string_equal(out, "");
+    text_copy(NULL, 8, "abc"); /* nothing to write to: nothing happens */
+    out[0] = 'q';
+    text_copy(out, 0, "abc");
+    assert_int_equal(out[0], 'q');
+}
+
+static void copy_keeps_utf8_whole(void **state)
+{
+    (void)state;
+    char out[8];
+    /* "ab" then three 2-byte characters (e-acute) then a 4-byte one (an emoji). */
+    const char *s = "ab\xC3\xA9\xC3\xA9\xC3\xA9\xF0\x9F\x98\x80";
+    assert_int_equal(text_copy(out, sizeof out, s), 6); /* 7 bytes: "ab" + 2 + 2 + half of the third */
+    assert_string_equal(out, "ab\xC3\xA9\xC3\xA9");
+    char six[6];
+    text_copy(six, sizeof six, s); /* 5 bytes: the second character whole */
+    assert_string_equal(six, "ab\xC3\xA9");
+    char eleven[11];
+    text_copy(eleven, sizeof eleven, s); /* 10 bytes: the emoji would be cut */
+    assert_string_equal(eleven, "ab\xC3\xA9\xC3\xA9\xC3\xA9");
+    char two[2];
+    text_copy(two, sizeof two, "\xC3\xA9"); /* not even one character fits */
+    assert_string_equal(two, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +250,8 @@ int main(void)
         cmocka_unit_test(names_fitted_from_any_text),
         cmocka_unit_test(json_escape),
         cmocka_unit_test(printable),
+        cmocka_unit_test(copy_fits),
+        cmocka_unit_test(copy_keeps_utf8_whole),
         cmocka_unit_test(name_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
