@@ -708,10 +708,9 @@ static int open_ui(struct ui *u, const struct client_options *o, const char *fon
     u->render = render_new(u->ren, font_path, ferr);
     if (!u->render)
         return fail("cannot draw text", ferr);
-    char nerr[NETTHREAD_ERR_LEN];
-    u->net = netthread_start(wake_main, &u->net_event, nerr);
+    u->net = netthread_start(wake_main, &u->net_event);
     if (!u->net)
-        return fail("network", nerr);
+        return fail("cannot start the network thread", strerror(errno));
     return 0;
 }
 

@@ -413,19 +413,18 @@ static void *run(void *arg)
 
 /* ---- the main thread's side ---- */
 
-struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx, char err[NETTHREAD_ERR_LEN])
+struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx)
 {
     struct netthread *t = calloc(1, sizeof *t);
-    if (!t) {
-        snprintf(err, NETTHREAD_ERR_LEN, "out of memory");
-        return NULL;
-    }
+    if (!t)
+        return NULL; /* errno: ENOMEM */
     t->wake = wake;
     t->wake_ctx = wake_ctx;
     t->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (t->efd < 0) {
-        snprintf(err, NETTHREAD_ERR_LEN, "eventfd: %s", strerror(errno));
+        int e = errno;
         free(t);
+        errno = e;
         return NULL;
     }
     /* The thread starts with the process signals blocked, so SIGINT/SIGTERM
@@ -453,9 +452,9 @@ struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx, char 
         }
         pthread_mutex_destroy(&t->mu);
     }
-    snprintf(err, NETTHREAD_ERR_LEN, "cannot start the network thread: %s", strerror(rc));
     close(t->efd);
     free(t);
+    errno = rc;
     return NULL;
 }
 

@@ -30,7 +30,6 @@
 
 #define NETTHREAD_REQ_QUEUE 32    /* requests waiting for the thread */
 #define NETTHREAD_OUTBOX 64       /* events waiting for the main thread */
-#define NETTHREAD_ERR_LEN 256
 #define NETTHREAD_ADDR_MAX 300    /* bytes of "HOST[:PORT]" */
 
 struct netthread;
@@ -41,8 +40,8 @@ struct netthread;
 typedef int netthread_wake_fn(void *ctx);
 
 /* Start the thread (no session yet: netthread_connect makes one). NULL with
- * err set when memory, the eventfd or the thread cannot be had. */
-struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx, char err[NETTHREAD_ERR_LEN]);
+ * errno set when memory, the eventfd or the thread cannot be had. */
+struct netthread *netthread_start(netthread_wake_fn *wake, void *wake_ctx);
 
 /* Queue a new session for `name` connecting to "HOST[:PORT]" (the one
  * before it, if any, is closed without an event). A name the session

@@ -580,18 +580,15 @@ int render_frame(struct render *rd, const struct scene *sc, const struct layout 
 struct render *render_new(SDL_Renderer *r, const char *font_path, char err[FONT_ERR_MAX])
 {
     struct render *rd = calloc(1, sizeof *rd);
-    if (!rd) {
-        snprintf(err, FONT_ERR_MAX, "out of memory");
-        return NULL;
-    }
-    rd->r = r;
-    rd->stroke = MARK_STROKE;
-    rd->ra = raster_new(r);
-    if (!rd->ra) {
+    if (rd)
+        rd->ra = raster_new(r);
+    if (!rd || !rd->ra) {
         snprintf(err, FONT_ERR_MAX, "out of memory");
         free(rd);
         return NULL;
     }
+    rd->r = r;
+    rd->stroke = MARK_STROKE;
     rd->fc = font_cache_new(r, font_path, err);
     if (!rd->fc) {
         raster_free(rd->ra);

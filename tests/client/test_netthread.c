@@ -82,8 +82,7 @@ static void next_event(struct netthread *t, struct waker *w, struct net_event *e
 static struct netthread *start(struct waker *w)
 {
     waker_init(w);
-    char err[NETTHREAD_ERR_LEN];
-    struct netthread *t = netthread_start(wake, w, err);
+    struct netthread *t = netthread_start(wake, w);
     assert_non_null(t);
     return t;
 }
