@@ -8,46 +8,50 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The well-formed UTF-8 sequences by lead byte, as the Unicode Standard's
+ * table 3-7 lists them: how long the sequence is, the lead's payload bits,
+ * and the range the second byte must fall in (the narrow ones shut out
+ * overlong forms, surrogates and code points past U+10FFFF). Lead bytes in
+ * no row -- continuation bytes, C0, C1, F5..FF -- start nothing. */
+static const struct utf8_lead {
+    uint8_t first, last, len, bits, lo, hi;
+} utf8_leads[] = {
+    {0xC2, 0xDF, 2, 0x1F, 0x80, 0xBF},
+    {0xE0, 0xE0, 3, 0x0F, 0xA0, 0xBF}, /* overlong below U+0800 */
+    {0xE1, 0xEC, 3, 0x0F, 0x80, 0xBF},
+    {0xED, 0xED, 3, 0x0F, 0x80, 0x9F}, /* surrogates U+D800..U+DFFF */
+    {0xEE, 0xEF, 3, 0x0F, 0x80, 0xBF},
+    {0xF0, 0xF0, 4, 0x07, 0x90, 0xBF}, /* overlong below U+10000 */
+    {0xF1, 0xF3, 4, 0x07, 0x80, 0xBF},
+    {0xF4, 0xF4, 4, 0x07, 0x80, 0x8F}, /* over U+10FFFF */
+};
+
+/* The row of lead byte b, NULL when b starts no sequence. */
+static const struct utf8_lead *utf8_lead_of(uint8_t b)
+{
+    for (size_t i = 0; i < sizeof utf8_leads / sizeof utf8_leads[0]; i++)
+        if (b >= utf8_leads[i].first && b <= utf8_leads[i].last)
+            return &utf8_leads[i];
+    return NULL;
+}
+
 size_t text_utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
 {
-    uint8_t b = s[0];
-    uint8_t lo = 0x80, hi = 0xBF;
-    size_t len;
-    uint32_t v;
-
-    if (b < 0x80) {
-        *cp = b;
+    if (s[0] < 0x80) {
+        *cp = s[0];
         return 1;
     }
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-        v = b & 0x1Fu;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        v = b & 0x0Fu;
-        if (b == 0xE0)
-            lo = 0xA0; /* overlong below U+0800 */
-        else if (b == 0xED)
-            hi = 0x9F; /* surrogates U+D800..U+DFFF */
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        v = b & 0x07u;
-        if (b == 0xF0)
-            lo = 0x90; /* overlong below U+10000 */
-        else if (b == 0xF4)
-            hi = 0x8F; /* over U+10FFFF */
-    } else {
-        return 0; /* a continuation byte, C0, C1 (overlong), F5..FF */
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
+    const struct utf8_lead *lead = utf8_lead_of(s[0]);
+    if (!lead || n < lead->len || s[1] < lead->lo || s[1] > lead->hi)
         return 0;
-    for (size_t i = 1; i < len; i++) {
+    uint32_t v = s[0] & lead->bits;
+    for (size_t i = 1; i < lead->len; i++) {
         if ((s[i] & 0xC0) != 0x80)
             return 0;
         v = (v << 6) | (s[i] & 0x3Fu);
     }
     *cp = v;
-    return len;
+    return lead->len;
 }
 
 /* The invisible and bidirectional formatting characters, as closed ranges. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_text.c: the text rules of protocol/text.c -- every forbidden range at
  * its edges, with the characters just outside accepted; the name's space
- * rule; names of another length and names made from any text; JSON
+ * rule; UTF-8 decoding against its definition; names of another length and names made from any text; JSON
  * escaping; making hostile text printable; and the one-line refusal of a
  * typed name. */
 #include <setjmp.h>
@@ -241,6 +241,61 @@ static void copy_keeps_utf8_whole(void **state)
     assert_string_equal(two, "");
 }
 
+/* What a sequence of len bytes at s decodes to by arithmetic alone (the
+ * payload bits, no table): the code point, or -1 when a byte after the lead
+ * is not a continuation byte. */
+static long naive_decode(const uint8_t *s, size_t len)
+{
+    static const uint8_t lead_bits[5] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    long v = s[0] & lead_bits[len];
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return -1;
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    return v;
+}
+
+/* Well-formed by the definition: the shortest form of a Unicode scalar value. */
+static int well_formed(long cp, size_t len)
+{
+    static const long least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    return cp >= least[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+}
+
+/* text_utf8_next against the definition, for every lead and second byte
+ * with the other bytes at the edges of the continuation range and just
+ * outside it, and for every length the input might be cut to. */
+static void utf8_agrees_with_the_definition(void **state)
+{
+    (void)state;
+    static const uint8_t tails[] = {0x7F, 0x80, 0xBF, 0xC0};
+    for (unsigned lead = 0x80; lead <= 0xFF; lead++)
+        for (unsigned second = 0; second <= 0xFF; second++)
+            for (size_t t = 0; t < sizeof tails * sizeof tails; t++) {
+                uint8_t s[4] = {(uint8_t)lead, (uint8_t)second, tails[t % 4], tails[t / 4]};
+                size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+                long want = len && len <= 4 && lead < 0xF8 ? naive_decode(s, len) : -1;
+                int good = want >= 0 && well_formed(want, len);
+                for (size_t n = 1; n <= 4; n++) {
+                    uint32_t cp = 0;
+                    size_t got = text_utf8_next(s, n, &cp);
+                    if (good && n >= len) {
+                        assert_int_equal(got, len);
+                        assert_int_equal(cp, (uint32_t)want);
+                    } else {
+                        assert_int_equal(got, 0);
+                    }
+                }
+            }
+    for (unsigned b = 0; b < 0x80; b++) {
+        uint8_t s[1] = {(uint8_t)b};
+        uint32_t cp = 0xFFFFFFFFu;
+        assert_int_equal(text_utf8_next(s, 1, &cp), 1);
+        assert_int_equal(cp, b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +308,7 @@ int main(void)
         cmocka_unit_test(copy_fits),
         cmocka_unit_test(copy_keeps_utf8_whole),
         cmocka_unit_test(name_check),
+        cmocka_unit_test(utf8_agrees_with_the_definition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
