@@ -58,19 +58,6 @@ unsigned computer_choose(enum computer_level level, const struct board *b, uint6
     return pick(perfect && best ? best : free_cells, rng);
 }
 
-/* Queue an event of type `type`; NULL when the queue is full (it is
- * drained after each call, so it never is). */
-static struct session_event *push(struct computer *c, uint8_t type)
-{
-    if (c->ev_count >= COMPUTER_EVENT_QUEUE)
-        return NULL;
-    struct session_event *ev = &c->events[(c->ev_head + c->ev_count) % COMPUTER_EVENT_QUEUE];
-    c->ev_count++;
-    memset(ev, 0, sizeof *ev);
-    ev->type = type;
-    return ev;
-}
-
 static uint8_t computer_mark(const struct computer *c)
 {
     return c->game.you == PROTO_MARK_X ? PROTO_MARK_O : PROTO_MARK_X;
@@ -93,7 +80,7 @@ static void new_game(struct computer *c, uint8_t you, uint64_t now_ms)
     *mine = c->player;
     proto_name_set(theirs, computer_names[c->level]);
     c->move_at_ms = you == PROTO_MARK_O ? now_ms + COMPUTER_THINK_MS : 0;
-    push(c, SESSION_EV_GAME_START);
+    session_events_push(&c->events, SESSION_EV_GAME_START);
 }
 
 /* The game ended (winner: a mark, or 0 for a draw): GAME_OVER, then the
@@ -106,9 +93,9 @@ static void end_game(struct computer *c, uint8_t winner, uint8_t reason, const u
     memcpy(c->game.line, line, 3);
     c->game.to_move = 0;
     c->move_at_ms = 0;
-    push(c, SESSION_EV_GAME_OVER);
+    session_events_push(&c->events, SESSION_EV_GAME_OVER);
     c->game.opponent_rematch = 1;
-    struct session_event *ev = push(c, SESSION_EV_OPPONENT);
+    struct session_event *ev = session_events_push(&c->events, SESSION_EV_OPPONENT);
     if (ev)
         ev->u.opponent.event = PROTO_OPP_REMATCH;
 }
@@ -125,7 +112,7 @@ static void play(struct computer *c, unsigned cell)
     c->game.board = next;
     c->game.last_cell = (uint8_t)cell;
     c->game.to_move = board_to_move(&next);
-    struct session_event *ev = push(c, SESSION_EV_MOVED);
+    struct session_event *ev = session_events_push(&c->events, SESSION_EV_MOVED);
     if (ev) {
         ev->u.moved.ply = ply;
         ev->u.moved.cell = (uint8_t)cell;
@@ -195,12 +182,7 @@ uint64_t computer_next_deadline(const struct computer *c)
 
 int computer_next_event(struct computer *c, struct session_event *ev)
 {
-    if (c->ev_count == 0)
-        return 0;
-    *ev = c->events[c->ev_head];
-    c->ev_head = (uint8_t)((c->ev_head + 1) % COMPUTER_EVENT_QUEUE);
-    c->ev_count--;
-    return 1;
+    return session_events_take(&c->events, ev);
 }
 
 const struct session_game *computer_game(const struct computer *c)

@@ -31,7 +31,6 @@
 #include "session.h"
 
 #define COMPUTER_THINK_MS 450
-#define COMPUTER_EVENT_QUEUE 8
 
 enum computer_level { COMPUTER_EASY = 0, COMPUTER_MEDIUM, COMPUTER_PERFECT, COMPUTER_LEVELS };
 
@@ -41,8 +40,7 @@ struct computer {
     struct session_game game; /* as a session would hold it */
     struct proto_name player; /* the player's name */
     uint64_t move_at_ms;      /* when the computer moves; 0 when it does not */
-    struct session_event events[COMPUTER_EVENT_QUEUE];
-    uint8_t ev_head, ev_count;
+    struct session_events events; /* for computer_next_event; drained after each call, never full */
 };
 
 /* The level named by s ("easy", "medium", "perfect"): 0 with *out set, or

@@ -51,11 +51,8 @@ void session_end(struct session *s, uint8_t reason, uint8_t code, const char *fm
     if (reason != SESSION_CLOSE_USER)
         s->out_len = 0; /* the user's close keeps its last words (a LEAVE) for the transport */
     s->phase = SESSION_CLOSED;
-    if (s->ev_count < SESSION_EVENT_QUEUE) {
-        struct session_event *ev =
-            &s->events[(s->ev_head + s->ev_count++) % SESSION_EVENT_QUEUE];
-        memset(ev, 0, sizeof *ev);
-        ev->type = SESSION_EV_CLOSED;
+    struct session_event *ev = session_events_push(&s->events, SESSION_EV_CLOSED);
+    if (ev) {
         ev->u.closed.reason = reason;
         ev->u.closed.code = code;
         ev->u.closed.failure = failure_of(s, reason);
@@ -70,26 +67,18 @@ struct session_event *session_push_event(struct session *s, uint8_t type)
 {
     if (s->phase == SESSION_CLOSED)
         return NULL;
-    if (s->ev_count >= SESSION_EVENT_QUEUE - 1) {
+    if (s->events.count >= SESSION_EVENT_QUEUE - 1) {
         session_end(s, SESSION_CLOSE_LOST, 0,
                     "event queue full (%d events not taken with session_next_event)",
                     SESSION_EVENT_QUEUE - 1);
         return NULL;
     }
-    struct session_event *ev = &s->events[(s->ev_head + s->ev_count++) % SESSION_EVENT_QUEUE];
-    memset(ev, 0, sizeof *ev);
-    ev->type = type;
-    return ev;
+    return session_events_push(&s->events, type);
 }
 
 int session_next_event(struct session *s, struct session_event *ev)
 {
-    if (s->ev_count == 0)
-        return 0;
-    *ev = s->events[s->ev_head];
-    s->ev_head = (s->ev_head + 1) % SESSION_EVENT_QUEUE;
-    s->ev_count--;
-    return 1;
+    return session_events_take(&s->events, ev);
 }
 
 /* ---- output ---- */

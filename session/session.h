@@ -118,6 +118,20 @@ struct session_event {
     } u;
 };
 
+/* A queue of events, oldest first, that holds SESSION_EVENT_QUEUE of them
+ * (session/events.c). The session keeps one; so does anything else that
+ * speaks in session events, such as the client's computer opponent. */
+struct session_events {
+    struct session_event ev[SESSION_EVENT_QUEUE];
+    unsigned head, count;
+};
+
+/* A zeroed event of `type` at the back of q, to fill in; NULL when q is full. */
+struct session_event *session_events_push(struct session_events *q, uint8_t type);
+
+/* Take the oldest event of q into *ev: 1, or 0 when q is empty. */
+int session_events_take(struct session_events *q, struct session_event *ev);
+
 /* What the session knows of the current (or last) game. */
 struct session_game {
     uint32_t game_id;           /* 0 when there has been no game */

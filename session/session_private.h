@@ -73,8 +73,7 @@ struct session {
     uint8_t out[SESSION_OUT_CAP];
     size_t out_len;
 
-    struct session_event events[SESSION_EVENT_QUEUE];
-    unsigned ev_head, ev_count;
+    struct session_events events;
 
     char err[SESSION_ERR_LEN];
 };
