@@ -366,7 +366,7 @@ static void sync_loop(struct bot_client *c)
     uint64_t when = driver_next_deadline(&c->d);
     if (when == UINT64_MAX)
         loop_timer_cancel(loop, &c->tick);
-    else if ((!loop_timer_armed(&c->tick) || c->tick.when_ms != when) &&
+    else if ((!loop_timer_armed(&c->tick) || loop_timer_when(&c->tick) != when) &&
              loop_timer_at(loop, &c->tick, when) < 0)
         client_fail(c, "too many timers for the event loop");
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* loop.c: the event loop behind loop.h: epoll for file descriptors and a
- * binary min-heap of caller-owned timers, one thread, no allocation after
+ * min-heap (heap.c) of caller-owned timers, one thread, no allocation after
  * loop_new.
  *
  * Each fd slot has a generation, bumped whenever the fd is added or
@@ -31,11 +31,10 @@ struct loop {
     int epfd;
     int max_fds;
     struct fd_slot *fds;
-    struct loop_timer **heap; /* min-heap on when_ms, heap[i]->heap_index == i + 1 */
-    uint32_t heap_len;
+    struct heap timers;       /* armed timers by when they fire */
     uint32_t capacity;        /* timers armed at once, heap and deferred together */
     /* Timers re-armed for "now" from their own callback wait here until the
-     * current firing pass ends; their heap_index is capacity + 1 + position. */
+     * current firing pass ends (their `deferred` is position + 1). */
     struct loop_timer **deferred;
     uint32_t deferred_len;
     struct loop_timer *firing; /* the timer whose callback is running */
@@ -66,10 +65,9 @@ struct loop *loop_new(int max_fds)
     loop->max_fds = max_fds;
     loop->capacity = (uint32_t)max_fds * 4u;
     loop->fds = calloc((size_t)max_fds, sizeof *loop->fds);
-    loop->heap = calloc(loop->capacity, sizeof *loop->heap);
     loop->deferred = calloc(loop->capacity, sizeof *loop->deferred);
     loop->epfd = -1;
-    if (!loop->fds || !loop->heap || !loop->deferred)
+    if (heap_init(&loop->timers, loop->capacity) < 0 || !loop->fds || !loop->deferred)
         goto fail;
     loop->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (loop->epfd < 0)
@@ -90,7 +88,7 @@ void loop_free(struct loop *loop)
     if (loop->epfd >= 0)
         close(loop->epfd);
     free(loop->fds);
-    free(loop->heap);
+    heap_free(&loop->timers);
     free(loop->deferred);
     free(loop);
 }
@@ -168,112 +166,58 @@ uint64_t loop_now_ms(struct loop *loop)
 
 /* ---- timers ---- */
 
+static struct loop_timer *timer_of(struct heap_node *n)
+{
+    return (struct loop_timer *)(void *)((char *)n - offsetof(struct loop_timer, node));
+}
+
 void loop_timer_init(struct loop_timer *t, loop_timer_fn *fn, void *ctx)
 {
-    t->when_ms = 0;
+    t->node.key = 0;
+    t->node.index = 0;
     t->fn = fn;
     t->ctx = ctx;
-    t->heap_index = 0;
+    t->deferred = 0;
 }
 
 int loop_timer_armed(const struct loop_timer *t)
 {
-    return t->heap_index != 0;
+    return t->node.index != 0 || t->deferred != 0;
 }
 
 uint64_t loop_timer_when(const struct loop_timer *t)
 {
-    return t->heap_index ? t->when_ms : 0;
-}
-
-static void heap_place(struct loop *loop, uint32_t i, struct loop_timer *t)
-{
-    loop->heap[i] = t;
-    t->heap_index = i + 1;
-}
-
-static void sift_up(struct loop *loop, uint32_t i)
-{
-    struct loop_timer *t = loop->heap[i];
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (loop->heap[parent]->when_ms <= t->when_ms)
-            break;
-        heap_place(loop, i, loop->heap[parent]);
-        i = parent;
-    }
-    heap_place(loop, i, t);
-}
-
-static void sift_down(struct loop *loop, uint32_t i)
-{
-    struct loop_timer *t = loop->heap[i];
-    for (;;) {
-        uint32_t child = 2 * i + 1;
-        if (child >= loop->heap_len)
-            break;
-        if (child + 1 < loop->heap_len && loop->heap[child + 1]->when_ms < loop->heap[child]->when_ms)
-            child++;
-        if (t->when_ms <= loop->heap[child]->when_ms)
-            break;
-        heap_place(loop, i, loop->heap[child]);
-        i = child;
-    }
-    heap_place(loop, i, t);
-}
-
-static void heap_push(struct loop *loop, struct loop_timer *t)
-{
-    loop->heap[loop->heap_len] = t;
-    sift_up(loop, loop->heap_len++);
-}
-
-static void heap_remove(struct loop *loop, uint32_t i)
-{
-    struct loop_timer *t = loop->heap[i];
-    struct loop_timer *last = loop->heap[--loop->heap_len];
-    t->heap_index = 0;
-    if (i == loop->heap_len)
-        return;
-    loop->heap[i] = last;
-    if (i > 0 && last->when_ms < loop->heap[(i - 1) / 2]->when_ms)
-        sift_up(loop, i);
-    else
-        sift_down(loop, i);
+    return loop_timer_armed(t) ? t->node.key : 0;
 }
 
 void loop_timer_cancel(struct loop *loop, struct loop_timer *t)
 {
-    if (t->heap_index == 0)
-        return;
-    if (t->heap_index <= loop->capacity) {
-        heap_remove(loop, t->heap_index - 1);
-        return;
+    if (t->node.index) {
+        heap_remove(&loop->timers, &t->node);
+    } else if (t->deferred) {
+        struct loop_timer *last = loop->deferred[--loop->deferred_len];
+        loop->deferred[t->deferred - 1] = last;
+        last->deferred = t->deferred;
+        t->deferred = 0;
     }
-    uint32_t i = t->heap_index - loop->capacity - 1;
-    struct loop_timer *last = loop->deferred[--loop->deferred_len];
-    loop->deferred[i] = last;
-    last->heap_index = loop->capacity + 1 + i;
-    t->heap_index = 0;
 }
 
 int loop_timer_at(struct loop *loop, struct loop_timer *t, uint64_t when_ms)
 {
     loop_timer_cancel(loop, t);
-    if (loop->heap_len + loop->deferred_len >= loop->capacity) {
+    if (loop->timers.len + loop->deferred_len >= loop->capacity) {
         errno = ENOSPC;
         return -1;
     }
-    t->when_ms = when_ms;
     if (t == loop->firing && when_ms <= loop->now_ms) {
         /* Re-armed for now from its own callback: next iteration, not again
          * in this pass (which would never end). */
-        t->heap_index = loop->capacity + 1 + loop->deferred_len;
+        t->node.key = when_ms;
         loop->deferred[loop->deferred_len++] = t;
+        t->deferred = loop->deferred_len;
         return 0;
     }
-    heap_push(loop, t);
-    return 0;
+    return heap_push(&loop->timers, &t->node, when_ms);
 }
 
 /* Fire every timer due at the cached time, earliest first, including those
@@ -283,17 +227,21 @@ int loop_timer_at(struct loop *loop, struct loop_timer *t, uint64_t when_ms)
 static int fire_timers(struct loop *loop)
 {
     int fired = 0;
-    while (loop->heap_len > 0 && loop->heap[0]->when_ms <= loop->now_ms &&
+    struct heap_node *top;
+    while ((top = heap_top(&loop->timers)) && top->key <= loop->now_ms &&
            (uint32_t)fired < loop->capacity) {
-        struct loop_timer *t = loop->heap[0];
-        heap_remove(loop, 0);
+        struct loop_timer *t = timer_of(top);
+        heap_remove(&loop->timers, top);
         loop->firing = t;
         t->fn(loop, t->ctx);
         fired++;
     }
     loop->firing = NULL;
-    while (loop->deferred_len > 0)
-        heap_push(loop, loop->deferred[--loop->deferred_len]);
+    while (loop->deferred_len > 0) {
+        struct loop_timer *t = loop->deferred[--loop->deferred_len];
+        t->deferred = 0;
+        (void)heap_push(&loop->timers, &t->node, t->node.key); /* room: counted when armed */
+    }
     return fired;
 }
 
@@ -308,9 +256,10 @@ void loop_set_before_sleep(struct loop *loop, loop_hook_fn *fn, void *ctx)
 /* How long epoll may sleep: until the earliest timer, within `limit`. */
 static int sleep_ms(const struct loop *loop, int limit)
 {
-    if (loop->heap_len == 0)
+    const struct heap_node *top = heap_top(&loop->timers);
+    if (!top)
         return limit;
-    uint64_t when = loop->heap[0]->when_ms;
+    uint64_t when = top->key;
     uint64_t wait = when > loop->now_ms ? when - loop->now_ms : 0;
     if (limit >= 0 && wait > (uint64_t)limit)
         return limit;

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "heap.h"
+
 #define LOOP_READABLE 1u
 #define LOOP_WRITABLE 2u
 /* Reported with READABLE|WRITABLE on EPOLLERR/EPOLLHUP, so the normal read
@@ -30,10 +32,10 @@ typedef void loop_hook_fn(struct loop *loop, void *ctx);
 /* A timer, owned and embedded by the caller. Initialise with loop_timer_init;
  * fields are private to loop.c. */
 struct loop_timer {
-    uint64_t when_ms;
+    struct heap_node node; /* on the loop's heap; key: when it fires */
     loop_timer_fn *fn;
     void *ctx;
-    uint32_t heap_index; /* 0 when not armed; else position + 1 */
+    uint32_t deferred;     /* 0, or position + 1 in the loop's deferred list */
 };
 
 /* Create a loop that can watch fds 0..max_fds-1. NULL on failure (errno set). */

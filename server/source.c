@@ -21,9 +21,7 @@ int sources_init(struct sources *s, uint32_t max_conns)
 {
     memset(s, 0, sizeof *s);
     list_init(&s->idle);
-    s->cap = max_conns + 1;
-    s->heap = calloc(s->cap, sizeof *s->heap);
-    if (!s->heap || hash_init(&s->table, max_conns) < 0)
+    if (heap_init(&s->fullest, max_conns + 1) < 0 || hash_init(&s->table, max_conns) < 0)
         return -1;
     return 0;
 }
@@ -46,60 +44,23 @@ static void forget_node(struct hash_node *n, void *s)
 void sources_free(struct sources *s)
 {
     hash_drain(&s->table, forget_node, s);
-    s->nheap = 0;
-    free(s->heap);
-    s->heap = NULL;
+    heap_free(&s->fullest);
     hash_free(&s->table);
 }
 
 /* ---- the heap: the fullest source on top ---- */
 
-static void heap_set(struct sources *s, uint32_t i, struct source *src)
+/* The heap keeps the smallest key on top: more connections, smaller key. */
+static uint64_t fullness_key(const struct source *src)
 {
-    s->heap[i] = src;
-    src->heap_index = i + 1;
+    return UINT32_MAX - (uint64_t)src->conns;
 }
 
-static void heap_up(struct sources *s, uint32_t i)
+struct source *source_fullest(const struct sources *s)
 {
-    struct source *src = s->heap[i];
-    while (i > 0 && s->heap[(i - 1) / 2]->conns < src->conns) {
-        heap_set(s, i, s->heap[(i - 1) / 2]);
-        i = (i - 1) / 2;
-    }
-    heap_set(s, i, src);
+    struct heap_node *top = heap_top(&s->fullest);
+    return top ? container_of(top, struct source, by_conns) : NULL;
 }
-
-static void heap_down(struct sources *s, uint32_t i)
-{
-    struct source *src = s->heap[i];
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= s->nheap)
-            break;
-        if (c + 1 < s->nheap && s->heap[c + 1]->conns > s->heap[c]->conns)
-            c++;
-        if (s->heap[c]->conns <= src->conns)
-            break;
-        heap_set(s, i, s->heap[c]);
-        i = c;
-    }
-    heap_set(s, i, src);
-}
-
-static void heap_remove(struct sources *s, struct source *src)
-{
-    uint32_t i = src->heap_index - 1;
-    src->heap_index = 0;
-    struct source *last = s->heap[--s->nheap];
-    if (last == src)
-        return;
-    heap_set(s, i, last);
-    heap_up(s, i);
-    heap_down(s, last->heap_index - 1);
-}
-
-struct source *source_fullest(const struct sources *s) { return s->nheap ? s->heap[0] : NULL; }
 
 /* ---- the guess budget ---- */
 
@@ -225,17 +186,18 @@ void source_add(struct sources *s, struct source *src)
             list_remove(&src->idle_link);
             s->nidle--;
         }
-        heap_set(s, s->nheap++, src);
+        (void)heap_push(&s->fullest, &src->by_conns, fullness_key(src)); /* room: max_conns */
+        return;
     }
-    heap_up(s, src->heap_index - 1);
+    heap_rekey(&s->fullest, &src->by_conns, fullness_key(src));
 }
 
 void source_sub(struct sources *s, struct source *src, uint64_t now_ms)
 {
     if (--src->conns == 0) {
-        heap_remove(s, src);
+        heap_remove(&s->fullest, &src->by_conns);
         source_release(s, src, now_ms);
         return;
     }
-    heap_down(s, src->heap_index - 1);
+    heap_rekey(&s->fullest, &src->by_conns, fullness_key(src));
 }

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "hash.h"
+#include "heap.h"
 #include "list.h"
 
 /* Failed JOIN_ROOM and RESUME per source: a bucket of SOURCE_GUESS_BURST,
@@ -35,7 +36,7 @@ struct source {
     struct source_key key;
     char text[SOURCE_TEXT_LEN];
     uint32_t conns;             /* connections counted (source_add) */
-    uint32_t heap_index;        /* 1 + position in sources.heap while conns > 0 */
+    struct heap_node by_conns;  /* on sources.fullest while conns > 0 */
     struct list before_hello;   /* the owner's: its connections before HELLO, newest first */
     struct list welcomed;       /* the owner's: the others still open, newest first */
     struct list idle_link;      /* on sources.idle while conns == 0 */
@@ -46,8 +47,7 @@ struct source {
 
 struct sources {
     struct hash table;
-    struct source **heap;       /* sources with connections, a max-heap on conns */
-    uint32_t nheap, cap;
+    struct heap fullest;        /* sources with connections, the most on top */
     struct list idle;           /* sources without connections, oldest first */
     uint32_t nidle;
 };
