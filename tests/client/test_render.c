@@ -25,6 +25,7 @@
 #include <SDL_ttf.h>
 
 #include "app.h"
+#include "canvas.h"
 #include "font.h"
 #include "font_fixture.h"
 #include "layout.h"
@@ -34,21 +35,19 @@
 static const int sizes[][2] = { { 640, 480 }, { 600, 1000 }, { 1600, 1200 } };
 #define NSIZES (sizeof sizes / sizeof sizes[0])
 
+/* A canvas with the scene renderer drawing on it, and the layout of the
+ * last scene drawn. */
 struct canvas {
-    SDL_Surface *s;
-    SDL_Renderer *r;
+    struct soft_canvas sw;
     struct render *rd;
     struct layout l;
 };
 
 static void canvas_open(struct canvas *c, int w, int h)
 {
-    c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    assert_non_null(c->s);
-    c->r = SDL_CreateSoftwareRenderer(c->s);
-    assert_non_null(c->r);
+    assert_int_equal(soft_canvas_open(&c->sw, w, h), 0);
     char err[FONT_ERR_MAX];
-    c->rd = render_new(c->r, fixture_font, err);
+    c->rd = render_new(c->sw.r, fixture_font, err);
     if (!c->rd)
         fail_msg("render_new: %s", err);
 }
@@ -56,23 +55,19 @@ static void canvas_open(struct canvas *c, int w, int h)
 static void canvas_close(struct canvas *c)
 {
     render_free(c->rd);
-    SDL_DestroyRenderer(c->r);
-    SDL_FreeSurface(c->s);
+    soft_canvas_close(&c->sw);
 }
 
 static void draw(struct canvas *c, const struct scene *sc)
 {
-    layout_compute(&c->l, c->s->w, c->s->h, sc);
+    layout_compute(&c->l, c->sw.s->w, c->sw.s->h, sc);
     assert_int_equal(render_frame(c->rd, sc, &c->l), 0);
-    assert_int_equal(SDL_RenderFlush(c->r), 0);
+    assert_int_equal(SDL_RenderFlush(c->sw.r), 0);
 }
 
 static uint32_t pixel(const struct canvas *c, int x, int y)
 {
-    const uint8_t *row = (const uint8_t *)c->s->pixels + (size_t)y * (size_t)c->s->pitch;
-    uint32_t p;
-    memcpy(&p, row + (size_t)x * 4, 4);
-    return p & 0xFFFFFFu;
+    return soft_canvas_pixel(&c->sw, x, y) & 0xFFFFFFu;
 }
 
 /* Pixels of exactly colour hex in r. */
@@ -93,7 +88,7 @@ static struct layout_rect around(int cx, int cy, int half)
 
 static struct layout_rect whole(const struct canvas *c)
 {
-    struct layout_rect r = { 0, 0, c->s->w, c->s->h };
+    struct layout_rect r = { 0, 0, c->sw.s->w, c->sw.s->h };
     return r;
 }
 
@@ -195,8 +190,8 @@ static void check_win_line(const struct canvas *c, const uint8_t line[3])
      * runs a little past the end cells' centres). */
     int total = 0;
     float reach = (float)l->cell * 0.5f;
-    for (int y = 0; y < c->s->h; y++)
-        for (int x = 0; x < c->s->w; x++) {
+    for (int y = 0; y < c->sw.s->h; y++)
+        for (int x = 0; x < c->sw.s->w; x++) {
             if (pixel(c, x, y) != RENDER_WIN)
                 continue;
             total++;
@@ -448,7 +443,7 @@ static void same_label_rows(const struct canvas *c, const char *what)
         bottom[i] -= c->l.buttons[i].y;
     }
     if (abs(top[0] - top[1]) > 1 || abs(bottom[0] - bottom[1]) > 1)
-        fail_msg("%dx%d%s: labels drawn at rows %d-%d and %d-%d", c->s->w, c->s->h, what, top[0],
+        fail_msg("%dx%d%s: labels drawn at rows %d-%d and %d-%d", c->sw.s->w, c->sw.s->h, what, top[0],
                  bottom[0], top[1], bottom[1]);
 }
 
@@ -486,7 +481,7 @@ static void test_button_row_one_size(void **state)
         /* A button too narrow for its label: its neighbour's shrinks with it. */
         c.l.buttons[0].w = c.l.buttons[0].h * 3;
         assert_int_equal(render_frame(c.rd, &sc, &c.l), 0);
-        assert_int_equal(SDL_RenderFlush(c.r), 0);
+        assert_int_equal(SDL_RenderFlush(c.sw.r), 0);
         same_label_rows(&c, ", a narrow button");
         /* Wide enough: every label of a game-over row fits at the body size. */
         static const char *rows[][3] = { { "Watch another game", "Lobby", NULL },
@@ -983,7 +978,7 @@ static void test_connect_screen_servers(void **state)
         canvas_open(&c, more[k][0], more[k][1]);
         draw(&c, &sc);
         struct layout_rect rows[2] = {{0}}, name = c.l.fields[1];
-        int bottom_buttons = c.s->h;
+        int bottom_buttons = c.sw.s->h;
         for (int i = 0; i < c.l.button_count; i++) {
             int id = c.l.button_ids[i];
             if (id >= APP_BTN_SERVER_BASE)
