@@ -161,6 +161,15 @@ static inline void game_start(uint8_t you, uint32_t id)
     game_start_named(you, id, "alice", "bob");
 }
 
+/* A fresh bench, on the lobby menu, then in game `id` as `you`: where
+ * most tests of a game begin. */
+static inline void in_game(uint8_t you, uint32_t id)
+{
+    reset_fx();
+    start_lobby();
+    game_start(you, id);
+}
+
 /* The server confirms a move. */
 static inline void moved(unsigned cell)
 {

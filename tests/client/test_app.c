@@ -157,9 +157,7 @@ static void test_happy_path(void **state)
 static void test_rematch_offer_shown(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_O, 5);
+    in_game(PROTO_MARK_O, 5);
     x_wins_top_row();
     struct scene *sc = scene();
     assert_string_equal(sc->status, "You lost");
@@ -569,9 +567,7 @@ static void test_start_action_without_address(void **state)
 static void test_arrows_and_digits(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     assert_int_equal(scene()->board.cursor, BOARD_NO_CELL);
     key(APP_KEY_RIGHT); /* the cursor appears in the centre */
     assert_int_equal(scene()->board.cursor, 4);
@@ -619,9 +615,7 @@ static void test_arrows_and_digits(void **state)
 static void test_cursor_skips_taken(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     key(APP_KEY_5);
     assert_int_equal(sreq(SESSION_REQ_MOVE).cell, 4);
     moved(4);
@@ -785,9 +779,7 @@ static void test_escape(void **state)
 static void test_close_window(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     app_close_window(&F.a, F.now);
     sreq(SESSION_REQ_LEAVE);
     req(APP_REQ_QUIT);
@@ -800,9 +792,7 @@ static void test_close_window(void **state)
     no_req();
 
     /* At a finished game: LEAVE too (the opponent hears "left"). */
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_O, 1);
+    in_game(PROTO_MARK_O, 1);
     game_over(PROTO_MARK_NONE, PROTO_REASON_ABORTED, 0xFF, 0xFF, 0xFF);
     app_close_window(&F.a, F.now);
     sreq(SESSION_REQ_LEAVE);
@@ -819,9 +809,7 @@ static void test_close_window(void **state)
 static void test_reconnecting(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     app_click_cell(&F.a, 4, F.now);
     sreq(SESSION_REQ_MOVE);
     F.e.phase = SESSION_RECONNECTING;
@@ -1011,9 +999,7 @@ static void test_result_words(void **state)
 static void test_server_error_and_toast(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     app_click_cell(&F.a, 4, F.now);
     sreq(SESSION_REQ_MOVE);
     assert_int_equal(scene()->board.pending, 4);
@@ -1121,9 +1107,7 @@ static void test_one_countdown(void **state)
 static void test_shutdown_at_game_over(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     game_over(0, PROTO_REASON_ABORTED, 0xFF, 0xFF, 0xFF);
     closed(SESSION_CLOSE_SERVER_ERROR, PROTO_ERR_SHUTTING_DOWN, "server error SHUTTING_DOWN");
     assert_int_equal(F.a.screen, APP_SCREEN_GAME_OVER);
@@ -1141,9 +1125,7 @@ static void test_shutdown_at_game_over(void **state)
     no_req();
 
     /* Back to connect, then in the middle of a game: the connect screen. */
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     closed(SESSION_CLOSE_PROTOCOL, 0, "server sent junk");
     assert_int_equal(F.a.screen, APP_SCREEN_CONNECT);
     assert_string_equal(scene()->error, "The server broke the protocol");
@@ -1278,9 +1260,7 @@ static void test_trap_rematch_enter_twice(void **state)
 static void test_trap_reconnect_enter(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 4);
+    in_game(PROTO_MARK_X, 4);
     moved(4);
     F.ev.u.reconnect.deadline_ms = F.now + 20000;
     F.e.phase = SESSION_RECONNECTING;

@@ -241,9 +241,7 @@ static void test_computer_from_lobby(void **state)
 static void test_series(void **state)
 {
     (void)state;
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_MARK_X, 1);
+    in_game(PROTO_MARK_X, 1);
     assert_string_equal(scene()->series, "");
     x_wins_top_row();
     assert_string_equal(scene()->series, "alice 1 - 0 bob");
@@ -330,9 +328,7 @@ static void test_cues(void **state)
     assert_int_equal(app_take_feedback(&F.a).sound, SOUND_DRAW);
 
     /* Watching: the moves, no turn, no result. */
-    reset_fx();
-    start_lobby();
-    game_start(PROTO_SPECTATOR, 9);
+    in_game(PROTO_SPECTATOR, 9);
     assert_int_equal(app_take_feedback(&F.a).sound, -1);
     moved(4);
     f = app_take_feedback(&F.a);

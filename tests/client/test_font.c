@@ -17,26 +17,24 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "canvas.h"
 #include "font.h"
 #include "font_fixture.h"
 
 #define CJK_NAME "\u674e\u5c0f\u9f99"       /* Li Xiaolong: three CJK ideographs */
 #define NO_GLYPH "\u0378\u0378\u0378"       /* unassigned: every font draws its box */
 
+/* A canvas with the font cache drawing on it. */
 struct canvas {
-    SDL_Surface *s;
-    SDL_Renderer *r;
+    struct soft_canvas sw;
     struct font_cache *fc;
 };
 
 static void canvas_open(struct canvas *c, int w, int h)
 {
-    c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    assert_non_null(c->s);
-    c->r = SDL_CreateSoftwareRenderer(c->s);
-    assert_non_null(c->r);
+    assert_int_equal(soft_canvas_open(&c->sw, w, h), 0);
     char err[FONT_ERR_MAX];
-    c->fc = font_cache_new(c->r, fixture_font, err);
+    c->fc = font_cache_new(c->sw.r, fixture_font, err);
     if (!c->fc)
         fail_msg("font_cache_new: %s", err);
 }
@@ -44,30 +42,27 @@ static void canvas_open(struct canvas *c, int w, int h)
 static void canvas_close(struct canvas *c)
 {
     font_cache_free(c->fc);
-    SDL_DestroyRenderer(c->r);
-    SDL_FreeSurface(c->s);
+    soft_canvas_close(&c->sw);
 }
 
 /* Draw utf8 black on white at (0, 0); 1 per pixel of ink (darker than mid
  * grey) in mask (w * h). Returns the ink count. */
 static int ink(struct canvas *c, const char *utf8, int px, uint8_t *mask)
 {
-    assert_int_equal(SDL_SetRenderDrawColor(c->r, 255, 255, 255, 255), 0);
-    assert_int_equal(SDL_RenderClear(c->r), 0);
+    assert_int_equal(SDL_SetRenderDrawColor(c->sw.r, 255, 255, 255, 255), 0);
+    assert_int_equal(SDL_RenderClear(c->sw.r), 0);
     int w, h;
     SDL_Texture *t = font_text(c->fc, utf8, px, 0, &w, &h);
     assert_non_null(t);
     assert_int_equal(SDL_SetTextureColorMod(t, 0, 0, 0), 0);
     SDL_Rect dst = { 0, 0, w, h };
-    assert_int_equal(SDL_RenderCopy(c->r, t, NULL, &dst), 0);
-    assert_int_equal(SDL_RenderFlush(c->r), 0);
+    assert_int_equal(SDL_RenderCopy(c->sw.r, t, NULL, &dst), 0);
+    assert_int_equal(SDL_RenderFlush(c->sw.r), 0);
     int n = 0;
-    for (int y = 0; y < c->s->h; y++)
-        for (int x = 0; x < c->s->w; x++) {
-            uint32_t p;
-            memcpy(&p, (const uint8_t *)c->s->pixels + (size_t)y * (size_t)c->s->pitch + (size_t)x * 4, 4);
-            int dark = (p & 0xFF) < 128;
-            mask[y * c->s->w + x] = (uint8_t)dark;
+    for (int y = 0; y < c->sw.s->h; y++)
+        for (int x = 0; x < c->sw.s->w; x++) {
+            int dark = (soft_canvas_pixel(&c->sw, x, y) & 0xFF) < 128;
+            mask[y * c->sw.s->w + x] = (uint8_t)dark;
             n += dark;
         }
     return n;
@@ -106,7 +101,7 @@ static void test_cjk_fallback(void **state)
     if (strcmp(file, fixture_font) == 0)
         fail_msg("no font for U+674E: install a CJK font (scripts/setup installs fonts-wqy-microhei)");
     assert_string_equal(font_face_file(c.fc, 0x5C0F), file); /* the same font for the others */
-    size_t n = (size_t)c.s->w * (size_t)c.s->h;
+    size_t n = (size_t)c.sw.s->w * (size_t)c.sw.s->h;
     uint8_t *cjk = calloc(n, 1), *box = calloc(n, 1);
     assert_non_null(cjk);
     assert_non_null(box);
@@ -190,7 +185,7 @@ static void test_hebrew_right_to_left(void **state)
     (void)state;
     struct canvas c;
     canvas_open(&c, 160, 80);
-    size_t n = (size_t)c.s->w * (size_t)c.s->h;
+    size_t n = (size_t)c.sw.s->w * (size_t)c.sw.s->h;
     uint8_t *alef = calloc(n, 1), *word = calloc(n, 1);
     assert_non_null(alef);
     assert_non_null(word);
@@ -199,8 +194,8 @@ static void test_hebrew_right_to_left(void **state)
     assert_int_equal(font_measure(c.fc, "\u05d0\u05d1", 48, 0, &ww, &h), 0);
     assert_true(ink(&c, "\u05d0", 48, alef) > 0);
     assert_true(ink(&c, "\u05d0\u05d1", 48, word) > 0);
-    int right = differ_cols(word, ww - wa, alef, 0, wa, c.s->w, c.s->h);
-    int left = differ_cols(word, 0, alef, 0, wa, c.s->w, c.s->h);
+    int right = differ_cols(word, ww - wa, alef, 0, wa, c.sw.s->w, c.sw.s->h);
+    int left = differ_cols(word, 0, alef, 0, wa, c.sw.s->w, c.sw.s->h);
     if (right >= left)
         fail_msg("alef is drawn on the left of alef-bet (%d pixels differ on the right, %d on the left)",
                  right, left);

@@ -12,10 +12,10 @@
 #include <cmocka.h>
 
 #include <math.h>
-#include <string.h>
 
 #include <SDL.h>
 
+#include "canvas.h"
 #include "raster.h"
 
 #define W 320
@@ -23,20 +23,22 @@
 #define INK 0x000000u
 #define PI_D 3.14159265358979
 
+/* A canvas with the rasteriser drawing on it. */
 struct canvas {
-    SDL_Surface *s;
-    SDL_Renderer *r;
+    struct soft_canvas sw;
     struct raster *ra;
 };
 
 static int setup(void **state)
 {
     static struct canvas c;
-    c.s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
-    c.r = c.s ? SDL_CreateSoftwareRenderer(c.s) : NULL;
-    c.ra = c.r ? raster_new(c.r) : NULL;
-    if (!c.ra)
+    if (soft_canvas_open(&c.sw, W, H) < 0)
         return -1;
+    c.ra = raster_new(c.sw.r);
+    if (!c.ra) {
+        soft_canvas_close(&c.sw);
+        return -1;
+    }
     *state = &c;
     return 0;
 }
@@ -45,27 +47,23 @@ static int teardown(void **state)
 {
     struct canvas *c = *state;
     raster_free(c->ra);
-    SDL_DestroyRenderer(c->r);
-    SDL_FreeSurface(c->s);
+    soft_canvas_close(&c->sw);
     return 0;
 }
 
 /* A white canvas before each test. */
 static void clear(struct canvas *c)
 {
-    assert_int_equal(SDL_SetRenderDrawBlendMode(c->r, SDL_BLENDMODE_BLEND), 0);
-    assert_int_equal(SDL_SetRenderDrawColor(c->r, 255, 255, 255, 255), 0);
-    assert_int_equal(SDL_RenderClear(c->r), 0);
+    assert_int_equal(SDL_SetRenderDrawBlendMode(c->sw.r, SDL_BLENDMODE_BLEND), 0);
+    assert_int_equal(SDL_SetRenderDrawColor(c->sw.r, 255, 255, 255, 255), 0);
+    assert_int_equal(SDL_RenderClear(c->sw.r), 0);
 }
 
 /* The red channel of pixel (x, y) after the drawing is flushed. */
 static int red(struct canvas *c, int x, int y)
 {
-    SDL_RenderFlush(c->r);
-    const uint8_t *row = (const uint8_t *)c->s->pixels + (size_t)y * (size_t)c->s->pitch;
-    uint32_t p;
-    memcpy(&p, row + (size_t)x * 4, 4);
-    return (int)((p >> 16) & 0xFF);
+    SDL_RenderFlush(c->sw.r);
+    return (int)((soft_canvas_pixel(&c->sw, x, y) >> 16) & 0xFF);
 }
 
 /* How much of the canvas is inked, in pixels (a grey pixel counts in part). */
@@ -200,11 +198,7 @@ static void test_alpha_blends(void **state)
     clear(c);
     assert_int_equal(raster_fill_rrect(c->ra, frect(10, 10, 100, 100), 5, 0x00FF00u, 255), 0);
     assert_int_equal(red(c, 60, 60), 0);
-    SDL_RenderFlush(c->r);
-    const uint8_t *row = (const uint8_t *)c->s->pixels + (size_t)60 * (size_t)c->s->pitch;
-    uint32_t p;
-    memcpy(&p, row + 60 * 4, 4);
-    assert_int_equal(p & 0xFFFFFFu, 0x00FF00u);
+    assert_int_equal(soft_canvas_pixel(&c->sw, 60, 60) & 0xFFFFFFu, 0x00FF00u);
 }
 
 static void test_degenerate_shapes(void **state)

@@ -25,6 +25,7 @@
 #include <SDL_ttf.h>
 
 #include "app.h"
+#include "canvas.h"
 #include "font.h"
 #include "font_fixture.h"
 #include "layout.h"
@@ -34,21 +35,19 @@
 static const int sizes[][2] = { { 640, 480 }, { 600, 1000 }, { 1600, 1200 } };
 #define NSIZES (sizeof sizes / sizeof sizes[0])
 
+/* A canvas with the scene renderer drawing on it, and the layout of the
+ * last scene drawn. */
 struct canvas {
-    SDL_Surface *s;
-    SDL_Renderer *r;
+    struct soft_canvas sw;
     struct render *rd;
     struct layout l;
 };
 
 static void canvas_open(struct canvas *c, int w, int h)
 {
-    c->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    assert_non_null(c->s);
-    c->r = SDL_CreateSoftwareRenderer(c->s);
-    assert_non_null(c->r);
+    assert_int_equal(soft_canvas_open(&c->sw, w, h), 0);
     char err[FONT_ERR_MAX];
-    c->rd = render_new(c->r, fixture_font, err);
+    c->rd = render_new(c->sw.r, fixture_font, err);
     if (!c->rd)
         fail_msg("render_new: %s", err);
 }
@@ -56,23 +55,19 @@ static void canvas_open(struct canvas *c, int w, int h)
 static void canvas_close(struct canvas *c)
 {
     render_free(c->rd);
-    SDL_DestroyRenderer(c->r);
-    SDL_FreeSurface(c->s);
+    soft_canvas_close(&c->sw);
 }
 
 static void draw(struct canvas *c, const struct scene *sc)
 {
-    layout_compute(&c->l, c->s->w, c->s->h, sc);
+    layout_compute(&c->l, c->sw.s->w, c->sw.s->h, sc);
     assert_int_equal(render_frame(c->rd, sc, &c->l), 0);
-    assert_int_equal(SDL_RenderFlush(c->r), 0);
+    assert_int_equal(SDL_RenderFlush(c->sw.r), 0);
 }
 
 static uint32_t pixel(const struct canvas *c, int x, int y)
 {
-    const uint8_t *row = (const uint8_t *)c->s->pixels + (size_t)y * (size_t)c->s->pitch;
-    uint32_t p;
-    memcpy(&p, row + (size_t)x * 4, 4);
-    return p & 0xFFFFFFu;
+    return soft_canvas_pixel(&c->sw, x, y) & 0xFFFFFFu;
 }
 
 /* Pixels of exactly colour hex in r. */
@@ -85,6 +80,12 @@ static int count(const struct canvas *c, struct layout_rect r, uint32_t hex)
     return n;
 }
 
+/* Pixels in r that are not the background: something is drawn there. */
+static int inked(const struct canvas *c, struct layout_rect r)
+{
+    return r.w * r.h - count(c, r, RENDER_BG);
+}
+
 static struct layout_rect around(int cx, int cy, int half)
 {
     struct layout_rect r = { cx - half, cy - half, 2 * half + 1, 2 * half + 1 };
@@ -93,7 +94,7 @@ static struct layout_rect around(int cx, int cy, int half)
 
 static struct layout_rect whole(const struct canvas *c)
 {
-    struct layout_rect r = { 0, 0, c->s->w, c->s->h };
+    struct layout_rect r = { 0, 0, c->sw.s->w, c->sw.s->h };
     return r;
 }
 
@@ -120,6 +121,27 @@ static void base_scene(struct scene *sc, const char *cells)
     b->id = APP_BTN_RESIGN;
     snprintf(b->label, sizeof b->label, "Resign");
     b->enabled = 1;
+}
+
+/* A w x h canvas, and a game scene with `cells` to draw on it. */
+static void open_game(struct canvas *c, int w, int h, struct scene *sc, const char *cells)
+{
+    canvas_open(c, w, h);
+    base_scene(sc, cells);
+}
+
+/* A won game: its cells, and the line that won it. */
+struct won_game {
+    const char *cells;
+    uint8_t line[3];
+};
+
+/* The scene of game g, its line drawn, the clock gone. */
+static void won_scene(struct scene *sc, const struct won_game *g)
+{
+    base_scene(sc, g->cells);
+    sc->clock.shown = 0;
+    memcpy(sc->board.line, g->line, 3);
 }
 
 /* Each cell holds its own mark's colour and nothing of the other mark's. */
@@ -195,8 +217,8 @@ static void check_win_line(const struct canvas *c, const uint8_t line[3])
      * runs a little past the end cells' centres). */
     int total = 0;
     float reach = (float)l->cell * 0.5f;
-    for (int y = 0; y < c->s->h; y++)
-        for (int x = 0; x < c->s->w; x++) {
+    for (int y = 0; y < c->sw.s->h; y++)
+        for (int x = 0; x < c->sw.s->w; x++) {
             if (pixel(c, x, y) != RENDER_WIN)
                 continue;
             total++;
@@ -221,9 +243,8 @@ static void test_marks_and_empty_cells(void **state)
     (void)state;
     for (size_t s = 0; s < NSIZES; s++) {
         struct canvas c;
-        canvas_open(&c, sizes[s][0], sizes[s][1]);
         struct scene sc;
-        base_scene(&sc, "XO.XO...."); /* cells 0 3 X, 1 4 O */
+        open_game(&c, sizes[s][0], sizes[s][1], &sc, "XO.XO...."); /* cells 0 3 X, 1 4 O */
         draw(&c, &sc);
         check_marks(&c, &sc);
         /* No winning line colour anywhere while playing. */
@@ -246,10 +267,7 @@ static void test_marks_and_empty_cells(void **state)
 static void test_winning_lines(void **state)
 {
     (void)state;
-    static const struct {
-        const char *cells;
-        uint8_t line[3];
-    } games[] = {
+    static const struct won_game games[] = {
         { "XO.OX...X", { 0, 4, 8 } },   /* diagonal */
         { "O..XXXO..", { 3, 4, 5 } },   /* middle row */
         { "XXO.O.O.X", { 2, 4, 6 } },   /* anti-diagonal, O wins */
@@ -260,13 +278,11 @@ static void test_winning_lines(void **state)
         canvas_open(&c, sizes[s][0], sizes[s][1]);
         for (size_t g = 0; g < sizeof games / sizeof games[0]; g++) {
             struct scene sc;
-            base_scene(&sc, games[g].cells);
+            won_scene(&sc, &games[g]);
             sc.screen = APP_SCREEN_GAME_OVER;
             snprintf(sc.status, sizeof sc.status, "You won");
             sc.status_tone = SCENE_TONE_GOOD;
             snprintf(sc.detail, sizeof sc.detail, "three in a row");
-            sc.clock.shown = 0;
-            memcpy(sc.board.line, games[g].line, 3);
             draw(&c, &sc);
             check_win_line(&c, games[g].line);
             /* Marks off the line are untouched. */
@@ -301,9 +317,8 @@ static void test_hover_last_cursor(void **state)
     (void)state;
     for (size_t s = 0; s < 2; s++) {
         struct canvas c;
-        canvas_open(&c, sizes[s][0], sizes[s][1]);
         struct scene sc;
-        base_scene(&sc, "X...O....");
+        open_game(&c, sizes[s][0], sizes[s][1], &sc, "X...O....");
         sc.board.clickable = 1;
         sc.board.hover = 8;
         draw(&c, &sc);
@@ -411,6 +426,18 @@ static void test_screens_draw(void **state)
     canvas_close(&c);
 }
 
+/* 1 when colour p differs from colour bg by more than `by` in one of its
+ * channels (ink on bg, not its anti-aliased fringe). */
+static int far_from(uint32_t p, uint32_t bg, int by)
+{
+    for (int k = 0; k < 24; k += 8) {
+        int d = (int)((p >> k) & 0xFF) - (int)((bg >> k) & 0xFF);
+        if (d > by || d < -by)
+            return 1;
+    }
+    return 0;
+}
+
 /* The rows of ink (pixels off the fill colour) of a button's label: *top and
  * *bottom, the first and last. 0 when it has any. */
 static int ink_rows(const struct canvas *c, struct layout_rect r, uint32_t fill, int *top, int *bottom)
@@ -420,13 +447,7 @@ static int ink_rows(const struct canvas *c, struct layout_rect r, uint32_t fill,
     int inset = r.h / 3; /* clear of the rounded frame */
     for (int y = r.y + 4; y < r.y + r.h - 4; y++)
         for (int x = r.x + inset; x < r.x + r.w - inset; x++) {
-            uint32_t p = pixel(c, x, y);
-            int far = 0;
-            for (int k = 0; k < 24; k += 8) {
-                int d = (int)((p >> k) & 0xFF) - (int)((fill >> k) & 0xFF);
-                far |= d > 60 || d < -60;
-            }
-            if (far) {
+            if (far_from(pixel(c, x, y), fill, 60)) {
                 if (*top < 0)
                     *top = y;
                 *bottom = y;
@@ -448,7 +469,7 @@ static void same_label_rows(const struct canvas *c, const char *what)
         bottom[i] -= c->l.buttons[i].y;
     }
     if (abs(top[0] - top[1]) > 1 || abs(bottom[0] - bottom[1]) > 1)
-        fail_msg("%dx%d%s: labels drawn at rows %d-%d and %d-%d", c->s->w, c->s->h, what, top[0],
+        fail_msg("%dx%d%s: labels drawn at rows %d-%d and %d-%d", c->sw.s->w, c->sw.s->h, what, top[0],
                  bottom[0], top[1], bottom[1]);
 }
 
@@ -470,9 +491,8 @@ static void test_button_row_one_size(void **state)
     static const int wins[][2] = { { 640, 720 }, { 330, 720 }, { 1600, 1200 } };
     for (size_t s = 0; s < sizeof wins / sizeof wins[0]; s++) {
         struct canvas c;
-        canvas_open(&c, wins[s][0], wins[s][1]);
         struct scene sc;
-        base_scene(&sc, "XOXOOXXXO");
+        open_game(&c, wins[s][0], wins[s][1], &sc, "XOXOOXXXO");
         sc.clock.shown = 0;
         sc.button_count = 0;
         add_row_button(&sc, APP_BTN_WATCH, "Watch another game", 0);
@@ -486,7 +506,7 @@ static void test_button_row_one_size(void **state)
         /* A button too narrow for its label: its neighbour's shrinks with it. */
         c.l.buttons[0].w = c.l.buttons[0].h * 3;
         assert_int_equal(render_frame(c.rd, &sc, &c.l), 0);
-        assert_int_equal(SDL_RenderFlush(c.r), 0);
+        assert_int_equal(SDL_RenderFlush(c.sw.r), 0);
         same_label_rows(&c, ", a narrow button");
         /* Wide enough: every label of a game-over row fits at the body size. */
         static const char *rows[][3] = { { "Watch another game", "Lobby", NULL },
@@ -517,9 +537,8 @@ static void test_cache_bounded(void **state)
 {
     (void)state;
     struct canvas c;
-    canvas_open(&c, 320, 240);
     struct scene sc;
-    base_scene(&sc, "X...O....");
+    open_game(&c, 320, 240, &sc, "X...O....");
     for (int i = 0; i < FONT_CACHE_TEXTS + 60; i++) {
         snprintf(sc.status, sizeof sc.status, "Waiting for player %d", i);
         draw(&c, &sc);
@@ -555,9 +574,8 @@ static void test_toast_hides_notice(void **state)
 {
     (void)state;
     struct canvas c;
-    canvas_open(&c, 640, 720);
     struct scene sc;
-    base_scene(&sc, "X...O....");
+    open_game(&c, 640, 720, &sc, "X...O....");
     snprintf(sc.notice, sizeof sc.notice, "bob lost the connection: 19 s to come back to the game");
     sc.notice_tone = SCENE_TONE_WARN;
     draw(&c, &sc);
@@ -578,9 +596,8 @@ static void test_tiny_windows(void **state)
     static const int tiny[][2] = { { 1, 1 }, { 7, 5 }, { 50, 40 }, { 200, 150 }, { 90, 700 }, { 700, 60 } };
     for (size_t s = 0; s < sizeof tiny / sizeof tiny[0]; s++) {
         struct canvas c;
-        canvas_open(&c, tiny[s][0], tiny[s][1]);
         struct scene sc;
-        base_scene(&sc, "X...O...X");
+        open_game(&c, tiny[s][0], tiny[s][1], &sc, "X...O...X");
         snprintf(sc.toast, sizeof sc.toast, "Not your turn");
         snprintf(sc.detail, sizeof sc.detail, "Click a square, or use 1-9 / the arrows and Enter");
         draw(&c, &sc);
@@ -612,10 +629,7 @@ static uint32_t pixel_at(const struct canvas *c, float x, float y, float ux, flo
 static void test_outlined_win_line(void **state)
 {
     (void)state;
-    static const struct {
-        const char *cells;
-        uint8_t line[3];
-    } games[] = {
+    static const struct won_game games[] = {
         { "XO.OX.O.X", { 0, 4, 8 } }, { "OOXOX.X..", { 2, 4, 6 } }, { "XXX.OO...", { 0, 1, 2 } },
         { "X.OXO.X..", { 0, 3, 6 } }, { "OOOXX.X..", { 0, 1, 2 } }, { "XO.XO..O.", { 1, 4, 7 } },
     };
@@ -624,9 +638,7 @@ static void test_outlined_win_line(void **state)
         canvas_open(&c, sizes[s][0], sizes[s][1]);
         for (size_t g = 0; g < sizeof games / sizeof games[0]; g++) {
             struct scene sc;
-            base_scene(&sc, games[g].cells);
-            sc.clock.shown = 0;
-            memcpy(sc.board.line, games[g].line, 3);
+            won_scene(&sc, &games[g]);
             draw(&c, &sc);
             struct layout_rect a = c.l.cells[games[g].line[0]], z = c.l.cells[games[g].line[2]];
             float dx = (float)(z.x - a.x), dy = (float)(z.y - a.y), len = hypotf(dx, dy);
@@ -656,36 +668,26 @@ static void test_outlined_win_line(void **state)
 static void test_line_draws_itself(void **state)
 {
     (void)state;
+    static const struct won_game diagonal = { "XO.OX...X", { 0, 4, 8 } };
     struct canvas c;
     canvas_open(&c, 640, 720);
     struct scene sc;
-    base_scene(&sc, "XO.OX...X");
-    sc.clock.shown = 0;
-    uint8_t line[3] = { 0, 4, 8 };
-    memcpy(sc.board.line, line, 3);
-    struct layout_rect first = c.l.cells[0];
+    won_scene(&sc, &diagonal);
     sc.board.line_drawn = 0;
     draw(&c, &sc);
     assert_int_equal(count(&c, whole(&c), RENDER_WIN), 0);
     assert_true(scene_animating(&sc));
     sc.board.line_drawn = SCENE_MOTION_DONE / 2;
     draw(&c, &sc);
-    first = c.l.cells[0];
-    struct layout_rect mid = c.l.cells[4], last = c.l.cells[8];
+    struct layout_rect first = c.l.cells[0], mid = c.l.cells[4], last = c.l.cells[8];
     assert_true(count(&c, around(first.x + first.w / 2, first.y + first.h / 2, 3), RENDER_WIN) > 0);
     assert_true(count(&c, around(mid.x + mid.w / 2, mid.y + mid.h / 2, 3), RENDER_WIN) > 0);
     assert_int_equal(count(&c, last, RENDER_WIN), 0);
     sc.board.line_drawn = SCENE_MOTION_DONE;
     draw(&c, &sc);
     assert_false(scene_animating(&sc));
-    check_win_line(&c, line);
+    check_win_line(&c, diagonal.line);
     canvas_close(&c);
-}
-
-/* Pixels in r that are not the background. */
-static int inked(const struct canvas *c, struct layout_rect r)
-{
-    return r.w * r.h - count(c, r, RENDER_BG);
 }
 
 /* A mark appearing grows and fades in: nothing at the start, less than the
@@ -694,9 +696,8 @@ static void test_mark_appears(void **state)
 {
     (void)state;
     struct canvas c;
-    canvas_open(&c, 640, 720);
     struct scene sc;
-    base_scene(&sc, "X...O....");
+    open_game(&c, 640, 720, &sc, "X...O....");
     sc.board.appear_cell = 4;
     sc.board.appear = SCENE_MOTION_DONE;
     draw(&c, &sc);
@@ -728,9 +729,8 @@ static void test_dimmed_reconnect_board(void **state)
     (void)state;
     for (size_t s = 0; s < NSIZES; s++) {
         struct canvas c;
-        canvas_open(&c, sizes[s][0], sizes[s][1]);
         struct scene sc;
-        base_scene(&sc, "XO.XO....");
+        open_game(&c, sizes[s][0], sizes[s][1], &sc, "XO.XO....");
         sc.clock.shown = 0;
         sc.board.dimmed = 1;
         snprintf(sc.banner, sizeof sc.banner, "Reconnecting\u2026 16 s");
@@ -769,13 +769,7 @@ static int ink_of(const struct canvas *c, struct layout_rect r, uint32_t bg, int
         cols[x] = 0;
     for (int y = r.y; y < r.y + r.h; y++)
         for (int x = r.x; x < r.x + r.w; x++) {
-            uint32_t p = pixel(c, x, y);
-            int far = 0;
-            for (int k = 0; k < 24; k += 8) {
-                int d = (int)((p >> k) & 0xFF) - (int)((bg >> k) & 0xFF);
-                far |= d > 90 || d < -90;
-            }
-            if (!far)
+            if (!far_from(pixel(c, x, y), bg, 90))
                 continue;
             n++;
             cols[x - r.x] = 1;
@@ -792,9 +786,8 @@ static void test_name_ellipsis(void **state)
 {
     (void)state;
     struct canvas c;
-    canvas_open(&c, 330, 720);
     struct scene sc;
-    base_scene(&sc, "X...O....");
+    open_game(&c, 330, 720, &sc, "X...O....");
     sc.clock.shown = 0;
     sc.players[0].to_move = 0;
     snprintf(sc.players[1].name, sizeof sc.players[1].name, "BW");
@@ -838,9 +831,8 @@ static void test_cjk_name(void **state)
 {
     (void)state;
     struct canvas c;
-    canvas_open(&c, 640, 720);
     struct scene sc;
-    base_scene(&sc, "X...O....");
+    open_game(&c, 640, 720, &sc, "X...O....");
     sc.clock.shown = 0;
     snprintf(sc.players[1].name, sizeof sc.players[1].name, "\u0378\u0378\u0378");
     draw(&c, &sc);
@@ -891,29 +883,16 @@ static void test_font_search(void **state)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, "not a font at all", 17), 17);
     assert_int_equal(close(fd), 0);
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 64, 64, 32, SDL_PIXELFORMAT_ARGB8888);
-    assert_non_null(s);
-    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
-    assert_non_null(r);
-    struct render *rd = render_new(r, junk, err);
+    struct soft_canvas sw;
+    assert_int_equal(soft_canvas_open(&sw, 64, 64), 0);
+    struct render *rd = render_new(sw.r, junk, err);
     assert_null(rd);
     assert_true(strlen(err) > 0);
-    rd = render_new(r, "/nonexistent/font.ttf", err);
+    rd = render_new(sw.r, "/nonexistent/font.ttf", err);
     assert_null(rd);
     assert_true(strlen(err) > 0);
-    SDL_DestroyRenderer(r);
-    SDL_FreeSurface(s);
+    soft_canvas_close(&sw);
     assert_int_equal(unlink(junk), 0);
-}
-
-/* Pixels in r that are not the background: something is drawn there. */
-static int ink(const struct canvas *c, struct layout_rect r)
-{
-    int n = 0;
-    for (int y = r.y; y < r.y + r.h; y++)
-        for (int x = r.x; x < r.x + r.w; x++)
-            n += pixel(c, x, y) != RENDER_BG;
-    return n;
 }
 
 /* The window icon: the svg's tile, grid and marks at 64 x 64, transparent
@@ -983,7 +962,7 @@ static void test_connect_screen_servers(void **state)
         canvas_open(&c, more[k][0], more[k][1]);
         draw(&c, &sc);
         struct layout_rect rows[2] = {{0}}, name = c.l.fields[1];
-        int bottom_buttons = c.s->h;
+        int bottom_buttons = c.sw.s->h;
         for (int i = 0; i < c.l.button_count; i++) {
             int id = c.l.button_ids[i];
             if (id >= APP_BTN_SERVER_BASE)
@@ -995,7 +974,7 @@ static void test_connect_screen_servers(void **state)
             assert_true(rows[i].w > 0);
             assert_true(rows[i].y >= name.y + name.h);
             assert_true(rows[i].y + rows[i].h <= bottom_buttons);
-            assert_true(ink(&c, rows[i]) > 0);
+            assert_true(inked(&c, rows[i]) > 0);
         }
         assert_true(rows[1].y >= rows[0].y + rows[0].h);
         /* The gone row is drawn greyed (the background inside), the live one as a panel. */
@@ -1067,9 +1046,8 @@ static void test_series_line(void **state)
     (void)state;
     for (size_t k = 0; k < NSIZES; k++) {
         struct canvas c;
-        canvas_open(&c, sizes[k][0], sizes[k][1]);
         struct scene sc;
-        base_scene(&sc, "X...O....");
+        open_game(&c, sizes[k][0], sizes[k][1], &sc, "X...O....");
         draw(&c, &sc);
         assert_int_equal(c.l.series.w, 0);
         snprintf(sc.series, sizeof sc.series, "alice 2 - 1 bob");

@@ -99,6 +99,13 @@ int vec_load(const char *path, struct vec *out, size_t cap)
     return (int)n;
 }
 
+int vec_file_load(struct vec_file *vf, const char *path)
+{
+    int n = vec_load(path, vf->v, VEC_MAX);
+    vf->n = n < 0 ? 0 : (size_t)n;
+    return n < 0 ? -1 : 0;
+}
+
 char *vec_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -32,6 +32,16 @@ struct vec {
  * to stderr). */
 int vec_load(const char *path, struct vec *out, size_t cap);
 
+/* The vectors of one file, for a test binary that walks them. */
+struct vec_file {
+    size_t n;
+    struct vec v[VEC_MAX];
+};
+
+/* vec_load(path) into *vf: 0, or -1 as vec_load fails (vf->n is then 0).
+ * Made to be the body of a cmocka group setup. */
+int vec_file_load(struct vec_file *vf, const char *path);
+
 /* Parse one line (without its '#'/blank check) into *v; 0 or -1. */
 int vec_parse_line(const char *line, int lineno, struct vec *v);
 

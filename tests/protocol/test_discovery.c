@@ -26,17 +26,12 @@
 #error "TTT_DISCOVERY_VECTORS_FILE must name tests/data/discovery-v1-vectors.txt"
 #endif
 
-static struct vec vecs[VEC_MAX];
-static size_t nvecs;
+static struct vec_file vectors;
 
 static int load_vectors(void **state)
 {
     (void)state;
-    int n = vec_load(TTT_DISCOVERY_VECTORS_FILE, vecs, VEC_MAX);
-    if (n < 0)
-        return -1;
-    nvecs = (size_t)n;
-    return 0;
+    return vec_file_load(&vectors, TTT_DISCOVERY_VECTORS_FILE);
 }
 
 /* The fields of *m in wire order, named as in the vectors file. */
@@ -72,8 +67,8 @@ static void vectors_file_has_both_kinds_both_ways(void **state)
     size_t count[3][2] = {{0}};
 
     (void)state;
-    for (size_t i = 0; i < nvecs; i++)
-        count[vecs[i].kind][vecs[i].dir]++;
+    for (size_t i = 0; i < vectors.n; i++)
+        count[vectors.v[i].kind][vectors.v[i].dir]++;
     assert_true(count[VEC_VALID][PROTO_C2S] >= 3 && count[VEC_VALID][PROTO_S2C] >= 5);
     assert_true(count[VEC_INVALID][PROTO_C2S] >= 10 && count[VEC_INVALID][PROTO_S2C] >= 10);
     assert_int_equal(count[VEC_PARTIAL][PROTO_C2S] + count[VEC_PARTIAL][PROTO_S2C], 0);
@@ -84,8 +79,8 @@ static void vectors_file_has_both_kinds_both_ways(void **state)
 static void vectors_valid_decode_to_fields_and_reencode(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         struct vec_field f[8];
         struct disc_msg m;
         uint8_t out[DISC_DATAGRAM_MAX];
@@ -109,8 +104,8 @@ static void vectors_valid_decode_to_fields_and_reencode(void **state)
 static void vectors_invalid_dropped(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         struct disc_msg m;
         int rc, want = expected_status(v);
 
@@ -128,12 +123,12 @@ static void vectors_invalid_dropped(void **state)
  * datagram cut short) is accepted. */
 static void vectors_no_overread_and_no_prefix_accepted(void **state)
 {
-    uint8_t *end = guard_end(sizeof vecs[0].bytes);
+    uint8_t *end = guard_end(sizeof vectors.v[0].bytes);
 
     (void)state;
     assert_non_null(end);
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         struct disc_msg m;
 
         for (size_t k = 0; k <= v->n; k++) {
@@ -184,10 +179,10 @@ static void answer_never_larger_than_query(void **state)
             assert_true(n <= DISC_ANSWER_MAX && n < DISC_QUERY_LEN);
         }
     }
-    for (size_t i = 0; i < nvecs; i++)
-        if (vecs[i].kind == VEC_VALID)
-            EXPECT(vecs[i].dir == PROTO_C2S ? vecs[i].n == DISC_QUERY_LEN : vecs[i].n < DISC_QUERY_LEN,
-                   "line %d: %zu bytes", vecs[i].lineno, vecs[i].n);
+    for (size_t i = 0; i < vectors.n; i++)
+        if (vectors.v[i].kind == VEC_VALID)
+            EXPECT(vectors.v[i].dir == PROTO_C2S ? vectors.v[i].n == DISC_QUERY_LEN : vectors.v[i].n < DISC_QUERY_LEN,
+                   "line %d: %zu bytes", vectors.v[i].lineno, vectors.v[i].n);
 }
 
 /* ---------------------------------------------------------- encoder */
@@ -196,7 +191,7 @@ static void answer_never_larger_than_query(void **state)
  * small, and nothing is written past the buffer (it ends at the guard). */
 static void encoder_refusals(void **state)
 {
-    uint8_t *end = guard_end(sizeof vecs[0].bytes);
+    uint8_t *end = guard_end(sizeof vectors.v[0].bytes);
     struct disc_msg m = answer_with_name("box"), bad;
 
     (void)state;
@@ -231,8 +226,8 @@ static void encoder_refusals(void **state)
 static void every_byte_changed(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         uint8_t d[DISC_DATAGRAM_MAX], out[DISC_DATAGRAM_MAX];
 
         if (v->kind != VEC_VALID)

@@ -25,18 +25,13 @@
 
 /* ------------------------------------------------------------ vectors */
 
-static struct vec vecs[VEC_MAX];
-static size_t nvecs;
+static struct vec_file vectors;
 
 /* Group setup: load every line of the project's vectors file. */
 static int load_vectors(void **state)
 {
     (void)state;
-    int n = vec_load(TTT_VECTORS_FILE, vecs, VEC_MAX);
-    if (n < 0)
-        return -1;
-    nvecs = (size_t)n;
-    return 0;
+    return vec_file_load(&vectors, TTT_VECTORS_FILE);
 }
 
 /* ------------------------------------------------- messages as fields */
@@ -283,8 +278,8 @@ static void vectors_file_has_every_kind(void **state)
     size_t count[3][2] = {{0}};
 
     (void)state;
-    for (size_t i = 0; i < nvecs; i++)
-        count[vecs[i].kind][vecs[i].dir]++;
+    for (size_t i = 0; i < vectors.n; i++)
+        count[vectors.v[i].kind][vectors.v[i].dir]++;
     assert_true(count[VEC_VALID][PROTO_C2S] >= 10 && count[VEC_VALID][PROTO_S2C] >= 10);
     assert_true(count[VEC_INVALID][PROTO_C2S] >= 10 && count[VEC_INVALID][PROTO_S2C] >= 5);
     assert_true(count[VEC_PARTIAL][PROTO_C2S] >= 1);
@@ -296,8 +291,8 @@ static void vectors_valid_decode_to_fields_and_reencode(void **state)
     size_t seen = 0;
 
     (void)state;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         struct proto_msg m;
         uint8_t out[PROTO_FRAME_MAX];
         size_t used;
@@ -323,8 +318,8 @@ static void vectors_valid_decode_to_fields_and_reencode(void **state)
 static void vectors_invalid_rejected(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         int want = expected_error(v);
         struct proto_reader r;
         struct proto_frame fr;
@@ -368,8 +363,8 @@ static void vectors_invalid_rejected(void **state)
 static void vectors_partial_need_more(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         struct proto_reader r;
         struct proto_frame fr;
         size_t used;
@@ -396,8 +391,8 @@ static void vectors_partial_need_more(void **state)
 static void vectors_valid_every_prefix_then_frame(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         struct proto_reader r;
         struct proto_frame fr;
         struct proto_msg m;
@@ -435,13 +430,13 @@ static void vectors_random_chunkings_same_frames(void **state)
     for (int d = PROTO_C2S; d <= PROTO_S2C; d++) {
         size_t total = 0, nframes = 0;
 
-        for (size_t i = 0; i < nvecs; i++) {
-            if (vecs[i].kind != VEC_VALID || vecs[i].dir != (enum proto_dir)d)
+        for (size_t i = 0; i < vectors.n; i++) {
+            if (vectors.v[i].kind != VEC_VALID || vectors.v[i].dir != (enum proto_dir)d)
                 continue;
-            assert_true(total + vecs[i].n <= sizeof stream);
-            memcpy(stream + total, vecs[i].bytes, vecs[i].n);
+            assert_true(total + vectors.v[i].n <= sizeof stream);
+            memcpy(stream + total, vectors.v[i].bytes, vectors.v[i].n);
             starts[nframes++] = i;
-            total += vecs[i].n;
+            total += vectors.v[i].n;
         }
         assert_true(nframes > 1);
         for (int run = 0; run < 1000; run++) {
@@ -466,7 +461,7 @@ static void vectors_random_chunkings_same_frames(void **state)
                     }
                     EXPECT(rc == PROTO_FRAME, "run %d: %s", run, proto_strerror(rc));
                     EXPECT(next < nframes, "run %d: more frames than sent", run);
-                    const struct vec *v = &vecs[starts[next++]];
+                    const struct vec *v = &vectors.v[starts[next++]];
                     EXPECT(fr.type == v->bytes[0] && (size_t)fr.len + PROTO_HEADER_LEN == v->n &&
                                memcmp(fr.payload, v->bytes + PROTO_HEADER_LEN, fr.len) == 0,
                            "run %d: frame %zu differs from line %d", run, next, v->lineno);
@@ -488,8 +483,8 @@ static void vectors_no_overread_at_guard_page(void **state)
 
     (void)state;
     assert_non_null(end);
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         uint8_t *b = end - v->n;
         struct proto_reader r;
         struct proto_frame fr;

@@ -1127,6 +1127,14 @@ void th_play_at(const char *file, int line, struct th_client *x, struct th_clien
     }
 }
 
+void th_play_to_draw_at(const char *file, int line, struct th_client *x, struct th_client *o, uint8_t first_ply,
+                        const uint8_t *cells, size_t n)
+{
+    th_play_at(file, line, x, o, first_ply, cells, n);
+    th_expect_game_over_at(file, line, x, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
+    th_expect_game_over_at(file, line, o, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
+}
+
 void th_ignore_sigpipe(void)
 {
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)

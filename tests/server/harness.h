@@ -264,6 +264,12 @@ void th_expect_opponent_at(const char *file, int line, struct th_client *c, uint
 void th_play_at(const char *file, int line, struct th_client *x, struct th_client *o, uint8_t first_ply,
                 const uint8_t *cells, size_t n);
 #define th_play(x, o, first_ply, cells, n) th_play_at(__FILE__, __LINE__, x, o, first_ply, cells, n)
+/* th_play, the last of the cells filling the board without a line: both
+ * players must then get GAME_OVER, a draw (no winner, reason FULL). */
+void th_play_to_draw_at(const char *file, int line, struct th_client *x, struct th_client *o, uint8_t first_ply,
+                        const uint8_t *cells, size_t n);
+#define th_play_to_draw(x, o, first_ply, cells, n) \
+    th_play_to_draw_at(__FILE__, __LINE__, x, o, first_ply, cells, n)
 
 /* CLOCK_MONOTONIC in milliseconds (aborts if the clock fails). */
 int64_t th_now_ms(void);

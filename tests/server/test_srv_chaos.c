@@ -100,6 +100,17 @@ static struct th_client *new_client(void)
     return c;
 }
 
+/* A new client connected to the server, nothing sent yet; NULL when it
+ * cannot be made or the connect fails. */
+static struct th_client *connected_client(struct chaos *ch)
+{
+    struct th_client *c = new_client();
+    if (c && th_connect(c, ch->port) == 0)
+        return c;
+    free(c);
+    return NULL;
+}
+
 static void drop_client(struct chaos *ch, struct th_client *c)
 {
     if (!c)
@@ -224,11 +235,9 @@ static void do_garbage(struct chaos *ch)
         if (!c)
             return;
     } else {
-        c = new_client();
-        if (!c || th_connect(c, ch->port) < 0) {
-            free(c);
+        c = connected_client(ch);
+        if (!c)
             return;
-        }
     }
     uint8_t junk[200];
     size_t n = 1 + rnd(&ch->seed) % sizeof junk;
@@ -248,11 +257,9 @@ static void do_garbage(struct chaos *ch)
 
 static void do_silent(struct chaos *ch)
 {
-    struct th_client *c = new_client();
-    if (c && th_connect(c, ch->port) == 0)
+    struct th_client *c = connected_client(ch);
+    if (c)
         hold(ch, c);
-    else
-        free(c);
 }
 
 static void do_half_frame(struct chaos *ch)
@@ -261,11 +268,9 @@ static void do_half_frame(struct chaos *ch)
     struct th_client *c;
     size_t n;
     if (rnd(&ch->seed) % 2) {
-        c = new_client();
-        if (!c || th_connect(c, ch->port) < 0) {
-            free(c);
+        c = connected_client(ch);
+        if (!c)
             return;
-        }
         n = encode_hello(f, "halfway");
     } else {
         c = chaos_hello(ch, "halfway");
@@ -281,13 +286,9 @@ static void do_half_frame(struct chaos *ch)
 
 static void do_bytewise(struct chaos *ch)
 {
-    struct th_client *c = new_client();
+    struct th_client *c = connected_client(ch);
     if (!c)
         return;
-    if (th_connect(c, ch->port) < 0) {
-        free(c);
-        return;
-    }
     uint8_t f[PROTO_FRAME_MAX];
     size_t n = encode_hello(f, "bytewise");
     struct proto_msg m;
@@ -427,13 +428,9 @@ static void do_small_flood(struct chaos *ch)
 
 static void do_hit_and_run(struct chaos *ch)
 {
-    struct th_client *c = new_client();
+    struct th_client *c = connected_client(ch);
     if (!c)
         return;
-    if (th_connect(c, ch->port) < 0) {
-        free(c);
-        return;
-    }
     uint8_t f[4 * PROTO_FRAME_MAX];
     size_t n = 0;
     struct proto_msg m;

@@ -176,9 +176,7 @@ static void full_board_is_a_draw(void **state)
     struct th_client x, o;
     th_pair(&x, &o, th_srv.port, "x", "o", NULL);
     static const uint8_t moves[9] = { 0, 1, 2, 4, 3, 5, 7, 6, 8 };
-    th_play(&x, &o, 0, moves, 9);
-    th_expect_game_over(&x, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
-    th_expect_game_over(&o, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
+    th_play_to_draw(&x, &o, 0, moves, 9);
     bad_move(&x, &o, 0, 0, PROTO_ERR_UNEXPECTED);
     th_close(&x);
     th_close(&o);

@@ -143,9 +143,7 @@ static void line_resign_leave_draw(void **state)
     ids[3] = th_expect_start(&d, PROTO_MARK_X, "dave", "carol");
     th_expect_start(&c, PROTO_MARK_O, "dave", "carol");
     static const uint8_t draw[9] = { 0, 1, 2, 4, 3, 5, 7, 6, 8 };
-    th_play(&d, &c, 0, draw, 9);
-    th_expect_game_over(&d, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
-    th_expect_game_over(&c, PROTO_MARK_NONE, PROTO_REASON_FULL, NULL);
+    th_play_to_draw(&d, &c, 0, draw, 9);
 
     text = wait_lines(th_srv.record_path, 4);
     check_line(text, 0, ids[0], "\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);

@@ -25,18 +25,13 @@
 
 /* ------------------------------------------------------------ vectors */
 
-static struct vec vecs[VEC_MAX];
-static size_t nvecs;
+static struct vec_file vectors;
 
 static int load_vectors(void **state)
 {
     (void)state;
-    int n = vec_load(TTT_VECTORS_FILE, vecs, VEC_MAX);
-    if (n < 0)
-        return -1;
-    nvecs = (size_t)n;
     th_ignore_sigpipe();
-    return 0;
+    return vec_file_load(&vectors, TTT_VECTORS_FILE);
 }
 
 static int header_shows_error(const struct vec *v)
@@ -140,8 +135,8 @@ static void every_invalid_line(int welcomed)
     struct bystanders by;
     bystanders_start(&by);
     int count = 0;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         if (v->kind != VEC_INVALID || v->dir != PROTO_C2S)
             continue;
         struct th_client c;
@@ -177,8 +172,8 @@ static void invalid_line_from_a_player(void **state)
 {
     (void)state;
     int count = 0;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         if (v->kind != VEC_INVALID || v->dir != PROTO_C2S)
             continue;
         struct th_client x, o;
@@ -197,8 +192,8 @@ static void server_frames_from_a_client(void **state)
 {
     (void)state;
     int count = 0;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         if (v->dir != PROTO_S2C || v->bytes[0] == PROTO_PING || v->bytes[0] == PROTO_PONG)
             continue;
         struct th_client c;
@@ -213,8 +208,8 @@ static void partial_lines_get_no_answer(void **state)
 {
     (void)state;
     int count = 0;
-    for (size_t i = 0; i < nvecs; i++) {
-        const struct vec *v = &vecs[i];
+    for (size_t i = 0; i < vectors.n; i++) {
+        const struct vec *v = &vectors.v[i];
         if (v->kind != VEC_PARTIAL || v->dir != PROTO_C2S)
             continue;
         struct th_client c;

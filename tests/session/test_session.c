@@ -116,6 +116,19 @@ static struct session *lobby_session(const char *name)
     return lobby_session_with(name, 0);
 }
 
+/* Game `id` starts with us as `you` (PROTO_SPECTATOR to watch it) at
+ * `cells`, ms_left on the mover's clock: its GAME_START and STATE fed at
+ * `now`, and their two events popped. */
+static void start_game(struct session *s, uint32_t id, uint8_t you, const char *cells, uint32_t ms_left,
+                       uint64_t now)
+{
+    struct proto_msg gs = game_start_msg(id, you), st = state_msg(id, cells, ms_left);
+    assert_int_equal(feed_msg(s, &gs, now), 0);
+    assert_int_equal(feed_msg(s, &st, now), 0);
+    expect_ev(s, SESSION_EV_GAME_START);
+    expect_ev(s, SESSION_EV_STATE);
+}
+
 /* A session playing game 1 as `you` at an empty board. */
 static struct session *playing_session_with(uint8_t you, uint8_t auto_reconnect)
 {
@@ -124,11 +137,7 @@ static struct session *playing_session_with(uint8_t you, uint8_t auto_reconnect)
     assert_string_equal(out_hex(s), "02 00 00");
     assert_int_equal(feed_hex(s, "82 00 00", 1000), 0);
     expect_ev(s, SESSION_EV_QUEUED);
-    struct proto_msg gs = game_start_msg(1, you), st = state_msg(1, ".........", 30000);
-    assert_int_equal(feed_msg(s, &gs, 1000), 0);
-    assert_int_equal(feed_msg(s, &st, 1000), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 1, you, ".........", 30000, 1000);
     assert_int_equal(session_phase(s), SESSION_PLAYING);
     return s;
 }
@@ -455,6 +464,17 @@ static void expect_violation_playing(uint8_t you, const char *hex, const char *n
     session_free(s);
 }
 
+/* In the lobby, `hex` from the server is a violation: closed with
+ * `needle` in the message, nothing sent. */
+static void expect_violation_lobby(const char *hex, const char *needle)
+{
+    struct session *s = lobby_session("alice");
+    assert_int_equal(feed_hex(s, hex, 1), -1);
+    expect_closed(s, SESSION_CLOSE_PROTOCOL, needle);
+    assert_string_equal(out_hex(s), "");
+    session_free(s);
+}
+
 static void test_protocol_violations(void **state)
 {
     (void)state;
@@ -503,10 +523,7 @@ static void test_protocol_violations(void **state)
     assert_int_equal(feed_msg(s, &gs, 1), -1);
     expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_START");
     session_free(s);
-    s = lobby_session("alice");
-    assert_int_equal(feed_hex(s, "86 00 01 00", 1), -1);
-    expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_LIST");
-    session_free(s);
+    expect_violation_lobby("86 00 01 00", "GAME_LIST");
 
     /* queued: GAME_START before QUEUED; STATE with impossible cells or mover;
      * STATE for another game; no STATE after GAME_START */
@@ -620,11 +637,7 @@ static void test_rematch_flow(void **state)
     assert_true(session_game(s)->rematch_offered);
     assert_int_equal(session_rematch(s), -1); /* once */
     /* game 2, marks swapped */
-    struct proto_msg gs = game_start_msg(2, PROTO_MARK_O), st = state_msg(2, ".........", 30000);
-    assert_int_equal(feed_msg(s, &gs, 2000), 0);
-    assert_int_equal(feed_msg(s, &st, 2000), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 2, PROTO_MARK_O, ".........", 30000, 2000);
     const struct session_game *g = session_game(s);
     assert_int_equal(g->game_id, 2);
     assert_int_equal(g->you, PROTO_MARK_O);
@@ -637,16 +650,11 @@ static void test_rematch_flow(void **state)
     play_to_line(s);
     assert_int_equal(session_rematch(s), 0);
     (void)out_hex(s);
-    gs = game_start_msg(3, PROTO_MARK_X);
-    st = state_msg(3, ".........", 30000);
-    assert_int_equal(feed_msg(s, &gs, 3000), 0);
-    assert_int_equal(feed_msg(s, &st, 3000), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 3, PROTO_MARK_X, ".........", 30000, 3000);
     /* the same mark again is a violation */
     play_to_line(s);
     assert_int_equal(session_rematch(s), 0);
-    gs = game_start_msg(4, PROTO_MARK_X);
+    struct proto_msg gs = game_start_msg(4, PROTO_MARK_X);
     assert_int_equal(feed_msg(s, &gs, 4000), -1);
     expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_START");
     session_free(s);
@@ -720,12 +728,7 @@ static void test_leave_and_crossing_frames(void **state)
     /* the new QUICK_MATCH's answers count */
     assert_int_equal(feed_hex(s, "82 00 00", 1), 0);
     expect_ev(s, SESSION_EV_QUEUED);
-    gs = game_start_msg(2, PROTO_MARK_X);
-    st = state_msg(2, ".........", 30000);
-    assert_int_equal(feed_msg(s, &gs, 1), 0);
-    assert_int_equal(feed_msg(s, &st, 1), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 2, PROTO_MARK_X, ".........", 30000, 1);
     assert_int_equal(session_game(s)->game_id, 2);
 
     /* LEAVE mid-game: the GAME_OVER it causes is dropped */
@@ -762,12 +765,7 @@ static void test_leave_and_crossing_frames(void **state)
     assert_int_equal(feed_hex(s, "71 00 04 00 00 00 01 92 00 03 03 00 00 82 00 00", 1), 0);
     expect_ev(s, SESSION_EV_QUEUED);
     expect_no_ev(s);
-    gs = game_start_msg(7, PROTO_MARK_X);
-    st = state_msg(7, ".........", 30000);
-    assert_int_equal(feed_msg(s, &gs, 1), 0);
-    assert_int_equal(feed_msg(s, &st, 1), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 7, PROTO_MARK_X, ".........", 30000, 1);
     session_free(s);
 
     /* in a queue joined from the lobby, an OPPONENT frame is a violation */
@@ -778,10 +776,7 @@ static void test_leave_and_crossing_frames(void **state)
     session_free(s);
 
     /* a PONG for a PING never sent */
-    s = lobby_session("alice");
-    assert_int_equal(feed_hex(s, "71 00 04 00 00 00 05", 1), -1);
-    expect_closed(s, SESSION_CLOSE_PROTOCOL, "PONG");
-    session_free(s);
+    expect_violation_lobby("71 00 04 00 00 00 05", "PONG");
 }
 
 /* ---- rooms, spectating, the game list ---- */
@@ -797,11 +792,7 @@ static void test_rooms(void **state)
     assert_int_equal(ev.type, SESSION_EV_ROOM_CREATED);
     assert_string_equal(ev.u.room_code, "K7P2ZQ");
     /* a second ROOM_CREATED is unexpected, but first: the joiner arrives */
-    struct proto_msg gs = game_start_msg(4, PROTO_MARK_X), st = state_msg(4, ".........", 30000);
-    assert_int_equal(feed_msg(s, &gs, 1), 0);
-    assert_int_equal(feed_msg(s, &st, 1), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 4, PROTO_MARK_X, ".........", 30000, 1);
     assert_int_equal(session_phase(s), SESSION_PLAYING);
     assert_true(session_my_turn(s));
     session_free(s);
@@ -810,11 +801,7 @@ static void test_rooms(void **state)
     s = lobby_session("bob");
     assert_int_equal(session_join_room(s, "K7P2ZQ"), 0);
     assert_string_equal(out_hex(s), "04 00 06 4b 37 50 32 5a 51");
-    gs = game_start_msg(4, PROTO_MARK_O);
-    assert_int_equal(feed_msg(s, &gs, 1), 0);
-    assert_int_equal(feed_msg(s, &st, 1), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 4, PROTO_MARK_O, ".........", 30000, 1);
     assert_int_equal(session_game(s)->you, PROTO_MARK_O);
     assert_false(session_my_turn(s));
     session_free(s);
@@ -837,12 +824,7 @@ static void test_spectate(void **state)
     assert_int_equal(session_spectate(s, 0x01020304), 0);
     assert_string_equal(out_hex(s), "06 00 04 01 02 03 04");
     assert_int_equal(session_phase(s), SESSION_JOINING);
-    struct proto_msg gs = game_start_msg(0x01020304, PROTO_SPECTATOR);
-    struct proto_msg st = state_msg(0x01020304, "XO.X.....", 12000);
-    assert_int_equal(feed_msg(s, &gs, 100), 0);
-    assert_int_equal(feed_msg(s, &st, 100), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 0x01020304, PROTO_SPECTATOR, "XO.X.....", 12000, 100);
     assert_int_equal(session_phase(s), SESSION_SPECTATING);
     const struct session_game *g = session_game(s);
     assert_int_equal(g->you, PROTO_SPECTATOR);
@@ -866,18 +848,18 @@ static void test_spectate(void **state)
     session_free(s);
 
     /* the wrong game, or a seat instead of a spectator: violation */
-    s = lobby_session("carol");
-    assert_int_equal(session_spectate(s, 5), 0);
-    gs = game_start_msg(6, PROTO_SPECTATOR);
-    assert_int_equal(feed_msg(s, &gs, 100), -1);
-    expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_START");
-    session_free(s);
-    s = lobby_session("carol");
-    assert_int_equal(session_spectate(s, 5), 0);
-    gs = game_start_msg(5, PROTO_MARK_X);
-    assert_int_equal(feed_msg(s, &gs, 100), -1);
-    expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_START");
-    session_free(s);
+    static const struct {
+        uint32_t id;
+        uint8_t you;
+    } not_game_5[] = {{6, PROTO_SPECTATOR}, {5, PROTO_MARK_X}};
+    for (size_t i = 0; i < sizeof not_game_5 / sizeof not_game_5[0]; i++) {
+        s = lobby_session("carol");
+        assert_int_equal(session_spectate(s, 5), 0);
+        struct proto_msg gs = game_start_msg(not_game_5[i].id, not_game_5[i].you);
+        assert_int_equal(feed_msg(s, &gs, 100), -1);
+        expect_closed(s, SESSION_CLOSE_PROTOCOL, "GAME_START");
+        session_free(s);
+    }
 }
 
 /* A watched game that ends leaves us in the lobby following it: its rematch
@@ -912,11 +894,7 @@ static void test_spectator_follows_rematch(void **state)
     expect_closed(t, SESSION_CLOSE_PROTOCOL, "GAME_START");
     session_free(t);
     /* the rematch: game 8, we watch it */
-    struct proto_msg gs8 = game_start_msg(8, PROTO_SPECTATOR), st8 = state_msg(8, ".........", 30000);
-    assert_int_equal(feed_msg(s, &gs8, 3), 0);
-    assert_int_equal(feed_msg(s, &st8, 3), 0);
-    expect_ev(s, SESSION_EV_GAME_START);
-    expect_ev(s, SESSION_EV_STATE);
+    start_game(s, 8, PROTO_SPECTATOR, ".........", 30000, 3);
     assert_int_equal(session_phase(s), SESSION_SPECTATING);
     assert_int_equal(session_game(s)->game_id, 8);
     assert_int_equal(feed_hex(s, "91 00 05 02 03 ff ff ff", 4), 0); /* X resigned */
