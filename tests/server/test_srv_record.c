@@ -301,20 +301,6 @@ static void appends_to_existing_file(void **state)
     th_close(&o);
 }
 
-/* The server's log has `what` within 3 s. */
-static void wait_log(const char *what)
-{
-    for (int tries = 0; tries < 300; tries++) {
-        char *log = th_server_stderr(&th_srv);
-        int found = log && strstr(log, what);
-        free(log);
-        if (found)
-            return;
-        th_sleep_ms(10);
-    }
-    fail_msg("the log has no \"%s\"", what);
-}
-
 /* Start tttd --record path and play one game (x resigns): its id. */
 static uint32_t record_one_game(const char *path)
 {
@@ -354,7 +340,7 @@ static void partial_line_at_start_is_kept_and_ended(void **state)
     assert_int_equal(text[sizeof old - 1], '\n');
     check_line(text, 2, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
     free(text);
-    wait_log("ends in part of a line that this tttd did not write: it is kept");
+    th_server_wait_log(&th_srv, "ends in part of a line that this tttd did not write: it is kept");
     assert_int_equal(th_server_stop(&th_srv), 0);
     unlink(path);
 }
@@ -372,7 +358,7 @@ static void rotate_onto(const char *text, size_t len, off_t at)
     assert_int_equal(pwrite(fd, text, len, at), (ssize_t)len);
     close(fd);
     assert_int_equal(th_server_signal(&th_srv, SIGHUP), 0);
-    wait_log("record: reopened ");
+    th_server_wait_log(&th_srv, "record: reopened ");
     assert_int_equal(unlink(rotated), 0);
 }
 
@@ -492,7 +478,7 @@ static void full_disk_takes_back_the_cut_line(void **state)
     fill(filler, 4096);     /* one of the two pages */
     fill(path, 4000);       /* 96 bytes left in the other */
     uint32_t id = record_one_game(path);
-    wait_log("no space for a whole line; lines are kept and retried every second");
+    th_server_wait_log(&th_srv, "no space for a whole line; lines are kept and retried every second");
     /* The disk took 96 bytes of the line; they were taken back. */
     assert_int_equal(size_of(path), 4000);
     /* Room again: the line goes in whole within a second or two. */
@@ -500,7 +486,7 @@ static void full_disk_takes_back_the_cut_line(void **state)
     char *text = wait_lines(path, 41);
     check_line(text, 40, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
     free(text);
-    wait_log("record: writing to ");
+    th_server_wait_log(&th_srv, "record: writing to ");
     assert_int_equal(th_server_stop(&th_srv), 0);
     untiny_disk(dir);
 }

@@ -59,20 +59,6 @@ static void start_recording(void)
     assert_int_equal(th_server_start(&th_srv, args), 0);
 }
 
-/* The server's log has `what` within 3 s. */
-static void wait_log(const char *what)
-{
-    for (int tries = 0; tries < 300; tries++) {
-        char *log = th_server_stderr(&th_srv);
-        int found = log && strstr(log, what);
-        free(log);
-        if (found)
-            return;
-        th_sleep_ms(10);
-    }
-    fail_msg("the log has no \"%s\"", what);
-}
-
 /* A game between two new players, X resigning; its id. */
 static uint32_t one_game(void)
 {
@@ -131,10 +117,10 @@ static void a_reader_that_does_not_read_stalls_nothing(void **state)
     uint32_t ids[GAMES];
     for (int i = 0; i < GAMES; i++)
         ids[i] = one_game();
-    wait_log("is a pipe or a device, not a file: each line goes in whole without waiting for the reader");
-    wait_log("the reader does not keep up; lines are kept and retried every second");
+    th_server_wait_log(&th_srv, "is a pipe or a device, not a file: each line goes in whole without waiting for the reader");
+    th_server_wait_log(&th_srv, "the reader does not keep up; lines are kept and retried every second");
     read_games(rd, ids, GAMES);
-    wait_log("record: writing to ");
+    th_server_wait_log(&th_srv, "record: writing to ");
     close(rd);
     assert_int_equal(th_server_stop(&th_srv), 0);
 }
@@ -150,12 +136,12 @@ static void a_reader_that_goes_costs_no_game(void **state)
     close(rd);
     ids[1] = one_game();
     ids[2] = one_game();
-    wait_log("nobody reads it; lines are kept and retried every second");
+    th_server_wait_log(&th_srv, "nobody reads it; lines are kept and retried every second");
     assert_true(th_server_alive(&th_srv));
     /* The next reader of the FIFO gets them, within the second. */
     rd = open_reader();
     read_games(rd, ids + 1, 2);
-    wait_log("record: writing to ");
+    th_server_wait_log(&th_srv, "record: writing to ");
     close(rd);
     assert_int_equal(th_server_stop(&th_srv), 0);
 }
