@@ -485,6 +485,19 @@ char *th_server_stderr(const struct th_server *s)
     return th_read_file(path);
 }
 
+void th_server_wait_log(const struct th_server *s, const char *what)
+{
+    for (int tries = 0; tries < 300; tries++) {
+        char *log = th_server_stderr(s);
+        int found = log && strstr(log, what);
+        free(log);
+        if (found)
+            return;
+        th_sleep_ms(10);
+    }
+    fail_msg("the log has no \"%s\"", what);
+}
+
 int th_server_stdout_line(struct th_server *s, char *buf, size_t cap, int timeout_ms)
 {
     if (s->out_fd < 0 || cap == 0)

@@ -110,6 +110,10 @@ int th_server_wait_sockets(const struct th_server *s, int n, int timeout_ms);
 /* The server's stderr so far, malloc'd and NUL-terminated (caller frees), or NULL. */
 char *th_server_stderr(const struct th_server *s);
 
+/* Wait up to 3 s until the server's stderr holds `what`; fails the test
+ * (cmocka) otherwise. */
+void th_server_wait_log(const struct th_server *s, const char *what);
+
 /* Read the next line of the server's stdout (after "listening on port N")
  * into buf without its newline. Returns its length, or -1 on EOF, error or
  * timeout. */

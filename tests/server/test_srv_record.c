@@ -4,8 +4,10 @@
  * a resignation, a LEAVE, a draw, a turn timeout, a forfeit and a game
  * aborted by shutdown; names JSON-escaped (quote, backslash, non-ASCII, an
  * emoji as a surrogate pair, a C1 control); times in UTC RFC 3339 to the
- * second, within the test's run; an existing file is appended to, and
- * first loses a partial line at its end. On a full disk (a tiny tmpfs in a
+ * second, within the test's run; an existing file is appended to, and a
+ * partial line at its end (someone else's) is kept and ended by a newline,
+ * at the start and after SIGHUP's reopen, which reads only the last byte
+ * (a 1 TiB sparse file with no newline does not stall it). On a full disk (a tiny tmpfs in a
  * mount namespace of the test's own; root only, skipped otherwise) a line
  * the disk cuts short is taken back, so the file always ends in a whole
  * line, and is written once there is room again; games still unwritten at
@@ -297,20 +299,6 @@ static void appends_to_existing_file(void **state)
     th_close(&o);
 }
 
-/* The server's log has `what` within 3 s. */
-static void wait_log(const char *what)
-{
-    for (int tries = 0; tries < 300; tries++) {
-        char *log = th_server_stderr(&th_srv);
-        int found = log && strstr(log, what);
-        free(log);
-        if (found)
-            return;
-        th_sleep_ms(10);
-    }
-    fail_msg("the log has no \"%s\"", what);
-}
-
 /* Start tttd --record path and play one game (x resigns): its id. */
 static uint32_t record_one_game(const char *path)
 {
@@ -325,9 +313,16 @@ static uint32_t record_one_game(const char *path)
     return id;
 }
 
-/* A file starting with an older run's last line cut short: it is cut off
- * before the first new line goes in. */
-static void partial_line_at_start_is_removed(void **state)
+static off_t size_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* A file that ends in part of a line (someone else's: tttd never leaves
+ * one) keeps it, and the first new line goes after a newline, so the two
+ * never join. */
+static void partial_line_at_start_is_kept_and_ended(void **state)
 {
     (void)state;
     char path[64];
@@ -338,13 +333,92 @@ static void partial_line_at_start_is_removed(void **state)
     assert_int_equal(write(fd, old, sizeof old - 1), (ssize_t)(sizeof old - 1));
     close(fd);
     uint32_t id = record_one_game(path);
-    char *text = wait_lines(path, 2);
-    assert_int_equal(strncmp(text, "{\"an\":\"older line\"}\n{\"game_id\":", 31), 0);
-    check_line(text, 1, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
+    char *text = wait_lines(path, 3);
+    assert_int_equal(strncmp(text, old, sizeof old - 1), 0);
+    assert_int_equal(text[sizeof old - 1], '\n');
+    check_line(text, 2, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
     free(text);
-    wait_log("ended in part of a line (24 bytes, from a crash or a full disk): removed");
+    th_server_wait_log(&th_srv, "ends in part of a line that this tttd did not write: it is kept");
     assert_int_equal(th_server_stop(&th_srv), 0);
     unlink(path);
+}
+
+/* Move the record file aside (to path.1), put `len` bytes of `text` at
+ * offset `at` of a new file at its path (sparse below `at`), send SIGHUP
+ * and wait until the server says it reopened the file. */
+static void rotate_onto(const char *text, size_t len, off_t at)
+{
+    char rotated[400];
+    snprintf(rotated, sizeof rotated, "%s.1", th_srv.record_path);
+    assert_int_equal(rename(th_srv.record_path, rotated), 0);
+    int fd = open(th_srv.record_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, text, len, at), (ssize_t)len);
+    close(fd);
+    assert_int_equal(th_server_signal(&th_srv, SIGHUP), 0);
+    th_server_wait_log(&th_srv, "record: reopened ");
+    assert_int_equal(unlink(rotated), 0);
+}
+
+/* SIGHUP onto a file whose last line someone left partial: it stays, and
+ * the next game's line starts on a line of its own. */
+static void sighup_onto_a_partial_line(void **state)
+{
+    (void)state;
+    time_t t0 = time(NULL);
+    struct th_client x, o;
+    uint32_t id;
+    th_pair(&x, &o, th_srv.port, "x", "o", &id);
+    resign_game(&x, &o, &o, PROTO_MARK_X);
+    free(wait_lines(th_srv.record_path, 1));
+    static const char theirs[] = "{\"someone\":\"else\",\"cut";
+    rotate_onto(theirs, sizeof theirs - 1, 0);
+    assert_int_equal(th_send_type(&x, PROTO_REMATCH), 0);
+    th_expect_opponent(&o, PROTO_OPP_REMATCH, 0);
+    assert_int_equal(th_send_type(&o, PROTO_REMATCH), 0);
+    id = th_expect_start(&o, PROTO_MARK_X, "o", "x");
+    th_expect_start(&x, PROTO_MARK_O, "o", "x");
+    resign_game(&o, &x, &x, PROTO_MARK_X);
+    char *text = wait_lines(th_srv.record_path, 2);
+    assert_int_equal(strncmp(text, theirs, sizeof theirs - 1), 0);
+    assert_int_equal(text[sizeof theirs - 1], '\n');
+    check_line(text, 1, id, "\"x\":\"o\",\"o\":\"x\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", t0);
+    free(text);
+    th_close(&x);
+    th_close(&o);
+}
+
+/* SIGHUP onto a 1 TiB file (sparse) with no newline in it: the reopen
+ * reads its last byte, not the file, so the server goes on at once, and
+ * the next line follows the file's partial line after a newline. */
+static void sighup_onto_a_huge_file_without_newline(void **state)
+{
+    (void)state;
+    time_t t0 = time(NULL);
+    const off_t tib = (off_t)1 << 40;
+    static const char tail[] = "no newline in a TiB";
+    rotate_onto(tail, sizeof tail - 1, tib);
+    struct th_client x, o;
+    uint32_t id;
+    th_pair(&x, &o, th_srv.port, "x", "o", &id);
+    resign_game(&x, &o, &o, PROTO_MARK_X);
+    th_close(&x);
+    th_close(&o);
+    off_t size = 0;
+    char text[400];
+    for (int tries = 0; tries < 300 && (size = size_of(th_srv.record_path)) == tib + (off_t)sizeof tail - 1; tries++)
+        th_sleep_ms(10);
+    size_t n = (size_t)(size - tib);
+    assert_true(n < sizeof text);
+    int fd = open(th_srv.record_path, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, text, n, tib), (ssize_t)n);
+    close(fd);
+    text[n] = '\0';
+    assert_int_equal(strncmp(text, tail, sizeof tail - 1), 0);
+    assert_int_equal(text[sizeof tail - 1], '\n');
+    check_line(text + sizeof tail, 0, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", t0);
+    assert_int_equal(unlink(th_srv.record_path), 0);
 }
 
 /* A tmpfs of `kib` KiB at a new directory, in a mount namespace of this
@@ -391,12 +465,6 @@ static void fill(const char *path, size_t n)
     close(fd);
 }
 
-static off_t size_of(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 ? st.st_size : -1;
-}
-
 static void full_disk_takes_back_the_cut_line(void **state)
 {
     (void)state;
@@ -408,7 +476,7 @@ static void full_disk_takes_back_the_cut_line(void **state)
     fill(filler, 4096);     /* one of the two pages */
     fill(path, 4000);       /* 96 bytes left in the other */
     uint32_t id = record_one_game(path);
-    wait_log("no space for a whole line; lines are kept and retried every second");
+    th_server_wait_log(&th_srv, "no space for a whole line; lines are kept and retried every second");
     /* The disk took 96 bytes of the line; they were taken back. */
     assert_int_equal(size_of(path), 4000);
     /* Room again: the line goes in whole within a second or two. */
@@ -416,7 +484,7 @@ static void full_disk_takes_back_the_cut_line(void **state)
     char *text = wait_lines(path, 41);
     check_line(text, 40, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
     free(text);
-    wait_log("record: writing to ");
+    th_server_wait_log(&th_srv, "record: writing to ");
     assert_int_equal(th_server_stop(&th_srv), 0);
     untiny_disk(dir);
 }
@@ -459,7 +527,9 @@ int main(void)
         cmocka_unit_test_prestate_setup_teardown(aborted_by_shutdown, th_fixture_start, cleanup, (void *)rec_args),
         TH_WITH(timeout_and_forfeit, rec_timer_args),
         cmocka_unit_test_setup_teardown(appends_to_existing_file, start_with_existing, stop_with_existing),
-        cmocka_unit_test_teardown(partial_line_at_start_is_removed, cleanup),
+        cmocka_unit_test_teardown(partial_line_at_start_is_kept_and_ended, cleanup),
+        TH_WITH(sighup_onto_a_partial_line, rec_args),
+        TH_WITH(sighup_onto_a_huge_file_without_newline, rec_args),
         cmocka_unit_test_teardown(full_disk_takes_back_the_cut_line, cleanup),
         cmocka_unit_test_teardown(lost_games_are_counted_at_shutdown, cleanup),
     };
