@@ -404,13 +404,11 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
 /* The score of the series under the names, once a game of it is over. */
 static void fill_series(const struct app *a, struct scene *sc)
 {
-    const struct app_series *s = &a->series;
     const struct session_game *g = &a->game;
-    if (!app_is_player(a) || s->played == 0)
+    if (a->series.played == 0)
         return;
-    int x_mine = g->you == PROTO_MARK_X;
-    app_series_words(app_seat_name(g, PROTO_MARK_X), x_mine ? s->mine : s->theirs,
-                     x_mine ? s->theirs : s->mine, app_seat_name(g, PROTO_MARK_O), sc->series,
+    app_series_words(app_seat_name(g, PROTO_MARK_X), app_series_wins(a, PROTO_MARK_X),
+                     app_series_wins(a, PROTO_MARK_O), app_seat_name(g, PROTO_MARK_O), sc->series,
                      sizeof sc->series);
 }
 

@@ -276,6 +276,50 @@ static void test_series(void **state)
     assert_string_equal(sc->notice, "");
 }
 
+/* A spectator who follows the rematches of two players sees their series
+ * too, each win counted for the player (by name) whatever mark they had;
+ * watching another game starts a new series. */
+static void test_series_watched(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_SPECTATOR, 41);
+    assert_string_equal(scene()->series, "");
+    x_wins_top_row();
+    assert_string_equal(scene()->series, "alice 1 - 0 bob");
+    net(SESSION_EV_GAME_OVER); /* told twice, counted once */
+    assert_string_equal(scene()->series, "alice 1 - 0 bob");
+    /* The rematch: bob is X now, and wins. */
+    game_start_named(PROTO_SPECTATOR, 42, "bob", "alice");
+    assert_string_equal(scene()->series, "bob 0 - 1 alice");
+    assert_string_equal(scene()->notice, ""); /* "You play ..." is a player's */
+    game_over(PROTO_MARK_X, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "bob 1 - 1 alice");
+    game_start_named(PROTO_SPECTATOR, 43, "alice", "bob");
+    game_over(PROTO_MARK_NONE, PROTO_REASON_FULL, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "alice 1 - 1 bob");
+    assert_int_equal(F.a.series.played, 3);
+    /* Another pair's game after the result: a new series. */
+    game_start_named(PROTO_SPECTATOR, 50, "carol", "bob");
+    assert_string_equal(scene()->series, "");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "carol 0 - 1 bob");
+    /* Two players of one name: whose win it was cannot be told, no score. */
+    game_start_named(PROTO_SPECTATOR, 60, "sam", "sam");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "");
+    /* Left for the lobby: the next game watched starts afresh. */
+    game_start_named(PROTO_SPECTATOR, 61, "carol", "bob");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    app_button(&F.a, APP_BTN_LOBBY, F.now);
+    sreq(SESSION_REQ_LEAVE);
+    app_button(&F.a, APP_BTN_WATCH, F.now);
+    game_start_named(PROTO_SPECTATOR, 62, "carol", "bob");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "carol 0 - 1 bob");
+}
+
 /* The cues: the sounds of moves, your turn, low time and a game's end; the
  * flash when it becomes your turn. */
 static void test_cues(void **state)
@@ -474,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_computer_from_connect_screen),
         cmocka_unit_test(test_computer_from_lobby),
         cmocka_unit_test(test_series),
+        cmocka_unit_test(test_series_watched),
         cmocka_unit_test(test_cues),
         cmocka_unit_test(test_mute),
         cmocka_unit_test(test_copy_invite),
