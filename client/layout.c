@@ -467,19 +467,67 @@ static void place_dialog(struct layout *l, const struct scene *sc)
               l->dialog.y + dh - pad - btn_h, btn_h, text * 9);
 }
 
-/* The hit-test tables, and every rect clipped to the window. */
+static int overlaps(struct layout_rect a, struct layout_rect b)
+{
+    return a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 && a.x < b.x + b.w && b.x < a.x + a.w &&
+           a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static int same(struct layout_rect a, struct layout_rect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* In a window too small for everything (smaller than the client's minimum:
+ * without a window manager nothing enforces it), the regions placed from
+ * the top, the bottom and the middle run into each other. Keep what matters
+ * most and drop (zero) what overlaps it: the screen's buttons, the fields'
+ * boxes, the board, the status and title, the message lines, the list rows,
+ * the large text, the players bar, then the rest. The banner and the dialog
+ * are drawn over the rest on purpose, and the lines that share the message
+ * line (notice, error, toast) share it. */
+static void drop_overlaps(struct layout *l, const struct scene *sc)
+{
+    struct layout_rect *r[24 + 2 * SCENE_FIELDS_MAX + SCENE_BUTTONS_MAX];
+    int n = 0;
+    for (int i = 0; i < l->button_count; i++)
+        if (sc->buttons[i].group == SCENE_GROUP_MAIN)
+            r[n++] = &l->buttons[i];
+    for (int i = 0; i < l->field_count; i++)
+        r[n++] = &l->fields[i];
+    struct layout_rect *order[] = { &l->board, &l->status, &l->title, &l->notice, &l->error,
+                                    &l->toast };
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        r[n++] = order[i];
+    for (int i = 0; i < l->button_count; i++)
+        if (sc->buttons[i].group == SCENE_GROUP_LIST)
+            r[n++] = &l->buttons[i];
+    struct layout_rect *rest[] = { &l->big, &l->big_caption, &l->countdown, &l->players[0],
+                                   &l->players[1], &l->clock, &l->clock_bar, &l->series,
+                                   &l->detail, &l->list_empty };
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+        if (rest[i] != &l->countdown || !sc->banner[0]) /* the banner's is inside it */
+            r[n++] = rest[i];
+    for (int i = 0; i < l->field_count; i++)
+        r[n++] = &l->field_labels[i];
+    for (int i = 1; i < n; i++)
+        for (int k = 0; k < i && r[i]->w > 0; k++)
+            if (overlaps(*r[i], *r[k]) && !same(*r[i], *r[k]))
+                *r[i] = mkrect(0, 0, 0, 0);
+    if (l->board.w == 0) {
+        l->cell = l->gap = 0;
+        memset(l->cells, 0, sizeof l->cells);
+    }
+}
+
+/* Every rect clipped to the window, what overlaps dropped, and the
+ * hit-test tables. */
 static void finish(struct layout *l, const struct scene *sc)
 {
     int w = l->w, h = l->h;
     l->button_count = clampi(sc->button_count, 0, SCENE_BUTTONS_MAX);
-    for (int i = 0; i < l->button_count; i++) {
-        const struct scene_button *b = &sc->buttons[i];
-        l->button_ids[i] = b->id;
+    for (int i = 0; i < l->button_count; i++)
         l->buttons[i] = clip(l->buttons[i], w, h);
-        int in_dialog = b->group == SCENE_GROUP_DIALOG;
-        l->button_live[i] = l->buttons[i].w > 0 && b->enabled &&
-                            (sc->dialog_shown ? in_dialog : !in_dialog);
-    }
     for (int i = 0; i < l->field_count; i++) {
         l->fields[i] = clip(l->fields[i], w, h);
         l->field_labels[i] = clip(l->field_labels[i], w, h);
@@ -491,6 +539,14 @@ static void finish(struct layout *l, const struct scene *sc)
                                     &l->dialog_text };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         *texts[i] = clip(*texts[i], w, h);
+    drop_overlaps(l, sc);
+    for (int i = 0; i < l->button_count; i++) {
+        const struct scene_button *b = &sc->buttons[i];
+        l->button_ids[i] = b->id;
+        int in_dialog = b->group == SCENE_GROUP_DIALOG;
+        l->button_live[i] = l->buttons[i].w > 0 && b->enabled &&
+                            (sc->dialog_shown ? in_dialog : !in_dialog);
+    }
 }
 
 /* Lay out sc at body text size `text`: the header from the top, the buttons
