@@ -166,6 +166,7 @@ static void set_sizes(struct layout *l, int w, int h, int text)
     l->status_px = text * 6 / 5;
     l->small_px = maxi(LAYOUT_MIN_PX, text * 5 / 6);
     l->big_px = text * 4;
+    l->detail_lines = 1;
 }
 
 /* One header line of height lh at y: placed when it has text, its space kept
@@ -220,7 +221,11 @@ static int place_header(struct layout *l, const struct scene *sc, int board)
         y += l->pad / 2;
     y = place_players(l, sc, board, y);
     y = header_line(&l->status, sc->status, board, l, y, line_h(l->status_px));
-    y = header_line(&l->detail, sc->detail, board, l, y, line_h(l->small_px));
+    /* Without a board, a hint too long for one line gets two (with one,
+     * the board's place must not depend on the words: they are short). */
+    if (!board && (int)strlen(sc->detail) * l->small_px * 3 / 5 > inner_width(l))
+        l->detail_lines = 2;
+    y = header_line(&l->detail, sc->detail, board, l, y, l->detail_lines * line_h(l->small_px));
     if (!board && sc->field_count == 0)
         y = header_line(&l->error, sc->error, 0, l, y, line_h(l->text_px));
     return y + l->pad / 2;
@@ -478,6 +483,12 @@ static int same(struct layout_rect a, struct layout_rect b)
     return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
 }
 
+/* 1 for the lines that may share the message line. */
+static int message_line(const struct layout *l, const struct layout_rect *r)
+{
+    return r == &l->notice || r == &l->error || r == &l->toast;
+}
+
 /* In a window too small for everything (smaller than the client's minimum:
  * without a window manager nothing enforces it), the regions placed from
  * the top, the bottom and the middle run into each other. Keep what matters
@@ -512,7 +523,8 @@ static void drop_overlaps(struct layout *l, const struct scene *sc)
         r[n++] = &l->field_labels[i];
     for (int i = 1; i < n; i++)
         for (int k = 0; k < i && r[i]->w > 0; k++)
-            if (overlaps(*r[i], *r[k]) && !same(*r[i], *r[k]))
+            if (overlaps(*r[i], *r[k]) && !(message_line(l, r[i]) && message_line(l, r[k]) &&
+                                             same(*r[i], *r[k])))
                 *r[i] = mkrect(0, 0, 0, 0);
     if (l->board.w == 0) {
         l->cell = l->gap = 0;
@@ -626,6 +638,7 @@ static void place_panel(struct layout *l, const struct scene *sc, struct layout_
     }
     y = panel_line(&l->series, sc->series, p, y + bar_h, line_h(l->small_px)) + pad / 2;
     y = panel_line(&l->status, sc->status, p, y, line_h(l->status_px));
+    l->detail_lines = 2;
     if (detail)
         panel_line(&l->detail, sc->detail, p, y, 2 * line_h(l->small_px));
     panel_bottom(l, sc, p);

@@ -37,6 +37,8 @@
 
 #define LAYOUT_MIN_TEXT_PX 12     /* the body text is never smaller */
 #define LAYOUT_MIN_PX 10          /* no text is drawn smaller (render.c shortens it instead) */
+#define LAYOUT_MIN_W 320          /* the smallest window the client asks for: every */
+#define LAYOUT_MIN_H 400          /* word of every screen is read whole at this size */
 
 struct layout_rect {
     int x, y, w, h;           /* w == 0 or h == 0: not shown */
@@ -53,6 +55,9 @@ struct layout {
     /* Header lines (zero rects when their text is empty, though with the
      * board shown their space is kept). */
     struct layout_rect title, status, detail;
+    int detail_lines;               /* 2: the detail (a hint) is two lines high, broken at a
+                                       space when it does not fit one (wide windows, and
+                                       long hints without a board) */
     struct layout_rect players[2];  /* X's name (left), O's name (right) */
     struct layout_rect clock;       /* the clock text, between the names */
     struct layout_rect clock_bar;   /* the turn clock bar under the names */

@@ -40,8 +40,6 @@
 
 #define WINDOW_W 640
 #define WINDOW_H 720
-#define WINDOW_MIN_W 320
-#define WINDOW_MIN_H 400
 #define CLOSE_CAP_MS 1500u      /* after a window close, wait this long for the app's QUIT */
 #define FLUSH_CAP_MS 1000u      /* the network thread's goodbye budget */
 #define ICON_PX 64              /* the window icon's side */
@@ -693,7 +691,7 @@ static int open_ui(struct ui *u, const struct client_options *o, const char *fon
                               WINDOW_H, wflags);
     if (!u->win)
         return fail("cannot open a window", SDL_GetError());
-    SDL_SetWindowMinimumSize(u->win, WINDOW_MIN_W, WINDOW_MIN_H);
+    SDL_SetWindowMinimumSize(u->win, LAYOUT_MIN_W, LAYOUT_MIN_H);
     SDL_Surface *icon = render_icon(ICON_PX);
     if (icon) {
         SDL_SetWindowIcon(u->win, icon);
