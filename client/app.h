@@ -174,6 +174,8 @@ struct app {
 
     /* connect screen */
     char addr[CONFIG_ADDR_MAX + 1];
+    char invite_addr[SOCK_ADDR_LEN]; /* the server's address for a friend, when not addr
+                                        (addr is on loopback); "" to tell addr */
     char name[PROTO_NAME_MAX + 1];
     uint8_t field;            /* 0 address, 1 name */
     uint8_t connecting;       /* CONNECT sent, no WELCOME or CLOSED yet */
@@ -307,6 +309,11 @@ void app_close_window(struct app *a, uint64_t now_ms);
  * a row, a refreshed list keeps the rows where they are (gone ones greyed);
  * when it leaves the rows, the gone ones go. */
 void app_pointer(struct app *a, int id);
+
+/* The address a friend reaches the session's server at, when it is not the
+ * one typed ("" when it is): given with each WELCOME (invite.h), before
+ * app_on_net; the room screen's invite and Ctrl+C name it. */
+void app_set_invite_addr(struct app *a, const char *hostport);
 
 /* The servers on the network as discover.h lists them now (n of them; more
  * than APP_SERVERS_MAX are left out), for the connect screen's rows. */

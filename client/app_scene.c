@@ -336,7 +336,7 @@ static void fill_waiting(const struct app *a, struct scene *sc)
             break;
         }
         text_copy(sc->big, sizeof sc->big, a->room_code);
-        app_invite_words(a->addr, a->room_code, sc->big_caption, sizeof sc->big_caption);
+        app_invite_words(app_invite_addr(a), a->room_code, sc->big_caption, sizeof sc->big_caption);
         text_copy(sc->status, sizeof sc->status, "Waiting for your friend to join");
         text_copy(sc->detail, sizeof sc->detail,
                   "They choose \"Join a room by code\" and type it; Ctrl+C copies this");

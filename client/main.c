@@ -245,10 +245,16 @@ static void take_net_events(struct ui *u)
     static struct discover_server found[APP_SERVERS_MAX];
     struct session_event ev;
     struct session_snapshot snap;
+    char invite[SOCK_ADDR_LEN];
     size_t n;
-    while (netthread_take_event(u->net, &ev, &snap)) {
+    while (netthread_take_event(u->net, &ev, &snap, invite)) {
         if (u->debug && !u->computer_on)
             print_state(&ev, &snap);
+        if (ev.type == SESSION_EV_WELCOME) {
+            app_set_invite_addr(&u->app, invite);
+            if (u->debug)
+                fprintf(stderr, "ttt-invite: %s\n", invite[0] ? invite : "as typed");
+        }
         app_on_net(&u->app, &ev, &snap, netthread_now_ms());
     }
     if (netthread_take_servers(u->net, found, APP_SERVERS_MAX, &n)) {

@@ -429,6 +429,26 @@ static void test_copy_invite(void **state)
     struct app_request r = req(APP_REQ_CLIPBOARD);
     assert_string_equal(r.text, "Tell your friend: server example.org:7777, room K7PX2Q");
     assert_string_equal(scene()->toast, "Copied: paste it to your friend");
+
+    /* Connected to a server on this machine ("localhost"): the friend is
+     * told an address of this machine they can reach (the network thread
+     * finds it with the WELCOME), on screen and on the clipboard. */
+    reset_fx();
+    struct app_options o = {.last_addr = "localhost:7777", .name = "alice"};
+    app_init(&F.a, &o, F.now);
+    key(APP_KEY_ENTER);
+    req(APP_REQ_CONNECT);
+    F.e.phase = SESSION_LOBBY;
+    app_set_invite_addr(&F.a, "192.168.1.20:7777");
+    net(SESSION_EV_WELCOME);
+    req(APP_REQ_REMEMBER);
+    app_button(&F.a, APP_BTN_CREATE_ROOM, F.now);
+    sreq(SESSION_REQ_CREATE_ROOM);
+    strcpy(F.ev.u.room_code, "K7PX2Q");
+    net(SESSION_EV_ROOM_CREATED);
+    assert_string_equal(scene()->big_caption, "Tell your friend: server 192.168.1.20:7777, room K7PX2Q");
+    key(APP_KEY_COPY);
+    assert_string_equal(req(APP_REQ_CLIPBOARD).text, "Tell your friend: server 192.168.1.20:7777, room K7PX2Q");
 }
 
 /* A server on the network as discover.h lists it. */
