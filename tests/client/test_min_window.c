@@ -138,6 +138,11 @@ static void test_game_screens(void **state)
     opponent(PROTO_OPP_DISCONNECTED, 20);
     readable("the opponent away");
     opponent(PROTO_OPP_RECONNECTED, 0);
+    F.ev.u.reconnect.deadline_ms = F.now + 20000;
+    net(SESSION_EV_RECONNECTING);
+    readable("reconnecting");
+    net(SESSION_EV_RESUMED);
+    readable("back in the game");
     key(APP_KEY_ESC);
     readable("leave the game?");
     key(APP_KEY_ESC);
