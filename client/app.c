@@ -672,6 +672,11 @@ static void on_event(struct app *a, const struct session_event *ev,
     }
 }
 
+void app_set_invite_addr(struct app *a, const char *hostport)
+{
+    text_copy(a->invite_addr, sizeof a->invite_addr, hostport ? hostport : "");
+}
+
 void app_on_net(struct app *a, const struct session_event *ev,
                 const struct session_snapshot *snap, uint64_t now_ms)
 {

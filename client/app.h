@@ -156,10 +156,12 @@ struct app_server {
     uint8_t full, other_version;
 };
 
-/* The score of a series of games with one opponent (rematches). */
+/* The score of a series of games of two players (rematches): played, or
+ * watched. Its sides are the player and the opponent, or for a spectator
+ * the two players by name (X and O of the first game watched). */
 struct app_series {
-    char opponent[PROTO_NAME_MAX + 1]; /* "" when no series */
-    uint16_t mine, theirs;    /* games won */
+    char names[2][PROTO_NAME_MAX + 1]; /* a player: [1] the opponent; "" when no series */
+    uint16_t wins[2];         /* games won by each side */
     uint16_t played;          /* games finished */
     uint32_t counted;         /* the game whose result is counted last (its id) */
     uint8_t you;              /* our mark in the current game */
@@ -172,6 +174,8 @@ struct app {
 
     /* connect screen */
     char addr[CONFIG_ADDR_MAX + 1];
+    char invite_addr[SOCK_ADDR_LEN]; /* the server's address for a friend, when not addr
+                                        (addr is on loopback); "" to tell addr */
     char name[PROTO_NAME_MAX + 1];
     uint8_t field;            /* 0 address, 1 name */
     uint8_t connecting;       /* CONNECT sent, no WELCOME or CLOSED yet */
@@ -306,6 +310,11 @@ void app_close_window(struct app *a, uint64_t now_ms);
  * when it leaves the rows, the gone ones go. */
 void app_pointer(struct app *a, int id);
 
+/* The address a friend reaches the session's server at, when it is not the
+ * one typed ("" when it is): given with each WELCOME (invite.h), before
+ * app_on_net; the room screen's invite and Ctrl+C name it. */
+void app_set_invite_addr(struct app *a, const char *hostport);
+
 /* The servers on the network as discover.h lists them now (n of them; more
  * than APP_SERVERS_MAX are left out), for the connect screen's rows. */
 void app_on_servers(struct app *a, const struct discover_server *s, size_t n);
@@ -405,14 +414,17 @@ int app_focus_on(struct app *a, int id);
 void app_on_game_list(struct app *a, const struct session_game_list *list, int before);
 
 /* The series and the cues (app_feel.c). A game starts: a rematch with the
- * same opponent goes on with the series, anything else starts one. A game
- * is over: its result counted once. It has become the player's turn (a game
+ * same opponent (watching: of the same two players, from the result of
+ * their last game) goes on with the series, anything else starts one. A
+ * game is over: its result counted once. The wins of the player on seat
+ * `mark` in the series (app_series_wins). It has become the player's turn (a game
  * started or resumed on it): the your-turn cue and the flash. A move came:
  * its cue (your turn, when it made it so). Your clock passed
  * APP_LOW_TIME_MS: the low-time cue, once a turn. When that happens next
  * (UINT64_MAX: not in this turn, or the clock ran out by now_ms). */
 void app_series_start(struct app *a);
 void app_series_over(struct app *a);
+unsigned app_series_wins(const struct app *a, uint8_t mark);
 void app_cue_turn(struct app *a);
 void app_cue_moved(struct app *a);
 void app_cue_low_time(struct app *a);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* app_feel.c: what the ttt client's UI gives besides the screens -- the
- * score of a series of rematches with one opponent, and the cues for the
+ * score of a series of rematches, played or watched, and the cues for the
  * main loop (a sound for a move, your turn, low time and a game's end; the
  * window's flash when it becomes your turn). See app.h.
  */
@@ -66,37 +66,59 @@ void app_cue_low_time(struct app *a)
     cue(a, SOUND_LOW_TIME);
 }
 
+/* Whether a game of x and o (a spectator's) goes on with series s. */
+static int same_pair(const struct app_series *s, const char *x, const char *o)
+{
+    return (strcmp(s->names[0], x) == 0 && strcmp(s->names[1], o) == 0) ||
+           (strcmp(s->names[0], o) == 0 && strcmp(s->names[1], x) == 0);
+}
+
 void app_series_start(struct app *a)
 {
     struct app_series *s = &a->series;
-    if (!app_is_player(a)) {
-        memset(s, 0, sizeof *s);
-        return;
-    }
-    const char *opponent = app_opponent_name(a);
-    int rematch = a->screen == APP_SCREEN_GAME_OVER && s->opponent[0] && strcmp(s->opponent, opponent) == 0;
+    const struct session_game *g = &a->game;
+    int player = app_is_player(a);
+    const char *x = player ? "" : g->x_name.s, *o = player ? app_opponent_name(a) : g->o_name.s;
+    int same = player ? s->you != 0 && strcmp(s->names[1], o) == 0
+                      : s->you == 0 && same_pair(s, x, o);
+    int rematch = a->screen == APP_SCREEN_GAME_OVER && s->names[1][0] && same;
     if (!rematch) {
         memset(s, 0, sizeof *s);
-        snprintf(s->opponent, sizeof s->opponent, "%s", opponent);
+        if (player || (x[0] && o[0] && strcmp(x, o) != 0)) /* one name twice: no telling them apart */
+            snprintf(s->names[1], sizeof s->names[1], "%s", o);
+        snprintf(s->names[0], sizeof s->names[0], "%s", x);
     }
-    s->swapped = rematch && s->you != a->game.you;
-    s->you = a->game.you;
+    s->swapped = player && rematch && s->you != g->you;
+    s->you = player ? g->you : 0;
+}
+
+/* The side of series s that the seat `mark` of game g is on. */
+static int side_of(const struct app_series *s, const struct session_game *g, uint8_t mark)
+{
+    if (s->you)
+        return mark == s->you ? 0 : 1;
+    return strcmp(app_seat_name(g, mark), s->names[0]) == 0 ? 0 : 1;
+}
+
+unsigned app_series_wins(const struct app *a, uint8_t mark)
+{
+    return a->series.wins[side_of(&a->series, &a->game, mark)];
 }
 
 void app_series_over(struct app *a)
 {
     struct app_series *s = &a->series;
     const struct session_game *g = &a->game;
-    if (!app_is_player(a) || !g->over || s->counted == g->game_id)
+    if (!s->names[1][0] || !g->over || s->counted == g->game_id)
         return;
     s->counted = g->game_id;
     if (g->reason == PROTO_REASON_ABORTED)
         return; /* no result */
     s->played++;
-    if (g->winner == g->you)
-        s->mine++;
-    else if (g->winner == PROTO_MARK_X || g->winner == PROTO_MARK_O)
-        s->theirs++;
+    if (g->winner == PROTO_MARK_X || g->winner == PROTO_MARK_O)
+        s->wins[side_of(s, g, g->winner)]++;
+    if (!app_is_player(a))
+        return;
     if (g->winner == g->you)
         cue(a, SOUND_WIN);
     else if (g->winner == PROTO_MARK_X || g->winner == PROTO_MARK_O)

@@ -367,7 +367,7 @@ static void copy_invite(struct app *a)
         return;
     memset(&r, 0, sizeof r);
     r.type = APP_REQ_CLIPBOARD;
-    app_invite_words(a->addr, a->room_code, r.text, sizeof r.text);
+    app_invite_words(app_invite_addr(a), a->room_code, r.text, sizeof r.text);
     app_push_request(a, &r);
     app_toast(a, "Copied: paste it to your friend", 0);
 }

@@ -336,7 +336,7 @@ static void fill_waiting(const struct app *a, struct scene *sc)
             break;
         }
         text_copy(sc->big, sizeof sc->big, a->room_code);
-        app_invite_words(a->addr, a->room_code, sc->big_caption, sizeof sc->big_caption);
+        app_invite_words(app_invite_addr(a), a->room_code, sc->big_caption, sizeof sc->big_caption);
         text_copy(sc->status, sizeof sc->status, "Waiting for your friend to join");
         text_copy(sc->detail, sizeof sc->detail,
                   "They choose \"Join a room by code\" and type it; Ctrl+C copies this");
@@ -404,13 +404,11 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
 /* The score of the series under the names, once a game of it is over. */
 static void fill_series(const struct app *a, struct scene *sc)
 {
-    const struct app_series *s = &a->series;
     const struct session_game *g = &a->game;
-    if (!app_is_player(a) || s->played == 0)
+    if (a->series.played == 0)
         return;
-    int x_mine = g->you == PROTO_MARK_X;
-    app_series_words(app_seat_name(g, PROTO_MARK_X), x_mine ? s->mine : s->theirs,
-                     x_mine ? s->theirs : s->mine, app_seat_name(g, PROTO_MARK_O), sc->series,
+    app_series_words(app_seat_name(g, PROTO_MARK_X), app_series_wins(a, PROTO_MARK_X),
+                     app_series_wins(a, PROTO_MARK_O), app_seat_name(g, PROTO_MARK_O), sc->series,
                      sizeof sc->series);
 }
 

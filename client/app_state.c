@@ -28,3 +28,8 @@ const char *app_opponent_name(const struct app *a)
     const struct proto_name *n = a->game.you == PROTO_MARK_X ? &a->game.o_name : &a->game.x_name;
     return n->s[0] ? n->s : "your opponent";
 }
+
+const char *app_invite_addr(const struct app *a)
+{
+    return a->invite_addr[0] ? a->invite_addr : a->addr;
+}

@@ -26,4 +26,9 @@ const char *app_seat_name(const struct session_game *g, uint8_t mark);
 /* The other player's name ("your opponent" when unknown). */
 const char *app_opponent_name(const struct app *a);
 
+/* The server's address to tell a friend: the one found for them when the
+ * server is on this machine's loopback (app_set_invite_addr), else the one
+ * typed. */
+const char *app_invite_addr(const struct app *a);
+
 #endif

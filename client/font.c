@@ -305,13 +305,15 @@ static int rtl_script(uint32_t cp)
 /* The script of the character at utf8[i]: its own, or for a space or a
  * mark inside a right-to-left word or phrase (`prev`, the run's script, and
  * the next letter's the same) that script; a space before Latin text or at
- * the end stays left to right. */
+ * the end stays left to right. The ellipsis after right-to-left text is
+ * where that text was cut (font_ellipsize): it ends the run, at the run's
+ * left, where its reader reaches the end. */
 static int script_at(const char *utf8, size_t i, size_t n, uint32_t cp, int prev)
 {
     int own = rtl_script(cp);
     if (own != SCRIPT_LTR || prev == SCRIPT_LTR)
         return own;
-    if (joins_previous(cp))
+    if (joins_previous(cp) || cp == 0x2026)
         return prev;
     if (cp != ' ')
         return SCRIPT_LTR;

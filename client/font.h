@@ -66,6 +66,8 @@ int font_measure(struct font_cache *fc, const char *utf8, int px, int bold, int 
 /* utf8 shortened to fit max_w pixels: copied whole into out (cap bytes) when
  * it fits, else the longest leading part, cut at a character boundary, that
  * fits followed by FONT_ELLIPSIS ("" when not even the ellipsis fits).
+ * The ellipsis is at the logical end: after right-to-left text it is drawn
+ * as part of that text, at its left end, where its reader finishes.
  * Returns 1 when it was shortened, 0 when not, -1 when measuring failed
  * (out then holds utf8, cut to cap). */
 int font_ellipsize(struct font_cache *fc, const char *utf8, int px, int bold, int max_w,

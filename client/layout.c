@@ -166,6 +166,7 @@ static void set_sizes(struct layout *l, int w, int h, int text)
     l->status_px = text * 6 / 5;
     l->small_px = maxi(LAYOUT_MIN_PX, text * 5 / 6);
     l->big_px = text * 4;
+    l->detail_lines = 1;
 }
 
 /* One header line of height lh at y: placed when it has text, its space kept
@@ -220,7 +221,11 @@ static int place_header(struct layout *l, const struct scene *sc, int board)
         y += l->pad / 2;
     y = place_players(l, sc, board, y);
     y = header_line(&l->status, sc->status, board, l, y, line_h(l->status_px));
-    y = header_line(&l->detail, sc->detail, board, l, y, line_h(l->small_px));
+    /* Without a board, a hint too long for one line gets two (with one,
+     * the board's place must not depend on the words: they are short). */
+    if (!board && (int)strlen(sc->detail) * l->small_px * 3 / 5 > inner_width(l))
+        l->detail_lines = 2;
+    y = header_line(&l->detail, sc->detail, board, l, y, l->detail_lines * line_h(l->small_px));
     if (!board && sc->field_count == 0)
         y = header_line(&l->error, sc->error, 0, l, y, line_h(l->text_px));
     return y + l->pad / 2;
@@ -467,19 +472,74 @@ static void place_dialog(struct layout *l, const struct scene *sc)
               l->dialog.y + dh - pad - btn_h, btn_h, text * 9);
 }
 
-/* The hit-test tables, and every rect clipped to the window. */
+static int overlaps(struct layout_rect a, struct layout_rect b)
+{
+    return a.w > 0 && a.h > 0 && b.w > 0 && b.h > 0 && a.x < b.x + b.w && b.x < a.x + a.w &&
+           a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static int same(struct layout_rect a, struct layout_rect b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* 1 for the lines that may share the message line. */
+static int message_line(const struct layout *l, const struct layout_rect *r)
+{
+    return r == &l->notice || r == &l->error || r == &l->toast;
+}
+
+/* In a window too small for everything (smaller than the client's minimum:
+ * without a window manager nothing enforces it), the regions placed from
+ * the top, the bottom and the middle run into each other. Keep what matters
+ * most and drop (zero) what overlaps it: the screen's buttons, the fields'
+ * boxes, the board, the status and title, the message lines, the list rows,
+ * the large text, the players bar, then the rest. The banner and the dialog
+ * are drawn over the rest on purpose, and the lines that share the message
+ * line (notice, error, toast) share it. */
+static void drop_overlaps(struct layout *l, const struct scene *sc)
+{
+    struct layout_rect *r[24 + 2 * SCENE_FIELDS_MAX + SCENE_BUTTONS_MAX];
+    int n = 0;
+    for (int i = 0; i < l->button_count; i++)
+        if (sc->buttons[i].group == SCENE_GROUP_MAIN)
+            r[n++] = &l->buttons[i];
+    for (int i = 0; i < l->field_count; i++)
+        r[n++] = &l->fields[i];
+    struct layout_rect *order[] = { &l->board, &l->status, &l->title, &l->notice, &l->error,
+                                    &l->toast };
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        r[n++] = order[i];
+    for (int i = 0; i < l->button_count; i++)
+        if (sc->buttons[i].group == SCENE_GROUP_LIST)
+            r[n++] = &l->buttons[i];
+    struct layout_rect *rest[] = { &l->big, &l->big_caption, &l->countdown, &l->players[0],
+                                   &l->players[1], &l->clock, &l->clock_bar, &l->series,
+                                   &l->detail, &l->list_empty };
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++)
+        if (rest[i] != &l->countdown || !sc->banner[0]) /* the banner's is inside it */
+            r[n++] = rest[i];
+    for (int i = 0; i < l->field_count; i++)
+        r[n++] = &l->field_labels[i];
+    for (int i = 1; i < n; i++)
+        for (int k = 0; k < i && r[i]->w > 0; k++)
+            if (overlaps(*r[i], *r[k]) && !(message_line(l, r[i]) && message_line(l, r[k]) &&
+                                             same(*r[i], *r[k])))
+                *r[i] = mkrect(0, 0, 0, 0);
+    if (l->board.w == 0) {
+        l->cell = l->gap = 0;
+        memset(l->cells, 0, sizeof l->cells);
+    }
+}
+
+/* Every rect clipped to the window, what overlaps dropped, and the
+ * hit-test tables. */
 static void finish(struct layout *l, const struct scene *sc)
 {
     int w = l->w, h = l->h;
     l->button_count = clampi(sc->button_count, 0, SCENE_BUTTONS_MAX);
-    for (int i = 0; i < l->button_count; i++) {
-        const struct scene_button *b = &sc->buttons[i];
-        l->button_ids[i] = b->id;
+    for (int i = 0; i < l->button_count; i++)
         l->buttons[i] = clip(l->buttons[i], w, h);
-        int in_dialog = b->group == SCENE_GROUP_DIALOG;
-        l->button_live[i] = l->buttons[i].w > 0 && b->enabled &&
-                            (sc->dialog_shown ? in_dialog : !in_dialog);
-    }
     for (int i = 0; i < l->field_count; i++) {
         l->fields[i] = clip(l->fields[i], w, h);
         l->field_labels[i] = clip(l->field_labels[i], w, h);
@@ -491,6 +551,14 @@ static void finish(struct layout *l, const struct scene *sc)
                                     &l->dialog_text };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         *texts[i] = clip(*texts[i], w, h);
+    drop_overlaps(l, sc);
+    for (int i = 0; i < l->button_count; i++) {
+        const struct scene_button *b = &sc->buttons[i];
+        l->button_ids[i] = b->id;
+        int in_dialog = b->group == SCENE_GROUP_DIALOG;
+        l->button_live[i] = l->buttons[i].w > 0 && b->enabled &&
+                            (sc->dialog_shown ? in_dialog : !in_dialog);
+    }
 }
 
 /* Lay out sc at body text size `text`: the header from the top, the buttons
@@ -570,6 +638,7 @@ static void place_panel(struct layout *l, const struct scene *sc, struct layout_
     }
     y = panel_line(&l->series, sc->series, p, y + bar_h, line_h(l->small_px)) + pad / 2;
     y = panel_line(&l->status, sc->status, p, y, line_h(l->status_px));
+    l->detail_lines = 2;
     if (detail)
         panel_line(&l->detail, sc->detail, p, y, 2 * line_h(l->small_px));
     panel_bottom(l, sc, p);

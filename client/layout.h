@@ -10,7 +10,9 @@
  * Text follows the window's smaller side, and is never smaller than
  * LAYOUT_MIN_TEXT_PX (body) and LAYOUT_MIN_PX (the smallest lines): a window
  * too small for everything at that size loses the board's size first, then
- * clips.
+ * drops what would overlap something more important (the buttons, fields,
+ * board, status and title are kept longest): nothing is ever drawn over
+ * anything else, except the banner and the dialog, which are meant to.
  *
  * The board is square; its cells are separated by gaps (where the grid lines
  * are drawn) that belong to no cell. In a tall window it is horizontally
@@ -35,6 +37,8 @@
 
 #define LAYOUT_MIN_TEXT_PX 12     /* the body text is never smaller */
 #define LAYOUT_MIN_PX 10          /* no text is drawn smaller (render.c shortens it instead) */
+#define LAYOUT_MIN_W 320          /* the smallest window the client asks for: every */
+#define LAYOUT_MIN_H 400          /* word of every screen is read whole at this size */
 
 struct layout_rect {
     int x, y, w, h;           /* w == 0 or h == 0: not shown */
@@ -51,6 +55,9 @@ struct layout {
     /* Header lines (zero rects when their text is empty, though with the
      * board shown their space is kept). */
     struct layout_rect title, status, detail;
+    int detail_lines;               /* 2: the detail (a hint) is two lines high, broken at a
+                                       space when it does not fit one (wide windows, and
+                                       long hints without a board) */
     struct layout_rect players[2];  /* X's name (left), O's name (right) */
     struct layout_rect clock;       /* the clock text, between the names */
     struct layout_rect clock_bar;   /* the turn clock bar under the names */
@@ -93,8 +100,9 @@ struct layout {
 };
 
 /* Lay out scene `sc` for a w x h drawable (any size; sizes under 1 are taken
- * as 1). Every rect lies inside the window; main-group buttons never overlap
- * the board; the text sizes are at least the minimums above. */
+ * as 1). Every rect lies inside the window; no two overlap (but for the
+ * banner and the dialog, drawn over the rest, and the lines that share the
+ * message line); the text sizes are at least the minimums above. */
 void layout_compute(struct layout *l, int w, int h, const struct scene *sc);
 
 /* The cell (0..8) under pixel (x, y), or BOARD_NO_CELL outside the board, in

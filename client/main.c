@@ -40,8 +40,6 @@
 
 #define WINDOW_W 640
 #define WINDOW_H 720
-#define WINDOW_MIN_W 320
-#define WINDOW_MIN_H 400
 #define CLOSE_CAP_MS 1500u      /* after a window close, wait this long for the app's QUIT */
 #define FLUSH_CAP_MS 1000u      /* the network thread's goodbye budget */
 #define ICON_PX 64              /* the window icon's side */
@@ -247,10 +245,16 @@ static void take_net_events(struct ui *u)
     static struct discover_server found[APP_SERVERS_MAX];
     struct session_event ev;
     struct session_snapshot snap;
+    char invite[SOCK_ADDR_LEN];
     size_t n;
-    while (netthread_take_event(u->net, &ev, &snap)) {
+    while (netthread_take_event(u->net, &ev, &snap, invite)) {
         if (u->debug && !u->computer_on)
             print_state(&ev, &snap);
+        if (ev.type == SESSION_EV_WELCOME) {
+            app_set_invite_addr(&u->app, invite);
+            if (u->debug)
+                fprintf(stderr, "ttt-invite: %s\n", invite[0] ? invite : "as typed");
+        }
         app_on_net(&u->app, &ev, &snap, netthread_now_ms());
     }
     if (netthread_take_servers(u->net, found, APP_SERVERS_MAX, &n)) {
@@ -693,7 +697,7 @@ static int open_ui(struct ui *u, const struct client_options *o, const char *fon
                               WINDOW_H, wflags);
     if (!u->win)
         return fail("cannot open a window", SDL_GetError());
-    SDL_SetWindowMinimumSize(u->win, WINDOW_MIN_W, WINDOW_MIN_H);
+    SDL_SetWindowMinimumSize(u->win, LAYOUT_MIN_W, LAYOUT_MIN_H);
     SDL_Surface *icon = render_icon(ICON_PX);
     if (icon) {
         SDL_SetWindowIcon(u->win, icon);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* netthread.c: the ttt client's network thread: one session and its driver
  * run by poll(2) on the socket and a wake-up eventfd, session requests in,
- * session events with snapshots out (see netthread.h for the hand-over), the
+ * session events with snapshots out (see netthread.h for the hand-over; with
+ * a WELCOME, the address to tell a friend: invite.h), the
  * search for servers on the network while asked, and a clean goodbye at
  * exit (queued LEAVE written, half-close, wait for the server). */
 #include "netthread.h"
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "invite.h"
 
 #define CONNECT_TIMEOUT_MS 5000u
 
@@ -37,10 +39,12 @@ struct request {
     char name[PROTO_NAME_MAX + 2]; /* a name one byte too long stays too long */
 };
 
-/* An event for the main thread, with the session as it was right after it. */
+/* An event for the main thread, with the session as it was right after it
+ * (and with a WELCOME, the address to tell a friend when not the typed one). */
 struct outgoing {
     struct session_event ev;
     struct session_snapshot snap;
+    char invite_addr[SOCK_ADDR_LEN];
 };
 
 struct netthread {
@@ -153,6 +157,9 @@ static void forward_events(struct netthread *t)
     struct outgoing e;
     while (session_next_event(t->s, &e.ev)) {
         session_take_snapshot(t->s, &e.snap);
+        e.invite_addr[0] = '\0';
+        if (e.ev.type == SESSION_EV_WELCOME && !invite_addr_for(driver_fd(&t->d), e.invite_addr))
+            e.invite_addr[0] = '\0';
         post(t, &e);
     }
 }
@@ -516,13 +523,15 @@ int netthread_take_servers(struct netthread *t, struct discover_server *out, siz
 }
 
 int netthread_take_event(struct netthread *t, struct session_event *ev,
-                         struct session_snapshot *snap)
+                         struct session_snapshot *snap, char invite_addr[SOCK_ADDR_LEN])
 {
     pthread_mutex_lock(&t->mu);
     int got = t->out_count > 0;
     if (got) {
         *ev = t->out[t->out_head].ev;
         *snap = t->out[t->out_head].snap;
+        if (invite_addr)
+            memcpy(invite_addr, t->out[t->out_head].invite_addr, SOCK_ADDR_LEN);
         t->out_head = (t->out_head + 1) % NETTHREAD_OUTBOX;
         t->out_count--;
         pthread_cond_signal(&t->room);

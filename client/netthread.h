@@ -27,6 +27,7 @@
 
 #include "discover.h"
 #include "session.h"
+#include "sock.h"
 
 #define NETTHREAD_REQ_QUEUE 32    /* requests waiting for the thread */
 #define NETTHREAD_OUTBOX 64       /* events waiting for the main thread */
@@ -68,9 +69,12 @@ int netthread_take_servers(struct netthread *t, struct discover_server *out, siz
 
 /* Take the oldest event and the session as it was right after it: 1 with
  * *ev and *snap filled, 0 when none is waiting. Main thread only. After a 0
- * the next event wakes the main thread again. */
+ * the next event wakes the main thread again. invite_addr (NULL: not
+ * wanted) gets, with a WELCOME, the address a friend reaches the server at
+ * when it is not the one typed (invite.h: the server is on a loopback
+ * address of this machine), else "". */
 int netthread_take_event(struct netthread *t, struct session_event *ev,
-                         struct session_snapshot *snap);
+                         struct session_snapshot *snap, char invite_addr[SOCK_ADDR_LEN]);
 
 /* Stop: the thread carries out the requests already queued (a LEAVE among
  * them), writes what the session still has to send, half-closes the

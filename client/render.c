@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "raster.h"
+#include "text.h"
 
 #define LINE_WIDTH 0.09f        /* the winning line, in cells (a mark's stroke: 0.12) */
 #define LINE_EDGE 0.035f        /* its edge on each side, in cells */
@@ -29,6 +30,7 @@ struct render {
     struct raster *ra;
     float stroke;                   /* a mark's stroke, in cells (MARK_STROKE; the icon's is bolder) */
     int failed;
+    char shortened[SCENE_FIELD_TEXT_MAX]; /* the first text this frame cut with an ellipsis */
 };
 
 enum align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
@@ -113,10 +115,13 @@ static int text_fit(struct render *rd, const char *utf8, int px, int bold, uint3
     if (shrink && px > LAYOUT_MIN_PX)
         px = px * r.w / w > LAYOUT_MIN_PX ? px * r.w / w : LAYOUT_MIN_PX;
     char cut[SCENE_FIELD_TEXT_MAX];
-    if (font_ellipsize(rd->fc, utf8, px, bold, r.w, cut, sizeof cut) < 0) {
+    int shortened = font_ellipsize(rd->fc, utf8, px, bold, r.w, cut, sizeof cut);
+    if (shortened < 0) {
         rd->failed = 1;
         return 0;
     }
+    if (shortened && !rd->shortened[0])
+        text_copy(rd->shortened, sizeof rd->shortened, utf8);
     if (!cut[0])
         return 0; /* not even the ellipsis fits */
     t = font_text(rd->fc, cut, px, bold, &w, &h);
@@ -466,7 +471,7 @@ static int under_toast(const struct scene *sc, const struct layout *l, struct la
 
 /* The header lines: title, players bar and clock, score, status, detail,
  * error (in a wide window: the panel's, left-aligned; the detail on two
- * lines). */
+ * lines there, and when long without a board). */
 static void draw_header(struct render *rd, const struct scene *sc, const struct layout *l)
 {
     text(rd, sc->title, l->title_px, 1, RENDER_TEXT, l->title, l->side ? ALIGN_LEFT : ALIGN_CENTER);
@@ -481,8 +486,8 @@ static void draw_header(struct render *rd, const struct scene *sc, const struct 
     text(rd, sc->series, l->small_px, 1, RENDER_TEXT_DIM, l->series, l->side ? ALIGN_LEFT : ALIGN_CENTER);
     text(rd, sc->status, l->status_px, 1, tone_color(sc->status_tone), l->status,
          l->side ? ALIGN_LEFT : ALIGN_CENTER);
-    if (l->side)
-        text2(rd, sc->detail, l->small_px, RENDER_TEXT_DIM, l->detail, ALIGN_LEFT);
+    if (l->detail_lines == 2)
+        text2(rd, sc->detail, l->small_px, RENDER_TEXT_DIM, l->detail, l->side ? ALIGN_LEFT : ALIGN_CENTER);
     else
         text(rd, sc->detail, l->small_px, 0, RENDER_TEXT_DIM, l->detail, ALIGN_CENTER);
     if (under_toast(sc, l, l->error))
@@ -564,6 +569,7 @@ static void draw_dialog(struct render *rd, const struct scene *sc, const struct 
 int render_frame(struct render *rd, const struct scene *sc, const struct layout *l)
 {
     rd->failed = 0;
+    rd->shortened[0] = '\0';
     check(rd, SDL_RenderSetClipRect(rd->r, NULL));
     check(rd, SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_BLEND));
     check(rd, SDL_SetRenderDrawColor(rd->r, (uint8_t)(RENDER_BG >> 16), (uint8_t)(RENDER_BG >> 8),
@@ -605,6 +611,11 @@ void render_free(struct render *rd)
     font_cache_free(rd->fc);
     raster_free(rd->ra);
     free(rd);
+}
+
+const char *render_shortened(const struct render *rd)
+{
+    return rd->shortened[0] ? rd->shortened : NULL;
 }
 
 struct font_cache *render_fonts(struct render *rd)

@@ -60,6 +60,11 @@ void render_free(struct render *rd);
  * may be incomplete; drawing again later is fine). */
 int render_frame(struct render *rd, const struct scene *sc, const struct layout *l);
 
+/* The first line of text (a name's own shortening aside) that the last
+ * render_frame had to cut with an ellipsis, or NULL when every one was drawn
+ * whole. For tests: at the minimum window size every word is readable. */
+const char *render_shortened(const struct render *rd);
+
 /* The font cache (for tests and measuring). */
 struct font_cache *render_fonts(struct render *rd);
 

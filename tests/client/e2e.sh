@@ -15,7 +15,8 @@
 # grace period) and ttt must exit 0 within 5 s. The board must not move during
 # a game (one layout line). Then `ttt --create-room` without an address opens
 # the connect screen (the address remembered from before) and Enter there
-# creates the room; and `ttt HOST --spectate` of a game that does not exist
+# creates the room, whose invite names this machine's address, not
+# 127.0.0.1 (screenshot kept); and `ttt HOST --spectate` of a game that does not exist
 # lands on the watch list, which asks the server again every 2 s by itself.
 # How the script knows where the cells are and whose turn it is: the
 # TTT_DEBUG lines (window.sh says which).
@@ -221,6 +222,21 @@ grep -q '^ttt-state: ' "$WORK/ttt.err" && fail "ttt connected without being aske
 xdotool key --window "$WID" Return
 room_wait() { grep -q '^ttt-state: .*phase ROOM_WAIT' "$WORK/ttt.err"; }
 wait_for 100 room_wait || fail "--create-room without an address: no room after connecting from the connect screen"
+# The server is on loopback: the invite names an address of this machine
+# (hostname -I: those not loopback nor link-local), or the typed one when
+# there is none.
+invite=$(sed -n 's/^ttt-invite: //p' "$WORK/ttt.err" | tail -n 1)
+mine=$(hostname -I 2>/dev/null || true)
+if [ -n "${mine// /}" ]; then
+  host=${invite%:*}; host=${host#[}; host=${host%]}
+  [ "${invite##*:}" = "$TTTD_PORT" ] || fail "the invite '$invite' does not name the server's port $TTTD_PORT"
+  grep -qw -- "$host" <<<"$mine" || fail "the invite '$invite' is not an address of this machine ($mine)"
+else
+  [ "$invite" = "as typed" ] || fail "no address but loopback, yet the invite says '$invite'"
+fi
+echo "invite for a server on loopback: $invite"
+sleep 0.3
+import -window "$WID" "$ART/e2e-room.png" || fail "screenshot failed"
 stop_ttt "in a room"
 
 # ---- a game that does not exist: the watch list, refreshed every 2 s ----

@@ -274,6 +274,50 @@ static void test_series(void **state)
     assert_string_equal(sc->notice, "");
 }
 
+/* A spectator who follows the rematches of two players sees their series
+ * too, each win counted for the player (by name) whatever mark they had;
+ * watching another game starts a new series. */
+static void test_series_watched(void **state)
+{
+    (void)state;
+    reset_fx();
+    start_lobby();
+    game_start(PROTO_SPECTATOR, 41);
+    assert_string_equal(scene()->series, "");
+    x_wins_top_row();
+    assert_string_equal(scene()->series, "alice 1 - 0 bob");
+    net(SESSION_EV_GAME_OVER); /* told twice, counted once */
+    assert_string_equal(scene()->series, "alice 1 - 0 bob");
+    /* The rematch: bob is X now, and wins. */
+    game_start_named(PROTO_SPECTATOR, 42, "bob", "alice");
+    assert_string_equal(scene()->series, "bob 0 - 1 alice");
+    assert_string_equal(scene()->notice, ""); /* "You play ..." is a player's */
+    game_over(PROTO_MARK_X, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "bob 1 - 1 alice");
+    game_start_named(PROTO_SPECTATOR, 43, "alice", "bob");
+    game_over(PROTO_MARK_NONE, PROTO_REASON_FULL, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "alice 1 - 1 bob");
+    assert_int_equal(F.a.series.played, 3);
+    /* Another pair's game after the result: a new series. */
+    game_start_named(PROTO_SPECTATOR, 50, "carol", "bob");
+    assert_string_equal(scene()->series, "");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "carol 0 - 1 bob");
+    /* Two players of one name: whose win it was cannot be told, no score. */
+    game_start_named(PROTO_SPECTATOR, 60, "sam", "sam");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "");
+    /* Left for the lobby: the next game watched starts afresh. */
+    game_start_named(PROTO_SPECTATOR, 61, "carol", "bob");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    app_button(&F.a, APP_BTN_LOBBY, F.now);
+    sreq(SESSION_REQ_LEAVE);
+    app_button(&F.a, APP_BTN_WATCH, F.now);
+    game_start_named(PROTO_SPECTATOR, 62, "carol", "bob");
+    game_over(PROTO_MARK_O, PROTO_REASON_RESIGN, 0xFF, 0xFF, 0xFF);
+    assert_string_equal(scene()->series, "carol 0 - 1 bob");
+}
+
 /* The cues: the sounds of moves, your turn, low time and a game's end; the
  * flash when it becomes your turn. */
 static void test_cues(void **state)
@@ -381,6 +425,26 @@ static void test_copy_invite(void **state)
     struct app_request r = req(APP_REQ_CLIPBOARD);
     assert_string_equal(r.text, "Tell your friend: server example.org:7777, room K7PX2Q");
     assert_string_equal(scene()->toast, "Copied: paste it to your friend");
+
+    /* Connected to a server on this machine ("localhost"): the friend is
+     * told an address of this machine they can reach (the network thread
+     * finds it with the WELCOME), on screen and on the clipboard. */
+    reset_fx();
+    struct app_options o = {.last_addr = "localhost:7777", .name = "alice"};
+    app_init(&F.a, &o, F.now);
+    key(APP_KEY_ENTER);
+    req(APP_REQ_CONNECT);
+    F.e.phase = SESSION_LOBBY;
+    app_set_invite_addr(&F.a, "192.168.1.20:7777");
+    net(SESSION_EV_WELCOME);
+    req(APP_REQ_REMEMBER);
+    app_button(&F.a, APP_BTN_CREATE_ROOM, F.now);
+    sreq(SESSION_REQ_CREATE_ROOM);
+    strcpy(F.ev.u.room_code, "K7PX2Q");
+    net(SESSION_EV_ROOM_CREATED);
+    assert_string_equal(scene()->big_caption, "Tell your friend: server 192.168.1.20:7777, room K7PX2Q");
+    key(APP_KEY_COPY);
+    assert_string_equal(req(APP_REQ_CLIPBOARD).text, "Tell your friend: server 192.168.1.20:7777, room K7PX2Q");
 }
 
 /* A server on the network as discover.h lists it. */
@@ -470,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_computer_from_connect_screen),
         cmocka_unit_test(test_computer_from_lobby),
         cmocka_unit_test(test_series),
+        cmocka_unit_test(test_series_watched),
         cmocka_unit_test(test_cues),
         cmocka_unit_test(test_mute),
         cmocka_unit_test(test_copy_invite),

@@ -246,6 +246,59 @@ static void test_ellipsize(void **state)
     canvas_close(&c);
 }
 
+#define HEBREW_NAME "\u05d0\u05d1\u05e8\u05d4\u05dd" /* Avraham */
+
+/* How much the ellipsis drawn alone differs from the left end (*left) and
+ * from the right end (*right) of utf8 shortened to max_w at 48 px. */
+static void ellipsis_ends(struct canvas *c, const char *utf8, int max_w, int *left, int *right)
+{
+    size_t n = (size_t)c->s->w * (size_t)c->s->h;
+    uint8_t *cut_mask = calloc(n, 1), *dots = calloc(n, 1);
+    assert_non_null(cut_mask);
+    assert_non_null(dots);
+    char cut[128];
+    assert_int_equal(font_ellipsize(c->fc, utf8, 48, 0, max_w, cut, sizeof cut), 1);
+    size_t len = strlen(cut);
+    assert_true(len > 3 && strcmp(cut + len - 3, FONT_ELLIPSIS) == 0); /* the logical end */
+    int w, we, h;
+    assert_int_equal(font_measure(c->fc, cut, 48, 0, &w, &h), 0);
+    assert_int_equal(font_measure(c->fc, FONT_ELLIPSIS, 48, 0, &we, &h), 0);
+    assert_true(w <= c->s->w);
+    assert_true(ink(c, cut, 48, cut_mask) > 0);
+    assert_true(ink(c, FONT_ELLIPSIS, 48, dots) > 0);
+    *left = differ_cols(cut_mask, 0, dots, 0, we, c->s->w, c->s->h);
+    *right = differ_cols(cut_mask, w - we, dots, 0, we, c->s->w, c->s->h);
+    free(cut_mask);
+    free(dots);
+}
+
+/* A right-to-left name cut short ends, as its reader reads it, in the
+ * ellipsis: at its visual left; a Latin one at its right; also with the
+ * "(you)" that follows a name. */
+static void test_ellipsis_rtl(void **state)
+{
+    (void)state;
+    struct canvas c;
+    canvas_open(&c, 400, 80);
+    static const char *rtl[] = { HEBREW_NAME HEBREW_NAME HEBREW_NAME, ARABIC_NAME ARABIC_NAME ARABIC_NAME };
+    int left, right;
+    for (int i = 0; i < 2; i++) {
+        ellipsis_ends(&c, rtl[i], 200, &left, &right);
+        if (left >= right)
+            fail_msg("name %d: the ellipsis is not at the left end (%d pixels differ there, %d at the right)",
+                     i, left, right);
+    }
+    ellipsis_ends(&c, "bartholomew_bartholomew", 200, &left, &right);
+    assert_true(right < left);
+    /* The suffix stays after the name, the ellipsis inside the name's run. */
+    int w1, w2, wy, h;
+    assert_int_equal(font_measure(c.fc, HEBREW_NAME FONT_ELLIPSIS, 30, 0, &w1, &h), 0);
+    assert_int_equal(font_measure(c.fc, " (you)", 30, 0, &wy, &h), 0);
+    assert_int_equal(font_measure(c.fc, HEBREW_NAME FONT_ELLIPSIS " (you)", 30, 0, &w2, &h), 0);
+    assert_int_equal(w2, w1 + wy);
+    canvas_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_arabic_joined),
         cmocka_unit_test(test_hebrew_right_to_left),
         cmocka_unit_test(test_ellipsize),
+        cmocka_unit_test(test_ellipsis_rtl),
     };
     return cmocka_run_group_tests(tests, font_fixture_setup, font_fixture_teardown);
 }

@@ -674,9 +674,129 @@ static void test_series_line(void **state)
     }
 }
 
+/* The screens the no-overlap test lays out: the connect screen looking for
+ * servers and listing some, a menu, the room code, a game and its result,
+ * the live list. */
+static void overlap_scenes(struct scene *sc, int *n)
+{
+    struct scene *c = &sc[0];
+    scene_reset(c);
+    snprintf(c->title, sizeof c->title, "Tic-tac-toe");
+    snprintf(c->status, sizeof c->status, "Connect to a server");
+    snprintf(c->detail, sizeof c->detail, "Type the address and your name, then press Enter");
+    snprintf(c->error, sizeof c->error, "Nothing is listening on localhost:7777.");
+    snprintf(c->list_empty, sizeof c->list_empty, "Looking for servers on your network\u2026");
+    c->field_count = 2;
+    c->fields[0].id = APP_BTN_FIELD_ADDR;
+    c->fields[1].id = APP_BTN_FIELD_NAME;
+    add_button(c, APP_BTN_CONNECT, "Connect", SCENE_GROUP_MAIN);
+    add_button(c, APP_BTN_COMPUTER, "Play the computer", SCENE_GROUP_MAIN);
+    add_button(c, APP_BTN_QUIT, "Quit", SCENE_GROUP_MAIN);
+    sc[1] = *c;
+    sc[1].list_empty[0] = '\0';
+    for (int i = 0; i < 4; i++)
+        add_button(&sc[1], APP_BTN_GAME_BASE + i, "gamebox  192.168.1.20:7777", SCENE_GROUP_LIST);
+    scene_reset(&sc[2]);
+    snprintf(sc[2].title, sizeof sc[2].title, "Lobby");
+    snprintf(sc[2].status, sizeof sc[2].status, "Hello, alice");
+    snprintf(sc[2].toast, sizeof sc[2].toast, "Copied");
+    for (int i = 0; i < 5; i++)
+        add_button(&sc[2], APP_BTN_QUICK_MATCH + i, "Quick match", SCENE_GROUP_MAIN);
+    scene_reset(&sc[3]);
+    snprintf(sc[3].title, sizeof sc[3].title, "Private room");
+    snprintf(sc[3].big, sizeof sc[3].big, "K7PX2Q");
+    snprintf(sc[3].big_caption, sizeof sc[3].big_caption, "Tell your friend: server 192.168.1.20:7777");
+    snprintf(sc[3].status, sizeof sc[3].status, "Waiting for your friend to join");
+    add_button(&sc[3], APP_BTN_CANCEL, "Cancel", SCENE_GROUP_MAIN);
+    playing_scene(&sc[4]);
+    snprintf(sc[4].title, sizeof sc[4].title, "Game #12");
+    snprintf(sc[4].series, sizeof sc[4].series, "alice 2 - 1 bob");
+    snprintf(sc[4].notice, sizeof sc[4].notice, "bob wants a rematch");
+    snprintf(sc[4].error, sizeof sc[4].error, "The server closed the connection");
+    scene_reset(&sc[5]);
+    snprintf(sc[5].title, sizeof sc[5].title, "Watch a game");
+    snprintf(sc[5].list_empty, sizeof sc[5].list_empty, "No games being played right now");
+    add_button(&sc[5], APP_BTN_BACK, "Back", SCENE_GROUP_MAIN);
+    *n = 6;
+}
+
+/* Every line of sc with text has its place in l, and every main button. */
+static void all_shown(const struct scene *sc, const struct layout *l, int k, int w, int h)
+{
+    const struct { const char *text; struct layout_rect r; const char *what; } lines[] = {
+        { sc->title, l->title, "title" },       { sc->status, l->status, "status" },
+        { sc->detail, l->detail, "detail" },    { sc->series, l->series, "series" },
+        { sc->big, l->big, "big" },             { sc->big_caption, l->big_caption, "caption" },
+        { sc->notice, l->notice, "notice" },    { sc->error, l->error, "error" },
+        { sc->toast, l->toast, "toast" },       { sc->players[0].name, l->players[0], "X" },
+        { sc->players[1].name, l->players[1], "O" },
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (lines[i].text[0] && (lines[i].r.w <= 0 || lines[i].r.h <= 0))
+            fail_msg("scene %d at %dx%d: no room for the %s", k, w, h, lines[i].what);
+    int rows = 0;
+    for (int i = 0; i < sc->button_count; i++) {
+        rows += sc->buttons[i].group == SCENE_GROUP_LIST;
+        if (sc->buttons[i].group == SCENE_GROUP_MAIN && l->buttons[i].w <= 0)
+            fail_msg("scene %d at %dx%d: button %d dropped", k, w, h, i);
+    }
+    if (sc->list_empty[0] && rows == 0 && l->list_empty.w <= 0)
+        fail_msg("scene %d at %dx%d: no room for the empty list's line", k, w, h);
+    for (int i = 0; i < sc->field_count; i++)
+        if (l->fields[i].w <= 0 || l->field_labels[i].w <= 0)
+            fail_msg("scene %d at %dx%d: field %d dropped", k, w, h, i);
+    if (sc->board.shown && l->cell <= 0)
+        fail_msg("scene %d at %dx%d: no board", k, w, h);
+}
+
+/* Nothing overlaps at any window size, above the minimum or below it (a
+ * window manager may not enforce it): what does not fit is dropped or
+ * clipped. The banner and the dialog are drawn over the rest on purpose;
+ * the toast and an error share the message line with the notice. */
+static void test_nothing_overlaps(void **state)
+{
+    (void)state;
+    static struct scene sc[6];
+    int n;
+    overlap_scenes(sc, &n);
+    for (int k = 0; k < n; k++)
+        for (int w = 1; w < 900; w += 13)
+            for (int h = 1; h < 900; h += 11) {
+                struct layout l;
+                layout_compute(&l, w, h, &sc[k]);
+                struct layout_rect r[16 + SCENE_BUTTONS_MAX];
+                const char *what[16 + SCENE_BUTTONS_MAX];
+                int m = 0;
+#define PUT(rect) (r[m] = (rect), what[m++] = #rect)
+                PUT(l.title); PUT(l.status); PUT(l.detail); PUT(l.players[0]); PUT(l.players[1]);
+                PUT(l.series); PUT(l.board); PUT(l.big); PUT(l.big_caption); PUT(l.list_empty);
+                PUT(l.notice);
+                if (!same_rect(l.error, l.notice))
+                    PUT(l.error);
+                if (!same_rect(l.toast, l.notice) && !same_rect(l.toast, l.error))
+                    PUT(l.toast);
+                for (int i = 0; i < l.field_count; i++) {
+                    PUT(l.fields[i]);
+                    PUT(l.field_labels[i]);
+                }
+                for (int i = 0; i < l.button_count; i++)
+                    PUT(l.buttons[i]);
+#undef PUT
+                if (w >= 320 && h >= 400) /* the client's minimum window: everything shown */
+                    all_shown(&sc[k], &l, k, w, h);
+                for (int i = 0; i < m; i++)
+                    for (int j = i + 1; j < m; j++)
+                        if (overlap(r[i], r[j]))
+                            fail_msg("scene %d at %dx%d: %s (%d,%d %dx%d) overlaps %s (%d,%d %dx%d)", k, w,
+                                     h, what[i], r[i].x, r[i].y, r[i].w, r[i].h, what[j], r[j].x, r[j].y,
+                                     r[j].w, r[j].h);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nothing_overlaps),
         cmocka_unit_test(test_cells_round_trip),
         cmocka_unit_test(test_board_between_header_and_buttons),
         cmocka_unit_test(test_board_stays_put),

@@ -4,7 +4,9 @@
  * events with their snapshots (the game list copied out of the session),
  * session requests turned into frames, a refused connection, an invalid
  * name, an address too long to queue, and the goodbye at stop (a queued
- * LEAVE written, then the connection closed); the search for servers on the
+ * LEAVE written, then the connection closed); the address to tell a friend
+ * (a server on loopback named by an address of this machine that reaches
+ * it, any other as typed); the search for servers on the
  * network (a responder on this machine found, forgotten, the search
  * stopped). */
 #include <setjmp.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "disc_answer.h"
+#include "invite.h"
 #include "netthread.h"
 #include "sock.h"
 
@@ -54,11 +57,12 @@ static void waker_close(struct waker *w)
 struct net_event {
     struct session_event ev;
     struct session_snapshot snap;
+    char invite_addr[SOCK_ADDR_LEN];
 };
 
 static int take(struct netthread *t, struct net_event *e)
 {
-    return netthread_take_event(t, &e->ev, &e->snap);
+    return netthread_take_event(t, &e->ev, &e->snap, e->invite_addr);
 }
 
 /* The next event within 5 s (fails the test otherwise). Waits on the pipe
@@ -106,14 +110,19 @@ struct server {
     size_t in_len, in_off;
 };
 
-static void server_listen(struct server *s)
+static void server_listen_on(struct server *s, const char *bind_addr)
 {
     memset(s, 0, sizeof *s);
     char err[SOCK_ERR_LEN];
-    s->lfd = sock_listen("127.0.0.1", 0, 4, &s->port, err);
+    s->lfd = sock_listen(bind_addr, 0, 4, &s->port, err);
     assert_true(s->lfd >= 0);
     s->fd = -1;
     proto_reader_init(&s->rd, PROTO_C2S, s->rbuf, sizeof s->rbuf);
+}
+
+static void server_listen(struct server *s)
+{
+    server_listen_on(s, "127.0.0.1");
 }
 
 static void server_accept(struct server *s)
@@ -312,6 +321,102 @@ static void test_stop_idle(void **state)
     waker_close(&w);
 }
 
+/* ---- the address to tell a friend ---- */
+
+static struct sock_local_addr local(const char *text, int loopback)
+{
+    struct sock_local_addr a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.text, sizeof a.text, "%s", text);
+    a.is_loopback = loopback;
+    return a;
+}
+
+/* The first IPv4 address that is not loopback, else the first IPv6 one,
+ * else none. */
+static void test_invite_pick(void **state)
+{
+    (void)state;
+    struct sock_local_addr a[] = { local("[2001:db8::5]:7777", 0), local("[fd00::2]:7777", 0),
+                                   local("192.168.1.20:7777", 0), local("10.0.0.3:7777", 0),
+                                   local("127.0.0.1:7777", 1), local("[::1]:7777", 1) };
+    assert_int_equal(invite_pick(a, 6), 2);
+    assert_int_equal(invite_pick(a, 2), 0);
+    assert_int_equal(invite_pick(a + 4, 2), -1);
+    assert_int_equal(invite_pick(a, 0), -1);
+}
+
+/* Connect to a server listening on every address, at `host`, and take the
+ * WELCOME's event. */
+static void welcome_at(struct server *s, const char *host, struct net_event *e)
+{
+    char hostport[96];
+    snprintf(hostport, sizeof hostport, "%s:%u", host, (unsigned)s->port);
+    struct waker w;
+    struct netthread *t = start(&w);
+    assert_int_equal(netthread_connect(t, hostport, "alice"), 0);
+    server_accept(s);
+    server_expect(s, PROTO_HELLO);
+    struct proto_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = PROTO_WELCOME;
+    m.u.welcome.version = PROTO_VERSION;
+    m.u.welcome.turn_s = 30;
+    m.u.welcome.grace_s = 20;
+    server_send(s, &m);
+    next_event(t, &w, e);
+    assert_int_equal(e->ev.type, SESSION_EV_WELCOME);
+    netthread_stop(t, 100);
+    waker_close(&w);
+    close(s->fd);
+    s->fd = -1;
+}
+
+/* A server reached at 127.0.0.1, ::1 or localhost is on this machine: the
+ * WELCOME comes with an address of this machine, not loopback, on the
+ * server's port, which really reaches the server; reached at that address
+ * (or on a machine with no other address), the typed one is kept. */
+static void test_invite_addr_on_welcome(void **state)
+{
+    (void)state;
+    struct server s;
+    server_listen_on(&s, "::");
+    struct sock_local_addr mine[64];
+    int n = sock_local_addrs(s.port, AF_UNSPEC, mine, 64), others = 0, v4 = 0;
+    assert_true(n >= 0);
+    for (int i = 0; i < n; i++) {
+        others += !mine[i].is_loopback;
+        v4 += !mine[i].is_loopback && mine[i].text[0] != '[';
+    }
+    static const char *loopbacks[] = { "127.0.0.1", "[::1]", "localhost" };
+    struct net_event e;
+    for (size_t k = 0; k < 3; k++) {
+        welcome_at(&s, loopbacks[k], &e);
+        if (others == 0) {
+            assert_string_equal(e.invite_addr, "");
+            continue;
+        }
+        char port[16];
+        snprintf(port, sizeof port, ":%u", (unsigned)s.port);
+        size_t len = strlen(e.invite_addr);
+        assert_true(len > strlen(port) && strcmp(e.invite_addr + len - strlen(port), port) == 0);
+        int listed = 0;
+        for (int i = 0; i < n; i++)
+            listed |= !mine[i].is_loopback && strcmp(mine[i].text, e.invite_addr) == 0;
+        assert_true(listed);
+        assert_true(v4 == 0 || e.invite_addr[0] != '['); /* IPv4 first */
+    }
+    if (others > 0) {
+        /* The friend's way in works, and it is told as typed. */
+        char host[SOCK_ADDR_LEN];
+        snprintf(host, sizeof host, "%.*s", (int)(strrchr(e.invite_addr, ':') - e.invite_addr),
+                 e.invite_addr);
+        welcome_at(&s, host, &e);
+        assert_string_equal(e.invite_addr, "");
+    }
+    server_close(&s);
+}
+
 /* ---- the search for servers ---- */
 
 #define FOUND_MAX 8
@@ -400,6 +505,8 @@ int main(void)
         cmocka_unit_test(test_bad_name),
         cmocka_unit_test(test_session_and_goodbye),
         cmocka_unit_test(test_stop_idle),
+        cmocka_unit_test(test_invite_pick),
+        cmocka_unit_test(test_invite_addr_on_welcome),
         cmocka_unit_test(test_servers_on_the_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
