@@ -252,7 +252,7 @@ static void test_ellipsize(void **state)
  * from the right end (*right) of utf8 shortened to max_w at 48 px. */
 static void ellipsis_ends(struct canvas *c, const char *utf8, int max_w, int *left, int *right)
 {
-    size_t n = (size_t)c->s->w * (size_t)c->s->h;
+    size_t n = (size_t)c->sw.s->w * (size_t)c->sw.s->h;
     uint8_t *cut_mask = calloc(n, 1), *dots = calloc(n, 1);
     assert_non_null(cut_mask);
     assert_non_null(dots);
@@ -263,11 +263,11 @@ static void ellipsis_ends(struct canvas *c, const char *utf8, int max_w, int *le
     int w, we, h;
     assert_int_equal(font_measure(c->fc, cut, 48, 0, &w, &h), 0);
     assert_int_equal(font_measure(c->fc, FONT_ELLIPSIS, 48, 0, &we, &h), 0);
-    assert_true(w <= c->s->w);
+    assert_true(w <= c->sw.s->w);
     assert_true(ink(c, cut, 48, cut_mask) > 0);
     assert_true(ink(c, FONT_ELLIPSIS, 48, dots) > 0);
-    *left = differ_cols(cut_mask, 0, dots, 0, we, c->s->w, c->s->h);
-    *right = differ_cols(cut_mask, w - we, dots, 0, we, c->s->w, c->s->h);
+    *left = differ_cols(cut_mask, 0, dots, 0, we, c->sw.s->w, c->sw.s->h);
+    *right = differ_cols(cut_mask, w - we, dots, 0, we, c->sw.s->w, c->sw.s->h);
     free(cut_mask);
     free(dots);
 }

@@ -17,13 +17,13 @@
 #include <SDL_ttf.h>
 
 #include "app_fixture.h"
+#include "canvas.h"
 #include "font_fixture.h"
 #include "layout.h"
 #include "render.h"
 
 struct canvas {
-    SDL_Surface *s;
-    SDL_Renderer *r;
+    struct soft_canvas sw;
     struct render *rd;
 };
 
@@ -35,12 +35,14 @@ static int canvases_open(void **state)
     if (font_fixture_setup(state) != 0)
         return -1;
     for (int i = 0; i < 2; i++) {
-        C[i].s = SDL_CreateRGBSurfaceWithFormat(0, LAYOUT_MIN_W, heights[i], 32, SDL_PIXELFORMAT_ARGB8888);
-        C[i].r = C[i].s ? SDL_CreateSoftwareRenderer(C[i].s) : NULL;
-        char err[FONT_ERR_MAX];
-        C[i].rd = C[i].r ? render_new(C[i].r, fixture_font, err) : NULL;
-        if (!C[i].rd)
+        if (soft_canvas_open(&C[i].sw, LAYOUT_MIN_W, heights[i]) < 0)
             return -1;
+        char err[FONT_ERR_MAX];
+        C[i].rd = render_new(C[i].sw.r, fixture_font, err);
+        if (!C[i].rd) {
+            fprintf(stderr, "render_new: %s\n", err);
+            return -1;
+        }
     }
     return 0;
 }
@@ -49,8 +51,7 @@ static int canvases_close(void **state)
 {
     for (int i = 0; i < 2; i++) {
         render_free(C[i].rd);
-        SDL_DestroyRenderer(C[i].r);
-        SDL_FreeSurface(C[i].s);
+        soft_canvas_close(&C[i].sw);
     }
     return font_fixture_teardown(state);
 }
