@@ -19,9 +19,11 @@ uint64_t bucket_take(struct bucket *b, const struct bucket_rate *r, uint32_t n, 
         b->milli = cap; /* the caller lowered the burst */
     if (now_ms > b->last_ms) {
         /* per_s tokens a second are per_s thousandths a millisecond; a gap
-         * long enough to fill the bucket fills it, without overflow. */
-        uint64_t gap = now_ms - b->last_ms;
-        uint64_t add = gap > cap / r->per_s ? cap : gap * r->per_s;
+         * long enough to fill the bucket fills it, without overflow (and
+         * without a division: this runs for every frame a client sends). */
+        uint64_t add;
+        if (__builtin_mul_overflow(now_ms - b->last_ms, (uint64_t)r->per_s, &add))
+            add = cap;
         b->milli = add >= cap - b->milli ? cap : b->milli + add;
         b->last_ms = now_ms;
     }

@@ -2,8 +2,9 @@
 /* bucket.h: a token bucket on a millisecond clock -- a rate limit that lets
  * `burst` things through at once and `per_s` a second after that. Pure: the
  * caller passes the time (loop_now_ms), so tests need no clock. Used for
- * the discovery answers' limits (server/announce.c) and for ttt-bot's own
- * pace under the server's frame limit (bot/pace.c). */
+ * the server's frame limit on each connection (server/conn.c), the
+ * discovery answers' limits (server/announce.c) and ttt-bot's own pace
+ * under that frame limit (bot/pace.c). */
 #ifndef TTT_BUCKET_H
 #define TTT_BUCKET_H
 

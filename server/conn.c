@@ -21,6 +21,9 @@
 
 #define ACCEPTS_PER_EVENT 64
 
+/* The frames a client may send (ERROR SLOW_DOWN past it). */
+static const struct bucket_rate frame_rate = {.per_s = CONN_RATE_PER_S, .burst = CONN_RATE_BURST};
+
 static void conn_io(struct loop *loop, int fd, void *ctx, unsigned events);
 static void conn_timer(struct loop *loop, void *ctx);
 static void drop(struct conn *c, enum conn_end why, const char *text);
@@ -84,8 +87,8 @@ static struct conn *conn_new(struct conn_pool *pool, int fd, const char *peer, s
     c->over_limit = !src;
     snprintf(c->peer, sizeof c->peer, "%s", peer);
     proto_reader_init(&c->reader, PROTO_C2S, c->inbuf, sizeof c->inbuf);
-    c->last_frame_ms = c->rate_ms = loop_now_ms(pool->loop);
-    c->rate_milli = CONN_RATE_BURST * 1000u;
+    c->last_frame_ms = loop_now_ms(pool->loop);
+    bucket_fill(&c->rate, &frame_rate, c->last_frame_ms);
     loop_timer_init(&c->timer, conn_timer, c);
     if (loop_add_fd(pool->loop, fd, LOOP_READABLE, conn_io, c) < 0) {
         free(c);
@@ -513,22 +516,6 @@ void conn_pool_close_all(struct conn_pool *pool, const char *why)
     conn_pool_flush(pool);
 }
 
-/* Take one token from the bucket; 0, or -1 when the client is over the limit. */
-static int rate_take(struct conn *c, uint64_t now)
-{
-    uint64_t refill = (now - c->rate_ms) * CONN_RATE_PER_S; /* milli-tokens */
-    uint64_t level = c->rate_milli + refill;
-    if (level > CONN_RATE_BURST * 1000u)
-        level = CONN_RATE_BURST * 1000u;
-    c->rate_ms = now;
-    if (level < 1000u) {
-        c->rate_milli = (uint32_t)level;
-        return -1;
-    }
-    c->rate_milli = (uint32_t)(level - 1000u);
-    return 0;
-}
-
 /* One complete frame from the client. Returns 0 to go on reading, -1 when
  * the connection must not read any further. */
 static int on_frame(struct conn *c, const struct proto_frame *f)
@@ -538,7 +525,7 @@ static int on_frame(struct conn *c, const struct proto_frame *f)
     c->last_frame_ms = now;
     c->ping_out = 0;
     pool->stats.frames_in++;
-    if (rate_take(c, now) < 0) {
+    if (bucket_take(&c->rate, &frame_rate, 1, now) != 0) {
         fail(c, PROTO_ERR_SLOW_DOWN, "too many frames: at most 50 a second (bursts of 100)");
         return -1;
     }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bucket.h"
 #include "list.h"
 #include "loop.h"
 #include "proto.h"
@@ -74,8 +75,7 @@ struct conn {
     struct list pending_link;   /* on the pool's pending list */
 
     uint64_t last_frame_ms;     /* the last complete frame (idle timeout) */
-    uint64_t rate_ms;           /* token bucket last refill */
-    uint32_t rate_milli;        /* tokens x 1000 */
+    struct bucket rate;         /* frames: CONN_RATE_PER_S a second, bursts of CONN_RATE_BURST */
     struct loop_timer timer;    /* hello / idle / heartbeat / linger */
 
     struct list all_link;       /* on the pool's list of every connection */
