@@ -485,17 +485,23 @@ char *th_server_stderr(const struct th_server *s)
     return th_read_file(path);
 }
 
-void th_server_wait_log(const struct th_server *s, const char *what)
+char *th_server_log_with(const struct th_server *s, const char *what)
 {
-    for (int tries = 0; tries < 300; tries++) {
+    for (int tries = 0; tries < 1000; tries++) {
         char *log = th_server_stderr(s);
-        int found = log && strstr(log, what);
+        if (log && strstr(log, what))
+            return log;
         free(log);
-        if (found)
-            return;
         th_sleep_ms(10);
     }
-    fail_msg("the log has no \"%s\"", what);
+    char *log = th_server_stderr(s);
+    fail_msg("the log has no \"%s\":\n%s", what, log ? log : "(none)");
+    return NULL;
+}
+
+void th_server_wait_log(const struct th_server *s, const char *what)
+{
+    free(th_server_log_with(s, what));
 }
 
 int th_server_stdout_line(struct th_server *s, char *buf, size_t cap, int timeout_ms)

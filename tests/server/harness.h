@@ -110,8 +110,12 @@ int th_server_wait_sockets(const struct th_server *s, int n, int timeout_ms);
 /* The server's stderr so far, malloc'd and NUL-terminated (caller frees), or NULL. */
 char *th_server_stderr(const struct th_server *s);
 
-/* Wait up to 3 s until the server's stderr holds `what`; fails the test
- * (cmocka) otherwise. */
+/* Wait up to 10 s until the server's stderr holds `what` (its log writer
+ * may lag): the log then, malloc'd (caller frees). Fails the test (cmocka),
+ * showing the log, otherwise. */
+char *th_server_log_with(const struct th_server *s, const char *what);
+
+/* th_server_log_with, for a caller who needs only to know it is there. */
 void th_server_wait_log(const struct th_server *s, const char *what);
 
 /* Read the next line of the server's stdout (after "listening on port N")

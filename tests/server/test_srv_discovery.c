@@ -48,18 +48,14 @@
 /* The discovery port tttd says it answers on (its log line), or fail. */
 static uint16_t announce_port_of(const struct th_server *s)
 {
-    for (int i = 0; i < 200; i++, th_sleep_ms(15)) {
-        char *log = th_server_stderr(s);
-        const char *at = log ? strstr(log, "answering discovery on UDP port ") : NULL;
-        unsigned port = 0;
-        if (at)
-            (void)sscanf(at, "answering discovery on UDP port %u", &port);
-        free(log);
-        if (port > 0 && port <= 65535)
-            return (uint16_t)port;
-    }
-    fail_msg("tttd did not say it answers discovery");
-    return 0;
+    static const char said[] = "answering discovery on UDP port ";
+    char *log = th_server_log_with(s, said);
+    unsigned port = 0;
+    (void)sscanf(strstr(log, said) + sizeof said - 1, "%u", &port);
+    free(log);
+    if (port == 0 || port > 65535)
+        fail_msg("tttd said it answers discovery on port %u", port);
+    return (uint16_t)port;
 }
 
 /* Start tttd with args (which name an --announce-port); the discovery

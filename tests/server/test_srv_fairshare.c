@@ -42,22 +42,6 @@ static void expect_full(struct th_client *c)
     th_close(c);
 }
 
-/* The log holds `what`, once its writer thread has caught up (3 s). */
-static void log_has(const char *what)
-{
-    char *log = NULL;
-    for (int tries = 0; tries < 300; tries++) {
-        free(log);
-        log = th_server_stderr(&th_srv);
-        if (log && strstr(log, what)) {
-            free(log);
-            return;
-        }
-        th_sleep_ms(10);
-    }
-    fail_msg("the log has no \"%s\":\n%s", what, log ? log : "(none)");
-}
-
 static void newcomer_takes_the_fullest_address_newest(void **state)
 {
     (void)state;
@@ -78,7 +62,7 @@ static void newcomer_takes_the_fullest_address_newest(void **state)
         th_expect_silence(&hog[i], i ? 0 : 100);
     th_expect_lobby(&hog[0]);
     th_expect_lobby(&other);
-    log_has("evicted: its address 127.0.0.2 holds the most connections");
+    th_server_wait_log(&th_srv, "evicted: its address 127.0.0.2 holds the most connections");
     /* 9 against 1: a third address still finds a place, again the hog's. */
     th_hello_from(&third, th_srv.port, "127.0.0.4", "third");
     expect_full(&hog[MAX - 2]);
@@ -148,7 +132,7 @@ static void handshakes_take_half_at_most(void **state)
     /* The server is half empty, but no more may wait for HELLO... */
     raw_from(&more, "127.0.0.2");
     expect_full(&more);
-    log_has("too many connections waiting for HELLO");
+    th_server_wait_log(&th_srv, "too many connections waiting for HELLO");
     /* ...unless from an address with fewer: then the fullest gives one up. */
     raw_from(&other, "127.0.0.3");
     expect_full(&waiting[MAX / 2 - 1]);
@@ -171,7 +155,7 @@ static void max_per_ip(void **state)
         th_hello_from(&mine[i], th_srv.port, "127.0.0.2", "mine");
     raw_from(&more, "127.0.0.2");
     expect_full(&more);
-    log_has("too many connections from your address");
+    th_server_wait_log(&th_srv, "too many connections from your address");
     th_hello_from(&other, th_srv.port, "127.0.0.3", "other");
     /* One goes, and the address may come back. */
     th_close(&mine[0]);

@@ -19,21 +19,6 @@
 
 #include "harness.h"
 
-/* The log once it holds `what`, within 10 s; malloc'd. Fails otherwise. */
-static char *wait_log(const char *what)
-{
-    for (int tries = 0; tries < 1000; tries++) {
-        char *log = th_server_stderr(&th_srv);
-        if (log && strstr(log, what))
-            return log;
-        free(log);
-        th_sleep_ms(10);
-    }
-    char *log = th_server_stderr(&th_srv);
-    fail_msg("the log has no \"%s\":\n%s", what, log ? log : "(none)");
-    return NULL;
-}
-
 /* How many lines of the file at `path` (0 when it does not exist). */
 static int lines_of(const char *path)
 {
@@ -74,7 +59,7 @@ static void sighup_reopens_the_record(void **state)
     snprintf(rotated, sizeof rotated, "%s.1", th_srv.record_path);
     assert_int_equal(rename(th_srv.record_path, rotated), 0);
     assert_int_equal(th_server_signal(&th_srv, SIGHUP), 0);
-    free(wait_log("record: reopened "));
+    th_server_wait_log(&th_srv, "record: reopened ");
     quick_game("second");
     wait_lines(th_srv.record_path, 1);
     char *text = th_read_file(th_srv.record_path);
@@ -99,7 +84,7 @@ static void sighup_without_record(void **state)
     struct th_client c;
     th_hello(&c, th_srv.port, "stays");
     assert_int_equal(th_server_signal(&th_srv, SIGHUP), 0);
-    free(wait_log("SIGHUP: no --record file to reopen"));
+    th_server_wait_log(&th_srv, "SIGHUP: no --record file to reopen");
     th_expect_silence(&c, 50);
     th_expect_lobby(&c);
     assert_true(th_server_alive(&th_srv));
@@ -120,7 +105,7 @@ static void sigusr1_logs_stats(void **state)
     th_create_room(&r, code);
     assert_int_equal(th_server_wait_sockets(&th_srv, 5, 10000), 0); /* the first game's players gone */
     assert_int_equal(th_server_signal(&th_srv, SIGUSR1), 0);
-    char *log = wait_log("stats: ");
+    char *log = th_server_log_with(&th_srv, "stats: ");
     const char *line = strstr(log, "stats: ");
     const char *end = strchr(line, '\n');
     char text[1024];
