@@ -371,9 +371,8 @@ static void draw_field(struct render *rd, const struct scene_field *f, struct la
         caret = len;
     memcpy(before, f->text, caret);
     before[caret] = '\0';
-    int tw = 0, th = 0, cw = 0, ch = 0;
-    if (font_measure(rd->fc, f->text, l->text_px, 0, &tw, &th) < 0 ||
-        font_measure(rd->fc, before, l->text_px, 0, &cw, &ch) < 0) {
+    int cw = 0, ch = 0;
+    if (font_measure(rd->fc, before, l->text_px, 0, &cw, &ch) < 0) {
         rd->failed = 1;
         return;
     }
@@ -382,14 +381,11 @@ static void draw_field(struct render *rd, const struct scene_field *f, struct la
     check(rd, SDL_RenderSetClipRect(rd->r, &clip));
     int w, h;
     SDL_Texture *t = font_text(rd->fc, f->text, l->text_px, 0, &w, &h);
-    if (t) {
-        SDL_Rect dst = { in.x - shift, box.y + (box.h - h) / 2, w, h };
-        check(rd, SDL_SetTextureColorMod(t, (uint8_t)(RENDER_TEXT >> 16), (uint8_t)(RENDER_TEXT >> 8),
-                                         (uint8_t)RENDER_TEXT));
-        check(rd, SDL_RenderCopy(rd->r, t, NULL, &dst));
-    } else {
+    if (t)
+        blit_text(rd, t, w, h, RENDER_TEXT, (struct layout_rect){ in.x - shift, box.y, w, box.h },
+                  ALIGN_LEFT);
+    else
         rd->failed = 1;
-    }
     if (f->focused)
         fill_rect(rd, (struct layout_rect){ in.x - shift + cw, box.y + box.h / 5, 2, box.h * 3 / 5 },
                   RENDER_TEXT, 255);
