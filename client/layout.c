@@ -407,14 +407,26 @@ static int place_list(struct layout *l, const struct scene *sc, int y, int botto
     return y;
 }
 
-/* The board as a square of about `side` pixels at (bx, by), its cells
- * separated by gaps of about a 36th of its side; none when it would stick
- * out of the window. */
+/* The gap between the cells of a board of about `side` pixels: about a 36th. */
+static int board_gap(int side)
+{
+    return maxi(2, side / 36);
+}
+
+/* The side such a board is drawn at: three whole cells and two gaps. */
+static int board_drawn(int side)
+{
+    int gap = board_gap(side);
+    return 3 * maxi((side - 2 * gap) / 3, 1) + 2 * gap;
+}
+
+/* The board as a square of about `side` pixels at (bx, by); none when it
+ * would stick out of the window. */
 static void board_at(struct layout *l, int bx, int by, int side)
 {
-    int gap = maxi(2, side / 36);
-    int cell = maxi((side - 2 * gap) / 3, 1);
-    side = 3 * cell + 2 * gap;
+    int gap = board_gap(side);
+    side = board_drawn(side);
+    int cell = (side - 2 * gap) / 3;
     if (bx < 0 || by < 0 || bx + side > l->w || by + side > l->h)
         return;
     l->board = mkrect(bx, by, side, side);
@@ -433,8 +445,7 @@ static void place_board(struct layout *l, int y, int bottom)
     int side = mini(inner_width(l), space);
     if (side < LAYOUT_MIN_BOARD)
         return;
-    int gap = maxi(2, side / 36);
-    int drawn = 3 * maxi((side - 2 * gap) / 3, 1) + 2 * gap;
+    int drawn = board_drawn(side);
     board_at(l, (l->w - drawn) / 2, y + (space - drawn) / 2, side);
 }
 
@@ -681,8 +692,7 @@ static int place_side(struct layout *l, const struct scene *sc, int w, int h, in
     int room = maxi(w - 3 * pad, 2);
     int panel_min = mini(text * 14, room * 2 / 5);
     int side = maxi(mini(avail, room - panel_min), 3);
-    int gap = maxi(2, side / 36);
-    int drawn = 3 * maxi((side - 2 * gap) / 3, 1) + 2 * gap;
+    int drawn = board_drawn(side);
     int panel = clampi(room - drawn, panel_min, text * 24);
     int x0 = maxi((w - (drawn + pad + panel)) / 2, 0);
     board_at(l, x0, (h - drawn) / 2, side);
