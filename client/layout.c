@@ -231,6 +231,27 @@ static int place_header(struct layout *l, const struct scene *sc, int board)
     return y + l->pad / 2;
 }
 
+/* The message line of width w at x above `bottom`: the notice, the toast
+ * over it, and (with `error`) the error -- there too when there is no
+ * notice, else on a line of its own above it. Returns the y above them. */
+static int message_lines(struct layout *l, const struct scene *sc, int x, int w, int bottom,
+                         int error)
+{
+    int msg_h = line_h(l->text_px);
+    l->notice = mkrect(x, bottom - msg_h, w, msg_h);
+    bottom -= msg_h + l->pad / 2;
+    if (sc->toast[0])
+        l->toast = l->notice;
+    if (!error || !sc->error[0])
+        return bottom;
+    if (!sc->notice[0]) {
+        l->error = l->notice;
+        return bottom;
+    }
+    l->error = mkrect(x, bottom - msg_h, w, msg_h);
+    return bottom - (msg_h + l->pad / 2);
+}
+
 /* The bottom, bottom up: the main buttons as a row under the board or the
  * list, then the message line above them, reserved under a board or a list
  * so that a notice, error or toast appearing moves nothing; the toast is
@@ -255,17 +276,7 @@ static int place_bottom(struct layout *l, const struct scene *sc, struct shape s
             l->toast = mkrect((l->w - tw) / 2, bottom - th, tw, th);
         return bottom - (th + pad / 2);
     }
-    l->notice = mkrect(pad, bottom - msg_h, inner_w, msg_h);
-    bottom -= msg_h + pad / 2;
-    if (sc->toast[0])
-        l->toast = l->notice;
-    if (s.board && sc->error[0] && !sc->notice[0]) {
-        l->error = l->notice;
-    } else if (s.board && sc->error[0]) {
-        l->error = mkrect(pad, bottom - msg_h, inner_w, msg_h);
-        bottom -= msg_h + pad / 2;
-    }
-    return bottom;
+    return message_lines(l, sc, pad, inner_w, bottom, s.board);
 }
 
 /* The height of the large text, its caption and its countdown bar. */
@@ -591,29 +602,17 @@ static void place(struct layout *l, int w, int h, const struct scene *sc, int te
 }
 
 /* The side panel's messages and buttons, bottom up in rect p: the main
- * buttons as a column, the message line above them (an error next to a
- * notice gets a line of its own). Returns the y above them. */
-static int panel_bottom(struct layout *l, const struct scene *sc, struct layout_rect p)
+ * buttons as a column, the message lines above them. */
+static void panel_bottom(struct layout *l, const struct scene *sc, struct layout_rect p)
 {
-    int bottom = p.y + p.h, bh = button_h(l), msg_h = line_h(l->text_px);
+    int bottom = p.y + p.h, bh = button_h(l);
     for (int i = sc->button_count - 1; i >= 0; i--) {
         if (sc->buttons[i].group != SCENE_GROUP_MAIN)
             continue;
         l->buttons[i] = mkrect(p.x, bottom - bh, p.w, bh);
         bottom -= bh + row_gap(l);
     }
-    bottom -= l->pad / 2;
-    l->notice = mkrect(p.x, bottom - msg_h, p.w, msg_h);
-    bottom -= msg_h + l->pad / 2;
-    if (sc->toast[0])
-        l->toast = l->notice;
-    if (sc->error[0] && !sc->notice[0]) {
-        l->error = l->notice;
-    } else if (sc->error[0]) {
-        l->error = mkrect(p.x, bottom - msg_h, p.w, msg_h);
-        bottom -= msg_h + l->pad / 2;
-    }
-    return bottom;
+    message_lines(l, sc, p.x, p.w, bottom - l->pad / 2, 1);
 }
 
 /* A line of height lh at y across the panel rect p: placed when it has
