@@ -18,7 +18,9 @@ static int hex_digit(char c)
     return -1;
 }
 
-long vec_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap)
+/* Hex pairs from s[0..len), separated by single spaces when `spaced`, into
+ * out[0..cap); the byte count, or -1 on malformed input or overflow. */
+static long vec_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap)
 {
     size_t i = 0, n = 0;
 
@@ -33,7 +35,8 @@ long vec_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap)
     return (long)n;
 }
 
-int vec_parse_line(const char *line, int lineno, struct vec *v)
+/* Parse one line (without its '#'/blank check) into *v; 0 or -1. */
+static int vec_parse_line(const char *line, int lineno, struct vec *v)
 {
     char text[4096], kind[16], dir[8];
     int off = 0;
