@@ -634,8 +634,6 @@ static void on_event(struct app *a, const struct session_event *ev,
 {
     a->now_ms = now_ms;
     int before = app_focused_button(a);
-    a->phase = snap->phase;
-    a->my_turn = snap->my_turn;
     a->turn_s = snap->turn_s;
     a->grace_s = snap->grace_s;
     a->game = snap->game;

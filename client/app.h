@@ -205,8 +205,7 @@ struct app {
     char room_code[PROTO_CODE_LEN + 1]; /* our room, while waiting */
     uint32_t watch_id;        /* the game SPECTATE asked for, while joining it */
 
-    /* the session snapshot */
-    uint8_t phase, my_turn;
+    /* the session snapshot (what the screens show of it) */
     uint16_t turn_s, grace_s;
     struct session_game game;
     uint64_t reconnect_deadline_ms;
