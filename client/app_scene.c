@@ -16,9 +16,7 @@
 #include "scene.h"
 #include "text.h"
 
-#define IDS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
-
-/* The buttons whose words never change. */
+/* The buttons whose words never change (the others: screen_label). */
 static const char *const fixed_labels[APP_BTN_GAME_BASE] = {
     [APP_BTN_CONNECT] = "Connect",
     [APP_BTN_QUIT] = "Quit",
@@ -28,10 +26,8 @@ static const char *const fixed_labels[APP_BTN_GAME_BASE] = {
     [APP_BTN_JOIN_GO] = "Join",
     [APP_BTN_REFRESH] = "Refresh",
     [APP_BTN_CANCEL] = "Cancel",
-    [APP_BTN_STAY] = "Keep playing",
     [APP_BTN_RESIGN] = "Resign",
     [APP_BTN_NEW_OPPONENT] = "New opponent",
-    [APP_BTN_LOBBY] = "Lobby",
     [APP_BTN_GIVE_UP] = "Give up",
     [APP_BTN_RECONNECT] = "Back to connect",
     [APP_BTN_RETRY] = "Retry",
@@ -107,7 +103,6 @@ static const char *screen_label(const struct app *a, int id)
 /* A button's words on the current screen. */
 static void button_label(const struct app *a, int id, char *out, size_t cap)
 {
-    const char *t = "";
     if (id >= APP_BTN_SERVER_BASE) {
         server_label(a, (unsigned)(id - APP_BTN_SERVER_BASE), out, cap);
         return;
@@ -116,7 +111,7 @@ static void button_label(const struct app *a, int id, char *out, size_t cap)
         game_label(a, (unsigned)(id - APP_BTN_GAME_BASE), out, cap);
         return;
     }
-    t = screen_label(a, id);
+    const char *t = screen_label(a, id);
     if (!t)
         t = id > APP_BTN_NONE && fixed_labels[id] ? fixed_labels[id] : "";
     text_copy(out, cap, t);
@@ -131,7 +126,6 @@ static int primary_button(const struct app *a, int id)
     case APP_BTN_JOIN_GO:
     case APP_BTN_STAY:
     case APP_BTN_RECONNECT:
-        return 1;
     case APP_BTN_LEVEL_MEDIUM:
         return 1;
     case APP_BTN_REMATCH:
@@ -175,10 +169,10 @@ static void add_field(struct scene *sc, int id, const char *label, const char *t
 /* The buttons and fields of the screen, in keyboard order. */
 static void fill_controls(const struct app *a, struct scene *sc)
 {
-    int ids[IDS_MAX];
-    size_t n = app_buttons(a, ids, IDS_MAX);
-    if (n > IDS_MAX)
-        n = IDS_MAX;
+    int ids[APP_BUTTONS_MAX];
+    size_t n = app_buttons(a, ids, APP_BUTTONS_MAX);
+    if (n > APP_BUTTONS_MAX)
+        n = APP_BUTTONS_MAX;
     for (size_t i = 0; i < n; i++) {
         /* Playing: the keys drive the board (Esc opens the dialog), so no
          * button shows the keyboard focus outside the dialog. */
