@@ -724,7 +724,7 @@ static void next_second(uint64_t deadline_ms, uint64_t now_ms, uint64_t *best)
 int app_redraw_in(const struct app *a, uint64_t now_ms)
 {
     uint64_t best = UINT64_MAX;
-    int live = !a->game.over && a->game.to_move != 0;
+    int live = app_game_live(a);
     if ((a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING) && live)
         next_second(a->game.turn_deadline_ms, now_ms, &best);
     if (a->screen == APP_SCREEN_PLAYING && live && a->game.opponent_away)
