@@ -721,6 +721,16 @@ static void next_second(uint64_t deadline_ms, uint64_t now_ms, uint64_t *best)
         *best = wait;
 }
 
+/* Shorten *best to the time until at_ms (now when past; UINT64_MAX: never). */
+static void sooner(uint64_t at_ms, uint64_t now_ms, uint64_t *best)
+{
+    if (at_ms == UINT64_MAX)
+        return;
+    uint64_t wait = at_ms > now_ms ? at_ms - now_ms : 0;
+    if (wait < *best)
+        *best = wait;
+}
+
 int app_redraw_in(const struct app *a, uint64_t now_ms)
 {
     uint64_t best = UINT64_MAX;
@@ -731,22 +741,11 @@ int app_redraw_in(const struct app *a, uint64_t now_ms)
         next_second(a->game.opponent_deadline_ms, now_ms, &best);
     if (a->screen == APP_SCREEN_RECONNECTING)
         next_second(a->reconnect_deadline_ms, now_ms, &best);
-    if (a->toast[0]) {
-        uint64_t wait = a->toast_until_ms > now_ms ? a->toast_until_ms - now_ms : 0;
-        if (wait < best)
-            best = wait;
-    }
-    if (list_shown(a)) {
-        uint64_t wait = a->list_refresh_ms > now_ms ? a->list_refresh_ms - now_ms : 0;
-        if (wait < best)
-            best = wait;
-    }
-    uint64_t low = app_low_time_at(a, now_ms);
-    if (low != UINT64_MAX) {
-        uint64_t wait = low > now_ms ? low - now_ms : 0;
-        if (wait < best)
-            best = wait;
-    }
+    if (a->toast[0])
+        sooner(a->toast_until_ms, now_ms, &best);
+    if (list_shown(a))
+        sooner(a->list_refresh_ms, now_ms, &best);
+    sooner(app_low_time_at(a, now_ms), now_ms, &best);
     if (best == UINT64_MAX)
         return -1;
     return best > INT_MAX ? INT_MAX : (int)best;
