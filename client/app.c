@@ -73,7 +73,6 @@ int app_take_request(struct app *a, struct app_request *r)
     return 1;
 }
 
-/* A short-lived message (error: drawn as an error). */
 /* Words start lower case; a line on screen starts with a capital. */
 static void capitalise(char *s)
 {
