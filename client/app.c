@@ -101,7 +101,7 @@ static void set_screen(struct app *a, uint8_t screen)
 {
     a->screen = screen;
     a->focus = 0;
-    a->confirm_leave = 0;
+    a->confirm_leave = APP_CONFIRM_NONE;
 }
 
 /* A lobby mode; the code field's error goes with the mode it was for. */
@@ -334,7 +334,7 @@ static void disconnect(struct app *a, const char *why)
     text_copy(a->error, sizeof a->error, why);
 }
 
-static void open_confirm(struct app *a, uint8_t what)
+static void open_confirm(struct app *a, uint8_t what /* enum app_confirm */)
 {
     a->confirm_leave = what;
     app_focus_on(a, APP_BTN_STAY);
@@ -354,11 +354,11 @@ static void rematch(struct app *a)
 static void confirmed(struct app *a)
 {
     uint8_t what = a->confirm_leave;
-    a->confirm_leave = 0;
+    a->confirm_leave = APP_CONFIRM_NONE;
     a->focus = 0;
-    if (what == 2)
+    if (what == APP_CONFIRM_RESIGN)
         app_push_session(a, SESSION_REQ_RESIGN);
-    else if (what == 3)
+    else if (what == APP_CONFIRM_GIVE_UP)
         disconnect(a, "Stopped reconnecting");
     else
         leave(a);
@@ -445,12 +445,12 @@ void app_activate(struct app *a, int id)
         if (a->screen == APP_SCREEN_SPECTATING)
             leave(a);
         else
-            open_confirm(a, 1);
+            open_confirm(a, APP_CONFIRM_LEAVE);
         break;
-    case APP_BTN_RESIGN: open_confirm(a, 2); break;
+    case APP_BTN_RESIGN: open_confirm(a, APP_CONFIRM_RESIGN); break;
     case APP_BTN_LEAVE_CONFIRM: confirmed(a); break;
     case APP_BTN_STAY:
-        a->confirm_leave = 0;
+        a->confirm_leave = APP_CONFIRM_NONE;
         a->focus = 0;
         break;
     case APP_BTN_REMATCH: rematch(a); break;
@@ -468,7 +468,7 @@ void app_activate(struct app *a, int id)
             to_lobby(a);
         }
         break;
-    case APP_BTN_GIVE_UP: open_confirm(a, 3); break;
+    case APP_BTN_GIVE_UP: open_confirm(a, APP_CONFIRM_GIVE_UP); break;
     case APP_BTN_RECONNECT:
         a->closed = 0;
         set_screen(a, APP_SCREEN_CONNECT);

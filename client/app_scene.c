@@ -89,8 +89,10 @@ static const char *screen_label(const struct app *a, int id)
         return a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU ? "Change server" : "Back";
     case APP_BTN_LEAVE: return a->screen == APP_SCREEN_SPECTATING ? "Back to the lobby" : "Leave";
     case APP_BTN_LEAVE_CONFIRM:
-        return a->confirm_leave == 2 ? "Resign" : a->confirm_leave == 3 ? "Give up" : "Leave";
-    case APP_BTN_STAY: return a->confirm_leave == 3 ? "Keep trying" : "Keep playing";
+        return a->confirm_leave == APP_CONFIRM_RESIGN    ? "Resign"
+             : a->confirm_leave == APP_CONFIRM_GIVE_UP ? "Give up"
+                                                       : "Leave";
+    case APP_BTN_STAY: return a->confirm_leave == APP_CONFIRM_GIVE_UP ? "Keep trying" : "Keep playing";
     case APP_BTN_REMATCH:
         if (a->computer)
             return "Play again";
@@ -390,7 +392,7 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
     if (a->confirm_leave) {
         sc->dialog_shown = 1;
         text_copy(sc->dialog_text, sizeof sc->dialog_text,
-            a->confirm_leave == 2 ? "Resign this game? It counts as a loss."
+            a->confirm_leave == APP_CONFIRM_RESIGN ? "Resign this game? It counts as a loss."
                                   : "Leave the game? It counts as a loss.");
     }
 }
