@@ -233,16 +233,22 @@ static int away_on_their_turn(const struct app *a)
            app_is_player(a) && g->to_move != g->you;
 }
 
+/* Milliseconds left until deadline_ms (0 once past), as a scene holds them. */
+static uint32_t ms_left(uint64_t deadline_ms, uint64_t now_ms)
+{
+    uint64_t left = deadline_ms > now_ms ? deadline_ms - now_ms : 0;
+    return left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+}
+
 static void fill_clock(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
     const struct session_game *g = &a->game;
     if (!app_game_live(a) || g->turn_deadline_ms == 0 || away_on_their_turn(a))
         return;
-    uint64_t left = g->turn_deadline_ms > now_ms ? g->turn_deadline_ms - now_ms : 0;
     unsigned s = app_secs_left(g->turn_deadline_ms, now_ms);
     sc->clock.shown = 1;
     sc->clock.mark = g->to_move;
-    sc->clock.ms_left = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+    sc->clock.ms_left = ms_left(g->turn_deadline_ms, now_ms);
     sc->clock.total_ms = (uint32_t)a->turn_s * 1000u;
     snprintf(sc->clock.text, sizeof sc->clock.text, "%u:%02u", (s / 60) % 100, s % 60);
 }
@@ -449,8 +455,7 @@ static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t no
     snprintf(sc->banner, sizeof sc->banner, "Reconnecting\u2026 %u s",
              app_secs_left(a->reconnect_deadline_ms, now_ms));
     sc->banner_tone = SCENE_TONE_WARN;
-    uint64_t left = a->reconnect_deadline_ms > now_ms ? a->reconnect_deadline_ms - now_ms : 0;
-    sc->countdown_ms = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+    sc->countdown_ms = ms_left(a->reconnect_deadline_ms, now_ms);
     sc->countdown_total_ms = (uint32_t)a->grace_s * 1000u;
     if (a->confirm_leave) {
         sc->dialog_shown = 1;
