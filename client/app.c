@@ -73,7 +73,6 @@ int app_take_request(struct app *a, struct app_request *r)
     return 1;
 }
 
-/* A short-lived message (error: drawn as an error). */
 /* Words start lower case; a line on screen starts with a capital. */
 static void capitalise(char *s)
 {
@@ -102,7 +101,7 @@ static void set_screen(struct app *a, uint8_t screen)
 {
     a->screen = screen;
     a->focus = 0;
-    a->confirm_leave = 0;
+    a->confirm_leave = APP_CONFIRM_NONE;
 }
 
 /* A lobby mode; the code field's error goes with the mode it was for. */
@@ -335,7 +334,7 @@ static void disconnect(struct app *a, const char *why)
     text_copy(a->error, sizeof a->error, why);
 }
 
-static void open_confirm(struct app *a, uint8_t what)
+static void open_confirm(struct app *a, uint8_t what /* enum app_confirm */)
 {
     a->confirm_leave = what;
     app_focus_on(a, APP_BTN_STAY);
@@ -355,11 +354,11 @@ static void rematch(struct app *a)
 static void confirmed(struct app *a)
 {
     uint8_t what = a->confirm_leave;
-    a->confirm_leave = 0;
+    a->confirm_leave = APP_CONFIRM_NONE;
     a->focus = 0;
-    if (what == 2)
+    if (what == APP_CONFIRM_RESIGN)
         app_push_session(a, SESSION_REQ_RESIGN);
-    else if (what == 3)
+    else if (what == APP_CONFIRM_GIVE_UP)
         disconnect(a, "Stopped reconnecting");
     else
         leave(a);
@@ -446,12 +445,12 @@ void app_activate(struct app *a, int id)
         if (a->screen == APP_SCREEN_SPECTATING)
             leave(a);
         else
-            open_confirm(a, 1);
+            open_confirm(a, APP_CONFIRM_LEAVE);
         break;
-    case APP_BTN_RESIGN: open_confirm(a, 2); break;
+    case APP_BTN_RESIGN: open_confirm(a, APP_CONFIRM_RESIGN); break;
     case APP_BTN_LEAVE_CONFIRM: confirmed(a); break;
     case APP_BTN_STAY:
-        a->confirm_leave = 0;
+        a->confirm_leave = APP_CONFIRM_NONE;
         a->focus = 0;
         break;
     case APP_BTN_REMATCH: rematch(a); break;
@@ -469,7 +468,7 @@ void app_activate(struct app *a, int id)
             to_lobby(a);
         }
         break;
-    case APP_BTN_GIVE_UP: open_confirm(a, 3); break;
+    case APP_BTN_GIVE_UP: open_confirm(a, APP_CONFIRM_GIVE_UP); break;
     case APP_BTN_RECONNECT:
         a->closed = 0;
         set_screen(a, APP_SCREEN_CONNECT);
@@ -634,8 +633,6 @@ static void on_event(struct app *a, const struct session_event *ev,
 {
     a->now_ms = now_ms;
     int before = app_focused_button(a);
-    a->phase = snap->phase;
-    a->my_turn = snap->my_turn;
     a->turn_s = snap->turn_s;
     a->grace_s = snap->grace_s;
     a->game = snap->game;
@@ -723,32 +720,31 @@ static void next_second(uint64_t deadline_ms, uint64_t now_ms, uint64_t *best)
         *best = wait;
 }
 
+/* Shorten *best to the time until at_ms (now when past; UINT64_MAX: never). */
+static void sooner(uint64_t at_ms, uint64_t now_ms, uint64_t *best)
+{
+    if (at_ms == UINT64_MAX)
+        return;
+    uint64_t wait = at_ms > now_ms ? at_ms - now_ms : 0;
+    if (wait < *best)
+        *best = wait;
+}
+
 int app_redraw_in(const struct app *a, uint64_t now_ms)
 {
     uint64_t best = UINT64_MAX;
-    int live = !a->game.over && a->game.to_move != 0;
+    int live = app_game_live(a);
     if ((a->screen == APP_SCREEN_PLAYING || a->screen == APP_SCREEN_SPECTATING) && live)
         next_second(a->game.turn_deadline_ms, now_ms, &best);
     if (a->screen == APP_SCREEN_PLAYING && live && a->game.opponent_away)
         next_second(a->game.opponent_deadline_ms, now_ms, &best);
     if (a->screen == APP_SCREEN_RECONNECTING)
         next_second(a->reconnect_deadline_ms, now_ms, &best);
-    if (a->toast[0]) {
-        uint64_t wait = a->toast_until_ms > now_ms ? a->toast_until_ms - now_ms : 0;
-        if (wait < best)
-            best = wait;
-    }
-    if (list_shown(a)) {
-        uint64_t wait = a->list_refresh_ms > now_ms ? a->list_refresh_ms - now_ms : 0;
-        if (wait < best)
-            best = wait;
-    }
-    uint64_t low = app_low_time_at(a, now_ms);
-    if (low != UINT64_MAX) {
-        uint64_t wait = low > now_ms ? low - now_ms : 0;
-        if (wait < best)
-            best = wait;
-    }
+    if (a->toast[0])
+        sooner(a->toast_until_ms, now_ms, &best);
+    if (list_shown(a))
+        sooner(a->list_refresh_ms, now_ms, &best);
+    sooner(app_low_time_at(a, now_ms), now_ms, &best);
     if (best == UINT64_MAX)
         return -1;
     return best > INT_MAX ? INT_MAX : (int)best;

@@ -54,6 +54,8 @@ enum app_screen {
 
 enum app_lobby_mode { APP_LOBBY_MENU = 0, APP_LOBBY_CODE, APP_LOBBY_LIST };
 enum app_wait_kind { APP_WAIT_QUEUED = 0, APP_WAIT_ROOM, APP_WAIT_JOINING };
+/* The confirm dialog open over the game (0: none). */
+enum app_confirm { APP_CONFIRM_NONE = 0, APP_CONFIRM_LEAVE, APP_CONFIRM_RESIGN, APP_CONFIRM_GIVE_UP };
 
 /* Buttons (and clickable text fields) the screens show. A live-list entry i
  * is APP_BTN_GAME_BASE + i; the connect screen's server i is
@@ -205,8 +207,7 @@ struct app {
     char room_code[PROTO_CODE_LEN + 1]; /* our room, while waiting */
     uint32_t watch_id;        /* the game SPECTATE asked for, while joining it */
 
-    /* the session snapshot */
-    uint8_t phase, my_turn;
+    /* the session snapshot (what the screens show of it) */
     uint16_t turn_s, grace_s;
     struct session_game game;
     uint64_t reconnect_deadline_ms;
@@ -218,7 +219,7 @@ struct app {
     uint8_t cursor_home;      /* where the cursor was last (the centre at first): it
                                  shows again on the free cell nearest to it */
     uint8_t pending_cell;     /* MOVE sent, not confirmed (BOARD_NO_CELL if none) */
-    uint8_t confirm_leave;    /* the confirm dialog: 0 closed, 1 leave, 2 resign, 3 give up */
+    uint8_t confirm_leave;    /* the confirm dialog open: enum app_confirm */
     uint8_t rematch_sent;
     uint8_t closed;           /* the session closed while on the game-over screen
                                  (error holds the words) */

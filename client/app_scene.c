@@ -16,9 +16,7 @@
 #include "scene.h"
 #include "text.h"
 
-#define IDS_MAX (APP_BTN_COUNT - APP_BTN_GAME_BASE + 8)
-
-/* The buttons whose words never change. */
+/* The buttons whose words never change (the others: screen_label). */
 static const char *const fixed_labels[APP_BTN_GAME_BASE] = {
     [APP_BTN_CONNECT] = "Connect",
     [APP_BTN_QUIT] = "Quit",
@@ -28,10 +26,8 @@ static const char *const fixed_labels[APP_BTN_GAME_BASE] = {
     [APP_BTN_JOIN_GO] = "Join",
     [APP_BTN_REFRESH] = "Refresh",
     [APP_BTN_CANCEL] = "Cancel",
-    [APP_BTN_STAY] = "Keep playing",
     [APP_BTN_RESIGN] = "Resign",
     [APP_BTN_NEW_OPPONENT] = "New opponent",
-    [APP_BTN_LOBBY] = "Lobby",
     [APP_BTN_GIVE_UP] = "Give up",
     [APP_BTN_RECONNECT] = "Back to connect",
     [APP_BTN_RETRY] = "Retry",
@@ -93,8 +89,10 @@ static const char *screen_label(const struct app *a, int id)
         return a->screen == APP_SCREEN_LOBBY && a->lobby_mode == APP_LOBBY_MENU ? "Change server" : "Back";
     case APP_BTN_LEAVE: return a->screen == APP_SCREEN_SPECTATING ? "Back to the lobby" : "Leave";
     case APP_BTN_LEAVE_CONFIRM:
-        return a->confirm_leave == 2 ? "Resign" : a->confirm_leave == 3 ? "Give up" : "Leave";
-    case APP_BTN_STAY: return a->confirm_leave == 3 ? "Keep trying" : "Keep playing";
+        return a->confirm_leave == APP_CONFIRM_RESIGN    ? "Resign"
+             : a->confirm_leave == APP_CONFIRM_GIVE_UP ? "Give up"
+                                                       : "Leave";
+    case APP_BTN_STAY: return a->confirm_leave == APP_CONFIRM_GIVE_UP ? "Keep trying" : "Keep playing";
     case APP_BTN_REMATCH:
         if (a->computer)
             return "Play again";
@@ -107,7 +105,6 @@ static const char *screen_label(const struct app *a, int id)
 /* A button's words on the current screen. */
 static void button_label(const struct app *a, int id, char *out, size_t cap)
 {
-    const char *t = "";
     if (id >= APP_BTN_SERVER_BASE) {
         server_label(a, (unsigned)(id - APP_BTN_SERVER_BASE), out, cap);
         return;
@@ -116,7 +113,7 @@ static void button_label(const struct app *a, int id, char *out, size_t cap)
         game_label(a, (unsigned)(id - APP_BTN_GAME_BASE), out, cap);
         return;
     }
-    t = screen_label(a, id);
+    const char *t = screen_label(a, id);
     if (!t)
         t = id > APP_BTN_NONE && fixed_labels[id] ? fixed_labels[id] : "";
     text_copy(out, cap, t);
@@ -131,7 +128,6 @@ static int primary_button(const struct app *a, int id)
     case APP_BTN_JOIN_GO:
     case APP_BTN_STAY:
     case APP_BTN_RECONNECT:
-        return 1;
     case APP_BTN_LEVEL_MEDIUM:
         return 1;
     case APP_BTN_REMATCH:
@@ -175,10 +171,10 @@ static void add_field(struct scene *sc, int id, const char *label, const char *t
 /* The buttons and fields of the screen, in keyboard order. */
 static void fill_controls(const struct app *a, struct scene *sc)
 {
-    int ids[IDS_MAX];
-    size_t n = app_buttons(a, ids, IDS_MAX);
-    if (n > IDS_MAX)
-        n = IDS_MAX;
+    int ids[APP_BUTTONS_MAX];
+    size_t n = app_buttons(a, ids, APP_BUTTONS_MAX);
+    if (n > APP_BUTTONS_MAX)
+        n = APP_BUTTONS_MAX;
     for (size_t i = 0; i < n; i++) {
         /* Playing: the keys drive the board (Esc opens the dialog), so no
          * button shows the keyboard focus outside the dialog. */
@@ -237,16 +233,22 @@ static int away_on_their_turn(const struct app *a)
            app_is_player(a) && g->to_move != g->you;
 }
 
+/* Milliseconds left until deadline_ms (0 once past), as a scene holds them. */
+static uint32_t ms_left(uint64_t deadline_ms, uint64_t now_ms)
+{
+    uint64_t left = deadline_ms > now_ms ? deadline_ms - now_ms : 0;
+    return left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+}
+
 static void fill_clock(const struct app *a, struct scene *sc, uint64_t now_ms)
 {
     const struct session_game *g = &a->game;
     if (!app_game_live(a) || g->turn_deadline_ms == 0 || away_on_their_turn(a))
         return;
-    uint64_t left = g->turn_deadline_ms > now_ms ? g->turn_deadline_ms - now_ms : 0;
     unsigned s = app_secs_left(g->turn_deadline_ms, now_ms);
     sc->clock.shown = 1;
     sc->clock.mark = g->to_move;
-    sc->clock.ms_left = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+    sc->clock.ms_left = ms_left(g->turn_deadline_ms, now_ms);
     sc->clock.total_ms = (uint32_t)a->turn_s * 1000u;
     snprintf(sc->clock.text, sizeof sc->clock.text, "%u:%02u", (s / 60) % 100, s % 60);
 }
@@ -396,7 +398,7 @@ static void fill_playing(const struct app *a, struct scene *sc, uint64_t now_ms)
     if (a->confirm_leave) {
         sc->dialog_shown = 1;
         text_copy(sc->dialog_text, sizeof sc->dialog_text,
-            a->confirm_leave == 2 ? "Resign this game? It counts as a loss."
+            a->confirm_leave == APP_CONFIRM_RESIGN ? "Resign this game? It counts as a loss."
                                   : "Leave the game? It counts as a loss.");
     }
 }
@@ -453,8 +455,7 @@ static void fill_reconnecting(const struct app *a, struct scene *sc, uint64_t no
     snprintf(sc->banner, sizeof sc->banner, "Reconnecting\u2026 %u s",
              app_secs_left(a->reconnect_deadline_ms, now_ms));
     sc->banner_tone = SCENE_TONE_WARN;
-    uint64_t left = a->reconnect_deadline_ms > now_ms ? a->reconnect_deadline_ms - now_ms : 0;
-    sc->countdown_ms = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+    sc->countdown_ms = ms_left(a->reconnect_deadline_ms, now_ms);
     sc->countdown_total_ms = (uint32_t)a->grace_s * 1000u;
     if (a->confirm_leave) {
         sc->dialog_shown = 1;

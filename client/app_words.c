@@ -247,13 +247,13 @@ void app_result_line(const struct session_game *g, char *out, size_t cap)
 void app_turn_words(const struct app *a, char *out, size_t cap)
 {
     const struct session_game *g = &a->game;
-    if (g->over || (g->to_move != PROTO_MARK_X && g->to_move != PROTO_MARK_O)) {
+    if (!app_game_live(a)) {
         text_copy(out, cap, "");
         return;
     }
     if (!out || cap == 0)
         return;
-    if (g->you != PROTO_MARK_X && g->you != PROTO_MARK_O)
+    if (!app_is_player(a))
         snprintf(out, cap, "%s to move", app_seat_name(g, g->to_move));
     else if (g->to_move == g->you)
         snprintf(out, cap, "Your turn");

@@ -20,10 +20,10 @@ int invite_pick(const struct sock_local_addr *addrs, int n);
 
 /* The address to tell a friend for the server connected on socket fd: 1
  * with "HOST:PORT" (the server's port) in out when the server is on a
- * loopback address and this machine has an address to give instead; 0 when
- * the typed address is the one to give (not loopback, no other address, or
- * the socket or the interfaces cannot be asked). One getpeername and one
- * getifaddrs: no waiting on the network. */
+ * loopback address and this machine has an address to give instead; 0, out
+ * untouched, when the typed address is the one to give (not loopback, no
+ * other address, or the socket or the interfaces cannot be asked). One
+ * getpeername and one getifaddrs: no waiting on the network. */
 int invite_addr_for(int fd, char out[SOCK_ADDR_LEN]);
 
 #endif

@@ -157,9 +157,9 @@ static void forward_events(struct netthread *t)
     struct outgoing e;
     while (session_next_event(t->s, &e.ev)) {
         session_take_snapshot(t->s, &e.snap);
-        e.invite_addr[0] = '\0';
-        if (e.ev.type == SESSION_EV_WELCOME && !invite_addr_for(driver_fd(&t->d), e.invite_addr))
-            e.invite_addr[0] = '\0';
+        e.invite_addr[0] = '\0'; /* stays "" when the typed address is the one to tell */
+        if (e.ev.type == SESSION_EV_WELCOME)
+            (void)invite_addr_for(driver_fd(&t->d), e.invite_addr);
         post(t, &e);
     }
 }

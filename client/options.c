@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "config.h"
 #include "text.h"
 
 #ifndef TTT_VERSION
@@ -74,7 +75,7 @@ static int take_addr(const struct args_item *it, struct client_options *o)
     if (o->addr)
         return args_fail(it, "unexpected argument '%s': one server address only (see ttt --help)",
                          it->value);
-    if (args_server_address(it, 255) < 0)
+    if (args_server_address(it, CONFIG_ADDR_MAX) < 0) /* what the app keeps and remembers */
         return -1;
     o->addr = it->value;
     return 0;

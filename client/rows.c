@@ -19,11 +19,11 @@ static const unsigned char *citem(const void *base, size_t i, size_t size)
     return (const unsigned char *)base + i * size;
 }
 
-/* The index of the fresh item with `k`, or n. */
-static size_t find(const void *fresh, size_t n, size_t size, rows_key_fn *key, uint32_t k)
+/* The index of the item with key `k` among items[0..n), or n. */
+static size_t find(const void *items, size_t n, size_t size, rows_key_fn *key, uint32_t k)
 {
     size_t i = 0;
-    while (i < n && key(citem(fresh, i, size)) != k)
+    while (i < n && key(citem(items, i, size)) != k)
         i++;
     return i;
 }
@@ -68,11 +68,8 @@ int rows_merge(struct rows *r, void *shown, size_t cap, const void *fresh, size_
     /* The new ones, at the end, in the order they came. */
     for (size_t f = 0; f < n && r->count < cap; f++) {
         const unsigned char *it = citem(fresh, f, size);
-        size_t i = 0;
-        while (i < r->count && key(item(shown, i, size)) != key(it))
-            i++;
-        if (i < r->count)
-            continue;
+        if (find(shown, r->count, size, key, key(it)) < r->count)
+            continue; /* shown already */
         memcpy(item(shown, r->count, size), it, size);
         r->gone[r->count++] = 0;
         changed = 1;
