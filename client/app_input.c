@@ -70,20 +70,6 @@ static const char *full_words(char kind)
     }
 }
 
-/* Bytes of the UTF-8 character starting with lead byte c (1 for a bad lead). */
-static size_t utf8_len(unsigned char c)
-{
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return 2;
-    if (c >= 0xE0 && c <= 0xEF)
-        return 3;
-    if (c >= 0xF0 && c <= 0xF4)
-        return 4;
-    return 1;
-}
-
 /* Whether the character ch (k bytes) goes into a field of `kind`; a room
  * code's letters are upper-cased in ch. 1 yes, 0 dropped silently (the
  * spaces around a pasted code), -1 refused (said). */
@@ -124,9 +110,10 @@ void app_text(struct app *a, const char *utf8)
     if (kind == 'c')
         a->error[0] = '\0'; /* typing again: the code's error has been read */
     for (const char *p = utf8; *p;) {
-        size_t k = utf8_len((unsigned char)*p);
-        if (strnlen(p, k) < k) /* a truncated character at the end */
-            break;
+        uint32_t cp;
+        size_t k = text_utf8_next((const uint8_t *)p, strlen(p), &cp);
+        if (k == 0)
+            k = 1; /* not a character: one byte, which no field takes */
         size_t len = strlen(buf);
         char ch[5] = {0};
         memcpy(ch, p, k);

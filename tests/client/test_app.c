@@ -1175,6 +1175,10 @@ static void test_connect_screen(void **state)
                         "A name holds 16 bytes at most (an accented or Chinese letter takes 2 to 4)");
     app_text(&F.a, "\xff"); /* not UTF-8 */
     assert_int_equal(strlen(F.a.name), 14);
+    key(APP_KEY_BACKSPACE);
+    app_text(&F.a, "\xc3" "A"); /* a lead byte without its continuation: only the A is a character */
+    assert_int_equal(strlen(F.a.name), 12);
+    assert_int_equal(F.a.name[11], 'A');
     while (F.a.name[0])
         key(APP_KEY_BACKSPACE);
     key(APP_KEY_ENTER);
