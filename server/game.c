@@ -16,7 +16,6 @@
 #include "board.h"
 #include "log.h"
 #include "record.h"
-#include "text.h"
 
 struct seat {
     struct game *game;
@@ -178,12 +177,6 @@ static void send_opponent(const struct game *g, struct player *p, uint8_t event,
     player_send(p, &m);
 }
 
-static const char *escaped(const struct proto_name *n, char out[LOG_NAME_MAX])
-{
-    (void)text_json_escape(n->s, n->len, out, LOG_NAME_MAX);
-    return out;
-}
-
 /* ---- life of a game ---- */
 
 /* Start the mover's clock. The deadline only ever moves later, so a timer
@@ -236,8 +229,8 @@ static struct game *start(struct games *gs, struct player *x, struct player *o, 
     go_live(g);
     arm_turn(g);
     char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
-    log_info("game %u: \"%s\" (X, #%llu) vs \"%s\" (O, #%llu)", (unsigned)g->id, escaped(&g->seats[0].name, xn),
-             player_id(x), escaped(&g->seats[1].name, on), player_id(o));
+    log_info("game %u: \"%s\" (X, #%llu) vs \"%s\" (O, #%llu)", (unsigned)g->id, log_name(&g->seats[0].name, xn),
+             player_id(x), log_name(&g->seats[1].name, on), player_id(o));
     send_start(x, g, PROTO_MARK_X);
     send_start(o, g, PROTO_MARK_O);
     return g;
@@ -277,8 +270,8 @@ static void log_end(const struct game *g, uint8_t winner, uint8_t reason)
     char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
     log_info("game %u over: %s (%s) after %u moves; \"%s\" (X) vs \"%s\" (O)", (unsigned)g->id,
              winner == 1 ? "X wins" : winner == 2 ? "O wins" : reason == PROTO_REASON_ABORTED ? "no result" : "draw",
-             proto_reason_name(reason), (unsigned)g->board.ply, escaped(&g->seats[0].name, xn),
-             escaped(&g->seats[1].name, on));
+             proto_reason_name(reason), (unsigned)g->board.ply, log_name(&g->seats[0].name, xn),
+             log_name(&g->seats[1].name, on));
 }
 
 static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8_t line[3])
