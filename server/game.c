@@ -32,7 +32,6 @@ struct seat {
 struct game {
     struct games *games;
     uint32_t id;
-    uint8_t live;
     uint8_t from_room;          /* a private room's game (and its rematches) */
     struct board board;
     uint8_t moves[BOARD_CELLS];
@@ -42,7 +41,7 @@ struct game {
     struct list spectators;     /* players, through their watch_link: watching it while it is
                                  * live, following it (in the lobby) once it is over */
     time_t started;
-    struct list live_link;      /* on games.listed or games.unlisted */
+    struct list live_link;      /* on games.listed or games.unlisted exactly while it is live */
     struct hash_node id_node;   /* on games.by_id (live games only) */
 };
 
@@ -98,6 +97,9 @@ static struct game *game_by_id(struct games *gs, uint32_t id)
 /* 1 if anyone may see `g` in LIST_GAMES and watch it. */
 static int watchable(const struct game *g) { return !g->from_room || g->games->public_rooms; }
 
+/* 1 until the game is over. */
+static int live(const struct game *g) { return list_linked(&g->live_link); }
+
 static void go_live(struct game *g)
 {
     struct games *gs = g->games;
@@ -106,7 +108,6 @@ static void go_live(struct game *g)
         hash_add(&gs->by_token, &g->seats[i].token_node, hash_bytes(g->seats[i].token, PROTO_TOKEN_LEN));
     list_push_front(watchable(g) ? &gs->listed : &gs->unlisted, &g->live_link);
     gs->nlive++;
-    g->live = 1;
 }
 
 static void unlist(struct game *g)
@@ -116,14 +117,13 @@ static void unlist(struct game *g)
         hash_remove(&g->seats[i].token_node);
     list_remove(&g->live_link);
     g->games->nlive--;
-    g->live = 0;
 }
 
 /* ---- messages ---- */
 
 static uint32_t ms_left(const struct game *g)
 {
-    if (!g->live)
+    if (!live(g))
         return 0;
     uint64_t now = loop_now_ms(g->games->loop);
     return g->turn_deadline_ms > now ? (uint32_t)(g->turn_deadline_ms - now) : 0;
@@ -141,7 +141,7 @@ static void send_start(struct player *p, const struct game *g, uint8_t you)
     s.u.state.game_id = g->id;
     s.u.state.ply = g->board.ply;
     memcpy(s.u.state.cells, g->board.cells, BOARD_CELLS);
-    s.u.state.to_move = g->live ? board_to_move(&g->board) : 0;
+    s.u.state.to_move = live(g) ? board_to_move(&g->board) : 0;
     s.u.state.ms_left = ms_left(g);
     player_send(p, &s);
 }
@@ -245,7 +245,7 @@ int game_start(struct games *gs, struct player *x, struct player *o, int from_ro
  * is let go. */
 static void maybe_free(struct game *g)
 {
-    if (g->live || g->seats[0].player || g->seats[1].player)
+    if (live(g) || g->seats[0].player || g->seats[1].player)
         return;
     struct list *n;
     while ((n = list_first(&g->spectators))) {
