@@ -478,6 +478,36 @@ char *th_read_file(const char *path)
     return buf;
 }
 
+int th_count_lines(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; p && *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+int th_file_lines(const char *path)
+{
+    char *text = th_read_file(path);
+    int n = th_count_lines(text);
+    free(text);
+    return n;
+}
+
+char *th_wait_lines(const char *path, int n)
+{
+    char *text = NULL;
+    for (int tries = 0; tries < 1000; tries++) {
+        free(text);
+        text = th_read_file(path);
+        if (th_count_lines(text) >= n)
+            return text;
+        th_sleep_ms(10);
+    }
+    fail_msg("%s: expected %d lines, have:\n%s", path, n, text ? text : "(no file)");
+    return NULL;
+}
+
 char *th_server_stderr(const struct th_server *s)
 {
     char path[300];
