@@ -706,13 +706,7 @@ static void journal_lines_carry_priorities(void **state)
     th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
     th_close(&x);
     th_close(&o);
-    for (int i = 0; i < 100; i++, th_sleep_ms(30)) {
-        char *so_far = th_server_stderr(&srv);
-        int written = so_far && strstr(so_far, "<3>error: record: write /dev/full");
-        free(so_far);
-        if (written)
-            break;
-    }
+    th_server_wait_log(&srv, "<3>error: record: write /dev/full");
     assert_int_equal(th_server_signal(&srv, SIGTERM), 0);
     assert_int_equal(th_server_wait(&srv, 5000), 0);
     char *log = th_server_stderr(&srv);
