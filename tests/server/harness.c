@@ -669,8 +669,8 @@ int th_fixture_stop(void **state)
 
 /* ------------------------------------------------------------ clients */
 
-/* Connect c, fresh, to sa. 0, or -1 with errno (c->fd = -1). */
-/* Connect to sa, from the local address `from` (NULL: the kernel's choice). */
+/* Connect c, fresh, to sa, from the local address `from` (NULL: the
+ * kernel's choice). 0, or -1 with errno (c->fd = -1). */
 static int connect_sa(struct th_client *c, const struct sockaddr *sa, socklen_t len, const struct sockaddr *from,
                       socklen_t from_len)
 {
