@@ -1066,6 +1066,19 @@ uint32_t th_expect_start_at(const char *file, int line, struct th_client *c, uin
     return id;
 }
 
+uint32_t th_rematch_at(const char *file, int line, struct th_client *x, struct th_client *o, const char *xname,
+                       const char *oname)
+{
+    if (th_send_type(x, PROTO_REMATCH) < 0)
+        fail_at(file, line, "cannot send REMATCH: %s", strerror(errno));
+    th_expect_opponent_at(file, line, o, PROTO_OPP_REMATCH, 0);
+    if (th_send_type(o, PROTO_REMATCH) < 0)
+        fail_at(file, line, "cannot send REMATCH: %s", strerror(errno));
+    uint32_t id = th_expect_start_at(file, line, o, PROTO_MARK_X, oname, xname);
+    th_expect_start_at(file, line, x, PROTO_MARK_O, oname, xname);
+    return id;
+}
+
 void th_quick_match_at(const char *file, int line, struct th_client *c)
 {
     if (th_send_type(c, PROTO_QUICK_MATCH) < 0)

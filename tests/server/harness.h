@@ -290,6 +290,12 @@ void th_play_to_draw_at(const char *file, int line, struct th_client *x, struct 
                         const uint8_t *cells, size_t n);
 #define th_play_to_draw(x, o, first_ply, cells, n) \
     th_play_to_draw_at(__FILE__, __LINE__, x, o, first_ply, cells, n)
+/* At a finished game, x offers a rematch (o is told) and o accepts: both
+ * get the new game's GAME_START and STATE (th_expect_start), marks swapped,
+ * o playing X. xname and oname are x's and o's names. The new game's id. */
+uint32_t th_rematch_at(const char *file, int line, struct th_client *x, struct th_client *o, const char *xname,
+                       const char *oname);
+#define th_rematch(x, o, xname, oname) th_rematch_at(__FILE__, __LINE__, x, o, xname, oname)
 
 /* CLOCK_MONOTONIC in milliseconds (aborts if the clock fails). */
 int64_t th_now_ms(void);

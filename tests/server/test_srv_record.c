@@ -108,11 +108,7 @@ static void line_resign_leave_draw(void **state)
     resign_game(&c, &d, &d, PROTO_MARK_X);
 
     /* Rematch of game 1 (bob is X now); alice LEAVEs: O wins by resign. */
-    assert_int_equal(th_send_type(&a, PROTO_REMATCH), 0);
-    th_expect_opponent(&b, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(&b, PROTO_REMATCH), 0);
-    ids[2] = th_expect_start(&b, PROTO_MARK_X, "bob", "alice");
-    th_expect_start(&a, PROTO_MARK_O, "bob", "alice");
+    ids[2] = th_rematch(&a, &b, "alice", "bob");
     th_move(&b, &a, 0, 8);
     th_move(&a, &b, 1, 7);
     assert_int_equal(th_send_type(&b, PROTO_LEAVE), 0);
@@ -120,11 +116,7 @@ static void line_resign_leave_draw(void **state)
     th_expect_game_over(&b, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
 
     /* Rematch of game 2: dave X; a draw. */
-    assert_int_equal(th_send_type(&c, PROTO_REMATCH), 0);
-    th_expect_opponent(&d, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(&d, PROTO_REMATCH), 0);
-    ids[3] = th_expect_start(&d, PROTO_MARK_X, "dave", "carol");
-    th_expect_start(&c, PROTO_MARK_O, "dave", "carol");
+    ids[3] = th_rematch(&c, &d, "carol", "dave");
     static const uint8_t draw[9] = { 0, 1, 2, 4, 3, 5, 7, 6, 8 };
     th_play_to_draw(&d, &c, 0, draw, 9);
 
@@ -354,11 +346,7 @@ static void sighup_onto_a_partial_line(void **state)
     free(th_wait_lines(th_srv.record_path, 1));
     static const char theirs[] = "{\"someone\":\"else\",\"cut";
     rotate_onto(theirs, sizeof theirs - 1, 0);
-    assert_int_equal(th_send_type(&x, PROTO_REMATCH), 0);
-    th_expect_opponent(&o, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(&o, PROTO_REMATCH), 0);
-    id = th_expect_start(&o, PROTO_MARK_X, "o", "x");
-    th_expect_start(&x, PROTO_MARK_O, "o", "x");
+    id = th_rematch(&x, &o, "x", "o");
     resign_game(&o, &x, &x, PROTO_MARK_X);
     char *text = th_wait_lines(th_srv.record_path, 2);
     assert_int_equal(strncmp(text, theirs, sizeof theirs - 1), 0);
