@@ -18,6 +18,7 @@
 #include "admit.h"
 #include "log.h"
 #include "random.h"
+#include "text.h"
 
 #define ACCEPTS_PER_EVENT 64
 
@@ -109,13 +110,20 @@ static struct conn *conn_new(struct conn_pool *pool, int fd, const char *peer, s
     return c;
 }
 
+/* *m: ERROR `code` saying `text` (cut at a character boundary to fit). */
+static void error_msg(struct proto_msg *m, uint8_t code, const char *text)
+{
+    *m = (struct proto_msg){ .type = PROTO_ERROR };
+    m->u.error.code = code;
+    m->u.error.message.len = (uint8_t)text_copy(m->u.error.message.s, sizeof m->u.error.message.s, text);
+}
+
 /* Too many refusals at once: a best-effort ERROR SERVER_FULL, then close. */
 static void refuse_now(int fd)
 {
     uint8_t buf[64];
-    struct proto_msg m = { .type = PROTO_ERROR };
-    m.u.error.code = PROTO_ERR_SERVER_FULL;
-    m.u.error.message.len = (uint8_t)snprintf(m.u.error.message.s, sizeof m.u.error.message.s, "server full");
+    struct proto_msg m;
+    error_msg(&m, PROTO_ERR_SERVER_FULL, "server full");
     int n = proto_encode(&m, buf, sizeof buf);
     if (n > 0)
         (void)send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -404,14 +412,8 @@ void conn_error(struct conn *c, uint8_t code, const char *text)
 {
     if (!conn_alive(c))
         return;
-    struct proto_msg m = { .type = PROTO_ERROR };
-    m.u.error.code = code;
-    size_t len = strlen(text);
-    if (len > PROTO_TEXT_MAX)
-        len = PROTO_TEXT_MAX;
-    m.u.error.message.len = (uint8_t)len;
-    memcpy(m.u.error.message.s, text, len);
-    m.u.error.message.s[len] = '\0';
+    struct proto_msg m;
+    error_msg(&m, code, text);
     conn_send(c, &m);
     if (!proto_error_fatal(code, c->state == CONN_HELLO))
         return;

@@ -16,7 +16,6 @@
 
 #include "log.h"
 #include "random.h"
-#include "text.h"
 
 /* One connection: the transport first (conn.c allocates the whole). */
 struct client {
@@ -84,8 +83,7 @@ static void on_hello(struct server *srv, struct player *p, const struct proto_ms
     w.u.welcome.grace_s = srv->opt.grace_s;
     player_send(p, &w);
     char name[LOG_NAME_MAX];
-    (void)text_json_escape(p->name.s, p->name.len, name, sizeof name);
-    log_info("#%llu hello \"%s\"", player_id(p), name);
+    log_info("#%llu hello \"%s\"", player_id(p), log_name(&p->name, name));
 }
 
 static void on_quick_match(struct server *srv, struct player *p, const struct proto_msg *m)

@@ -16,7 +16,6 @@
 #include "board.h"
 #include "log.h"
 #include "record.h"
-#include "text.h"
 
 struct seat {
     struct game *game;
@@ -33,7 +32,6 @@ struct seat {
 struct game {
     struct games *games;
     uint32_t id;
-    uint8_t live;
     uint8_t from_room;          /* a private room's game (and its rematches) */
     struct board board;
     uint8_t moves[BOARD_CELLS];
@@ -43,7 +41,7 @@ struct game {
     struct list spectators;     /* players, through their watch_link: watching it while it is
                                  * live, following it (in the lobby) once it is over */
     time_t started;
-    struct list live_link;      /* on games.listed or games.unlisted */
+    struct list live_link;      /* on games.listed or games.unlisted exactly while it is live */
     struct hash_node id_node;   /* on games.by_id (live games only) */
 };
 
@@ -99,6 +97,9 @@ static struct game *game_by_id(struct games *gs, uint32_t id)
 /* 1 if anyone may see `g` in LIST_GAMES and watch it. */
 static int watchable(const struct game *g) { return !g->from_room || g->games->public_rooms; }
 
+/* 1 until the game is over. */
+static int live(const struct game *g) { return list_linked(&g->live_link); }
+
 static void go_live(struct game *g)
 {
     struct games *gs = g->games;
@@ -107,7 +108,6 @@ static void go_live(struct game *g)
         hash_add(&gs->by_token, &g->seats[i].token_node, hash_bytes(g->seats[i].token, PROTO_TOKEN_LEN));
     list_push_front(watchable(g) ? &gs->listed : &gs->unlisted, &g->live_link);
     gs->nlive++;
-    g->live = 1;
 }
 
 static void unlist(struct game *g)
@@ -117,14 +117,13 @@ static void unlist(struct game *g)
         hash_remove(&g->seats[i].token_node);
     list_remove(&g->live_link);
     g->games->nlive--;
-    g->live = 0;
 }
 
 /* ---- messages ---- */
 
 static uint32_t ms_left(const struct game *g)
 {
-    if (!g->live)
+    if (!live(g))
         return 0;
     uint64_t now = loop_now_ms(g->games->loop);
     return g->turn_deadline_ms > now ? (uint32_t)(g->turn_deadline_ms - now) : 0;
@@ -142,7 +141,7 @@ static void send_start(struct player *p, const struct game *g, uint8_t you)
     s.u.state.game_id = g->id;
     s.u.state.ply = g->board.ply;
     memcpy(s.u.state.cells, g->board.cells, BOARD_CELLS);
-    s.u.state.to_move = g->live ? board_to_move(&g->board) : 0;
+    s.u.state.to_move = live(g) ? board_to_move(&g->board) : 0;
     s.u.state.ms_left = ms_left(g);
     player_send(p, &s);
 }
@@ -176,12 +175,6 @@ static void send_opponent(const struct game *g, struct player *p, uint8_t event,
     m.u.opponent.event = event;
     m.u.opponent.grace_s = grace_s;
     player_send(p, &m);
-}
-
-static const char *escaped(const struct proto_name *n, char out[LOG_NAME_MAX])
-{
-    (void)text_json_escape(n->s, n->len, out, LOG_NAME_MAX);
-    return out;
 }
 
 /* ---- life of a game ---- */
@@ -236,8 +229,8 @@ static struct game *start(struct games *gs, struct player *x, struct player *o, 
     go_live(g);
     arm_turn(g);
     char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
-    log_info("game %u: \"%s\" (X, #%llu) vs \"%s\" (O, #%llu)", (unsigned)g->id, escaped(&g->seats[0].name, xn),
-             player_id(x), escaped(&g->seats[1].name, on), player_id(o));
+    log_info("game %u: \"%s\" (X, #%llu) vs \"%s\" (O, #%llu)", (unsigned)g->id, log_name(&g->seats[0].name, xn),
+             player_id(x), log_name(&g->seats[1].name, on), player_id(o));
     send_start(x, g, PROTO_MARK_X);
     send_start(o, g, PROTO_MARK_O);
     return g;
@@ -252,7 +245,7 @@ int game_start(struct games *gs, struct player *x, struct player *o, int from_ro
  * is let go. */
 static void maybe_free(struct game *g)
 {
-    if (g->live || g->seats[0].player || g->seats[1].player)
+    if (live(g) || g->seats[0].player || g->seats[1].player)
         return;
     struct list *n;
     while ((n = list_first(&g->spectators))) {
@@ -277,8 +270,8 @@ static void log_end(const struct game *g, uint8_t winner, uint8_t reason)
     char xn[LOG_NAME_MAX], on[LOG_NAME_MAX];
     log_info("game %u over: %s (%s) after %u moves; \"%s\" (X) vs \"%s\" (O)", (unsigned)g->id,
              winner == 1 ? "X wins" : winner == 2 ? "O wins" : reason == PROTO_REASON_ABORTED ? "no result" : "draw",
-             proto_reason_name(reason), (unsigned)g->board.ply, escaped(&g->seats[0].name, xn),
-             escaped(&g->seats[1].name, on));
+             proto_reason_name(reason), (unsigned)g->board.ply, log_name(&g->seats[0].name, xn),
+             log_name(&g->seats[1].name, on));
 }
 
 static void game_end(struct game *g, uint8_t winner, uint8_t reason, const uint8_t line[3])

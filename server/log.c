@@ -15,6 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proto.h"
+#include "text.h"
+
+_Static_assert(LOG_NAME_MAX >= PROTO_NAME_MAX * 6 + 1, "LOG_NAME_MAX holds an escaped name");
+
 static int level = LOG_NORMAL;
 
 /* sd-daemon(3) priorities, as the journal reads them at a line's start. */
@@ -220,4 +225,10 @@ void log_fatal(const char *fmt, ...)
     va_start(ap, fmt);
     vlog(PRIO_ERR, 0, "tttd: ", fmt, ap);
     va_end(ap);
+}
+
+const char *log_name(const struct proto_name *name, char out[LOG_NAME_MAX])
+{
+    (void)text_json_escape(name->s, name->len, out, LOG_NAME_MAX);
+    return out;
 }

@@ -63,4 +63,10 @@ int log_to_journal(void);
 /* Size that always suffices for text_json_escape of a player name (16 bytes). */
 #define LOG_NAME_MAX (16 * 6 + 1)
 
+struct proto_name;
+
+/* A player's name as a log line shows it: JSON-escaped (text_json_escape)
+ * into out, whole, and returned. */
+const char *log_name(const struct proto_name *name, char out[LOG_NAME_MAX]);
+
 #endif

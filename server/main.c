@@ -23,8 +23,8 @@
 #include "server.h"
 
 #define FD_RESERVE 64u          /* listener, signalfd, epoll, record, stdio, ... */
-#define LINGER_RESERVE 256u     /* refused connections that linger (conn.c) */
-#define SHUTDOWN_MAX_MS 3000u   /* linger 2 s, plus a margin */
+#define LINGER_RESERVE CONN_LINGER_EXTRA_MAX /* refused connections that linger (conn.h) */
+#define SHUTDOWN_MAX_MS (CONN_LINGER_MS + 1000u) /* the linger, plus a margin */
 #define MAX_ADDRS 64
 
 /* Make room for max_clients descriptors; lowers max_clients (saying so)

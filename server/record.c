@@ -188,12 +188,6 @@ static const char *winner_text(uint8_t winner, uint8_t reason)
     return reason == PROTO_REASON_ABORTED ? "none" : "draw";
 }
 
-static const char *reason_text(uint8_t reason)
-{
-    static const char *const names[] = { "?", "line", "full", "resign", "timeout", "forfeit", "aborted" };
-    return reason < sizeof names / sizeof names[0] ? names[reason] : "?";
-}
-
 static int utc_text(time_t t, char *out, size_t cap)
 {
     struct tm tm;
@@ -215,7 +209,7 @@ size_t record_format(const struct record_game *g, char *out, size_t cap)
                      "{\"game_id\":%u,\"x\":\"%s\",\"o\":\"%s\",\"moves\":[%s],\"winner\":\"%s\","
                      "\"reason\":\"%s\",\"started\":\"%s\",\"ended\":\"%s\"}\n",
                      (unsigned)g->game_id, x, o, moves, winner_text(g->winner, g->reason),
-                     reason_text(g->reason), started, ended);
+                     proto_reason_name(g->reason), started, ended);
     return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 

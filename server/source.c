@@ -26,13 +26,19 @@ int sources_init(struct sources *s, uint32_t max_conns)
     return 0;
 }
 
-static void forget(struct sources *s, struct source *src)
+/* `src` off the idle list, if it is on it. */
+static void unidle(struct sources *s, struct source *src)
 {
-    hash_remove(&src->node);
     if (list_linked(&src->idle_link)) {
         list_remove(&src->idle_link);
         s->nidle--;
     }
+}
+
+static void forget(struct sources *s, struct source *src)
+{
+    hash_remove(&src->node);
+    unidle(s, src);
     free(src);
 }
 
@@ -149,10 +155,7 @@ struct source *source_get(struct sources *s, const struct sockaddr *sa, uint64_t
         /* Held now: off the idle list, so that no sweep frees it before the
          * caller counts or releases it. */
         struct source *src = container_of(n, struct source, node);
-        if (list_linked(&src->idle_link)) {
-            list_remove(&src->idle_link);
-            s->nidle--;
-        }
+        unidle(s, src);
         return src;
     }
     struct source *src = calloc(1, sizeof *src);
@@ -182,10 +185,7 @@ void source_release(struct sources *s, struct source *src, uint64_t now_ms)
 void source_add(struct sources *s, struct source *src)
 {
     if (src->conns++ == 0) {
-        if (list_linked(&src->idle_link)) {
-            list_remove(&src->idle_link);
-            s->nidle--;
-        }
+        unidle(s, src);
         (void)heap_push(&s->fullest, &src->by_conns, fullness_key(src)); /* room: max_conns */
         return;
     }

@@ -478,6 +478,36 @@ char *th_read_file(const char *path)
     return buf;
 }
 
+int th_count_lines(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; p && *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+int th_file_lines(const char *path)
+{
+    char *text = th_read_file(path);
+    int n = th_count_lines(text);
+    free(text);
+    return n;
+}
+
+char *th_wait_lines(const char *path, int n)
+{
+    char *text = NULL;
+    for (int tries = 0; tries < 1000; tries++) {
+        free(text);
+        text = th_read_file(path);
+        if (th_count_lines(text) >= n)
+            return text;
+        th_sleep_ms(10);
+    }
+    fail_msg("%s: expected %d lines, have:\n%s", path, n, text ? text : "(no file)");
+    return NULL;
+}
+
 char *th_server_stderr(const struct th_server *s)
 {
     char path[300];
@@ -639,8 +669,8 @@ int th_fixture_stop(void **state)
 
 /* ------------------------------------------------------------ clients */
 
-/* Connect c, fresh, to sa. 0, or -1 with errno (c->fd = -1). */
-/* Connect to sa, from the local address `from` (NULL: the kernel's choice). */
+/* Connect c, fresh, to sa, from the local address `from` (NULL: the
+ * kernel's choice). 0, or -1 with errno (c->fd = -1). */
 static int connect_sa(struct th_client *c, const struct sockaddr *sa, socklen_t len, const struct sockaddr *from,
                       socklen_t from_len)
 {
@@ -1033,6 +1063,19 @@ uint32_t th_expect_start_at(const char *file, int line, struct th_client *c, uin
         m.u.state.to_move != PROTO_MARK_X || m.u.state.ms_left == 0)
         fail_at(file, line, "expected the STATE of fresh game %u with time left, got %s (ms_left %u)", (unsigned)id,
                 th_describe(&m, what, sizeof what), (unsigned)m.u.state.ms_left);
+    return id;
+}
+
+uint32_t th_rematch_at(const char *file, int line, struct th_client *x, struct th_client *o, const char *xname,
+                       const char *oname)
+{
+    if (th_send_type(x, PROTO_REMATCH) < 0)
+        fail_at(file, line, "cannot send REMATCH: %s", strerror(errno));
+    th_expect_opponent_at(file, line, o, PROTO_OPP_REMATCH, 0);
+    if (th_send_type(o, PROTO_REMATCH) < 0)
+        fail_at(file, line, "cannot send REMATCH: %s", strerror(errno));
+    uint32_t id = th_expect_start_at(file, line, o, PROTO_MARK_X, oname, xname);
+    th_expect_start_at(file, line, x, PROTO_MARK_O, oname, xname);
     return id;
 }
 

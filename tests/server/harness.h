@@ -126,6 +126,18 @@ int th_server_stdout_line(struct th_server *s, char *buf, size_t cap, int timeou
 /* A whole file, malloc'd and NUL-terminated (caller frees), or NULL. */
 char *th_read_file(const char *path);
 
+/* How many lines `text` holds (its '\n's; 0 for NULL). */
+int th_count_lines(const char *text);
+
+/* How many lines the file at `path` holds (0 when it does not exist). */
+int th_file_lines(const char *path);
+
+/* Wait up to 10 s until the file at `path` holds at least n lines (tttd
+ * writes a record line just after sending GAME_OVER): the file then,
+ * malloc'd (caller frees). Fails the test (cmocka), showing the file,
+ * otherwise. */
+char *th_wait_lines(const char *path, int n);
+
 /* Run TTTD_PATH with args (NULL-terminated; no options added), stdin from
  * /dev/null. If the process has not exited within timeout_ms it gets
  * SIGTERM (and SIGKILL 2 s later). *out and *err (either may be NULL) get
@@ -278,6 +290,12 @@ void th_play_to_draw_at(const char *file, int line, struct th_client *x, struct 
                         const uint8_t *cells, size_t n);
 #define th_play_to_draw(x, o, first_ply, cells, n) \
     th_play_to_draw_at(__FILE__, __LINE__, x, o, first_ply, cells, n)
+/* At a finished game, x offers a rematch (o is told) and o accepts: both
+ * get the new game's GAME_START and STATE (th_expect_start), marks swapped,
+ * o playing X. xname and oname are x's and o's names. The new game's id. */
+uint32_t th_rematch_at(const char *file, int line, struct th_client *x, struct th_client *o, const char *xname,
+                       const char *oname);
+#define th_rematch(x, o, xname, oname) th_rematch_at(__FILE__, __LINE__, x, o, xname, oname)
 
 /* CLOCK_MONOTONIC in milliseconds (aborts if the clock fails). */
 int64_t th_now_ms(void);

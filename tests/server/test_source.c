@@ -11,36 +11,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "addr_text.h"
 #include "admit.h"
 #include "source.h"
 
-static struct sockaddr_storage v4(const char *text)
+/* The source of the numeric address `text`, made or found at `now`. */
+static struct source *get(struct sources *s, const char *text, uint64_t now)
 {
-    struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-    a->sin_family = AF_INET;
-    assert_int_equal(inet_pton(AF_INET, text, &a->sin_addr), 1);
-    return ss;
-}
-
-static struct sockaddr_storage v6(const char *text)
-{
-    struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    a->sin6_family = AF_INET6;
-    assert_int_equal(inet_pton(AF_INET6, text, &a->sin6_addr), 1);
-    return ss;
-}
-
-static struct source *get(struct sources *s, struct sockaddr_storage ss, uint64_t now)
-{
+    struct sockaddr_storage ss = th_addr(text, 0);
+    assert_int_not_equal(ss.ss_family, 0);
     struct source *src = source_get(s, (const struct sockaddr *)&ss, now);
     assert_non_null(src);
     return src;
@@ -51,14 +33,14 @@ static void addresses_and_prefixes(void **state)
     (void)state;
     struct sources s;
     assert_int_equal(sources_init(&s, 100), 0);
-    struct source *a = get(&s, v4("192.0.2.7"), 1);
+    struct source *a = get(&s, "192.0.2.7", 1);
     assert_string_equal(a->text, "192.0.2.7");
-    assert_ptr_equal(get(&s, v6("::ffff:192.0.2.7"), 1), a);
-    assert_ptr_not_equal(get(&s, v4("192.0.2.8"), 1), a);
-    struct source *b = get(&s, v6("2001:db8:1:2::1"), 1);
+    assert_ptr_equal(get(&s, "::ffff:192.0.2.7", 1), a);
+    assert_ptr_not_equal(get(&s, "192.0.2.8", 1), a);
+    struct source *b = get(&s, "2001:db8:1:2::1", 1);
     assert_string_equal(b->text, "2001:db8:1:2::/64");
-    assert_ptr_equal(get(&s, v6("2001:db8:1:2:ffff:ffff:ffff:ffff"), 1), b);
-    assert_ptr_not_equal(get(&s, v6("2001:db8:1:3::1"), 1), b);
+    assert_ptr_equal(get(&s, "2001:db8:1:2:ffff:ffff:ffff:ffff", 1), b);
+    assert_ptr_not_equal(get(&s, "2001:db8:1:3::1", 1), b);
     struct sockaddr_storage unix_family;
     memset(&unix_family, 0, sizeof unix_family);
     unix_family.ss_family = AF_UNIX;
@@ -77,7 +59,7 @@ static void fullest_follows_the_counts(void **state)
     for (int i = 0; i < 5; i++) {
         char text[16];
         snprintf(text, sizeof text, "10.0.0.%d", i + 1);
-        src[i] = get(&s, v4(text), 1);
+        src[i] = get(&s, text, 1);
         for (int k = 0; k <= i; k++)
             source_add(&s, src[i]);
         count[i] = (uint32_t)i + 1;
@@ -121,7 +103,7 @@ static void guess_budget(void **state)
     (void)state;
     struct sources s;
     assert_int_equal(sources_init(&s, 100), 0);
-    struct source *a = get(&s, v4("198.51.100.1"), 1000);
+    struct source *a = get(&s, "198.51.100.1", 1000);
     source_add(&s, a);
     for (int i = 0; i < 10; i++) {
         assert_int_equal(source_may_guess(a, 1000), 1);
@@ -135,10 +117,10 @@ static void guess_budget(void **state)
     /* Hanging up does not reset it: the source outlives its connections
      * until its budget is whole again, a minute later. */
     source_sub(&s, a, 7000);
-    assert_ptr_equal(get(&s, v4("198.51.100.1"), 8000), a);
+    assert_ptr_equal(get(&s, "198.51.100.1", 8000), a);
     assert_int_equal(source_may_guess(a, 8000), 0);
     source_release(&s, a, 8000);
-    struct source *later = get(&s, v4("198.51.100.1"), 7000 + 60000);
+    struct source *later = get(&s, "198.51.100.1", 7000 + 60000);
     assert_int_equal(source_may_guess(later, 7000 + 60000), 1);
     source_release(&s, later, 7000 + 60000);
     sources_free(&s);
@@ -156,20 +138,20 @@ static void held_source_outlives_the_sweep(void **state)
     char text[32];
     for (unsigned i = 0; i < SOURCE_IDLE_MAX; i++) {
         snprintf(text, sizeof text, "10.%u.%u.1", i / 256, i % 256);
-        struct source *src = get(&s, v4(text), 1000);
+        struct source *src = get(&s, text, 1000);
         source_add(&s, src);
         source_guess_failed(src, 1000); /* its budget not whole: kept idle */
         source_sub(&s, src, 1000);
     }
-    struct source *oldest = get(&s, v4("10.0.0.1"), 1000);
-    struct source *top = get(&s, v4("192.0.2.1"), 1000);
+    struct source *oldest = get(&s, "10.0.0.1", 1000);
+    struct source *top = get(&s, "192.0.2.1", 1000);
     source_add(&s, top);
     source_guess_failed(top, 1000);
     source_sub(&s, top, 1000); /* one idle too many: the oldest not held goes */
     source_add(&s, oldest);
     /* Still the one source of its address, counted (not forgotten and made
      * anew, which would zero the count, nor a stranger to the table). */
-    assert_ptr_equal(get(&s, v4("10.0.0.1"), 1000), oldest);
+    assert_ptr_equal(get(&s, "10.0.0.1", 1000), oldest);
     assert_int_equal(oldest->conns, 1);
     assert_ptr_equal(source_fullest(&s), oldest);
     source_sub(&s, oldest, 1000);
@@ -209,8 +191,8 @@ static void fair_share(void **state)
     struct fake f;
     fake_init(&f, 6, 0);
     struct sources *s = &f.sources;
-    struct source *hog = get(s, v4("10.1.1.1"), 1), *other = get(s, v4("10.2.2.2"), 1),
-                  *fresh = get(s, v4("10.3.3.3"), 1);
+    struct source *hog = get(s, "10.1.1.1", 1), *other = get(s, "10.2.2.2", 1),
+                  *fresh = get(s, "10.3.3.3", 1);
     struct list *victim;
     fake_conn(&f, hog, 1);
     struct list *hog_pending = fake_conn(&f, hog, 0);
@@ -241,7 +223,7 @@ static void handshakes_and_per_ip(void **state)
     struct fake f;
     fake_init(&f, 10, 3);
     struct sources *s = &f.sources;
-    struct source *a = get(s, v4("10.0.0.1"), 1), *b = get(s, v4("10.0.0.2"), 1), *c = get(s, v4("10.0.0.3"), 1);
+    struct source *a = get(s, "10.0.0.1", 1), *b = get(s, "10.0.0.2", 1), *c = get(s, "10.0.0.3", 1);
     struct list *victim;
     fake_conn(&f, a, 0);
     fake_conn(&f, a, 0);
@@ -256,7 +238,7 @@ static void handshakes_and_per_ip(void **state)
     /* The fullest address, with only welcomed connections, cannot make
      * room for a handshake. */
     fake_init(&f, 10, 0);
-    struct source *w = get(&f.sources, v4("10.9.9.9"), 1), *x = get(&f.sources, v4("10.8.8.8"), 1);
+    struct source *w = get(&f.sources, "10.9.9.9", 1), *x = get(&f.sources, "10.8.8.8", 1);
     for (int i = 0; i < 3; i++)
         fake_conn(&f, w, 1);
     f.counts.before_hello = 5; /* the handshakes of others, uncounted here */

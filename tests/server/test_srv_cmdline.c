@@ -43,22 +43,13 @@
 
 #define RUN_MS 5000
 
-/* Lines in s (each ending with '\n'). */
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 /* Run tttd with args; it must exit with `status`, print nothing on stdout
  * and exactly one non-empty line on stderr. Returns that line (malloc'd). */
 static char *run_one_line_error(const char *const *args, int status)
 {
     char *out = NULL, *err = NULL;
     int rc = th_run_tttd(args, RUN_MS, &out, &err);
-    if (rc != status || !out || !err || out[0] || count_lines(err) != 1 || err[0] == '\n' ||
+    if (rc != status || !out || !err || out[0] || th_count_lines(err) != 1 || err[0] == '\n' ||
         err[strlen(err) - 1] != '\n')
         fail_msg("tttd %s %s: exit %d (want %d), stdout \"%s\", stderr \"%s\" (want one line)", args[0],
                  args[1] ? args[1] : "", rc, status, out ? out : "?", err ? err : "?");
@@ -119,7 +110,7 @@ static void help_and_version(void **state)
     static const char *const version[] = { "--version", NULL };
     assert_int_equal(th_run_tttd(version, RUN_MS, &out, &err), 0);
     assert_int_equal(strncmp(out, "tttd ", 5), 0);
-    assert_int_equal(count_lines(out), 1);
+    assert_int_equal(th_count_lines(out), 1);
     free(out);
     free(err);
 }
@@ -286,7 +277,7 @@ static void bind_ipv6_as(const char *bind)
     char want[64];
     snprintf(want, sizeof want, "[::1]:%u", port);
     assert_string_equal(addr, want);
-    assert_int_equal(count_lines(out), 2);
+    assert_int_equal(th_count_lines(out), 2);
     free(out);
     free(err);
 }
@@ -715,13 +706,7 @@ static void journal_lines_carry_priorities(void **state)
     th_expect_game_over(&x, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
     th_close(&x);
     th_close(&o);
-    for (int i = 0; i < 100; i++, th_sleep_ms(30)) {
-        char *so_far = th_server_stderr(&srv);
-        int written = so_far && strstr(so_far, "<3>error: record: write /dev/full");
-        free(so_far);
-        if (written)
-            break;
-    }
+    th_server_wait_log(&srv, "<3>error: record: write /dev/full");
     assert_int_equal(th_server_signal(&srv, SIGTERM), 0);
     assert_int_equal(th_server_wait(&srv, 5000), 0);
     char *log = th_server_stderr(&srv);

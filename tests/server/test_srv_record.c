@@ -39,25 +39,6 @@ static int cleanup(void **state)
     return 0;
 }
 
-/* The file once it holds at least n lines (the server writes a line just
- * after sending GAME_OVER), within 3 s; malloc'd. Fails the test otherwise. */
-static char *wait_lines(const char *path, int n)
-{
-    char *text = NULL;
-    for (int tries = 0; tries < 300; tries++) {
-        free(text);
-        text = th_read_file(path);
-        int lines = 0;
-        for (const char *p = text; p && *p; p++)
-            lines += *p == '\n';
-        if (lines >= n)
-            return text;
-        th_sleep_ms(10);
-    }
-    fail_msg("%s: expected %d lines, have:\n%s", path, n, text ? text : "(no file)");
-    return NULL;
-}
-
 /* The UTC time in "YYYY-MM-DDTHH:MM:SSZ", or -1. */
 static time_t parse_utc(const char *s)
 {
@@ -118,7 +99,7 @@ static void line_resign_leave_draw(void **state)
     static const uint8_t row[3] = { 0, 1, 2 };
     th_expect_game_over(&a, PROTO_MARK_X, PROTO_REASON_LINE, row);
     th_expect_game_over(&b, PROTO_MARK_X, PROTO_REASON_LINE, row);
-    char *text = wait_lines(th_srv.record_path, 1);
+    char *text = th_wait_lines(th_srv.record_path, 1);
     check_line(text, 0, ids[0], "\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
     free(text);
 
@@ -127,11 +108,7 @@ static void line_resign_leave_draw(void **state)
     resign_game(&c, &d, &d, PROTO_MARK_X);
 
     /* Rematch of game 1 (bob is X now); alice LEAVEs: O wins by resign. */
-    assert_int_equal(th_send_type(&a, PROTO_REMATCH), 0);
-    th_expect_opponent(&b, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(&b, PROTO_REMATCH), 0);
-    ids[2] = th_expect_start(&b, PROTO_MARK_X, "bob", "alice");
-    th_expect_start(&a, PROTO_MARK_O, "bob", "alice");
+    ids[2] = th_rematch(&a, &b, "alice", "bob");
     th_move(&b, &a, 0, 8);
     th_move(&a, &b, 1, 7);
     assert_int_equal(th_send_type(&b, PROTO_LEAVE), 0);
@@ -139,15 +116,11 @@ static void line_resign_leave_draw(void **state)
     th_expect_game_over(&b, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
 
     /* Rematch of game 2: dave X; a draw. */
-    assert_int_equal(th_send_type(&c, PROTO_REMATCH), 0);
-    th_expect_opponent(&d, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(&d, PROTO_REMATCH), 0);
-    ids[3] = th_expect_start(&d, PROTO_MARK_X, "dave", "carol");
-    th_expect_start(&c, PROTO_MARK_O, "dave", "carol");
+    ids[3] = th_rematch(&c, &d, "carol", "dave");
     static const uint8_t draw[9] = { 0, 1, 2, 4, 3, 5, 7, 6, 8 };
     th_play_to_draw(&d, &c, 0, draw, 9);
 
-    text = wait_lines(th_srv.record_path, 4);
+    text = th_wait_lines(th_srv.record_path, 4);
     check_line(text, 0, ids[0], "\"x\":\"alice\",\"o\":\"bob\",\"moves\":[0,3,1,4,2],\"winner\":\"X\",\"reason\":\"line\"", t0);
     check_line(text, 1, ids[1], "\"x\":\"carol\",\"o\":\"dave\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"resign\"", t0);
     check_line(text, 2, ids[2], "\"x\":\"bob\",\"o\":\"alice\",\"moves\":[8,7],\"winner\":\"O\",\"reason\":\"resign\"", t0);
@@ -168,7 +141,7 @@ static void names_are_json_escaped(void **state)
     uint32_t ids[1];
     th_pair(&x, &o, th_srv.port, "a\"b\\\xc3\xa9\xf0\x9f\x98\x80\xc2\xa0", "b/o s", &ids[0]);
     resign_game(&x, &o, &x, PROTO_MARK_O);
-    char *text = wait_lines(th_srv.record_path, 1);
+    char *text = th_wait_lines(th_srv.record_path, 1);
     check_line(text, 0, ids[0],
                "\"x\":\"a\\\"b\\\\\\u00e9\\ud83d\\ude00\\u00a0\",\"o\":\"b/o s\",\"moves\":[],"
                "\"winner\":\"O\",\"reason\":\"resign\"",
@@ -181,7 +154,7 @@ static void names_are_json_escaped(void **state)
     th_pair(&x, &o, th_srv.port, "\xf0\x9f\x98\x80\xf0\x9f\x98\x81\xf0\x9f\x98\x82\xf0\x9f\x98\x83",
             "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"", &ids[0]);
     resign_game(&x, &o, &o, PROTO_MARK_X);
-    text = wait_lines(th_srv.record_path, 2);
+    text = th_wait_lines(th_srv.record_path, 2);
     check_line(text, 1, ids[0],
                "\"x\":\"\\ud83d\\ude00\\ud83d\\ude01\\ud83d\\ude02\\ud83d\\ude03\",\"o\":\""
                "\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\",\"moves\":[],"
@@ -212,7 +185,7 @@ static void aborted_by_shutdown(void **state)
     for (int i = 0; i < 4; i++)
         th_close(all[i]);
     assert_int_equal(th_server_wait(&th_srv, 5000), 0);
-    char *text = wait_lines(th_srv.record_path, 2);
+    char *text = th_wait_lines(th_srv.record_path, 2);
     /* The contract does not order games aborted together: either order,
      * each line exact. */
     char first[32];
@@ -249,7 +222,7 @@ static void timeout_and_forfeit(void **state)
     th_close(&o);
     th_expect_opponent(&x, PROTO_OPP_DISCONNECTED, 1);
     th_expect_game_over(&x, PROTO_MARK_X, PROTO_REASON_FORFEIT, NULL);
-    char *text = wait_lines(th_srv.record_path, 2);
+    char *text = th_wait_lines(th_srv.record_path, 2);
     check_line(text, 0, ids[0], "\"x\":\"slowpoke-x\",\"o\":\"slowpoke-o\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"timeout\"", t0);
     check_line(text, 1, ids[1], "\"x\":\"stays\",\"o\":\"drops\",\"moves\":[4],\"winner\":\"X\",\"reason\":\"forfeit\"", t0);
     free(text);
@@ -291,7 +264,7 @@ static void appends_to_existing_file(void **state)
     uint32_t ids[1];
     th_pair(&x, &o, th_srv.port, "x", "o", &ids[0]);
     resign_game(&x, &o, &o, PROTO_MARK_X);
-    char *text = wait_lines(existing_path, 2);
+    char *text = th_wait_lines(existing_path, 2);
     assert_int_equal(strncmp(text, "{\"an\":\"older line\"}\n", 20), 0);
     check_line(text, 1, ids[0], "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", t0);
     free(text);
@@ -333,7 +306,7 @@ static void partial_line_at_start_is_kept_and_ended(void **state)
     assert_int_equal(write(fd, old, sizeof old - 1), (ssize_t)(sizeof old - 1));
     close(fd);
     uint32_t id = record_one_game(path);
-    char *text = wait_lines(path, 3);
+    char *text = th_wait_lines(path, 3);
     assert_int_equal(strncmp(text, old, sizeof old - 1), 0);
     assert_int_equal(text[sizeof old - 1], '\n');
     check_line(text, 2, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
@@ -370,16 +343,12 @@ static void sighup_onto_a_partial_line(void **state)
     uint32_t id;
     th_pair(&x, &o, th_srv.port, "x", "o", &id);
     resign_game(&x, &o, &o, PROTO_MARK_X);
-    free(wait_lines(th_srv.record_path, 1));
+    free(th_wait_lines(th_srv.record_path, 1));
     static const char theirs[] = "{\"someone\":\"else\",\"cut";
     rotate_onto(theirs, sizeof theirs - 1, 0);
-    assert_int_equal(th_send_type(&x, PROTO_REMATCH), 0);
-    th_expect_opponent(&o, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(&o, PROTO_REMATCH), 0);
-    id = th_expect_start(&o, PROTO_MARK_X, "o", "x");
-    th_expect_start(&x, PROTO_MARK_O, "o", "x");
+    id = th_rematch(&x, &o, "x", "o");
     resign_game(&o, &x, &x, PROTO_MARK_X);
-    char *text = wait_lines(th_srv.record_path, 2);
+    char *text = th_wait_lines(th_srv.record_path, 2);
     assert_int_equal(strncmp(text, theirs, sizeof theirs - 1), 0);
     assert_int_equal(text[sizeof theirs - 1], '\n');
     check_line(text, 1, id, "\"x\":\"o\",\"o\":\"x\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", t0);
@@ -481,7 +450,7 @@ static void full_disk_takes_back_the_cut_line(void **state)
     assert_int_equal(size_of(path), 4000);
     /* Room again: the line goes in whole within a second or two. */
     assert_int_equal(unlink(filler), 0);
-    char *text = wait_lines(path, 41);
+    char *text = th_wait_lines(path, 41);
     check_line(text, 40, id, "\"x\":\"x\",\"o\":\"o\",\"moves\":[],\"winner\":\"X\",\"reason\":\"resign\"", time(NULL) - 5);
     free(text);
     th_server_wait_log(&th_srv, "record: writing to ");

@@ -19,17 +19,6 @@
 
 #include "harness.h"
 
-/* How many lines of the file at `path` (0 when it does not exist). */
-static int lines_of(const char *path)
-{
-    char *text = th_read_file(path);
-    int n = 0;
-    for (const char *p = text; p && *p; p++)
-        n += *p == '\n';
-    free(text);
-    return n;
-}
-
 /* A quick game: x resigns at once. */
 static void quick_game(const char *xname)
 {
@@ -45,9 +34,8 @@ static void quick_game(const char *xname)
 /* The record file holds n lines, within 10 s. */
 static void wait_lines(const char *path, int n)
 {
-    for (int tries = 0; tries < 1000 && lines_of(path) < n; tries++)
-        th_sleep_ms(10);
-    assert_int_equal(lines_of(path), n);
+    free(th_wait_lines(path, n));
+    assert_int_equal(th_file_lines(path), n);
 }
 
 static void sighup_reopens_the_record(void **state)
@@ -65,7 +53,7 @@ static void sighup_reopens_the_record(void **state)
     char *text = th_read_file(th_srv.record_path);
     assert_non_null(strstr(text, "\"x\":\"second\""));
     free(text);
-    assert_int_equal(lines_of(rotated), 1);
+    assert_int_equal(th_file_lines(rotated), 1);
     text = th_read_file(rotated);
     assert_non_null(strstr(text, "\"x\":\"first\""));
     free(text);

@@ -36,18 +36,6 @@ static void list_games(struct th_client *c, struct proto_msg *m)
     th_expect(c, PROTO_GAME_LIST, m);
 }
 
-/* x offers a rematch and o accepts: the new game's id (o plays X in it;
- * xname and oname are x's and o's names). */
-static uint32_t rematch(struct th_client *x, struct th_client *o, const char *xname, const char *oname)
-{
-    assert_int_equal(th_send_type(x, PROTO_REMATCH), 0);
-    th_expect_opponent(o, PROTO_OPP_REMATCH, 0);
-    assert_int_equal(th_send_type(o, PROTO_REMATCH), 0);
-    uint32_t id = th_expect_start(o, PROTO_MARK_X, oname, xname);
-    th_expect_start(x, PROTO_MARK_O, oname, xname);
-    return id;
-}
-
 static void spectate_relays_moves_and_end(void **state)
 {
     (void)state;
@@ -121,7 +109,7 @@ static void spectate_relays_moves_and_end(void **state)
      * the rematch: the server moves it to the new game. s2, who left
      * before the end, does not. */
     th_expect_lobby(&s);
-    uint32_t id2 = rematch(&x, &o, "xena", "otto");
+    uint32_t id2 = th_rematch(&x, &o, "xena", "otto");
     th_expect(&s, PROTO_GAME_START, &m);
     assert_int_equal(m.u.game_start.game_id, id2);
     assert_int_equal(m.u.game_start.you, PROTO_SPECTATOR);
@@ -167,7 +155,7 @@ static void following_ends_with_a_request(void **state)
     assert_int_equal(th_send_type(&leave, PROTO_LEAVE), 0);
     th_quick_match(&queue);
     th_expect_lobby(&leave);
-    uint32_t id2 = rematch(&x, &o, "x", "o");
+    uint32_t id2 = th_rematch(&x, &o, "x", "o");
     struct proto_msg m;
     th_expect(&stay, PROTO_GAME_START, &m);
     assert_int_equal(m.u.game_start.game_id, id2);
@@ -229,7 +217,7 @@ static void private_rooms_are_private(void **state)
     assert_int_equal(th_send_type(&host, PROTO_RESIGN), 0);
     th_expect_game_over(&host, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
     th_expect_game_over(&friend, PROTO_MARK_O, PROTO_REASON_RESIGN, NULL);
-    uint32_t again = rematch(&host, &friend, "host", "friend");
+    uint32_t again = th_rematch(&host, &friend, "host", "friend");
     list_games(&nosy, &m);
     assert_int_equal(m.u.game_list.count, 1);
     send_spectate(&nosy, again);
