@@ -14,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ERR(err, ...) ((err) ? (void)snprintf((err), SOCK_ERR_LEN, __VA_ARGS__) : (void)0)
-
 static int set_int_opt(int fd, int level, int name, int value)
 {
     return setsockopt(fd, level, name, &value, sizeof value);
@@ -113,12 +111,12 @@ static int responder(int family, uint16_t port)
 static int responder_error(int e, uint16_t port, char *err)
 {
     if (e == EADDRINUSE)
-        ERR(err, "UDP port %u is used by a program that does not share it", (unsigned)port);
+        sock_set_err(err, "UDP port %u is used by a program that does not share it", (unsigned)port);
     else if (e == EACCES)
-        ERR(err, "UDP port %u needs more privileges (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
-            (unsigned)port);
+        sock_set_err(err, "UDP port %u needs more privileges (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
+                     (unsigned)port);
     else
-        ERR(err, "cannot open UDP port %u: %s", (unsigned)port, strerror(e));
+        sock_set_err(err, "cannot open UDP port %u: %s", (unsigned)port, strerror(e));
     errno = e;
     return -1;
 }
@@ -165,14 +163,14 @@ int udp_open_querier(struct udp_socks *s, char *err)
     s->fd6 = -1;
     s->fd4 = querier(AF_INET);
     if (s->fd4 < 0 && !family_missing(errno)) {
-        ERR(err, "cannot open a UDP socket to look for servers: %s", strerror(errno));
+        sock_set_err(err, "cannot open a UDP socket to look for servers: %s", strerror(errno));
         return -1;
     }
     s->fd6 = querier(AF_INET6);
     if (s->fd6 < 0 && (!family_missing(errno) || s->fd4 < 0)) {
         int e = errno;
         udp_close(s);
-        ERR(err, "cannot open a UDP socket to look for servers: %s", strerror(e));
+        sock_set_err(err, "cannot open a UDP socket to look for servers: %s", strerror(e));
         errno = e;
         return -1;
     }
@@ -407,8 +405,8 @@ int udp_send_queries(const struct udp_socks *s, const struct udp_target *t, int 
         if (failed++ == 0) {
             char where[SOCK_ADDR_LEN];
             sock_format_addr((const struct sockaddr *)&t[i].addr, where, sizeof where);
-            ERR(err, "cannot send to %s (%s): %s", where, t[i].ifname,
-                fd < 0 ? "no socket of its family" : strerror(errno));
+            sock_set_err(err, "cannot send to %s (%s): %s", where, t[i].ifname,
+                         fd < 0 ? "no socket of its family" : strerror(errno));
         }
     }
     return sent;
