@@ -57,7 +57,7 @@ static const char *plain(int e)
     }
 }
 
-static int set_int_opt(int fd, int level, int name, int value)
+int sock_set_int_opt(int fd, int level, int name, int value)
 {
     return setsockopt(fd, level, name, &value, sizeof value);
 }
@@ -155,8 +155,8 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int backlog, int 
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    if (set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
-        (sa->sa_family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only) < 0) ||
+    if (sock_set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+        (sa->sa_family == AF_INET6 && sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only) < 0) ||
         bind(fd, sa, len) < 0 || listen(fd, backlog) < 0) {
         int saved = errno;
         close(fd);
@@ -444,7 +444,7 @@ int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, s
         errno = saved;
         return -1;
     }
-    if (set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) < 0) {
+    if (sock_set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) < 0) {
         int saved = errno;
         sock_set_err(err, "TCP_NODELAY: %s", strerror(saved));
         close(fd);
@@ -547,7 +547,7 @@ void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len)
 int sock_connect_addr(const struct sockaddr *sa, socklen_t len, char *err)
 {
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
+    if (fd >= 0 && sock_set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
         (connect(fd, sa, len) == 0 || errno == EINPROGRESS || errno == EINTR))
         return fd; /* connected, or under way (an interrupted connect goes on) */
     int e = errno;

@@ -19,6 +19,9 @@
  * printf-style. */
 void sock_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* setsockopt of one int `value`: 0, or -1 with errno. */
+int sock_set_int_opt(int fd, int level, int name, int value);
+
 /* One listening socket and the address it is bound to. */
 struct sock_listener {
     int fd;                       /* non-blocking, close-on-exec */

@@ -14,11 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int set_int_opt(int fd, int level, int name, int value)
-{
-    return setsockopt(fd, level, name, &value, sizeof value);
-}
-
 /* Close fd keeping errno; -1 for the caller to return. */
 static int close_keep_errno(int fd)
 {
@@ -53,7 +48,7 @@ static int dgram_socket(int family)
     int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    if (family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
+    if (family == AF_INET6 && sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
         return close_keep_errno(fd);
     return fd;
 }
@@ -99,10 +94,11 @@ static int responder(int family, uint16_t port)
     int fd = dgram_socket(family);
     if (fd < 0)
         return -1;
-    int pktinfo = family == AF_INET ? set_int_opt(fd, IPPROTO_IP, IP_PKTINFO, 1)
-                                    : set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-    if (pktinfo < 0 || set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
-        set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 || set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, UDP_RCVBUF) < 0 ||
+    int pktinfo = family == AF_INET ? sock_set_int_opt(fd, IPPROTO_IP, IP_PKTINFO, 1)
+                                    : sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+    if (pktinfo < 0 || sock_set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+        sock_set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 ||
+        sock_set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, UDP_RCVBUF) < 0 ||
         bind_any(fd, family, port) < 0)
         return close_keep_errno(fd);
     return fd;
@@ -150,9 +146,9 @@ static int querier(int family)
     int fd = dgram_socket(family);
     if (fd < 0)
         return -1;
-    int ok = family == AF_INET ? set_int_opt(fd, SOL_SOCKET, SO_BROADCAST, 1) == 0
-                               : set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1) == 0 &&
-                                     set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1) == 0;
+    int ok = family == AF_INET ? sock_set_int_opt(fd, SOL_SOCKET, SO_BROADCAST, 1) == 0
+                               : sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1) == 0 &&
+                                     sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1) == 0;
     if (!ok || bind_any(fd, family, 0) < 0)
         return close_keep_errno(fd);
     return fd;
