@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+_Static_assert(TEXT_NAME_MAX == PROTO_NAME_MAX, "text_name_valid checks the protocol's names");
+
 /* ------------------------------------------------------- names and codes */
 
 int proto_name_set(struct proto_name *name, const char *s)
