@@ -140,6 +140,23 @@ static void set_port(struct sockaddr_storage *ss, uint16_t port)
         ((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
+socklen_t sock_any_addr(int family, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_addr = in6addr_any;
+        in6->sin6_port = htons(port);
+        return sizeof *in6;
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_ANY);
+    in->sin_port = htons(port);
+    return sizeof *in;
+}
+
 /* 0.0.0.0 or ::. */
 static int is_any(const struct sockaddr *sa)
 {
@@ -390,16 +407,11 @@ int sock_listen_all(const char *bind_addr, uint16_t port, int backlog, struct so
         return n;
     }
     /* Every address: "::" dual-stack, or 0.0.0.0 on a machine without IPv6. */
-    struct sockaddr_in6 any6;
-    memset(&any6, 0, sizeof any6);
-    any6.sin6_family = AF_INET6;
-    any6.sin6_addr = in6addr_any;
-    struct sockaddr_in any4;
-    memset(&any4, 0, sizeof any4);
-    any4.sin_family = AF_INET;
-    any4.sin_addr.s_addr = htonl(INADDR_ANY);
-    struct addrinfo ai6 = { .ai_family = AF_INET6, .ai_addrlen = sizeof any6, .ai_addr = (struct sockaddr *)&any6 };
-    struct addrinfo ai4 = { .ai_family = AF_INET, .ai_addrlen = sizeof any4, .ai_addr = (struct sockaddr *)&any4 };
+    struct sockaddr_storage any6, any4;
+    struct addrinfo ai6 = {.ai_family = AF_INET6, .ai_addrlen = sock_any_addr(AF_INET6, 0, &any6),
+                           .ai_addr = (struct sockaddr *)&any6};
+    struct addrinfo ai4 = {.ai_family = AF_INET, .ai_addrlen = sock_any_addr(AF_INET, 0, &any4),
+                           .ai_addr = (struct sockaddr *)&any4};
     int n = listen_tries(&ai6, NULL, port, backlog, out, max, err);
     if (n < 0 && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
         if (err)

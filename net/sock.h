@@ -100,6 +100,10 @@ int sock_connect_result(int fd, char *err);
 /* The port of an AF_INET or AF_INET6 address, in host order. */
 uint16_t sock_addr_port(const struct sockaddr *sa);
 
+/* The wildcard address of `family` (AF_INET6: ::, else 0.0.0.0) with
+ * `port`, into *ss; returns its length. */
+socklen_t sock_any_addr(int family, uint16_t port, struct sockaddr_storage *ss);
+
 /* Format a socket address as "HOST:PORT" ("[v6]:PORT", "[fe80::1%eth0]:PORT"
  * with an IPv6 zone, an IPv4-mapped IPv6 address as IPv4). */
 void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len);

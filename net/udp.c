@@ -23,24 +23,6 @@ static int close_keep_errno(int fd)
     return -1;
 }
 
-/* A wildcard address of `family` with `port`. */
-static socklen_t any_addr(int family, uint16_t port, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    if (family == AF_INET6) {
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-        in6->sin6_family = AF_INET6;
-        in6->sin6_addr = in6addr_any;
-        in6->sin6_port = htons(port);
-        return sizeof *in6;
-    }
-    struct sockaddr_in *in = (struct sockaddr_in *)ss;
-    in->sin_family = AF_INET;
-    in->sin_addr.s_addr = htonl(INADDR_ANY);
-    in->sin_port = htons(port);
-    return sizeof *in;
-}
-
 /* A datagram socket of `family` (IPv6 only for AF_INET6). The fd, or -1
  * with errno. */
 static int dgram_socket(int family)
@@ -56,7 +38,7 @@ static int dgram_socket(int family)
 static int bind_any(int fd, int family, uint16_t port)
 {
     struct sockaddr_storage ss;
-    socklen_t len = any_addr(family, port, &ss);
+    socklen_t len = sock_any_addr(family, port, &ss);
     return bind(fd, (struct sockaddr *)&ss, len);
 }
 
