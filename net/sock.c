@@ -132,12 +132,12 @@ uint16_t sock_addr_port(const struct sockaddr *sa)
                                            : ((const struct sockaddr_in *)sa)->sin_port);
 }
 
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
+void sock_set_port(struct sockaddr *sa, uint16_t port)
 {
-    if (ss->ss_family == AF_INET6)
-        ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+    if (sa->sa_family == AF_INET6)
+        ((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
     else
-        ((struct sockaddr_in *)ss)->sin_port = htons(port);
+        ((struct sockaddr_in *)sa)->sin_port = htons(port);
 }
 
 socklen_t sock_any_addr(int family, uint16_t port, struct sockaddr_storage *ss)
@@ -321,7 +321,7 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
         struct sockaddr_storage ss;
         memset(&ss, 0, sizeof ss);
         memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-        set_port(&ss, use);
+        sock_set_port((struct sockaddr *)&ss, use);
         const struct sockaddr *sa = (const struct sockaddr *)&ss;
         struct sock_listener *l = &out[n];
         int v6only = ai->ai_family == AF_INET6 && is_any(sa) && any4;
@@ -656,7 +656,7 @@ int sock_local_addrs(uint16_t port, int family, struct sock_local_addr *out, int
             struct sockaddr_storage ss;
             memset(&ss, 0, sizeof ss);
             memcpy(&ss, sa, sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
-            set_port(&ss, port);
+            sock_set_port((struct sockaddr *)&ss, port);
             struct sock_local_addr *a = &out[n++];
             sock_describe_addr((const struct sockaddr *)&ss, a);
             if (loopback) {

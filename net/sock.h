@@ -100,6 +100,9 @@ int sock_connect_result(int fd, char *err);
 /* The port of an AF_INET or AF_INET6 address, in host order. */
 uint16_t sock_addr_port(const struct sockaddr *sa);
 
+/* Set the port of an AF_INET or AF_INET6 address (`port` in host order). */
+void sock_set_port(struct sockaddr *sa, uint16_t port);
+
 /* The wildcard address of `family` (AF_INET6: ::, else 0.0.0.0) with
  * `port`, into *ss; returns its length. */
 socklen_t sock_any_addr(int family, uint16_t port, struct sockaddr_storage *ss);
