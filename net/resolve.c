@@ -98,12 +98,8 @@ static int give_answer(const char *host, int rc, int sys_errno, const struct res
         return -1;
     }
     *out = *a;
-    for (unsigned i = 0; i < out->count; i++) {
-        if (out->addr[i].sa.sa_family == AF_INET6)
-            out->addr[i].in6.sin6_port = htons(port);
-        else
-            out->addr[i].in.sin_port = htons(port);
-    }
+    for (unsigned i = 0; i < out->count; i++)
+        sock_set_port(&out->addr[i].sa, port);
     return 1;
 }
 

@@ -57,7 +57,7 @@ static const char *plain(int e)
     }
 }
 
-static int set_int_opt(int fd, int level, int name, int value)
+int sock_set_int_opt(int fd, int level, int name, int value)
 {
     return setsockopt(fd, level, name, &value, sizeof value);
 }
@@ -132,12 +132,29 @@ uint16_t sock_addr_port(const struct sockaddr *sa)
                                            : ((const struct sockaddr_in *)sa)->sin_port);
 }
 
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
+void sock_set_port(struct sockaddr *sa, uint16_t port)
 {
-    if (ss->ss_family == AF_INET6)
-        ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+    if (sa->sa_family == AF_INET6)
+        ((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
     else
-        ((struct sockaddr_in *)ss)->sin_port = htons(port);
+        ((struct sockaddr_in *)sa)->sin_port = htons(port);
+}
+
+socklen_t sock_any_addr(int family, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_addr = in6addr_any;
+        in6->sin6_port = htons(port);
+        return sizeof *in6;
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_ANY);
+    in->sin_port = htons(port);
+    return sizeof *in;
 }
 
 /* 0.0.0.0 or ::. */
@@ -155,8 +172,8 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int backlog, int 
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    if (set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
-        (sa->sa_family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only) < 0) ||
+    if (sock_set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+        (sa->sa_family == AF_INET6 && sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only) < 0) ||
         bind(fd, sa, len) < 0 || listen(fd, backlog) < 0) {
         int saved = errno;
         close(fd);
@@ -304,7 +321,7 @@ static int listen_each(const struct addrinfo *res, const char *name, uint16_t po
         struct sockaddr_storage ss;
         memset(&ss, 0, sizeof ss);
         memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-        set_port(&ss, use);
+        sock_set_port((struct sockaddr *)&ss, use);
         const struct sockaddr *sa = (const struct sockaddr *)&ss;
         struct sock_listener *l = &out[n];
         int v6only = ai->ai_family == AF_INET6 && is_any(sa) && any4;
@@ -390,16 +407,11 @@ int sock_listen_all(const char *bind_addr, uint16_t port, int backlog, struct so
         return n;
     }
     /* Every address: "::" dual-stack, or 0.0.0.0 on a machine without IPv6. */
-    struct sockaddr_in6 any6;
-    memset(&any6, 0, sizeof any6);
-    any6.sin6_family = AF_INET6;
-    any6.sin6_addr = in6addr_any;
-    struct sockaddr_in any4;
-    memset(&any4, 0, sizeof any4);
-    any4.sin_family = AF_INET;
-    any4.sin_addr.s_addr = htonl(INADDR_ANY);
-    struct addrinfo ai6 = { .ai_family = AF_INET6, .ai_addrlen = sizeof any6, .ai_addr = (struct sockaddr *)&any6 };
-    struct addrinfo ai4 = { .ai_family = AF_INET, .ai_addrlen = sizeof any4, .ai_addr = (struct sockaddr *)&any4 };
+    struct sockaddr_storage any6, any4;
+    struct addrinfo ai6 = {.ai_family = AF_INET6, .ai_addrlen = sock_any_addr(AF_INET6, 0, &any6),
+                           .ai_addr = (struct sockaddr *)&any6};
+    struct addrinfo ai4 = {.ai_family = AF_INET, .ai_addrlen = sock_any_addr(AF_INET, 0, &any4),
+                           .ai_addr = (struct sockaddr *)&any4};
     int n = listen_tries(&ai6, NULL, port, backlog, out, max, err);
     if (n < 0 && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
         if (err)
@@ -444,7 +456,7 @@ int sock_accept_from(int listen_fd, struct sockaddr_storage *from, char *peer, s
         errno = saved;
         return -1;
     }
-    if (set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) < 0) {
+    if (sock_set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) < 0) {
         int saved = errno;
         sock_set_err(err, "TCP_NODELAY: %s", strerror(saved));
         close(fd);
@@ -547,7 +559,7 @@ void sock_format_addr(const struct sockaddr *sa, char *out, size_t out_len)
 int sock_connect_addr(const struct sockaddr *sa, socklen_t len, char *err)
 {
     int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
+    if (fd >= 0 && sock_set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0 &&
         (connect(fd, sa, len) == 0 || errno == EINPROGRESS || errno == EINTR))
         return fd; /* connected, or under way (an interrupted connect goes on) */
     int e = errno;
@@ -644,7 +656,7 @@ int sock_local_addrs(uint16_t port, int family, struct sock_local_addr *out, int
             struct sockaddr_storage ss;
             memset(&ss, 0, sizeof ss);
             memcpy(&ss, sa, sa->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
-            set_port(&ss, port);
+            sock_set_port((struct sockaddr *)&ss, port);
             struct sock_local_addr *a = &out[n++];
             sock_describe_addr((const struct sockaddr *)&ss, a);
             if (loopback) {

@@ -19,6 +19,9 @@
  * printf-style. */
 void sock_set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* setsockopt of one int `value`: 0, or -1 with errno. */
+int sock_set_int_opt(int fd, int level, int name, int value);
+
 /* One listening socket and the address it is bound to. */
 struct sock_listener {
     int fd;                       /* non-blocking, close-on-exec */
@@ -96,6 +99,13 @@ int sock_connect_result(int fd, char *err);
 
 /* The port of an AF_INET or AF_INET6 address, in host order. */
 uint16_t sock_addr_port(const struct sockaddr *sa);
+
+/* Set the port of an AF_INET or AF_INET6 address (`port` in host order). */
+void sock_set_port(struct sockaddr *sa, uint16_t port);
+
+/* The wildcard address of `family` (AF_INET6: ::, else 0.0.0.0) with
+ * `port`, into *ss; returns its length. */
+socklen_t sock_any_addr(int family, uint16_t port, struct sockaddr_storage *ss);
 
 /* Format a socket address as "HOST:PORT" ("[v6]:PORT", "[fe80::1%eth0]:PORT"
  * with an IPv6 zone, an IPv4-mapped IPv6 address as IPv4). */

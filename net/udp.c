@@ -14,13 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ERR(err, ...) ((err) ? (void)snprintf((err), SOCK_ERR_LEN, __VA_ARGS__) : (void)0)
-
-static int set_int_opt(int fd, int level, int name, int value)
-{
-    return setsockopt(fd, level, name, &value, sizeof value);
-}
-
 /* Close fd keeping errno; -1 for the caller to return. */
 static int close_keep_errno(int fd)
 {
@@ -30,24 +23,6 @@ static int close_keep_errno(int fd)
     return -1;
 }
 
-/* A wildcard address of `family` with `port`. */
-static socklen_t any_addr(int family, uint16_t port, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    if (family == AF_INET6) {
-        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-        in6->sin6_family = AF_INET6;
-        in6->sin6_addr = in6addr_any;
-        in6->sin6_port = htons(port);
-        return sizeof *in6;
-    }
-    struct sockaddr_in *in = (struct sockaddr_in *)ss;
-    in->sin_family = AF_INET;
-    in->sin_addr.s_addr = htonl(INADDR_ANY);
-    in->sin_port = htons(port);
-    return sizeof *in;
-}
-
 /* A datagram socket of `family` (IPv6 only for AF_INET6). The fd, or -1
  * with errno. */
 static int dgram_socket(int family)
@@ -55,7 +30,7 @@ static int dgram_socket(int family)
     int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    if (family == AF_INET6 && set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
+    if (family == AF_INET6 && sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
         return close_keep_errno(fd);
     return fd;
 }
@@ -63,7 +38,7 @@ static int dgram_socket(int family)
 static int bind_any(int fd, int family, uint16_t port)
 {
     struct sockaddr_storage ss;
-    socklen_t len = any_addr(family, port, &ss);
+    socklen_t len = sock_any_addr(family, port, &ss);
     return bind(fd, (struct sockaddr *)&ss, len);
 }
 
@@ -101,10 +76,11 @@ static int responder(int family, uint16_t port)
     int fd = dgram_socket(family);
     if (fd < 0)
         return -1;
-    int pktinfo = family == AF_INET ? set_int_opt(fd, IPPROTO_IP, IP_PKTINFO, 1)
-                                    : set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-    if (pktinfo < 0 || set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
-        set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 || set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, UDP_RCVBUF) < 0 ||
+    int pktinfo = family == AF_INET ? sock_set_int_opt(fd, IPPROTO_IP, IP_PKTINFO, 1)
+                                    : sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+    if (pktinfo < 0 || sock_set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+        sock_set_int_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0 ||
+        sock_set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, UDP_RCVBUF) < 0 ||
         bind_any(fd, family, port) < 0)
         return close_keep_errno(fd);
     return fd;
@@ -113,12 +89,12 @@ static int responder(int family, uint16_t port)
 static int responder_error(int e, uint16_t port, char *err)
 {
     if (e == EADDRINUSE)
-        ERR(err, "UDP port %u is used by a program that does not share it", (unsigned)port);
+        sock_set_err(err, "UDP port %u is used by a program that does not share it", (unsigned)port);
     else if (e == EACCES)
-        ERR(err, "UDP port %u needs more privileges (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
-            (unsigned)port);
+        sock_set_err(err, "UDP port %u needs more privileges (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
+                     (unsigned)port);
     else
-        ERR(err, "cannot open UDP port %u: %s", (unsigned)port, strerror(e));
+        sock_set_err(err, "cannot open UDP port %u: %s", (unsigned)port, strerror(e));
     errno = e;
     return -1;
 }
@@ -152,9 +128,9 @@ static int querier(int family)
     int fd = dgram_socket(family);
     if (fd < 0)
         return -1;
-    int ok = family == AF_INET ? set_int_opt(fd, SOL_SOCKET, SO_BROADCAST, 1) == 0
-                               : set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1) == 0 &&
-                                     set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1) == 0;
+    int ok = family == AF_INET ? sock_set_int_opt(fd, SOL_SOCKET, SO_BROADCAST, 1) == 0
+                               : sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1) == 0 &&
+                                     sock_set_int_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1) == 0;
     if (!ok || bind_any(fd, family, 0) < 0)
         return close_keep_errno(fd);
     return fd;
@@ -165,14 +141,14 @@ int udp_open_querier(struct udp_socks *s, char *err)
     s->fd6 = -1;
     s->fd4 = querier(AF_INET);
     if (s->fd4 < 0 && !family_missing(errno)) {
-        ERR(err, "cannot open a UDP socket to look for servers: %s", strerror(errno));
+        sock_set_err(err, "cannot open a UDP socket to look for servers: %s", strerror(errno));
         return -1;
     }
     s->fd6 = querier(AF_INET6);
     if (s->fd6 < 0 && (!family_missing(errno) || s->fd4 < 0)) {
         int e = errno;
         udp_close(s);
-        ERR(err, "cannot open a UDP socket to look for servers: %s", strerror(e));
+        sock_set_err(err, "cannot open a UDP socket to look for servers: %s", strerror(e));
         errno = e;
         return -1;
     }
@@ -407,8 +383,8 @@ int udp_send_queries(const struct udp_socks *s, const struct udp_target *t, int 
         if (failed++ == 0) {
             char where[SOCK_ADDR_LEN];
             sock_format_addr((const struct sockaddr *)&t[i].addr, where, sizeof where);
-            ERR(err, "cannot send to %s (%s): %s", where, t[i].ifname,
-                fd < 0 ? "no socket of its family" : strerror(errno));
+            sock_set_err(err, "cannot send to %s (%s): %s", where, t[i].ifname,
+                         fd < 0 ? "no socket of its family" : strerror(errno));
         }
     }
     return sent;

@@ -2,8 +2,9 @@
 /* discovery.c: the discovery datagrams of discovery.h -- QUERY and ANSWER,
  * decoded and encoded at fixed offsets (docs/PROTOCOL.md, "Discovery on the
  * local network"). Pure: no allocation, no globals written, never reads
- * past the bytes it is given; integers are big-endian. */
+ * past the bytes it is given; integers are big-endian (be.h). */
 #include "discovery.h"
+#include "be.h"
 #include "text.h"
 
 #include <string.h>
@@ -28,23 +29,6 @@ enum {
     OFF_NAME = OFF_NAME_LEN + 1
 };
 _Static_assert(OFF_NAME == DISC_HEADER_LEN + DISC_ANSWER_FIELDS_LEN, "ANSWER layout");
-
-/* The `width`-byte big-endian integer at p. */
-static uint32_t read_be(const uint8_t *p, size_t width)
-{
-    uint32_t v = 0;
-
-    for (size_t i = 0; i < width; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-/* Write the low `width` bytes of v at p, big-endian. */
-static void write_be(uint8_t *p, uint32_t v, size_t width)
-{
-    for (size_t i = width; i-- > 0; v >>= 8)
-        p[i] = (uint8_t)v;
-}
 
 static int all_zero(const uint8_t *p, size_t n)
 {
@@ -86,12 +70,12 @@ static int decode_answer(const uint8_t *d, size_t n, struct disc_answer *a)
     name_len = d[OFF_NAME_LEN];
     if (n != OFF_NAME + name_len)
         return DISC_E_BAD; /* the name runs past the datagram, or bytes follow it */
-    a->server_id = read_be(d + OFF_SERVER_ID, 4);
-    a->tcp_port = (uint16_t)read_be(d + OFF_TCP_PORT, 2);
+    a->server_id = get32(d + OFF_SERVER_ID);
+    a->tcp_port = get16(d + OFF_TCP_PORT);
     a->proto_version = d[OFF_PROTO_VERSION];
     a->flags = d[OFF_FLAGS];
-    a->players = read_be(d + OFF_PLAYERS, 4);
-    a->games = read_be(d + OFF_GAMES, 4);
+    a->players = get32(d + OFF_PLAYERS);
+    a->games = get32(d + OFF_GAMES);
     if (a->tcp_port == 0 || a->proto_version == 0 ||
         disc_name_set(&a->name, (const char *)d + OFF_NAME, name_len) != DISC_OK)
         return DISC_E_BAD;
@@ -105,7 +89,7 @@ int disc_decode(const uint8_t *d, size_t n, struct disc_msg *out)
     if (d[OFF_VERSION] != DISC_VERSION)
         return DISC_E_VERSION;
     out->type = d[OFF_TYPE];
-    out->id = read_be(d + OFF_ID, 4);
+    out->id = get32(d + OFF_ID);
     switch (out->type) {
     case DISC_QUERY:
         if (n != DISC_QUERY_LEN || !all_zero(d + DISC_HEADER_LEN, n - DISC_HEADER_LEN))
@@ -129,12 +113,12 @@ static int encode_answer(const struct disc_answer *a, uint8_t *buf, size_t cap)
         return DISC_E_INVALID;
     if (cap < n)
         return DISC_E_NO_SPACE;
-    write_be(buf + OFF_SERVER_ID, a->server_id, 4);
-    write_be(buf + OFF_TCP_PORT, a->tcp_port, 2);
+    put32(buf + OFF_SERVER_ID, a->server_id);
+    put16(buf + OFF_TCP_PORT, a->tcp_port);
     buf[OFF_PROTO_VERSION] = a->proto_version;
     buf[OFF_FLAGS] = a->flags;
-    write_be(buf + OFF_PLAYERS, a->players, 4);
-    write_be(buf + OFF_GAMES, a->games, 4);
+    put32(buf + OFF_PLAYERS, a->players);
+    put32(buf + OFF_GAMES, a->games);
     buf[OFF_NAME_LEN] = a->name.len;
     memcpy(buf + OFF_NAME, a->name.s, a->name.len);
     return (int)n;
@@ -159,7 +143,7 @@ int disc_encode(const struct disc_msg *m, uint8_t *buf, size_t cap)
     memcpy(buf + OFF_MAGIC, DISC_MAGIC, DISC_MAGIC_LEN);
     buf[OFF_VERSION] = DISC_VERSION;
     buf[OFF_TYPE] = m->type;
-    write_be(buf + OFF_ID, m->id, 4);
+    put32(buf + OFF_ID, m->id);
     return n;
 }
 

@@ -2,41 +2,15 @@
 /* proto.c: the ttt wire protocol v1 -- the table of message types (who may
  * send each, its payload length bounds, its decoder and encoder), the frame
  * reader, and the name, code and error rules. Pure: no allocation, no globals
- * written, never reads past the bytes it is given. Integers are read and
- * written with explicit big-endian shifts. The contract it implements is
- * docs/PROTOCOL.md. */
+ * written, never reads past the bytes it is given. Integers are big-endian
+ * (be.h). The contract it implements is docs/PROTOCOL.md. */
 #include "proto.h"
+#include "be.h"
 #include "text.h"
 
 #include <string.h>
 
-/* ------------------------------------------------------------ byte order */
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint8_t *put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-    return p + 2;
-}
-
-static uint8_t *put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-    return p + 4;
-}
+_Static_assert(TEXT_NAME_MAX == PROTO_NAME_MAX, "text_name_valid checks the protocol's names");
 
 /* ------------------------------------------------------- names and codes */
 

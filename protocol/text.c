@@ -73,16 +73,9 @@ int text_cp_forbidden(uint32_t cp)
 
 int text_valid(const char *s, size_t n)
 {
-    const uint8_t *p = (const uint8_t *)s;
-    size_t i = 0;
-
-    while (i < n) {
-        uint32_t cp;
-        size_t len = text_utf8_next(p + i, n - i, &cp);
-        if (len == 0 || text_cp_forbidden(cp))
+    for (size_t i = 0, len; i < n; i += len)
+        if ((len = text_name_char(s + i, n - i)) == 0)
             return 0;
-        i += len;
-    }
     return 1;
 }
 

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr_text.h"
 #include "open_fds.h"
 #include "sock.h"
 #include "udp.h"
@@ -175,9 +176,8 @@ static void unicast_reaches_one_responder(void **state)
     char err[SOCK_ERR_LEN];
     uint16_t port = open_three(r);
     assert_true(udp_open_querier(&q, err) >= 1);
-    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(udp_send(q.fd4, "query", 5, (struct sockaddr *)&to, sizeof to), 0);
+    struct sockaddr_storage to = th_addr("127.0.0.1", port);
+    assert_int_equal(udp_send(q.fd4, "query", 5, (struct sockaddr *)&to, th_addr_len(&to)), 0);
     int total = 0;
     for (int i = 0; i < RESPONDERS; i++) {
         struct sockaddr_storage from[4];
@@ -285,10 +285,9 @@ static void receiving(void **state)
     assert_int_equal(udp_recv(a.fd4, buf, sizeof buf, &from, &fromlen), -1);
     assert_int_equal(errno, EAGAIN);
 
-    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(udp_local_port(a.fd4))};
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_storage to = th_addr("127.0.0.1", udp_local_port(a.fd4));
     memset(big, 'x', sizeof big);
-    assert_int_equal(udp_send(b.fd4, big, sizeof big, (struct sockaddr *)&to, sizeof to), 0);
+    assert_int_equal(udp_send(b.fd4, big, sizeof big, (struct sockaddr *)&to, th_addr_len(&to)), 0);
     assert_true(readable(a.fd4));
     assert_int_equal(udp_recv(a.fd4, buf, sizeof buf, &from, &fromlen), (ssize_t)sizeof buf);
     assert_int_equal(sock_addr_port((struct sockaddr *)&from), udp_local_port(b.fd4));
@@ -298,26 +297,18 @@ static void receiving(void **state)
     int on = 1;
     assert_int_equal(setsockopt(b.fd4, IPPROTO_IP, IP_RECVERR, &on, sizeof on), 0);
     udp_close(&a);
-    assert_int_equal(udp_send(b.fd4, "x", 1, (struct sockaddr *)&to, sizeof to), 0);
+    assert_int_equal(udp_send(b.fd4, "x", 1, (struct sockaddr *)&to, th_addr_len(&to)), 0);
     usleep(50000);
     struct udp_socks c;
     assert_true(udp_open_querier(&c, err) >= 1);
-    struct sockaddr_in to_b = {.sin_family = AF_INET, .sin_port = htons(udp_local_port(b.fd4))};
-    to_b.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(udp_send(c.fd4, "hi", 2, (struct sockaddr *)&to_b, sizeof to_b), 0);
+    struct sockaddr_storage to_b = th_addr("127.0.0.1", udp_local_port(b.fd4));
+    assert_int_equal(udp_send(c.fd4, "hi", 2, (struct sockaddr *)&to_b, th_addr_len(&to_b)), 0);
     assert_true(readable(b.fd4));
     assert_int_equal(udp_recv(b.fd4, buf, sizeof buf, &from, &fromlen), 2);
     assert_int_equal(udp_recv(b.fd4, buf, sizeof buf, &from, &fromlen), -1);
     assert_int_equal(errno, EAGAIN);
     udp_close(&b);
     udp_close(&c);
-}
-
-static struct sockaddr_in v4(const char *text, uint16_t port)
-{
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-    assert_int_equal(inet_pton(AF_INET, text, &sa.sin_addr), 1);
-    return sa;
 }
 
 static void expect_text(const struct sockaddr_storage *ss, const char *want)
@@ -343,16 +334,16 @@ static void arrival_and_chosen_source(void **state)
     uint16_t port = udp_local_port(r.fd4);
     unsigned lo = if_nametoindex("lo");
 
-    struct sockaddr_in to = v4("127.0.0.2", port);
-    assert_int_equal(udp_send(q.fd4, "q", 1, (struct sockaddr *)&to, sizeof to), 0);
+    struct sockaddr_storage to = th_addr("127.0.0.2", port);
+    assert_int_equal(udp_send(q.fd4, "q", 1, (struct sockaddr *)&to, th_addr_len(&to)), 0);
     assert_true(readable(r.fd4));
     assert_int_equal(udp_recv_at(r.fd4, buf, sizeof buf, &from, &fromlen, &at), 1);
     expect_text(&at.dst, "127.0.0.2:0");
     expect_text(&at.local, "127.0.0.2:0");
     assert_int_equal(at.ifindex, lo);
 
-    to = v4("127.255.255.255", port);
-    assert_int_equal(udp_send(q.fd4, "q", 1, (struct sockaddr *)&to, sizeof to), 0);
+    to = th_addr("127.255.255.255", port);
+    assert_int_equal(udp_send(q.fd4, "q", 1, (struct sockaddr *)&to, th_addr_len(&to)), 0);
     assert_true(readable(r.fd4));
     assert_int_equal(udp_recv_at(r.fd4, buf, sizeof buf, &from, &fromlen, &at), 1);
     expect_text(&at.dst, "127.255.255.255:0");
@@ -360,7 +351,7 @@ static void arrival_and_chosen_source(void **state)
     assert_int_equal(at.ifindex, lo);
 
     /* The answer from 127.0.0.3, a local address nobody asked. */
-    struct sockaddr_in src = v4("127.0.0.3", 0);
+    struct sockaddr_storage src = th_addr("127.0.0.3", 0);
     assert_int_equal(udp_send_from(r.fd4, "a", 1, (struct sockaddr *)&from, fromlen, (struct sockaddr *)&src), 0);
     assert_true(readable(q.fd4));
     assert_int_equal(udp_recv(q.fd4, buf, sizeof buf, &from, &fromlen), 1);
@@ -368,8 +359,8 @@ static void arrival_and_chosen_source(void **state)
     snprintf(want, sizeof want, "127.0.0.3:%u", (unsigned)port);
     expect_text(&from, want);
     /* A querier's socket does not say where: at.dst stays empty. */
-    to = v4("127.0.0.1", udp_local_port(q.fd4));
-    assert_int_equal(udp_send(r.fd4, "b", 1, (struct sockaddr *)&to, sizeof to), 0);
+    to = th_addr("127.0.0.1", udp_local_port(q.fd4));
+    assert_int_equal(udp_send(r.fd4, "b", 1, (struct sockaddr *)&to, th_addr_len(&to)), 0);
     assert_true(readable(q.fd4));
     assert_int_equal(udp_recv_at(q.fd4, buf, sizeof buf, &from, &fromlen, &at), 1);
     assert_int_equal(at.dst.ss_family, 0);
@@ -384,20 +375,19 @@ static void interface_of_an_address(void **state)
     (void)state;
     unsigned lo = if_nametoindex("lo"), ifindex = 0;
     struct sockaddr_storage broadcast;
-    struct sockaddr_in a = v4("127.0.0.1", 7777);
+    struct sockaddr_storage a = th_addr("127.0.0.1", 7777);
     assert_int_equal(udp_interface_of((struct sockaddr *)&a, &ifindex, &broadcast), 0);
     assert_int_equal(ifindex, lo);
     expect_text(&broadcast, "127.255.255.255:0");
-    a = v4("127.9.8.7", 0);
+    a = th_addr("127.9.8.7", 0);
     ifindex = 0;
     assert_int_equal(udp_interface_of((struct sockaddr *)&a, &ifindex, NULL), 0);
     assert_int_equal(ifindex, lo);
-    a = v4("198.51.100.77", 0); /* TEST-NET-2: on no machine */
+    a = th_addr("198.51.100.77", 0); /* TEST-NET-2: on no machine */
     errno = 0;
     assert_int_equal(udp_interface_of((struct sockaddr *)&a, &ifindex, &broadcast), -1);
     assert_int_equal(errno, ENOENT);
-    struct sockaddr_in6 ll = {.sin6_family = AF_INET6, .sin6_scope_id = lo};
-    assert_int_equal(inet_pton(AF_INET6, "fe80::1", &ll.sin6_addr), 1);
+    struct sockaddr_storage ll = th_addr("fe80::1", 0); /* zone: lo */
     assert_int_equal(udp_interface_of((struct sockaddr *)&ll, &ifindex, &broadcast), 0);
     assert_int_equal(ifindex, lo);
     assert_int_equal(broadcast.ss_family, 0);
