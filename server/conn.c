@@ -133,9 +133,8 @@ static void refuse_now(int fd)
 /* Keep the kernel's share of a connection small (conn.h: CONN_SNDBUF). */
 static void bound_buffers(int fd)
 {
-    int snd = CONN_SNDBUF, rcv = CONN_RCVBUF;
-    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof snd) < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv) < 0)
+    if (sock_set_int_opt(fd, SOL_SOCKET, SO_SNDBUF, CONN_SNDBUF) < 0 ||
+        sock_set_int_opt(fd, SOL_SOCKET, SO_RCVBUF, CONN_RCVBUF) < 0)
         log_error("SO_SNDBUF/SO_RCVBUF: %s", strerror(errno));
 }
 
