@@ -44,10 +44,13 @@ static struct group players, slow;
 static struct loop *loop;
 static int slow_resolving_when_played = -1; /* 1: the games ended while the lookup ran */
 static struct th_server tttd;
+static char dir[] = "/tmp/ttt-bot-lookup.XXXXXX"; /* the own name service's files */
 
+/* Fail: the name service's files go too (the harness stops tttd at exit). */
 static void die(const char *what)
 {
     fprintf(stderr, "FAIL: %s\n", what);
+    th_own_resolver_remove(dir);
     exit(1);
 }
 
@@ -87,18 +90,16 @@ static void group_init(struct group *g, const char *host, const char *clients)
 
 int main(void)
 {
-    char dir[] = "/tmp/ttt-bot-lookup.XXXXXX";
     if (!mkdtemp(dir))
         die("mkdtemp");
     /* A DNS that answers after 30 s at the soonest: the bot's 10 s connect timeout comes first. */
     if (th_own_resolver(dir, "127.0.0.1 localhost\n", 30) < 0) {
         int e = errno;
+        if (e != EPERM)
+            die(strerror(e));
         th_own_resolver_remove(dir);
-        if (e == EPERM) {
-            printf("SKIPPED: needs root (a network namespace and name service of its own)\n");
-            return 77;
-        }
-        die(strerror(e));
+        printf("SKIPPED: needs root (a network namespace and name service of its own)\n");
+        return 77;
     }
     if (th_server_start(&tttd, NULL) < 0)
         die("cannot start tttd");
