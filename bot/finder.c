@@ -5,7 +5,6 @@
  * settled. */
 #include "finder.h"
 
-#include <errno.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
