@@ -26,6 +26,11 @@ uint64_t bot_now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+uint64_t bot_now_ms(void)
+{
+    return bot_now_us() / 1000u;
+}
+
 /* ---- ending ---- */
 
 static void client_fail(struct bot_client *c, const char *fmt, ...)

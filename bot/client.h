@@ -72,7 +72,8 @@ void bot_client_start(struct bot_client *c);
 /* Stop watching, close and free the session (the end of a run). */
 void bot_client_release(struct bot_client *c);
 
-/* Microseconds on CLOCK_MONOTONIC. */
+/* Microseconds, and milliseconds, on CLOCK_MONOTONIC. */
 uint64_t bot_now_us(void);
+uint64_t bot_now_ms(void);
 
 #endif

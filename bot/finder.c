@@ -5,7 +5,6 @@
  * settled. */
 #include "finder.h"
 
-#include <errno.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -38,11 +37,6 @@ struct finder {
     int nseen;
     int printed;
 };
-
-static uint64_t now_ms(void)
-{
-    return bot_now_us() / 1000u;
-}
 
 /* The address of s alone, as getnameinfo writes it ("10.0.0.2",
  * "fe80::1%eth0"). */
@@ -116,11 +110,11 @@ static void take_answers(struct finder *f, uint64_t until)
     struct pollfd p[2];
     for (int i = 0; i < n; i++)
         p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
-    uint64_t now = now_ms();
+    uint64_t now = bot_now_ms();
     int timeout = until > now ? (int)(until - now) : 0;
     if (poll(p, (nfds_t)n, timeout) <= 0)
         return;
-    now = now_ms();
+    now = bot_now_ms();
     for (int i = 0; i < n; i++)
         if (p[i].revents)
             (void)discover_on_readable(&f->d, p[i].fd, now);
@@ -136,7 +130,7 @@ int finder_run(const struct bot_options *o)
     static struct finder f; /* the list and the seen table: some 30 KiB */
     char err[SOCK_ERR_LEN];
     uint32_t id;
-    uint64_t start = now_ms(), end = start + (uint64_t)o->wait_s * 1000u;
+    uint64_t start = bot_now_ms(), end = start + (uint64_t)o->wait_s * 1000u;
     if (getrandom(&id, sizeof id, 0) != (ssize_t)sizeof id)
         id = (uint32_t)(bot_now_us() ^ (start << 20));
     memset(&f, 0, sizeof f);
@@ -146,7 +140,7 @@ int finder_run(const struct bot_options *o)
         return 1;
     }
     for (;;) {
-        uint64_t now = now_ms();
+        uint64_t now = bot_now_ms();
         (void)discover_tick(&f.d, now);
         uint64_t settle = print_settled(&f, now, now >= end);
         if (now >= end)

@@ -91,7 +91,6 @@ struct seen {
     struct bot_options *o;
     const char *game_option;    /* the first option of playing given, or NULL */
     const char *discover_option; /* the first of --wait and --announce-port given, or NULL */
-    int host_given;
 };
 
 /* --name NAME: the protocol's name rules. */
@@ -176,7 +175,6 @@ static int take(const struct args_item *it, void *ctx)
         seen->game_option = option_table[it->key].name;
     if ((it->key == O_WAIT || it->key == O_ANNOUNCE_PORT) && !seen->discover_option)
         seen->discover_option = option_table[it->key].name;
-    seen->host_given |= it->key == ARGS_OPERAND;
     return take_value(it, seen->o);
 }
 
@@ -198,7 +196,7 @@ static int check_action(const struct seen *seen, char err[BOT_ERR_LEN])
         snprintf(err, BOT_ERR_LEN, "--%s goes with --discover", seen->discover_option);
         return -1;
     }
-    if (o->action == BOT_ACTION_DISCOVER && seen->host_given) {
+    if (o->action == BOT_ACTION_DISCOVER && o->host[0] != '\0') { /* an operand was given */
         snprintf(err, BOT_ERR_LEN, "--discover looks for every server on the network: it takes no server address");
         return -1;
     }

@@ -13,21 +13,16 @@
 #include "session.h"
 #include "text.h"
 
-static uint64_t now_ms(void)
-{
-    return bot_now_us() / 1000u;
-}
-
 /* Wait for the driver's socket until `until` at most, and pass on what is
  * ready and what is due. */
 static void drive(struct driver *d, uint64_t until)
 {
-    uint64_t now = now_ms(), next = driver_next_deadline(d);
+    uint64_t now = bot_now_ms(), next = driver_next_deadline(d);
     if (next > until)
         next = until;
     struct pollfd p = {.fd = driver_fd(d), .events = (short)(POLLIN | (driver_wants_write(d) ? POLLOUT : 0))};
     int ready = poll(&p, p.fd >= 0 ? 1 : 0, next > now ? (int)(next - now) : 0);
-    now = now_ms();
+    now = bot_now_ms();
     if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)))
         driver_on_readable(d, now);
     if (ready > 0 && (p.revents & POLLOUT))
@@ -39,8 +34,8 @@ static void drive(struct driver *d, uint64_t until)
  * with why[] saying which). */
 static int await_welcome(struct session *s, struct driver *d, const char *host, char *why, size_t cap)
 {
-    uint64_t deadline = now_ms() + PROBE_LIMIT_MS;
-    (void)driver_start(d, host, now_ms()); /* a failure closes the session: its event says why */
+    uint64_t deadline = bot_now_ms() + PROBE_LIMIT_MS;
+    (void)driver_start(d, host, bot_now_ms()); /* a failure closes the session: its event says why */
     for (;;) {
         struct session_event ev;
         while (session_next_event(s, &ev)) {
@@ -51,7 +46,7 @@ static int await_welcome(struct session *s, struct driver *d, const char *host, 
                 return 0;
             }
         }
-        if (now_ms() >= deadline) {
+        if (bot_now_ms() >= deadline) {
             snprintf(why, cap, "no WELCOME from %.200s within %u s: not a ttt server, or not answering", host,
                      PROBE_LIMIT_MS / 1000u);
             return 0;
@@ -100,7 +95,7 @@ int probe_run(const struct bot_options *o)
     if (!welcomed)
         fprintf(stderr, "ttt-bot: %s\n", why);
     session_close(s);
-    driver_sync(&d, now_ms()); /* a polite goodbye, if the socket takes it at once */
+    driver_sync(&d, bot_now_ms()); /* a polite goodbye, if the socket takes it at once */
     driver_release(&d);
     session_free(s);
     return welcomed ? 0 : 1;

@@ -73,7 +73,6 @@ static void set_address(struct discover_server *s, const struct sockaddr *from, 
         ((struct sockaddr_in *)&s->sa)->sin_port = htons(tcp_port);
     }
     sock_format_addr((const struct sockaddr *)&s->sa, s->addr, sizeof s->addr);
-    s->rank = rank_of(from);
 }
 
 static struct discover_server *find(struct discover *d, const struct disc_answer *a)
@@ -116,7 +115,7 @@ int discover_take(struct discover *d, const uint8_t *data, size_t n, const struc
     int changed = !same_facts(&s->info, &m.answer);
     s->info = m.answer;
     s->last_ms = now_ms;
-    if (rank_of(from) < s->rank) {
+    if (rank_of(from) < rank_of((const struct sockaddr *)&s->sa)) {
         set_address(s, from, m.answer.tcp_port);
         changed = 1;
     }

@@ -35,7 +35,6 @@ struct discover_server {
     char addr[SOCK_ADDR_LEN];        /* the same as "HOST:PORT" ("[v6%zone]:PORT") */
     uint32_t serial;                 /* 1 for the first server found, 2 for the next...: never reused */
     uint64_t last_ms;                /* its last ANSWER */
-    uint8_t rank;                    /* of sa: lower is better (see discover.c) */
 };
 
 /* What came in that is not in the list. */

@@ -30,6 +30,12 @@ void driver_init(struct driver *d, struct session *s)
     d->fd = -1;
 }
 
+/* A lookup or a connect is under way (its deadline: connect_deadline_ms). */
+static int attempting(const struct driver *d)
+{
+    return d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING;
+}
+
 static void close_socket(struct driver *d)
 {
     if (d->fd >= 0)
@@ -149,7 +155,7 @@ int driver_start(struct driver *d, const char *hostport, uint64_t now_ms)
     }
     session_set_target(d->s, d->host, d->port);
     connect_first(d, now_ms);
-    return d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING ? 0 : -1;
+    return attempting(d) ? 0 : -1;
 }
 
 int driver_fd(const struct driver *d)
@@ -205,7 +211,7 @@ void driver_sync(struct driver *d, uint64_t now_ms)
         if (want == SESSION_LINK_NONE)
             (void)write_out(d, err); /* a closed session's last words (a LEAVE) */
         close_socket(d);
-    } else if ((d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING) && want == SESSION_LINK_NONE) {
+    } else if (attempting(d) && want == SESSION_LINK_NONE) {
         close_socket(d);
     }
 }
@@ -280,7 +286,7 @@ static void attempt_timed_out(struct driver *d, uint64_t now_ms)
 
 void driver_tick(struct driver *d, uint64_t now_ms)
 {
-    if ((d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING) && now_ms >= d->connect_deadline_ms)
+    if (attempting(d) && now_ms >= d->connect_deadline_ms)
         attempt_timed_out(d, now_ms);
     session_tick(d->s, now_ms);
     driver_sync(d, now_ms);
@@ -292,7 +298,7 @@ void driver_tick(struct driver *d, uint64_t now_ms)
 uint64_t driver_next_deadline(const struct driver *d)
 {
     uint64_t t = session_next_deadline(d->s);
-    if ((d->state == DRIVER_RESOLVING || d->state == DRIVER_CONNECTING) && d->connect_deadline_ms < t)
+    if (attempting(d) && d->connect_deadline_ms < t)
         t = d->connect_deadline_ms;
     if (d->state == DRIVER_IDLE && session_link(d->s) == SESSION_LINK_WANTED && d->next_try_ms < t)
         t = d->next_try_ms;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "script.h"
+#include "vectors.h"
 
 const uint8_t TOKEN_A[PROTO_TOKEN_LEN] = {0x3c, 0x4d, 0x5e, 0x6f, 0x80, 0x91, 0xa2, 0xb3,
                                           0xc4, 0xd5, 0xe6, 0xf7, 0x08, 0x19, 0x2a, 0x3b};
@@ -24,15 +25,9 @@ size_t enc(const struct proto_msg *m, uint8_t *buf, size_t cap)
 
 size_t hex_bytes(const char *hex, uint8_t *buf, size_t cap)
 {
-    size_t n = 0;
-    unsigned v;
-    int used;
-    while (sscanf(hex, " %2x%n", &v, &used) == 1) {
-        assert_true(n < cap);
-        buf[n++] = (uint8_t)v;
-        hex += used;
-    }
-    return n;
+    long n = vec_hex(hex, strlen(hex), 1, buf, cap);
+    assert_true(n >= 0);
+    return (size_t)n;
 }
 
 const char *bytes_hex(const uint8_t *buf, size_t n)

@@ -20,7 +20,8 @@ extern const uint8_t TOKEN_A[PROTO_TOKEN_LEN];
 /* Encode a server message into buf: its length (asserted to fit). */
 size_t enc(const struct proto_msg *m, uint8_t *buf, size_t cap);
 
-/* "01 0a ff" to bytes: how many (asserted to fit). */
+/* "01 0a ff" (pairs, single spaces: tests/lib vec_hex) to bytes: how many
+ * (asserted to be well-formed and to fit). */
 size_t hex_bytes(const char *hex, uint8_t *buf, size_t cap);
 
 /* bytes as lowercase hex with spaces, into a static buffer. */

@@ -12,9 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
 #include <time.h>
