@@ -18,9 +18,7 @@ static int hex_digit(char c)
     return -1;
 }
 
-/* Hex pairs from s[0..len), separated by single spaces when `spaced`, into
- * out[0..cap); the byte count, or -1 on malformed input or overflow. */
-static long vec_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap)
+long vec_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap)
 {
     size_t i = 0, n = 0;
 

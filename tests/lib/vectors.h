@@ -42,6 +42,10 @@ struct vec_file {
  * Made to be the body of a cmocka group setup. */
 int vec_file_load(struct vec_file *vf, const char *path);
 
+/* Hex pairs from s[0..len), separated by single spaces when `spaced`, into
+ * out[0..cap); the byte count, or -1 on malformed input or overflow. */
+long vec_hex(const char *s, size_t len, int spaced, uint8_t *out, size_t cap);
+
 /* The whole file at `path` in a malloc'd buffer, its length in *len; NULL
  * when it cannot be read. */
 char *vec_read_file(const char *path, size_t *len);
