@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* computer.c: the local game against the computer (see computer.h): the
  * moves checked and applied with the shared rules, the computer's choice
- * from the perfect player's table, and the session events they make. */
+ * (rules/strategy.c), and the session events they make. */
 #include "computer.h"
 
 #include <string.h>
@@ -26,36 +26,14 @@ const char *computer_level_name(enum computer_level level)
     return (unsigned)level < COMPUTER_LEVELS ? level_names[level] : "?";
 }
 
-/* splitmix64: the next number of the generator. */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+/* What each level plays like: easy at random, medium the perfect player's
+ * move half the time, perfect always (rules/strategy.c, as ttt-bot). */
+static const struct strategy level_strategy[COMPUTER_LEVELS] = {
+    {STRATEGY_RANDOM, 0.0}, {STRATEGY_MIXED, 0.5}, {STRATEGY_PERFECT, 1.0}};
 
-/* One of the cells set in mask (not 0), chosen evenly. */
-static unsigned pick(uint16_t cells, uint64_t *rng)
+unsigned computer_choose(enum computer_level level, const struct board *b, struct strategy_rng *rng)
 {
-    unsigned mask = cells, n = 0;
-    for (unsigned c = 0; c < BOARD_CELLS; c++)
-        n += (mask >> c) & 1u;
-    unsigned k = (unsigned)(next_random(rng) % n);
-    for (unsigned c = 0; c < BOARD_CELLS; c++)
-        if (((mask >> c) & 1u) && k-- == 0)
-            return c;
-    return BOARD_NO_CELL;
-}
-
-unsigned computer_choose(enum computer_level level, const struct board *b, uint64_t *rng)
-{
-    uint16_t free_cells = board_free_mask(b), best = board_best_moves(b);
-    if (!free_cells)
-        return BOARD_NO_CELL;
-    int perfect = level == COMPUTER_PERFECT ||
-                  (level == COMPUTER_MEDIUM && (next_random(rng) & 1u));
-    return pick(perfect && best ? best : free_cells, rng);
+    return strategy_choose(&level_strategy[level], rng, b);
 }
 
 static uint8_t computer_mark(const struct computer *c)
@@ -128,7 +106,7 @@ void computer_start(struct computer *c, enum computer_level level, const char *p
 {
     memset(c, 0, sizeof *c);
     c->level = (uint8_t)((unsigned)level < COMPUTER_LEVELS ? level : COMPUTER_PERFECT);
-    c->rng = seed;
+    strategy_rng_seed(&c->rng, seed, 0);
     if (!player_name || proto_name_set(&c->player, player_name) != PROTO_OK)
         proto_name_set(&c->player, "You");
     new_game(c, PROTO_MARK_X, now_ms);

@@ -29,6 +29,7 @@
 
 #include "board.h"
 #include "session.h"
+#include "strategy.h"
 
 #define COMPUTER_THINK_MS 450
 
@@ -36,7 +37,7 @@ enum computer_level { COMPUTER_EASY = 0, COMPUTER_MEDIUM, COMPUTER_PERFECT, COMP
 
 struct computer {
     uint8_t level;            /* enum computer_level */
-    uint64_t rng;             /* the generator's state */
+    struct strategy_rng rng;  /* the generator (seeded by computer_start) */
     struct session_game game; /* as a session would hold it */
     struct proto_name player; /* the player's name */
     uint64_t move_at_ms;      /* when the computer moves; 0 when it does not */
@@ -99,6 +100,6 @@ void computer_snapshot(const struct computer *c, struct session_snapshot *out);
 
 /* The move the computer of `level` makes on b (a game not over), drawing
  * from the generator *rng. */
-unsigned computer_choose(enum computer_level level, const struct board *b, uint64_t *rng);
+unsigned computer_choose(enum computer_level level, const struct board *b, struct strategy_rng *rng);
 
 #endif

@@ -160,7 +160,7 @@ static void test_resign_and_rematch(void **state)
 /* Play a whole game through the API with the player choosing by `player`
  * (a level, from rng): the result for the player: 1 won, 0 draw, -1 lost.
  * Checks every event on the way. */
-static int play_game(struct computer *c, enum computer_level player, uint64_t *rng, uint64_t *now)
+static int play_game(struct computer *c, enum computer_level player, struct strategy_rng *rng, uint64_t *now)
 {
     const struct session_game *g = computer_game(c);
     take(c, SESSION_EV_GAME_START);
@@ -196,7 +196,9 @@ static void test_series(void **state)
 {
     (void)state;
     struct computer c;
-    uint64_t now = 0, rng = 99;
+    uint64_t now = 0;
+    struct strategy_rng rng;
+    strategy_rng_seed(&rng, 99, 0);
     computer_start(&c, COMPUTER_PERFECT, "alice", 12345, now);
     int wins = 0;
     for (int i = 0; i < 300; i++) {
@@ -217,7 +219,7 @@ static void test_series(void **state)
 
 /* Every game a player can play against the perfect computer, whatever it
  * picks among its best moves: it never loses. Returns the positions seen. */
-static long never_loses(struct board b, uint8_t computer, uint64_t *rng)
+static long never_loses(struct board b, uint8_t computer, struct strategy_rng *rng)
 {
     struct board_result r = board_result(&b);
     if (r.over) {
@@ -287,7 +289,8 @@ static void test_requests_and_snapshot(void **state)
 static void test_perfect_never_loses(void **state)
 {
     (void)state;
-    uint64_t rng = 1;
+    struct strategy_rng rng;
+    strategy_rng_seed(&rng, 1, 0);
     assert_true(never_loses(board_new(), BOARD_O, &rng) > 1000);
     assert_true(never_loses(board_new(), BOARD_X, &rng) > 100);
 }
@@ -298,7 +301,8 @@ static void test_easy_and_medium(void **state)
     /* Easy: every opening cell comes up. */
     struct board empty = board_new();
     unsigned seen = 0;
-    uint64_t rng = 5;
+    struct strategy_rng rng;
+    strategy_rng_seed(&rng, 5, 0);
     for (int i = 0; i < 500; i++)
         seen |= 1u << computer_choose(COMPUTER_EASY, &empty, &rng);
     assert_int_equal(seen, 0x1FF);
@@ -318,7 +322,9 @@ static void test_easy_and_medium(void **state)
                 centre[COMPUTER_MEDIUM] < n * 9 / 16 + n / 25);
     assert_int_equal(centre[COMPUTER_PERFECT], n);
     /* The same seed, the same choices. */
-    uint64_t r1 = 42, r2 = 42;
+    struct strategy_rng r1, r2;
+    strategy_rng_seed(&r1, 42, 0);
+    strategy_rng_seed(&r2, 42, 0);
     for (int i = 0; i < 50; i++)
         assert_int_equal(computer_choose(COMPUTER_MEDIUM, &b, &r1), computer_choose(COMPUTER_MEDIUM, &b, &r2));
 }

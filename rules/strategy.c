@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* strategy.c: the bot's move choice (perfect / random / mixed:P) and the
- * xoshiro256** generator that drives it, seeded through splitmix64. */
+/* strategy.c: the move choice of strategy.h (perfect / random / mixed:P)
+ * and the xoshiro256** generator that drives it, seeded through splitmix64. */
 #include "strategy.h"
 
 #include <errno.h>

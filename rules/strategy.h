@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* strategy.h: how a bot picks its move -- perfect, uniform random, or a mix --
- * with a small seeded PRNG per client so that a run can be replayed. */
-#ifndef TTT_BOT_STRATEGY_H
-#define TTT_BOT_STRATEGY_H
+/* strategy.h: how a player the program plays picks its move -- perfect,
+ * uniform random, or a mix -- with a small seeded PRNG so that a run can be
+ * replayed: ttt-bot's clients and ttt's computer opponent. */
+#ifndef TTT_STRATEGY_H
+#define TTT_STRATEGY_H
 
 #include <stdint.h>
 
