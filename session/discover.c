@@ -65,13 +65,8 @@ static uint8_t rank_of(const struct sockaddr *sa)
 static void set_address(struct discover_server *s, const struct sockaddr *from, uint16_t tcp_port)
 {
     memset(&s->sa, 0, sizeof s->sa);
-    if (from->sa_family == AF_INET6) {
-        memcpy(&s->sa, from, sizeof(struct sockaddr_in6));
-        ((struct sockaddr_in6 *)&s->sa)->sin6_port = htons(tcp_port);
-    } else {
-        memcpy(&s->sa, from, sizeof(struct sockaddr_in));
-        ((struct sockaddr_in *)&s->sa)->sin_port = htons(tcp_port);
-    }
+    memcpy(&s->sa, from, from->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+    sock_set_port((struct sockaddr *)&s->sa, tcp_port);
     sock_format_addr((const struct sockaddr *)&s->sa, s->addr, sizeof s->addr);
 }
 
